@@ -1,0 +1,33 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  now(): Date;
+  /** Whether stdout is a terminal (progress bars, colour). */
+  isTTY: boolean;
+}
+
+/** Bad usage or a broken environment: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The answer is "no" (invalid, rejected): exit code 1, with the message already printed. */
+export class NoError extends Error {
+  override name = 'NoError';
+}
+
+/** Print rows as aligned columns. */
+export function table(rows: string[][]): string {
+  if (!rows.length) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd())
+    .join('\n') + '\n';
+}
+
+export function json(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerHistory } from './commands/history.js';
+import { registerQueries } from './commands/query.js';
+import { registerValidate } from './commands/validate.js';
+import { NoError, UsageError, type Io } from './io.js';
+
+/** Errors from the core that carry a stable code are environment problems: exit 2. */
+function isCodedError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/**
+ * Run the CLI and return its exit code: 0 ok, 1 the answer is "no", 2 usage
+ * or environment error. Never calls process.exit, so tests run it in-process.
+ * @example
+ * const code = await main(['validate', '--json'], io);
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('mlops')
+    .description('The model lifecycle of an ML team, kept in its own git repository.')
+    .version(VERSION, '--version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerValidate(program, io, setExit);
+  registerQueries(program, io, setExit);
+  registerHistory(program, io);
+  registerDemo(program, io, setExit, main);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof NoError) return 1;
+    if (e instanceof UsageError || isCodedError(e)) {
+      io.err(`mlops: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`mlops: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+const VERSION = '0.1.0';

@@ -1,0 +1,129 @@
+/**
+ * `mlops demo`: the lifecycle built so far, in a fresh repository, on embedded
+ * defaults. Each later capability adds its step here.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commitEdits, initRepo, type RecordEdit, type Repo } from '../repo/index.js';
+import { exampleFiles } from './example.js';
+import { editDeployment, retrainRecords } from './records.js';
+
+export interface DemoIo {
+  say(text: string): void;
+  /** Run an `mlops` command in the demo repository, printing its output; returns the exit code. */
+  mlops(argv: string[], dir: string): Promise<number>;
+  now(): Date;
+}
+
+export interface DemoOptions {
+  /** Where to create the repository; a new temporary folder by default. */
+  dir?: string;
+}
+
+export interface DemoResult {
+  dir: string;
+  /** Exit codes of the validations: the good change (0) and the rejected one (1). */
+  validations: { passing: number; rejected: number };
+}
+
+const AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
+const APPROVER = 'qa-leads';
+const DAY = 86_400_000;
+
+/**
+ * Run the demo lifecycle and return where it left the repository.
+ * @example
+ * const { dir } = await runDemo({ say: console.log, mlops: run, now: () => new Date() });
+ */
+export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoResult> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mlops-demo-'));
+  const files = exampleFiles();
+  // the story spans two weeks ending now, so `mlops at <date>` has something to find
+  const start = io.now().getTime() - 14 * DAY;
+  const day = (n: number) => new Date(start + n * DAY);
+  const step = (n: number, text: string) => io.say(`\n[${n}/6] ${text}\n`);
+
+  step(1, `A registry in git: the example content committed to a new repository at ${dir}`);
+  const repo = await initRepo(dir);
+  let head = await commit(repo, null, [...files].map(([path, content]) => ({ path, content })), day(0), 'Import the example registry', {});
+  io.say(`      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n`);
+
+  step(2, 'Register execution-agent 1.1.0 (a weekly retrain): Run + ModelVersion + ModelCard in one commit');
+  const newRecords = retrainRecords(files, 'execution-agent', '1.0.0', '1.1.0', day(6), {
+    accuracy: 0.948,
+    latency_p95_ms: 3,
+    precision: 0.934,
+    recall: 0.921,
+  });
+  const registerBase = head;
+  head = await commit(repo, head, edits(newRecords), day(6), 'Register execution-agent 1.1.0', {
+    Model: 'execution-agent',
+    Version: '1.1.0',
+  });
+  for (const [p, t] of newRecords) files.set(p, t);
+
+  step(3, 'Promote it: the Deployment names 1.1.0 as candidate (stage Staging), approved by review');
+  const promoted = editDeployment(files, 'execution-agent', { candidate: '1.1.0' });
+  head = await commit(repo, head, edits([promoted]), day(7), 'Promote execution-agent 1.1.0 to staging', {
+    Model: 'execution-agent',
+    Version: '1.1.0',
+    Stage: 'Staging',
+    'Approved-by': APPROVER,
+  });
+  files.set(...promoted);
+  io.say('      Validating the whole change against its base, as the validate Action does on the PR:\n');
+  const passing = await io.mlops(['validate', '--base', registerBase], dir);
+
+  step(4, 'The rollout finishes: 1.1.0 is production, 1.0.0 archived');
+  const done = editDeployment(files, 'execution-agent', { production: '1.1.0', candidate: null, archived: ['1.0.0'] });
+  head = await commit(repo, head, edits([done]), day(9), 'Roll out execution-agent 1.1.0 to 100%', {
+    Model: 'execution-agent',
+    Version: '1.1.0',
+    Stage: 'Production',
+    Decision: 'promote: P(better) 0.97 at 100%',
+  });
+  files.set(...done);
+
+  step(5, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
+  const oldPath = 'registry/models/execution-agent/versions/1.0.0.yaml';
+  const tampered = files.get(oldPath)!.replace('accuracy: 0.931', 'accuracy: 0.951');
+  await commit(repo, null, [{ path: oldPath, content: tampered }], day(10), 'Tweak the 1.0.0 accuracy', {}, 'tweak-old-version');
+  const rejected = await io.mlops(['validate', '--base', 'main', '--ref', 'tweak-old-version'], dir);
+  io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
+
+  step(6, 'The audit trail, from git alone');
+  await io.mlops(['history', 'execution-agent'], dir);
+  io.say(`      Which versions were live on ${day(8).toISOString().slice(0, 10)}, mid-rollout?\n`);
+  await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);
+  io.say('      And now:\n');
+  await io.mlops(['ls'], dir);
+  io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show execution-agent\n`);
+  return { dir, validations: { passing, rejected } };
+}
+
+function edits(files: Iterable<[string, string]>): RecordEdit[] {
+  return [...files].map(([path, content]) => ({ path, content }));
+}
+
+async function commit(
+  repo: Repo,
+  parent: string | null,
+  changes: RecordEdit[],
+  at: Date,
+  message: string,
+  trailers: Record<string, string>,
+  branch = 'main',
+): Promise<string> {
+  return commitEdits(repo, {
+    branch,
+    expectedParent: parent,
+    // a new branch starts from main
+    startPoint: parent === null && branch !== 'main' ? 'main' : undefined,
+    edits: changes,
+    message,
+    trailers,
+    author: { ...AUTHOR, timestamp: Math.floor(at.getTime() / 1000), timezoneOffset: 0 },
+    updateWorkTree: branch === 'main',
+  });
+}

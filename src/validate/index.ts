@@ -1,0 +1,120 @@
+/**
+ * Validation: rules over one tree (schema, path identity, references,
+ * invariants, workflow safety) and over a change against a base
+ * (immutability, stale promotions). Every finding names its file and line.
+ */
+import { identityOfPath, sortFindings, type Finding, type LoadedRecord } from '../records/index.js';
+import { WORKTREE, diffRefs, mergeBase, openRepo, resolveRef, type Repo } from '../repo/index.js';
+import type { RecordIndex } from './record-index.js';
+import { consistency, deploymentInvariants } from './rules/consistency.js';
+import { immutability, stalePromotion } from './rules/immutability.js';
+import { references } from './rules/references.js';
+import type { RecordRule } from './rules/rule.js';
+import { checkWorkflow, isWorkflowPath } from './rules/workflows.js';
+import { VALIDATED_ROOTS, openTree, type TreeRef } from './tree.js';
+
+export { RecordIndex } from './record-index.js';
+export { checkWorkflow } from './rules/workflows.js';
+export { openTree, VALIDATED_ROOTS } from './tree.js';
+export type { RecordRule, ChangeRule, RecordChange } from './rules/rule.js';
+
+export const RECORD_RULES: RecordRule[] = [references, deploymentInvariants, consistency];
+
+/** Kinds whose content other records depend on: changing one re-checks every record. */
+const DEPENDED_ON = new Set(['Remotes', 'Entity', 'FeatureView', 'FeatureService', 'Run']);
+
+export interface ValidateOptions {
+  /** Any folder inside the repository. */
+  dir: string;
+  /** Validate this commit instead of the work tree. */
+  ref?: string;
+  /** Compare against this ref: immutability, stale promotions; only what changed is re-checked. */
+  base?: string;
+  /** Re-check every record even with a base. */
+  full?: boolean;
+}
+
+export interface ValidationReport {
+  findings: Finding[];
+  /** Files read and checked. */
+  checkedFiles: number;
+  /** The commit validated, or `worktree`. */
+  head: string;
+  base?: string;
+}
+
+/**
+ * Validate a repository's records and workflows.
+ * @example
+ * const report = await validateRepository({ dir: '.', base: 'origin/main' });
+ * for (const f of report.findings) console.log(formatFinding(f));
+ */
+export async function validateRepository(opts: ValidateOptions): Promise<ValidationReport> {
+  const repo = await openRepo(opts.dir);
+  const headRef: TreeRef = opts.ref ?? WORKTREE;
+  const head = await openTree(repo, headRef);
+  if (!opts.base) {
+    const findings = await checkFiles(head.index, [...head.index.paths]);
+    return { findings: sortFindings(findings), checkedFiles: head.index.paths.size, head: head.id };
+  }
+  const base = await openTree(repo, opts.base);
+  return { ...(await validateChange(repo, base, head, headRef, opts.full ?? false)), base: base.id };
+}
+
+/**
+ * A change is what the head did since it left the base (the merge base):
+ * that is what immutability judges. Staleness is judged against the base's
+ * tip, where the branch would land.
+ */
+async function validateChange(
+  repo: Repo,
+  base: { index: RecordIndex; id: string },
+  head: { index: RecordIndex; id: string },
+  headRef: TreeRef,
+  full: boolean,
+): Promise<ValidationReport> {
+  const headCommit = headRef === WORKTREE ? await resolveRef(repo, 'HEAD') : head.id;
+  const forkId = (await mergeBase(repo, base.id, headCommit)) ?? base.id;
+  const fork = forkId === base.id ? base : await openTree(repo, forkId);
+  const changes = await diffRefs(repo, fork.id, headRef, VALIDATED_ROOTS);
+  const findings: Finding[] = [];
+  let wholeTree = full;
+  for (const c of changes) {
+    const before = c.status !== 'added' ? await fork.index.record(c.path) : undefined;
+    const after = c.status !== 'removed' ? await head.index.record(c.path) : undefined;
+    if (before) findings.push(...immutability({ path: c.path, status: c.status, base: before, head: after }));
+    const atTip = fork === base ? before : await base.index.record(c.path);
+    if (atTip) findings.push(...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after }));
+    if (c.status === 'removed' && identityOfPath(c.path)) wholeTree = true;
+    if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
+  }
+  const toCheck = wholeTree
+    ? [...head.index.paths]
+    : changes.filter((c) => c.status !== 'removed').map((c) => c.path);
+  findings.push(...(await checkFiles(head.index, toCheck)));
+  return { findings: sortFindings(findings), checkedFiles: toCheck.length + changes.length, head: head.id };
+}
+
+/** Per-file checks and the record rules, for the given paths of one tree. */
+async function checkFiles(index: RecordIndex, paths: string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const records: LoadedRecord[] = [];
+  await Promise.all(
+    paths.map(async (path) => {
+      if (isWorkflowPath(path)) {
+        const bytes = await index.bytes(path);
+        if (bytes) findings.push(...checkWorkflow(path, new TextDecoder().decode(bytes)));
+        return;
+      }
+      if (!/\.ya?ml$/.test(path) || path.startsWith('.github/')) return;
+      const r = await index.load(path);
+      if (!r) return;
+      findings.push(...r.findings);
+      if (r.ok) records.push(r.record);
+    }),
+  );
+  for (const rec of records) {
+    for (const rule of RECORD_RULES) findings.push(...(await rule(rec, index)));
+  }
+  return findings;
+}

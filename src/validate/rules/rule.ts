@@ -1,0 +1,15 @@
+import type { Finding, LoadedRecord } from '../../records/index.js';
+import type { RecordIndex } from '../record-index.js';
+
+/** A rule over one record and the tree it sits in; pure apart from reads through the index. */
+export type RecordRule = (record: LoadedRecord, tree: RecordIndex) => Promise<Finding[]>;
+
+/** A rule over one record as it was at the base and as it is now. */
+export type ChangeRule = (change: RecordChange) => Finding[];
+
+export interface RecordChange {
+  path: string;
+  status: 'added' | 'removed' | 'modified';
+  base?: LoadedRecord;
+  head?: LoadedRecord;
+}
