@@ -24,6 +24,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const program = new Command('mlops')
     .description('The model lifecycle of an ML team, kept in its own git repository.')
     .version(VERSION, '--version')
+    // options after a command are that command's: `history M --version V` is not the program's --version
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -31,7 +33,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerQueries(program, io, setExit);
   registerHistory(program, io);
   registerDemo(program, io, setExit, main);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

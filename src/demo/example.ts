@@ -3,7 +3,14 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folders of the example registry shipped with the tool. */
-export const EXAMPLE_ROOTS = ['registry', 'model-cards', 'data', 'policies', 'schemas', '.github/workflows'];
+export const EXAMPLE_ROOTS = [
+  'registry',
+  'model-cards',
+  'data',
+  'policies',
+  'schemas',
+  '.github/workflows',
+];
 
 /** The package's own root: the nearest folder above this module with a package.json. */
 export function packageRoot(from = fileURLToPath(import.meta.url)): string {
@@ -20,7 +27,8 @@ export function exampleFiles(root = packageRoot()): Map<string, string> {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.set(relative(root, p).split('\\').join('/'), readFileSync(p, 'utf8'));
+      else if (e.isFile())
+        out.set(relative(root, p).split('\\').join('/'), readFileSync(p, 'utf8'));
     }
   };
   for (const r of EXAMPLE_ROOTS) if (existsSync(join(root, r))) walk(join(root, r));

@@ -46,10 +46,22 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
 
   step(1, `A registry in git: the example content committed to a new repository at ${dir}`);
   const repo = await initRepo(dir);
-  let head = await commit(repo, null, [...files].map(([path, content]) => ({ path, content })), day(0), 'Import the example registry', {});
-  io.say(`      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n`);
+  let head = await commit(
+    repo,
+    null,
+    [...files].map(([path, content]) => ({ path, content })),
+    day(0),
+    'Import the example registry',
+    {},
+  );
+  io.say(
+    `      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n`,
+  );
 
-  step(2, 'Register execution-agent 1.1.0 (a weekly retrain): Run + ModelVersion + ModelCard in one commit');
+  step(
+    2,
+    'Register execution-agent 1.1.0 (a weekly retrain): Run + ModelVersion + ModelCard in one commit',
+  );
   const newRecords = retrainRecords(files, 'execution-agent', '1.0.0', '1.1.0', day(6), {
     accuracy: 0.948,
     latency_p95_ms: 3,
@@ -63,20 +75,36 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   });
   for (const [p, t] of newRecords) files.set(p, t);
 
-  step(3, 'Promote it: the Deployment names 1.1.0 as candidate (stage Staging), approved by review');
+  step(
+    3,
+    'Promote it: the Deployment names 1.1.0 as candidate (stage Staging), approved by review',
+  );
   const promoted = editDeployment(files, 'execution-agent', { candidate: '1.1.0' });
-  head = await commit(repo, head, edits([promoted]), day(7), 'Promote execution-agent 1.1.0 to staging', {
-    Model: 'execution-agent',
-    Version: '1.1.0',
-    Stage: 'Staging',
-    'Approved-by': APPROVER,
-  });
+  head = await commit(
+    repo,
+    head,
+    edits([promoted]),
+    day(7),
+    'Promote execution-agent 1.1.0 to staging',
+    {
+      Model: 'execution-agent',
+      Version: '1.1.0',
+      Stage: 'Staging',
+      'Approved-by': APPROVER,
+    },
+  );
   files.set(...promoted);
-  io.say('      Validating the whole change against its base, as the validate Action does on the PR:\n');
+  io.say(
+    '      Validating the whole change against its base, as the validate Action does on the PR:\n',
+  );
   const passing = await io.mlops(['validate', '--base', registerBase], dir);
 
   step(4, 'The rollout finishes: 1.1.0 is production, 1.0.0 archived');
-  const done = editDeployment(files, 'execution-agent', { production: '1.1.0', candidate: null, archived: ['1.0.0'] });
+  const done = editDeployment(files, 'execution-agent', {
+    production: '1.1.0',
+    candidate: null,
+    archived: ['1.0.0'],
+  });
   head = await commit(repo, head, edits([done]), day(9), 'Roll out execution-agent 1.1.0 to 100%', {
     Model: 'execution-agent',
     Version: '1.1.0',
@@ -88,8 +116,19 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   step(5, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
   const oldPath = 'registry/models/execution-agent/versions/1.0.0.yaml';
   const tampered = files.get(oldPath)!.replace('accuracy: 0.931', 'accuracy: 0.951');
-  await commit(repo, null, [{ path: oldPath, content: tampered }], day(10), 'Tweak the 1.0.0 accuracy', {}, 'tweak-old-version');
-  const rejected = await io.mlops(['validate', '--base', 'main', '--ref', 'tweak-old-version'], dir);
+  await commit(
+    repo,
+    null,
+    [{ path: oldPath, content: tampered }],
+    day(10),
+    'Tweak the 1.0.0 accuracy',
+    {},
+    'tweak-old-version',
+  );
+  const rejected = await io.mlops(
+    ['validate', '--base', 'main', '--ref', 'tweak-old-version'],
+    dir,
+  );
   io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
 
   step(6, 'The audit trail, from git alone');

@@ -3,7 +3,6 @@ import { load } from 'js-yaml';
 import { editRecordText, stringifyRecord } from '../records/index.js';
 import type { Deployment, ModelCard, ModelVersion, Run } from '../records/index.js';
 
-
 type Files = Map<string, string>;
 
 const sha256 = (s: string) => 'sha256:' + createHash('sha256').update(s).digest('hex');
@@ -36,7 +35,11 @@ export function retrainRecords(
   const prevRunPath = [...files.keys()].find((p) => p.endsWith(`/${prev.run}.yaml`))!;
   const prevRun = parse<Run>(files, prevRunPath);
   const id = runId(at, 'weekly');
-  const artifact = { ...prev.artifact, uri: prev.artifact.uri.replace(from, to), hash: sha256(`${model}@${to}`) };
+  const artifact = {
+    ...prev.artifact,
+    uri: prev.artifact.uri.replace(from, to),
+    hash: sha256(`${model}@${to}`),
+  };
   const run: Run = {
     ...prevRun,
     id,
@@ -45,7 +48,14 @@ export function retrainRecords(
     code_commit: createHash('sha1').update(id).digest('hex'),
     trigger: { type: 'schedule', reason: 'weekly retraining (0 2 * * 0)' },
     metrics,
-    artifacts: [{ name: prevRun.artifacts[0]?.name ?? 'model', uri: artifact.uri, hash: artifact.hash, size: artifact.size }],
+    artifacts: [
+      {
+        name: prevRun.artifacts[0]?.name ?? 'model',
+        uri: artifact.uri,
+        hash: artifact.hash,
+        size: artifact.size,
+      },
+    ],
   };
   const version: ModelVersion = {
     ...prev,
@@ -61,17 +71,23 @@ export function retrainRecords(
     ...prevCard,
     version: to,
     model_details: { ...prevCard.model_details, date: at.toISOString().slice(0, 10) },
-    metrics: prevCard.metrics.map((m) => (m.slice ? m : { ...m, value: metrics[m.name] ?? m.value })),
+    metrics: prevCard.metrics.map((m) =>
+      m.slice ? m : { ...m, value: metrics[m.name] ?? m.value },
+    ),
   };
   return new Map([
-    [`registry/runs/${run.experiment}/${id}.yaml`, stringifyRecord(run as never)],
-    [`registry/models/${model}/versions/${to}.yaml`, stringifyRecord(version as never)],
-    [`model-cards/${model}/${to}.yaml`, stringifyRecord(card as never)],
+    [`registry/runs/${run.experiment}/${id}.yaml`, stringifyRecord(run)],
+    [`registry/models/${model}/versions/${to}.yaml`, stringifyRecord(version)],
+    [`model-cards/${model}/${to}.yaml`, stringifyRecord(card)],
   ]);
 }
 
 /** A deployment edit that keeps the file's layout and comments. */
-export function editDeployment(files: Files, model: string, change: Partial<Deployment>): [string, string] {
+export function editDeployment(
+  files: Files,
+  model: string,
+  change: Partial<Deployment>,
+): [string, string] {
   const path = `registry/models/${model}/deployment.yaml`;
   const text = files.get(path)!;
   const edits = Object.entries(change).map(([k, value]) => ({ path: [k], value }));

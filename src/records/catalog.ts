@@ -5,7 +5,12 @@ import { Entity, FeatureService, FeatureView } from './kinds/features.js';
 import { Model } from './kinds/model.js';
 import { ModelCard } from './kinds/model-card.js';
 import { ModelVersion } from './kinds/model-version.js';
-import { DriftPolicy, GovernancePolicy, RetrainingPolicy, RolloutPolicy } from './kinds/policies.js';
+import {
+  DriftPolicy,
+  GovernancePolicy,
+  RetrainingPolicy,
+  RolloutPolicy,
+} from './kinds/policies.js';
 import { Run } from './kinds/run.js';
 
 /** Every record kind with its schema. The order is the order schemas are emitted in. */

@@ -31,7 +31,9 @@ describe('parseRecordFile: bad input fails fast with a position', () => {
     let out: string[] = [];
     const ms = timed(() => (out = errorsOf('bomb.yaml', enc(bomb()))));
     expect(ms).toBeLessThan(1000);
-    expect(out).toEqual([expect.stringMatching(/^bomb\.yaml:3:\d+: yaml\/alias-limit: aliases expand too far/)]);
+    expect(out).toEqual([
+      expect.stringMatching(/^bomb\.yaml:3:\d+: yaml\/alias-limit: aliases expand too far/),
+    ]);
   });
 
   it('allows a few aliases', () => {
@@ -56,22 +58,35 @@ describe('parseRecordFile: bad input fails fast with a position', () => {
     let out: string[] = [];
     const ms = timed(() => (out = errorsOf('big.yaml', big)));
     expect(ms).toBeLessThan(100);
-    expect(out).toEqual([expect.stringMatching(/^big\.yaml:1:1: yaml\/too-large: file is 2097180 bytes/)]);
+    expect(out).toEqual([
+      expect.stringMatching(/^big\.yaml:1:1: yaml\/too-large: file is 2097180 bytes/),
+    ]);
   });
 
   it('rejects invalid UTF-8 at its line and column', () => {
     const bytes = new Uint8Array([...enc('kind: Model\nname: "ab'), 0xc3, 0x28, ...enc('"\n')]);
-    expect(errorsOf('u.yaml', bytes)).toEqual(['u.yaml:2:10: yaml/encoding: invalid UTF-8 at byte 21']);
+    expect(errorsOf('u.yaml', bytes)).toEqual([
+      'u.yaml:2:10: yaml/encoding: invalid UTF-8 at byte 21',
+    ]);
   });
 
   it('rejects overlong and surrogate encodings', () => {
-    expect(errorsOf('o.yaml', new Uint8Array([0x61, 0xc0, 0xaf]))[0]).toMatch(/invalid UTF-8 at byte 1/);
-    expect(errorsOf('s.yaml', new Uint8Array([0x61, 0xed, 0xa0, 0x80]))[0]).toMatch(/invalid UTF-8 at byte 1/);
+    expect(errorsOf('o.yaml', new Uint8Array([0x61, 0xc0, 0xaf]))[0]).toMatch(
+      /invalid UTF-8 at byte 1/,
+    );
+    expect(errorsOf('s.yaml', new Uint8Array([0x61, 0xed, 0xa0, 0x80]))[0]).toMatch(
+      /invalid UTF-8 at byte 1/,
+    );
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('rejects a %s key at its position', (key) => {
-    const out = errorsOf('p.yaml', enc(`kind: Model\ntraining:\n  params:\n    ${key}: {polluted: true}\n`));
-    expect(out).toEqual([`p.yaml:4:5: yaml/forbidden-key: key "${key}" is not allowed (prototype pollution)`]);
+    const out = errorsOf(
+      'p.yaml',
+      enc(`kind: Model\ntraining:\n  params:\n    ${key}: {polluted: true}\n`),
+    );
+    expect(out).toEqual([
+      `p.yaml:4:5: yaml/forbidden-key: key "${key}" is not allowed (prototype pollution)`,
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -82,7 +97,9 @@ describe('parseRecordFile: bad input fails fast with a position', () => {
   });
 
   it('reports a syntax error where it is', () => {
-    expect(errorsOf('s.yaml', enc('kind: Model\nname: [unclosed\n'))[0]).toMatch(/^s\.yaml:3:1: yaml\/syntax: /);
+    expect(errorsOf('s.yaml', enc('kind: Model\nname: [unclosed\n'))[0]).toMatch(
+      /^s\.yaml:3:1: yaml\/syntax: /,
+    );
   });
 
   it('rejects several documents in one file', () => {
@@ -110,5 +127,16 @@ describe('positions', () => {
     expect(r.file.locate(['training', 'inputs', 'datasets', 1])).toEqual({ line: 4, col: 19 });
     // a missing key resolves to its nearest existing parent
     expect(r.file.locate(['training', 'missing'], 'key')).toEqual({ line: 3, col: 3 });
+  });
+});
+
+describe('forbidden keys spelled with escapes', () => {
+  it('rejects "__pro\\x74o__" written with a YAML escape', () => {
+    const r = parseRecordFile(
+      'e.yaml',
+      new TextEncoder().encode('kind: Model\nx:\n  "__pro\\x74o__": 1\n'),
+    );
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.findings[0]!.rule).toBe('yaml/forbidden-key');
   });
 });

@@ -9,6 +9,7 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 /** Aliases are allowed for convenience, not for expansion bombs. */
 export const MAX_ALIAS_COUNT = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_WORD = /__proto__|constructor|prototype/;
 
 /** A record file read from bytes: its text, its plain value and positions on demand. */
 export interface RecordFile {
@@ -58,7 +59,9 @@ export function parseRecordFile(path: string, bytes: Uint8Array): ParseResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return fail(start, 'yaml/not-a-mapping', 'a record must be a YAML mapping of keys to values');
   }
-  const bad = findForbiddenKey(value, []);
+  // the walk runs only when such a word, or an escape that could spell one, occurs
+  const suspicious = FORBIDDEN_WORD.test(text) || text.includes('\\');
+  const bad = suspicious ? findForbiddenKey(value, []) : null;
   if (bad) {
     return fail(
       positions.locate(bad, 'key'),
@@ -124,7 +127,7 @@ function parseWithAliases(path: string, text: string): Parsed {
 
 /** Conservative: a false positive only costs the slower parser. */
 function mayUseAliases(text: string): boolean {
-  return /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
+  return (text.includes('&') || text.includes('*')) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
 }
 
 function findForbiddenKey(v: unknown, at: (string | number)[]): (string | number)[] | null {

@@ -30,7 +30,7 @@ export class PositionIndex {
    */
   locate(path: FieldPath, which: 'key' | 'value' = 'value'): Position {
     const doc = this.document();
-    let node: Node | null = doc.contents as Node | null;
+    let node: Node | null = doc.contents;
     let found: number = node?.range?.[0] ?? 0;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];

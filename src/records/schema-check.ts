@@ -87,7 +87,8 @@ function explain(file: RecordFile, errors: ErrorObject[]): Finding[] {
           file.path,
           file.locate([...at, key], 'key'),
           'schema/unknown-key',
-          `unknown key "${key}" in ${name}` + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''),
+          `unknown key "${key}" in ${name}` +
+            (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''),
         );
       }
       case 'required': {
@@ -111,7 +112,9 @@ function explain(file: RecordFile, errors: ErrorObject[]): Finding[] {
       }
       case 'discriminator': {
         const p = e.params as { tag: string; tagValue: unknown };
-        const options = ((schema?.oneOf ?? []) as { properties?: Record<string, { const?: unknown }> }[])
+        const options = (
+          (schema?.oneOf ?? []) as { properties?: Record<string, { const?: unknown }> }[]
+        )
           .map((o) => JSON.stringify(o.properties?.[p.tag]?.const))
           .join(', ');
         return finding(
@@ -144,7 +147,12 @@ function explain(file: RecordFile, errors: ErrorObject[]): Finding[] {
           `${name} must be ${schema?.description ?? e.message}; got ${JSON.stringify(e.data)}`,
         );
       default:
-        return finding(file.path, file.locate(at), `schema/${e.keyword}`, `${name} ${e.message ?? 'is invalid'}; got ${JSON.stringify(e.data)}`);
+        return finding(
+          file.path,
+          file.locate(at),
+          `schema/${e.keyword}`,
+          `${name} ${e.message ?? 'is invalid'}; got ${JSON.stringify(e.data)}`,
+        );
     }
   });
 }

@@ -9,7 +9,8 @@ import { editRecordText, stringifyRecord } from './write.js';
 const enc = (s: string) => new TextEncoder().encode(s);
 const root = join(import.meta.dirname, '..', '..');
 const example = (p: string) => readFileSync(join(root, p), 'utf8');
-const findingsOf = (path: string, text: string) => loadRecord(path, enc(text)).findings.map(formatFinding);
+const findingsOf = (path: string, text: string) =>
+  loadRecord(path, enc(text)).findings.map(formatFinding);
 
 const VERSION = 'registry/models/execution-agent/versions/1.0.0.yaml';
 
@@ -18,12 +19,15 @@ describe('schemas', () => {
     const emitted = emitSchemas();
     const committed = readdirSync(join(root, SCHEMA_DIR)).sort();
     expect(committed).toEqual([...emitted.keys()].sort());
-    for (const [name, text] of emitted) expect(readFileSync(join(root, SCHEMA_DIR, name), 'utf8'), name).toBe(text);
+    for (const [name, text] of emitted)
+      expect(readFileSync(join(root, SCHEMA_DIR, name), 'utf8'), name).toBe(text);
   });
 
   it('every example record starts with its $schema header', () => {
     const text = example(VERSION);
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../../schemas/ModelVersion.schema.json');
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../../../../schemas/ModelVersion.schema.json',
+    );
   });
 });
 
@@ -32,20 +36,28 @@ describe('loadRecord findings point at the offending key or value', () => {
     const text = example(VERSION).replace('run: ', 'runn: 1\nrun: ');
     const line = text.split('\n').findIndex((l) => l.startsWith('runn:')) + 1;
     expect(findingsOf(VERSION, text)).toEqual([
-      expect.stringMatching(new RegExp(`^${VERSION}:${line}:1: schema/unknown-key: unknown key "runn" in record \\(allowed: kind, schema_version, model`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${VERSION}:${line}:1: schema/unknown-key: unknown key "runn" in record \\(allowed: kind, schema_version, model`,
+        ),
+      ),
     ]);
   });
 
   it('a wrong type, on the value', () => {
     const text = example(VERSION).replace(/size: \d+/, 'size: big');
     const line = text.split('\n').findIndex((l) => l.includes('size: big')) + 1;
-    expect(findingsOf(VERSION, text)).toEqual([`${VERSION}:${line}:9: schema/type: artifact.size must be integer; got string "big"`]);
+    expect(findingsOf(VERSION, text)).toEqual([
+      `${VERSION}:${line}:9: schema/type: artifact.size must be integer; got string "big"`,
+    ]);
   });
 
   it('a missing required key, at its parent', () => {
     const text = example(VERSION).replace(/ {2}format: json\n/, '');
     const line = text.split('\n').findIndex((l) => l.startsWith('artifact:')) + 1;
-    expect(findingsOf(VERSION, text)).toEqual([`${VERSION}:${line}:1: schema/required: missing required key "format" in artifact`]);
+    expect(findingsOf(VERSION, text)).toEqual([
+      `${VERSION}:${line}:1: schema/required: missing required key "format" in artifact`,
+    ]);
   });
 
   it('a bad enum value, listing the allowed ones', () => {
@@ -60,28 +72,43 @@ describe('loadRecord findings point at the offending key or value', () => {
     const path = 'registry/models/execution-agent/deployment.yaml';
     const text = example(path).replace('production: 1.0.0', 'production: v1');
     expect(findingsOf(path, text)).toEqual([
-      expect.stringMatching(/:5:13: schema\/pattern: production must be a semantic version such as 2\.1\.0; got "v1"$/),
+      expect.stringMatching(
+        /:5:13: schema\/pattern: production must be a semantic version such as 2\.1\.0; got "v1"$/,
+      ),
     ]);
   });
 
   it('an expectation of a known type with a wrong argument names the expectation', () => {
     const path = 'data/test-executions.yaml';
-    const text = example(path).replace('    values: [passed, failed]', '    valuez: [passed, failed]');
+    const text = example(path).replace(
+      '    values: [passed, failed]',
+      '    valuez: [passed, failed]',
+    );
     expect(findingsOf(path, text)).toEqual([
-      expect.stringMatching(/:38:5: schema\/required: missing required key "values" in expectations\.3$/),
-      expect.stringMatching(/:40:5: schema\/unknown-key: unknown key "valuez" in expectations\.3 \(allowed: type, column, values, mostly\)$/),
+      expect.stringMatching(
+        /:38:5: schema\/required: missing required key "values" in expectations\.3$/,
+      ),
+      expect.stringMatching(
+        /:40:5: schema\/unknown-key: unknown key "valuez" in expectations\.3 \(allowed: type, column, values, mostly\)$/,
+      ),
     ]);
   });
 
   it('an expectation of an unknown type lists the known ones', () => {
     const path = 'data/test-executions.yaml';
     const text = example(path).replace('type: in_set', 'type: in_list');
-    expect(findingsOf(path, text)).toEqual([expect.stringMatching(/schema\/enum: expectations\.3\.type must be one of "not_null", "between", "in_set"/)]);
+    expect(findingsOf(path, text)).toEqual([
+      expect.stringMatching(
+        /schema\/enum: expectations\.3\.type must be one of "not_null", "between", "in_set"/,
+      ),
+    ]);
   });
 
   it('path identity: the content must repeat what the path says', () => {
     const text = example(VERSION).replace('version: 1.0.0', 'version: 1.0.1');
-    expect(findingsOf(VERSION, text)).toEqual([`${VERSION}:5:10: path/identity: version is "1.0.1" but the path says "1.0.0"`]);
+    expect(findingsOf(VERSION, text)).toEqual([
+      `${VERSION}:5:10: path/identity: version is "1.0.1" but the path says "1.0.0"`,
+    ]);
   });
 
   it('path identity: the kind must fit the path', () => {
@@ -92,21 +119,31 @@ describe('loadRecord findings point at the offending key or value', () => {
 
   it('a YAML file outside the known layout', () => {
     expect(findingsOf('registry/models/x/notes.yaml', 'kind: Model\n')).toEqual([
-      expect.stringMatching(/^registry\/models\/x\/notes\.yaml:1:1: path\/unknown: not a record path/),
+      expect.stringMatching(
+        /^registry\/models\/x\/notes\.yaml:1:1: path\/unknown: not a record path/,
+      ),
     ]);
   });
 });
 
 describe('writing', () => {
   it('stringifyRecord is canonical: schema key order whatever the input order', () => {
-    const policy = { on_demand: true, schedule: '0 2 * * 0', kind: 'RetrainingPolicy', automated_bump: 'minor', schema_version: 1, warning_deadline: '48h', on_critical_drift: true };
+    const policy = {
+      on_demand: true,
+      schedule: '0 2 * * 0',
+      kind: 'RetrainingPolicy',
+      automated_bump: 'minor',
+      schema_version: 1,
+      warning_deadline: '48h',
+      on_critical_drift: true,
+    };
     const text = stringifyRecord(policy);
     expect(text).toBe(
       '# yaml-language-server: $schema=../schemas/RetrainingPolicy.schema.json\n' +
         'kind: RetrainingPolicy\nschema_version: 1\nschedule: 0 2 * * 0\non_critical_drift: true\nwarning_deadline: 48h\non_demand: true\nautomated_bump: minor\n',
     );
     expect(loadRecord('policies/retraining.yaml', enc(text)).ok).toBe(true);
-    expect(stringifyRecord(JSON.parse(JSON.stringify(policy)))).toBe(text);
+    expect(stringifyRecord(JSON.parse(JSON.stringify(policy)) as typeof policy)).toBe(text);
   });
 
   it('stringifyRecord sorts the names in a map (metrics) and keeps list order', () => {

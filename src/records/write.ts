@@ -40,7 +40,8 @@ function orderBySchema(v: unknown, schema: TSchema | undefined): unknown {
     : undefined;
   const out: Record<string, unknown> = {};
   for (const k of known) out[k] = orderBySchema(obj[k], props[k]);
-  for (const k of rest) out[k] = orderBySchema(obj[k], patternValue ?? (typeof extra === 'object' ? extra : undefined));
+  for (const k of rest)
+    out[k] = orderBySchema(obj[k], patternValue ?? (typeof extra === 'object' ? extra : undefined));
   return out;
 }
 
@@ -49,7 +50,10 @@ function itemSchema(schema: TSchema | undefined): TSchema | undefined {
 }
 
 /** For unions, the branch whose `const` fields match the value. */
-function pickVariant(schema: TSchema | undefined, obj: Record<string, unknown>): TSchema | undefined {
+function pickVariant(
+  schema: TSchema | undefined,
+  obj: Record<string, unknown>,
+): TSchema | undefined {
   const branches = (schema?.oneOf ?? schema?.anyOf) as TSchema[] | undefined;
   if (!branches) return schema;
   return (
@@ -82,7 +86,7 @@ export function editRecordText(text: string, edits: FieldEdit[]): string {
       const node = doc.getIn(e.path, true);
       // keep a scalar node (and its comment) in place: change only its value
       if (node && typeof node === 'object' && 'value' in node && isPlain(e.value)) {
-        (node as { value: unknown }).value = e.value;
+        node.value = e.value;
       } else doc.setIn(e.path, doc.createNode(e.value));
     } else doc.setIn(e.path, doc.createNode(e.value));
   }

@@ -1,4 +1,4 @@
-import type { Deployment, LoadedRecord, ModelVersion } from '../records/index.js';
+import type { Deployment, LoadedRecord, Model, ModelVersion } from '../records/index.js';
 import { compareSemVer } from './semver.js';
 
 export type Stage = 'Production' | 'Staging' | 'Archived' | 'Rejected' | 'None';
@@ -44,12 +44,12 @@ export function summarizeModels(records: Iterable<LoadedRecord>): ModelSummary[]
   const versions = new Map<string, ModelVersion[]>();
   for (const r of records) {
     if (r.kind === 'Model') {
-      const v = r.value as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      models.set(v.name as string, {
-        name: v.name as string,
-        description: v.description as string,
-        owners: v.owners as string[],
-        primary_metric: v.evaluation.primary_metric as string,
+      const v = r.value as unknown as Model;
+      models.set(v.name, {
+        name: v.name,
+        description: v.description,
+        owners: v.owners,
+        primary_metric: v.evaluation.primary_metric,
         production: null,
         candidate: null,
         rollout: null,

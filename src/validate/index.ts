@@ -11,7 +11,7 @@ import { immutability, stalePromotion } from './rules/immutability.js';
 import { references } from './rules/references.js';
 import type { RecordRule } from './rules/rule.js';
 import { checkWorkflow, isWorkflowPath } from './rules/workflows.js';
-import { VALIDATED_ROOTS, openTree, type TreeRef } from './tree.js';
+import { VALIDATED_ROOTS, openTree, type Tree, type TreeRef } from './tree.js';
 
 export { RecordIndex } from './record-index.js';
 export { checkWorkflow } from './rules/workflows.js';
@@ -54,11 +54,15 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
   const headRef: TreeRef = opts.ref ?? WORKTREE;
   const head = await openTree(repo, headRef);
   if (!opts.base) {
-    const findings = await checkFiles(head.index, [...head.index.paths]);
-    return { findings: sortFindings(findings), checkedFiles: head.index.paths.size, head: head.id };
+    const paths = await head.paths();
+    const findings = await checkFiles(head.index, paths);
+    return { findings: sortFindings(findings), checkedFiles: paths.length, head: head.id };
   }
   const base = await openTree(repo, opts.base);
-  return { ...(await validateChange(repo, base, head, headRef, opts.full ?? false)), base: base.id };
+  return {
+    ...(await validateChange(repo, base, head, headRef, opts.full ?? false)),
+    base: base.id,
+  };
 }
 
 /**
@@ -68,8 +72,8 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
  */
 async function validateChange(
   repo: Repo,
-  base: { index: RecordIndex; id: string },
-  head: { index: RecordIndex; id: string },
+  base: Tree,
+  head: Tree,
   headRef: TreeRef,
   full: boolean,
 ): Promise<ValidationReport> {
@@ -82,17 +86,25 @@ async function validateChange(
   for (const c of changes) {
     const before = c.status !== 'added' ? await fork.index.record(c.path) : undefined;
     const after = c.status !== 'removed' ? await head.index.record(c.path) : undefined;
-    if (before) findings.push(...immutability({ path: c.path, status: c.status, base: before, head: after }));
+    if (before)
+      findings.push(...immutability({ path: c.path, status: c.status, base: before, head: after }));
     const atTip = fork === base ? before : await base.index.record(c.path);
-    if (atTip) findings.push(...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after }));
+    if (atTip)
+      findings.push(
+        ...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after }),
+      );
     if (c.status === 'removed' && identityOfPath(c.path)) wholeTree = true;
     if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
   }
   const toCheck = wholeTree
-    ? [...head.index.paths]
+    ? await head.paths()
     : changes.filter((c) => c.status !== 'removed').map((c) => c.path);
   findings.push(...(await checkFiles(head.index, toCheck)));
-  return { findings: sortFindings(findings), checkedFiles: toCheck.length + changes.length, head: head.id };
+  return {
+    findings: sortFindings(findings),
+    checkedFiles: toCheck.length + changes.length,
+    head: head.id,
+  };
 }
 
 /** Per-file checks and the record rules, for the given paths of one tree. */

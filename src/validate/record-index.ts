@@ -1,41 +1,51 @@
 import { loadRecord, type LoadResult, type LoadedRecord } from '../records/index.js';
 
-/** Reads the bytes of one path of the tree being validated. */
-export type ReadBytes = (path: string) => Promise<Uint8Array | undefined>;
+/**
+ * What a tree (a commit or the work tree) must answer: the files under a
+ * folder, and the bytes of one file. A commit answers from git objects, one
+ * folder at a time, so a rule that checks one reference reads one folder.
+ */
+export interface TreeSource {
+  /** Files under a folder prefix (ending in `/`), recursively. */
+  list(prefix: string): Promise<string[]>;
+  read(path: string): Promise<Uint8Array | undefined>;
+}
 
 /**
- * The records of one tree (a commit or the work tree), loaded on demand and
- * at most once. Rules ask it for what they reference, so validating a small
- * change reads only the files that change touches.
+ * The records of one tree, listed and loaded on demand and at most once.
+ * Rules ask it for what they reference, so validating a small change reads
+ * only the folders that change touches.
  */
 export class RecordIndex {
   private readonly results = new Map<string, Promise<LoadResult | undefined>>();
-  private runsById: Map<string, string> | undefined;
-  readonly paths: ReadonlySet<string>;
+  /** Folders listed (or being listed), and every file seen in them. */
+  private readonly listed = new Map<string, Promise<void>>();
+  private readonly files = new Set<string>();
+  private runsById: Promise<Map<string, string>> | undefined;
 
-  constructor(
-    paths: Iterable<string>,
-    private readonly read: ReadBytes,
-  ) {
-    this.paths = new Set(paths);
+  constructor(private readonly source: TreeSource) {}
+
+  /** Files under a folder prefix, sorted. */
+  async under(prefix: string): Promise<string[]> {
+    await this.listFolder(prefix);
+    return [...this.files].filter((p) => p.startsWith(prefix)).sort();
   }
 
-  has(path: string): boolean {
-    return this.paths.has(path);
+  async has(path: string): Promise<boolean> {
+    await this.listFolder(path.slice(0, path.lastIndexOf('/') + 1));
+    return this.files.has(path);
   }
 
   /** The raw bytes of a path of this tree. */
-  bytes(path: string): Promise<Uint8Array | undefined> {
-    return this.paths.has(path) ? this.read(path) : Promise.resolve(undefined);
+  async bytes(path: string): Promise<Uint8Array | undefined> {
+    return (await this.has(path)) ? this.source.read(path) : undefined;
   }
 
   /** Parse and check one file (memoized); undefined when the path is absent. */
   load(path: string): Promise<LoadResult | undefined> {
     let r = this.results.get(path);
     if (!r) {
-      r = this.paths.has(path)
-        ? this.read(path).then((bytes) => (bytes ? loadRecord(path, bytes) : undefined))
-        : Promise.resolve(undefined);
+      r = this.bytes(path).then((bytes) => (bytes ? loadRecord(path, bytes) : undefined));
       this.results.set(path, r);
     }
     return r;
@@ -47,20 +57,37 @@ export class RecordIndex {
     return r?.ok ? r.record : undefined;
   }
 
-  /** A run's path from its id alone (runs live under their experiment's folder). */
-  runPath(id: string): string | undefined {
-    if (!this.runsById) {
-      this.runsById = new Map();
-      for (const p of this.paths) {
-        const m = /^registry\/runs\/[^/]+\/([^/]+)\.yaml$/.exec(p);
-        if (m) this.runsById.set(m[1]!, p);
-      }
+  /**
+   * A run's path from its id. Runs live under their experiment's folder, which
+   * is usually the model's: that folder is tried first, then all runs.
+   */
+  async runPath(id: string, experiment?: string): Promise<string | undefined> {
+    if (experiment) {
+      const guess = `registry/runs/${experiment}/${id}.yaml`;
+      if (await this.has(guess)) return guess;
     }
-    return this.runsById.get(id);
+    this.runsById ??= this.under('registry/runs/').then((paths) => {
+      const byId = new Map<string, string>();
+      for (const p of paths) {
+        const m = /^registry\/runs\/[^/]+\/([^/]+)\.yaml$/.exec(p);
+        if (m) byId.set(m[1]!, p);
+      }
+      return byId;
+    });
+    return (await this.runsById).get(id);
   }
 
-  /** Paths under a folder prefix, sorted. */
-  under(prefix: string): string[] {
-    return [...this.paths].filter((p) => p.startsWith(prefix)).sort();
+  /** List a folder unless it, or a folder above it, is listed already. */
+  private listFolder(prefix: string): Promise<void> {
+    for (let at = prefix; ; at = at.slice(0, at.lastIndexOf('/', at.length - 2) + 1)) {
+      const done = this.listed.get(at);
+      if (done) return done;
+      if (at === '') break;
+    }
+    const done = this.source.list(prefix).then((paths) => {
+      for (const p of paths) this.files.add(p);
+    });
+    this.listed.set(prefix, done);
+    return done;
   }
 }

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleFiles } from '../../src/demo/example.js';
-import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '../../src/repo/index.js';
+import {
+  commitEdits,
+  initRepo,
+  resolveRef,
+  type RecordEdit,
+  type Repo,
+} from '../../src/repo/index.js';
 import { main } from '../../src/cli/main.js';
 
 export interface TestRegistry {
@@ -11,7 +17,10 @@ export interface TestRegistry {
   /** The example registry's files as committed first. */
   files: Map<string, string>;
   /** Commit edits on a branch (created from `from` when new); returns the commit. */
-  commit(edits: Record<string, string | null>, opts?: { branch?: string; from?: string; message?: string }): Promise<string>;
+  commit(
+    edits: Record<string, string | null>,
+    opts?: { branch?: string; from?: string; message?: string },
+  ): Promise<string>;
   /** Run the CLI in the repository; stdout, stderr and the exit code. */
   mlops(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
   cleanup(): void;
@@ -24,7 +33,12 @@ export async function exampleRegistry(): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'mlops-test-'));
   const repo = await initRepo(dir);
   const files = exampleFiles();
-  const author = () => ({ name: 'Test', email: 'test@example.com', timestamp: ++clock, timezoneOffset: 0 });
+  const author = () => ({
+    name: 'Test',
+    email: 'test@example.com',
+    timestamp: ++clock,
+    timezoneOffset: 0,
+  });
   await commitEdits(repo, {
     branch: 'main',
     expectedParent: null,
@@ -74,14 +88,19 @@ export async function exampleRegistry(): Promise<TestRegistry> {
 /** Replace exactly one occurrence of `from` in a file's text (fails loudly otherwise). */
 export function edit(text: string | undefined, from: string | RegExp, to: string): string {
   if (text === undefined) throw new Error('no such file');
-  const count = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from, 'g')) ?? []).length;
+  const count =
+    typeof from === 'string'
+      ? text.split(from).length - 1
+      : (text.match(new RegExp(from, 'g')) ?? []).length;
   if (count !== 1) throw new Error(`expected one ${String(from)}, found ${count}`);
   return text.replace(from, to);
 }
 
 /** The 1-based line of the first line matching. */
 export function lineOf(text: string, match: string | RegExp): number {
-  const i = text.split('\n').findIndex((l) => (typeof match === 'string' ? l.includes(match) : match.test(l)));
+  const i = text
+    .split('\n')
+    .findIndex((l) => (typeof match === 'string' ? l.includes(match) : match.test(l)));
   if (i < 0) throw new Error(`no line matches ${String(match)}`);
   return i + 1;
 }

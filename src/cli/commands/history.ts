@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
-import { history, openRepo, readBlob, type FileChange, type HistoryEntry, type Repo } from '../../repo/index.js';
-import { fieldChanges, formatFieldPath, loadRecord, type FieldChange } from '../../records/index.js';
+import {
+  history,
+  openRepo,
+  readBlob,
+  type FileChange,
+  type HistoryEntry,
+  type Repo,
+} from '../../repo/index.js';
+import {
+  fieldChanges,
+  formatFieldPath,
+  loadRecord,
+  type FieldChange,
+} from '../../records/index.js';
 import { json, type Io } from '../io.js';
 
 export interface RecordChangeView {
@@ -30,7 +42,10 @@ async function describe(repo: Repo, e: HistoryEntry): Promise<HistoryView> {
     e.changes.map(async (c) => {
       const fields =
         c.status === 'modified'
-          ? fieldChanges(await valueOf(repo, c.path, c.baseOid), await valueOf(repo, c.path, c.headOid))
+          ? fieldChanges(
+              await valueOf(repo, c.path, c.baseOid),
+              await valueOf(repo, c.path, c.headOid),
+            )
           : [];
       return { path: c.path, status: c.status, fields };
     }),
@@ -55,39 +70,50 @@ function concerns(c: RecordChangeView, version: string): boolean {
 export function registerHistory(program: Command, io: Io) {
   program
     .command('history')
-    .description("the audit trail of a model: every commit that changed its records, who made it and which fields changed")
+    .description(
+      'the audit trail of a model: every commit that changed its records, who made it and which fields changed',
+    )
     .argument('<model>', 'model name')
     .option('--version <version>', 'only what concerns this version')
     .option('--ref <ref>', 'start from this ref', 'HEAD')
     .option('-n, --limit <n>', 'at most this many commits', (s) => Number.parseInt(s, 10))
     .option('--json', 'print JSON')
-    .action(async (model: string, opts: { version?: string; ref: string; limit?: number; json?: boolean }) => {
-      const repo = await openRepo(io.cwd);
-      const entries = await history(repo, {
-        ref: opts.ref,
-        paths: [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`],
-        limit: opts.version ? undefined : opts.limit,
-      });
-      let views = await Promise.all(entries.map((e) => describe(repo, e)));
-      if (opts.version) {
-        const v = opts.version;
-        views = views
-          .map((h) => ({ ...h, changes: h.changes.filter((c) => concerns(c, v)) }))
-          .filter((h) => h.changes.length > 0)
-          .slice(0, opts.limit);
-      }
-      if (opts.json) return json(io, views);
-      if (!views.length) {
-        io.out(`no history for ${model}${opts.version ? ` ${opts.version}` : ''}\n`);
-        return;
-      }
-      for (const h of views) io.out(formatEntry(h));
-    });
+    .action(
+      async (
+        model: string,
+        opts: { version?: string; ref: string; limit?: number; json?: boolean },
+      ) => {
+        const repo = await openRepo(io.cwd);
+        const entries = await history(repo, {
+          ref: opts.ref,
+          paths: [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`],
+          limit: opts.version ? undefined : opts.limit,
+        });
+        let views = await Promise.all(entries.map((e) => describe(repo, e)));
+        if (opts.version) {
+          const v = opts.version;
+          views = views
+            .map((h) => ({ ...h, changes: h.changes.filter((c) => concerns(c, v)) }))
+            .filter((h) => h.changes.length > 0)
+            .slice(0, opts.limit);
+        }
+        if (opts.json) return json(io, views);
+        if (!views.length) {
+          io.out(`no history for ${model}${opts.version ? ` ${opts.version}` : ''}\n`);
+          return;
+        }
+        for (const h of views) io.out(formatEntry(h));
+      },
+    );
 }
 
 function formatEntry(h: HistoryView): string {
-  const lines = [`${h.date.slice(0, 16).replace('T', ' ')}  ${h.commit.slice(0, 7)}  ${h.author}`, `    ${h.subject}`];
-  for (const [k, vs] of Object.entries(h.trailers)) for (const v of vs) lines.push(`    ${k}: ${v}`);
+  const lines = [
+    `${h.date.slice(0, 16).replace('T', ' ')}  ${h.commit.slice(0, 7)}  ${h.author}`,
+    `    ${h.subject}`,
+  ];
+  for (const [k, vs] of Object.entries(h.trailers))
+    for (const v of vs) lines.push(`    ${k}: ${v}`);
   for (const c of h.changes) {
     const mark = c.status === 'added' ? '+' : c.status === 'removed' ? '-' : '~';
     lines.push(`    ${mark} ${c.path}`);

@@ -6,9 +6,13 @@ import { openTree } from '../../validate/index.js';
 import { UsageError, json, table, type Io } from '../io.js';
 
 /** The records under a folder at a ref (git objects), or in the work tree when asked. */
-export async function recordsAt(repo: Repo, ref: string | typeof WORKTREE, prefix: string): Promise<LoadedRecord[]> {
+export async function recordsAt(
+  repo: Repo,
+  ref: string | typeof WORKTREE,
+  prefix: string,
+): Promise<LoadedRecord[]> {
   const { index } = await openTree(repo, ref);
-  const loaded = await Promise.all(index.under(prefix).map((p) => index.record(p)));
+  const loaded = await Promise.all((await index.under(prefix)).map((p) => index.record(p)));
   return loaded.filter((r): r is LoadedRecord => r !== undefined);
 }
 
@@ -26,7 +30,11 @@ export function registerQueries(program: Command, io: Io, setExit: (code: number
     .action(async (opts: { ref: string; worktree?: boolean; json?: boolean }) => {
       const repo = await openRepo(io.cwd);
       const models = await modelsAt(repo, opts.worktree ? WORKTREE : opts.ref);
-      if (opts.json) return json(io, models.map(({ versions, ...m }) => ({ ...m, versions: versions.length })));
+      if (opts.json)
+        return json(
+          io,
+          models.map(({ versions, ...m }) => ({ ...m, versions: versions.length })),
+        );
       io.out(
         table([
           ['MODEL', 'PRODUCTION', 'CANDIDATE', 'VERSIONS', 'ROLLOUT'],
@@ -77,18 +85,35 @@ export function registerQueries(program: Command, io: Io, setExit: (code: number
 
   program
     .command('at')
-    .description('which version was in production and candidate, for every model, at a ref or a date')
-    .argument('<when>', 'a ref (main, HEAD~3, a sha, a tag) or a date (2026-01-31, 2026-01-31T12:00:00Z)')
+    .description(
+      'which version was in production and candidate, for every model, at a ref or a date',
+    )
+    .argument(
+      '<when>',
+      'a ref (main, HEAD~3, a sha, a tag) or a date (2026-01-31, 2026-01-31T12:00:00Z)',
+    )
     .option('--json', 'print JSON')
     .action(async (when: string, opts: { json?: boolean }) => {
       const repo = await openRepo(io.cwd);
       const oid = await refOrDate(repo, when);
       const models = await modelsAt(repo, oid);
       if (opts.json) {
-        return json(io, { commit: oid, models: models.map((m) => ({ model: m.name, production: m.production, candidate: m.candidate })) });
+        return json(io, {
+          commit: oid,
+          models: models.map((m) => ({
+            model: m.name,
+            production: m.production,
+            candidate: m.candidate,
+          })),
+        });
       }
       io.out(`at ${oid.slice(0, 7)}:\n`);
-      io.out(table([['MODEL', 'PRODUCTION', 'CANDIDATE'], ...models.map((m) => [m.name, m.production ?? '-', m.candidate ?? '-'])]));
+      io.out(
+        table([
+          ['MODEL', 'PRODUCTION', 'CANDIDATE'],
+          ...models.map((m) => [m.name, m.production ?? '-', m.candidate ?? '-']),
+        ]),
+      );
     });
 }
 

@@ -6,37 +6,57 @@ import { UsageError, json, type Io } from '../io.js';
 export function registerValidate(program: Command, io: Io, setExit: (code: number) => void) {
   program
     .command('validate')
-    .description('check records and workflows: schema, paths, references, invariants, and against --base: immutability and stale promotions')
+    .description(
+      'check records and workflows: schema, paths, references, invariants, and against --base: immutability and stale promotions',
+    )
     .option('--base <ref>', 'compare with this ref (a PR base); only what changed is re-checked')
     .option('--ref <ref>', 'validate this commit instead of the work tree')
     .option('--full', 'with --base, re-check every record, not only the changed ones')
     .option('--format <format>', 'text, json or github (workflow annotations)', 'text')
     .option('--json', 'same as --format json')
-    .action(async (opts: { base?: string; ref?: string; full?: boolean; format: string; json?: boolean }) => {
-      const format = opts.json ? 'json' : opts.format;
-      if (!['text', 'json', 'github'].includes(format)) {
-        throw new UsageError(`--format must be text, json or github; got ${JSON.stringify(format)}`);
-      }
-      const started = performance.now();
-      const report = await validateRepository({ dir: io.cwd, base: opts.base, ref: opts.ref, full: opts.full });
-      const errors = report.findings.filter((f) => f.severity === 'error');
-      if (format === 'json') json(io, { ok: errors.length === 0, ...report });
-      else if (format === 'github') {
-        for (const f of report.findings) {
-          const level = f.severity === 'error' ? 'error' : 'warning';
-          io.out(`::${level} file=${f.path},line=${f.line},col=${f.col},title=${f.rule}::${escapeAnnotation(f.message)}\n`);
+    .action(
+      async (opts: {
+        base?: string;
+        ref?: string;
+        full?: boolean;
+        format: string;
+        json?: boolean;
+      }) => {
+        const format = opts.json ? 'json' : opts.format;
+        if (!['text', 'json', 'github'].includes(format)) {
+          throw new UsageError(
+            `--format must be text, json or github; got ${JSON.stringify(format)}`,
+          );
         }
-      } else {
-        for (const f of report.findings) io.err(formatFinding(f) + '\n');
-        const ms = Math.round(performance.now() - started);
-        const against = report.base ? ` against ${report.base.slice(0, 7)}` : '';
-        io.err(
-          `${report.checkedFiles} files checked${against} in ${ms} ms: ` +
-            (errors.length ? `${errors.length} error${errors.length === 1 ? '' : 's'}` : 'ok') + '\n',
-        );
-      }
-      setExit(errors.length ? 1 : 0);
-    });
+        const started = performance.now();
+        const report = await validateRepository({
+          dir: io.cwd,
+          base: opts.base,
+          ref: opts.ref,
+          full: opts.full,
+        });
+        const errors = report.findings.filter((f) => f.severity === 'error');
+        if (format === 'json') json(io, { ok: errors.length === 0, ...report });
+        else if (format === 'github') {
+          for (const f of report.findings) {
+            const level = f.severity === 'error' ? 'error' : 'warning';
+            io.out(
+              `::${level} file=${f.path},line=${f.line},col=${f.col},title=${f.rule}::${escapeAnnotation(f.message)}\n`,
+            );
+          }
+        } else {
+          for (const f of report.findings) io.err(formatFinding(f) + '\n');
+          const ms = Math.round(performance.now() - started);
+          const against = report.base ? ` against ${report.base.slice(0, 7)}` : '';
+          io.err(
+            `${report.checkedFiles} files checked${against} in ${ms} ms: ` +
+              (errors.length ? `${errors.length} error${errors.length === 1 ? '' : 's'}` : 'ok') +
+              '\n',
+          );
+        }
+        setExit(errors.length ? 1 : 0);
+      },
+    );
 }
 
 function escapeAnnotation(s: string): string {

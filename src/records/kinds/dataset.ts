@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { ContentHash, Name, RepoPath, Strict, recordHead } from './common.js';
 
 const Mostly = Type.Optional(
@@ -31,7 +31,11 @@ const expectationKinds = [
     mostly: Mostly,
   }),
   expectation('unique', { column: Column, mostly: Mostly }),
-  expectation('match_regex', { column: Column, regex: Type.String({ minLength: 1 }), mostly: Mostly }),
+  expectation('match_regex', {
+    column: Column,
+    regex: Type.String({ minLength: 1 }),
+    mostly: Mostly,
+  }),
   expectation('row_count_between', {
     min: Type.Optional(Type.Integer({ minimum: 0 })),
     max: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -43,18 +47,18 @@ const expectationKinds = [
   }),
 ] as const;
 
-const ExpectationUnion = Type.Union([...expectationKinds]);
+type ExpectationUnion = ReturnType<typeof Type.Union<[...typeof expectationKinds]>>;
 /**
  * One expectation, Great Expectations style. Emitted as `oneOf` with a
  * discriminator on `type` so a mistake is reported against the right kind.
  */
-export const Expectation = Type.Unsafe<Static<typeof ExpectationUnion>>({
-  oneOf: expectationKinds as unknown as TSchema[],
+export const Expectation = Type.Unsafe<Static<ExpectationUnion>>({
+  oneOf: expectationKinds,
   discriminator: { propertyName: 'type' },
   required: ['type'],
   type: 'object',
 });
-export type Expectation = Static<typeof ExpectationUnion>;
+export type Expectation = Static<ExpectationUnion>;
 
 export const DataFormat = Type.Union(
   ['csv', 'parquet', 'arrow', 'json', 'jsonl', 'directory', 'binary'].map((f) => Type.Literal(f)),
@@ -72,7 +76,9 @@ export const Dataset = Strict(
     format: DataFormat,
     rows: Type.Optional(Type.Integer({ minimum: 0 })),
     columns: Type.Optional(
-      Type.Array(Strict({ name: Type.String({ minLength: 1 }), type: Type.String({ minLength: 1 }) })),
+      Type.Array(
+        Strict({ name: Type.String({ minLength: 1 }), type: Type.String({ minLength: 1 }) }),
+      ),
     ),
     remote: Type.Optional(Name),
     lineage: Type.Optional(
@@ -96,14 +102,14 @@ const S3Remote = Strict({
   endpoint: Type.Optional(Type.String({ pattern: '^https?://' })),
   path_style: Type.Optional(Type.Boolean()),
 });
-const RemoteUnion = Type.Union([LocalRemote, S3Remote]);
-export const Remote = Type.Unsafe<Static<typeof RemoteUnion>>({
+type RemoteUnion = ReturnType<typeof Type.Union<[typeof LocalRemote, typeof S3Remote]>>;
+export const Remote = Type.Unsafe<Static<RemoteUnion>>({
   oneOf: [LocalRemote, S3Remote],
   discriminator: { propertyName: 'type' },
   required: ['type'],
   type: 'object',
 });
-export type Remote = Static<typeof RemoteUnion>;
+export type Remote = Static<RemoteUnion>;
 
 export const Remotes = Strict(
   {

@@ -36,7 +36,11 @@ export const Deployment = Strict(
     candidate: Nullable(SemVer),
     archived: Type.Array(SemVer, { uniqueItems: true }),
     rejected: Type.Array(
-      Strict({ version: SemVer, reason: Type.String({ minLength: 1 }), at: Type.Optional(Timestamp) }),
+      Strict({
+        version: SemVer,
+        reason: Type.String({ minLength: 1 }),
+        at: Type.Optional(Timestamp),
+      }),
     ),
     rollout: Nullable(RolloutStatus),
   },

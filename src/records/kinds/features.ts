@@ -25,9 +25,12 @@ export const FeatureView = Strict(
     name: Name,
     description: Type.Optional(Type.String()),
     entities: Type.Array(Name, { minItems: 1, uniqueItems: true }),
-    schema: Type.Array(Strict({ name: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), dtype: ValueType }), {
-      minItems: 1,
-    }),
+    schema: Type.Array(
+      Strict({ name: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), dtype: ValueType }),
+      {
+        minItems: 1,
+      },
+    ),
     source: Strict({
       dataset: Name,
       timestamp_field: Type.String({ minLength: 1 }),

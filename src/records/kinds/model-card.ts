@@ -2,7 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ContentHash, Handle, Name, SemVer, Strict, recordHead } from './common.js';
 
 const Texts = Type.Array(Type.String({ minLength: 1 }));
-const DataRef = Strict({ dataset: Name, hash: ContentHash, description: Type.Optional(Type.String()) });
+const DataRef = Strict({
+  dataset: Name,
+  hash: ContentHash,
+  description: Type.Optional(Type.String()),
+});
 
 /** The sections of "Model Cards for Model Reporting" (Mitchell et al., 2019). */
 export const ModelCard = Strict(

@@ -52,7 +52,9 @@ export const Run = Strict(
       datasets: Type.Array(Strict({ name: Name, hash: ContentHash })),
       features: Type.Optional(Type.Array(Name)),
     }),
-    artifacts: Type.Array(Strict({ name: Type.String({ minLength: 1 }), ...StoredObject.properties })),
+    artifacts: Type.Array(
+      Strict({ name: Type.String({ minLength: 1 }), ...StoredObject.properties }),
+    ),
     environment: Strict({
       runner: Type.String(),
       os: Type.String(),

@@ -23,25 +23,43 @@ export const deploymentInvariants: RecordRule = (rec) => {
     at(['candidate'], 'deployment/candidate', `candidate ${d.candidate} is already production`);
   }
   d.archived.forEach((v, i) => {
-    if (v === d.production) at(['archived', i], 'deployment/archived', `${v} is production and archived`);
-    if (v === d.candidate) at(['archived', i], 'deployment/archived', `${v} is the candidate and archived`);
+    if (v === d.production)
+      at(['archived', i], 'deployment/archived', `${v} is production and archived`);
+    if (v === d.candidate)
+      at(['archived', i], 'deployment/archived', `${v} is the candidate and archived`);
   });
   const rejected = new Set<string>();
   d.rejected.forEach((r, i) => {
     if (r.version === d.production)
-      at(['rejected', i, 'version'], 'deployment/rejected', `${r.version} is rejected but in production`);
+      at(
+        ['rejected', i, 'version'],
+        'deployment/rejected',
+        `${r.version} is rejected but in production`,
+      );
     if (r.version === d.candidate)
-      at(['rejected', i, 'version'], 'deployment/rejected', `${r.version} is rejected but the candidate`);
+      at(
+        ['rejected', i, 'version'],
+        'deployment/rejected',
+        `${r.version} is rejected but the candidate`,
+      );
     if (rejected.has(r.version))
       at(['rejected', i, 'version'], 'deployment/rejected', `${r.version} is rejected twice`);
     rejected.add(r.version);
   });
   if (d.rollout) {
     if (d.rollout.candidate !== d.candidate) {
-      at(['rollout', 'candidate'], 'deployment/rollout', `rollout is for ${d.rollout.candidate} but the candidate is ${d.candidate ?? 'none'}`);
+      at(
+        ['rollout', 'candidate'],
+        'deployment/rollout',
+        `rollout is for ${d.rollout.candidate} but the candidate is ${d.candidate ?? 'none'}`,
+      );
     }
     if (d.rollout.baseline !== d.production) {
-      at(['rollout', 'baseline'], 'deployment/rollout', `rollout baseline ${d.rollout.baseline ?? 'none'} is not production ${d.production ?? 'none'}`);
+      at(
+        ['rollout', 'baseline'],
+        'deployment/rollout',
+        `rollout baseline ${d.rollout.baseline ?? 'none'} is not production ${d.production ?? 'none'}`,
+      );
     }
   }
   return Promise.resolve(out);
@@ -52,10 +70,16 @@ export const consistency: RecordRule = async (rec, tree) => {
   const out: Finding[] = [];
   if (rec.kind === 'Dataset') {
     const d = rec.value as unknown as Dataset;
-    const remotes = (await tree.record('data/remotes.yaml'))?.value as unknown as Remotes | undefined;
+    const remotes = (await tree.record('data/remotes.yaml'))?.value as unknown as
+      Remotes | undefined;
     if (d.remote && remotes && !Object.hasOwn(remotes.remotes, d.remote)) {
       out.push(
-        finding(rec.path, rec.locate(['remote']), 'reference', `remote "${d.remote}" is not in data/remotes.yaml (has: ${Object.keys(remotes.remotes).join(', ')})`),
+        finding(
+          rec.path,
+          rec.locate(['remote']),
+          'reference',
+          `remote "${d.remote}" is not in data/remotes.yaml (has: ${Object.keys(remotes.remotes).join(', ')})`,
+        ),
       );
     }
   }
@@ -67,19 +91,41 @@ export const consistency: RecordRule = async (rec, tree) => {
       const names = new Set((view.value.schema as { name: string }[]).map((c) => c.name));
       f.features.forEach((name, j) => {
         if (!names.has(name)) {
-          out.push(finding(rec.path, rec.locate(['features', i, 'features', j]), 'reference', `feature "${name}" is not in view ${f.view} (has: ${[...names].join(', ')})`));
+          out.push(
+            finding(
+              rec.path,
+              rec.locate(['features', i, 'features', j]),
+              'reference',
+              `feature "${name}" is not in view ${f.view} (has: ${[...names].join(', ')})`,
+            ),
+          );
         }
       });
     }
   }
   if (rec.kind === 'ModelVersion') {
     const v = rec.value as unknown as ModelVersion;
-    const run = await tree.record(tree.runPath(v.run) ?? '');
+    const runPath = await tree.runPath(v.run, v.model);
+    const run = runPath ? await tree.record(runPath) : undefined;
     if (run && run.value.model !== v.model) {
-      out.push(finding(rec.path, rec.locate(['run']), 'reference', `run ${v.run} trained ${String(run.value.model)}, not ${v.model}`));
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(['run']),
+          'reference',
+          `run ${v.run} trained ${String(run.value.model)}, not ${v.model}`,
+        ),
+      );
     }
     if (run && run.value.status !== 'succeeded') {
-      out.push(finding(rec.path, rec.locate(['run']), 'reference', `run ${v.run} has status ${String(run.value.status)}; only a succeeded run can be registered`));
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(['run']),
+          'reference',
+          `run ${v.run} has status ${String(run.value.status)}; only a succeeded run can be registered`,
+        ),
+      );
     }
   }
   return out;

@@ -1,4 +1,10 @@
-import { fieldChanges, finding, formatFieldPath, type Deployment, type Finding } from '../../records/index.js';
+import {
+  fieldChanges,
+  finding,
+  formatFieldPath,
+  type Deployment,
+  type Finding,
+} from '../../records/index.js';
 import type { ChangeRule } from './rule.js';
 
 const IMMUTABLE = new Set(['ModelVersion', 'ModelCard']);
@@ -6,11 +12,19 @@ const IMMUTABLE = new Set(['ModelVersion', 'ModelCard']);
 /** Versions and cards never change or disappear; a run is frozen once it has finished. */
 export const immutability: ChangeRule = ({ path, status, base, head }) => {
   if (!base) return [];
-  const frozen = IMMUTABLE.has(base.kind) || (base.kind === 'Run' && base.value.status !== 'running');
+  const frozen =
+    IMMUTABLE.has(base.kind) || (base.kind === 'Run' && base.value.status !== 'running');
   if (!frozen) return [];
   const what = base.kind === 'Run' ? 'finished runs' : `${base.kind} records`;
   if (status === 'removed' || !head) {
-    return [finding(path, { line: 1, col: 1 }, 'immutable/deleted', `${what} are immutable and cannot be deleted`)];
+    return [
+      finding(
+        path,
+        { line: 1, col: 1 },
+        'immutable/deleted',
+        `${what} are immutable and cannot be deleted`,
+      ),
+    ];
   }
   return fieldChanges(base.value, head.value).map((c) => {
     // a removed key has no line of its own: point at its parent
@@ -56,7 +70,14 @@ export const stalePromotion: ChangeRule = ({ path, base, head }) => {
   }
   const lost = b.archived.filter((v) => !h.archived.includes(v) && v !== h.production);
   if (lost.length) {
-    out.push(finding(path, head.locate(['archived']), 'stale', `archived versions ${lost.join(', ')} are missing: the change started from an older deployment`));
+    out.push(
+      finding(
+        path,
+        head.locate(['archived']),
+        'stale',
+        `archived versions ${lost.join(', ')} are missing: the change started from an older deployment`,
+      ),
+    );
   }
   return out;
 };

@@ -5,7 +5,11 @@ import { finding, type Finding } from '../../records/index.js';
 export const WORKFLOW_ROOT = '.github/workflows/';
 
 export function isWorkflowPath(path: string): boolean {
-  return path.startsWith(WORKFLOW_ROOT) && /\.ya?ml$/.test(path) && !path.slice(WORKFLOW_ROOT.length).includes('/');
+  return (
+    path.startsWith(WORKFLOW_ROOT) &&
+    /\.ya?ml$/.test(path) &&
+    !path.slice(WORKFLOW_ROOT.length).includes('/')
+  );
 }
 
 const PR_TRIGGERS = ['pull_request', 'pull_request_target'];
@@ -30,9 +34,10 @@ export function checkWorkflow(path: string, text: string): Finding[] {
     return [finding(path, lines.linePos(e.pos[0]), 'workflow/syntax', e.message)];
   }
   const root = doc.contents;
-  if (!isMap(root)) return [finding(path, { line: 1, col: 1 }, 'workflow/syntax', 'a workflow must be a mapping')];
+  if (!isMap(root))
+    return [finding(path, { line: 1, col: 1 }, 'workflow/syntax', 'a workflow must be a mapping')];
   const out: Finding[] = [];
-  const triggers = triggerNames(root.get('on', true) as Node | undefined);
+  const triggers = triggerNames(root.get('on', true));
   const prTriggers = triggers.filter((t) => PR_TRIGGERS.includes(t));
   const jobs = root.get('jobs', true) as Node | undefined;
   const topPermissions = root.has('permissions');
@@ -44,13 +49,23 @@ export function checkWorkflow(path: string, text: string): Finding[] {
     if (!isMap(job)) continue;
     if (!topPermissions && !job.has('permissions')) {
       out.push(
-        finding(path, pos(pair.key as Node), 'workflow/permissions', `job "${name}" runs with the default token permissions; add an explicit top-level or job \`permissions:\` block (least privilege, e.g. contents: read)`),
+        finding(
+          path,
+          pos(pair.key as Node),
+          'workflow/permissions',
+          `job "${name}" runs with the default token permissions; add an explicit top-level or job \`permissions:\` block (least privilege, e.g. contents: read)`,
+        ),
       );
     }
     const runsOn = job.get('runs-on', true) as Node | undefined;
     if (prTriggers.length && runsOn && isSelfHosted(runsOn)) {
       out.push(
-        finding(path, pos(runsOn), 'workflow/self-hosted-pr', `job "${name}" runs on a self-hosted runner for ${prTriggers.join(' and ')}: code from a pull request (or a fork) would run on your machines; train on push, schedule or workflow_dispatch instead`),
+        finding(
+          path,
+          pos(runsOn),
+          'workflow/self-hosted-pr',
+          `job "${name}" runs on a self-hosted runner for ${prTriggers.join(' and ')}: code from a pull request (or a fork) would run on your machines; train on push, schedule or workflow_dispatch instead`,
+        ),
       );
     }
     if (triggers.includes('pull_request_target')) out.push(...checkoutOfHead(path, name, job, pos));
@@ -58,7 +73,12 @@ export function checkWorkflow(path: string, text: string): Finding[] {
   return out;
 }
 
-function checkoutOfHead(path: string, job: string, node: YAMLMap, pos: (n: Node | null | undefined) => { line: number; col: number }): Finding[] {
+function checkoutOfHead(
+  path: string,
+  job: string,
+  node: YAMLMap,
+  pos: (n: Node | null | undefined) => { line: number; col: number },
+): Finding[] {
   const steps = node.get('steps', true) as Node | undefined;
   if (!isSeq(steps)) return [];
   const out: Finding[] = [];
@@ -70,7 +90,12 @@ function checkoutOfHead(path: string, job: string, node: YAMLMap, pos: (n: Node 
     const ref = isMap(withBlock) ? (withBlock.get('ref', true) as Node | undefined) : undefined;
     if (ref && isScalar(ref) && HEAD_REF.test(String(ref.value))) {
       out.push(
-        finding(path, pos(ref), 'workflow/pr-target-checkout', `job "${job}" checks out the pull request's head under pull_request_target, which runs with write permissions and secrets; use pull_request for untrusted code`),
+        finding(
+          path,
+          pos(ref),
+          'workflow/pr-target-checkout',
+          `job "${job}" checks out the pull request's head under pull_request_target, which runs with write permissions and secrets; use pull_request for untrusted code`,
+        ),
       );
     }
   }

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Bundles the CLI and every GitHub Action with esbuild.
+//
+//   node scripts/build.mjs              # both
+//   node scripts/build.mjs cli          # dist/cli.js only
+//   node scripts/build.mjs actions      # actions/*/dist/index.js only
+//
+// Output is ESM for Node 20+ (actions declare node24; they must also run here). Action bundles
+// are committed, so they are built unminified with legal comments inline and with paths
+// relative to the repository root: the same sources and esbuild version give the same bytes,
+// which is what scripts/check-dist.mjs relies on.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { parse as parseYaml } from 'yaml';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export const CLI_ENTRY = 'src/cli/bin.ts';
+export const CLI_OUTFILE = 'dist/cli.js';
+
+// CommonJS dependencies bundled into an ESM file still call `require` (for Node built-ins and
+// each other); esbuild's `__require` shim looks for a `require` in scope, so give it one.
+const BANNER = [
+  "import { createRequire as __mlopsCreateRequire } from 'node:module';",
+  'const require = __mlopsCreateRequire(import.meta.url);',
+].join('\n');
+
+// Packages that cannot be bundled (native addons, WebAssembly loaded from their own folder)
+// go here, and must then be runtime dependencies. None so far.
+const EXTERNAL = [];
+
+/** A build failure worth one clear line, not a stack trace. */
+export class BuildError extends Error {}
+
+/**
+ * esbuild options shared by the CLI and the actions.
+ * @param {string} entry repository-relative entry point
+ * @param {string} outfile repository-relative output file
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function esbuildOptions(entry, outfile) {
+  return {
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: BANNER },
+    external: EXTERNAL,
+    minify: false,
+    legalComments: 'inline',
+    sourcemap: false,
+    charset: 'utf8',
+    logLevel: 'silent',
+  };
+}
+
+/**
+ * The actions to bundle: every `actions/<name>/` with a `src/index.ts`, sorted by name.
+ * A folder whose action.yml runs JavaScript but has no entry is an error, not a skip.
+ * @returns {{ name: string, entry: string, outfile: string }[]}
+ */
+export function listActions() {
+  const dir = path.join(root, 'actions');
+  if (!existsSync(dir)) return [];
+  const actions = [];
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  for (const name of names) {
+    const entry = `actions/${name}/src/index.ts`;
+    const outfile = `actions/${name}/dist/index.js`;
+    if (existsSync(path.join(root, entry))) {
+      actions.push({ name, entry, outfile });
+      continue;
+    }
+    const using = actionRuntime(name);
+    if (using === undefined || using.startsWith('node')) {
+      throw new BuildError(
+        `actions/${name}: no ${entry} to bundle into ${outfile}` +
+          (using ? ` (action.yml runs.using: ${using})` : ''),
+      );
+    }
+    console.log(`actions/${name}: runs.using ${using}, nothing to bundle`);
+  }
+  return actions;
+}
+
+function actionRuntime(name) {
+  for (const file of ['action.yml', 'action.yaml']) {
+    const p = path.join(root, 'actions', name, file);
+    if (!existsSync(p)) continue;
+    const doc = parseYaml(readFileSync(p, 'utf8'));
+    const using = doc?.runs?.using;
+    return typeof using === 'string' ? using : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Bundles one entry. With `write: false` nothing is written and the bytes are returned.
+ * @param {string} entry
+ * @param {string} outfile
+ * @param {{ write?: boolean }} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function bundle(entry, outfile, { write = true } = {}) {
+  if (!existsSync(path.join(root, entry))) {
+    throw new BuildError(`${entry}: entry point not found (needed for ${outfile})`);
+  }
+  let result;
+  try {
+    result = await build({ ...esbuildOptions(entry, outfile), write });
+  } catch (err) {
+    const errors = /** @type {{ errors?: import('esbuild').Message[] }} */ (err).errors;
+    if (!errors?.length) throw err;
+    const lines = errors.map((m) =>
+      m.location
+        ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}`
+        : m.text,
+    );
+    throw new BuildError(`${outfile}: build failed\n  ${lines.join('\n  ')}`);
+  }
+  if (write) {
+    // The banner declares `require`; a bundled module declaring its own top-level `require`
+    // would make the output unparsable, so prove it parses.
+    try {
+      execFileSync(process.execPath, ['--check', path.join(root, outfile)], { stdio: 'pipe' });
+    } catch (err) {
+      throw new BuildError(`${outfile}: output does not parse\n${String(err.stderr ?? err)}`);
+    }
+    return readFileSync(path.join(root, outfile));
+  }
+  const out = result.outputFiles?.[0];
+  if (!out) throw new BuildError(`${outfile}: esbuild returned no output`);
+  return out.contents;
+}
+
+export async function buildCli() {
+  await bundle(CLI_ENTRY, CLI_OUTFILE);
+  console.log(`built ${CLI_OUTFILE}`);
+}
+
+export async function buildActions() {
+  for (const action of listActions()) {
+    await bundle(action.entry, action.outfile);
+    console.log(`built ${action.outfile}`);
+  }
+}
+
+async function run(args) {
+  const targets = args.length ? args : ['cli', 'actions'];
+  for (const t of targets) {
+    if (t === 'cli') await buildCli();
+    else if (t === 'actions') await buildActions();
+    else throw new BuildError(`unknown target '${t}' (expected: cli, actions)`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run(process.argv.slice(2)).catch((err) => {
+    if (err instanceof BuildError) {
+      console.error(`build: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  });
+}

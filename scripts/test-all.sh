@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The README's test command (`npm run test:all`): everything CI checks, in one run.
+#
+# Installs what it needs (Debian packages, node_modules) when missing, then runs the checks.
+# Each static check counts as one test; the vitest suite counts each of its tests. In CI
+# (CI=true) a skipped or todo test counts as failed. The last line printed is always
+# `N passed, N failed`; the exit status is non-zero when anything failed.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mlops-test-all.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+summary() {
+  if ((${#FAILED_NAMES[@]})); then
+    echo
+    echo "failed:"
+    printf '  %s\n' "${FAILED_NAMES[@]}"
+  fi
+  echo "$PASSED passed, $FAILED failed"
+}
+
+# Stop before the checks: an environment problem is one failure.
+abort() {
+  echo "test-all: $1" >&2
+  FAILED=$((FAILED + 1))
+  FAILED_NAMES+=("$2")
+  summary
+  exit 2
+}
+
+# ---- environment -----------------------------------------------------------------------------
+
+APT_UPDATED=
+# need_pkg CMD PKG: make sure command CMD exists, installing Debian package PKG when it does not.
+need_pkg() {
+  local cmd=$1 pkg=$2
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || { echo "test-all: $cmd missing; install $pkg" >&2; return 1; }
+    sudo=(sudo -n)
+  fi
+  command -v apt-get >/dev/null 2>&1 || { echo "test-all: $cmd missing; install $pkg" >&2; return 1; }
+  echo "test-all: installing $pkg (for $cmd)"
+  if [[ -z $APT_UPDATED ]]; then
+    "${sudo[@]}" apt-get update -qq >/dev/null || return 1
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "$pkg" >/dev/null || return 1
+  command -v "$cmd" >/dev/null 2>&1
+}
+
+need_pkg git git || abort "could not install git" "install git"
+# Later: need_pkg redis-server redis-server; need_pkg nginx nginx;
+#        need_pkg prometheus prometheus; need_pkg chromium chromium
+
+# npm writes node_modules/.package-lock.json on every install: older than the lock = stale.
+# --ignore-scripts: `prepare` would build here; the build is one of the checks below instead,
+# so a broken build is reported as such and does not stop the other checks.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "test-all: npm ci"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || abort "npm ci failed" "npm ci"
+fi
+
+# ---- static checks (in parallel; each is one test) ---------------------------------------------
+
+STEPS=(typecheck lint format dist workflows build)
+declare -A CMDS=(
+  [typecheck]="node_modules/.bin/tsc --noEmit"
+  [lint]="node_modules/.bin/eslint ."
+  [format]="node_modules/.bin/prettier --check --log-level=warn ."
+  [dist]="node scripts/check-dist.mjs"
+  [workflows]="node scripts/check-workflows.mjs"
+  # The CLI bundle the tests may run (bin/mlops.js → dist/cli.js); not committed, so built.
+  [build]="node scripts/build.mjs cli"
+)
+declare -A NAMES=(
+  [typecheck]="typecheck (tsc --noEmit)"
+  [lint]="lint (eslint)"
+  [format]="format check (prettier)"
+  [dist]="dist freshness (scripts/check-dist.mjs)"
+  [workflows]="workflow schemas (scripts/check-workflows.mjs)"
+  [build]="build CLI (scripts/build.mjs cli)"
+)
+
+declare -A PIDS=()
+for step in "${STEPS[@]}"; do
+  (
+    start=$SECONDS
+    bash -c "${CMDS[$step]}" >"$WORK/$step.log" 2>&1
+    rc=$?
+    echo "$rc $((SECONDS - start))" >"$WORK/$step.rc"
+  ) &
+  PIDS[$step]=$!
+done
+
+for step in "${STEPS[@]}"; do
+  wait "${PIDS[$step]}"
+  read -r rc secs <"$WORK/$step.rc" || { rc=1 secs=?; }
+  if [[ $rc == 0 ]]; then
+    PASSED=$((PASSED + 1))
+    echo "ok    ${NAMES[$step]} (${secs}s)"
+  else
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("${NAMES[$step]}")
+    echo "FAIL  ${NAMES[$step]} (${secs}s, exit $rc):"
+    tail -n 60 "$WORK/$step.log" | sed 's/^/      /'
+  fi
+done
+
+# ---- vitest ------------------------------------------------------------------------------------
+
+echo
+REPORT="$WORK/vitest.json"
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json="$REPORT"
+VITEST_RC=$?
+
+# Prints: passed failed, then one failure name per line.
+COUNTS=$(node - "$REPORT" "$VITEST_RC" "${CI:-}" <<'EOF'
+const fs = require('node:fs');
+const [report, rc, ci] = process.argv.slice(2);
+const strict = ci === 'true' || ci === '1';
+let r;
+try {
+  r = JSON.parse(fs.readFileSync(report, 'utf8'));
+} catch {
+  console.log('0 1');
+  console.log(`vitest (no report; exit ${rc})`);
+  process.exit(0);
+}
+const names = [];
+let failed = r.numFailedTests ?? 0;
+const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+for (const file of r.testResults ?? []) {
+  const rel = require('node:path').relative(process.cwd(), file.name);
+  for (const t of file.assertionResults ?? []) {
+    if (t.status === 'failed') names.push(`${rel} > ${t.fullName}`);
+    else if (strict && t.status !== 'passed') names.push(`${rel} > ${t.fullName} (${t.status} in CI)`);
+  }
+  // A file that fails to load reports no tests: count it once.
+  const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed').length;
+  if (file.status === 'failed' && failedTests === 0) {
+    failed += 1;
+    names.push(`${rel} (${(file.message || 'failed to run').split('\n')[0]})`);
+  }
+}
+if (strict) failed += skipped;
+if (rc !== '0' && failed === 0) {
+  failed = 1;
+  names.push(`vitest (exit ${rc})`);
+}
+console.log(`${r.numPassedTests ?? 0} ${failed}`);
+for (const n of names) console.log(n);
+EOF
+) || COUNTS=$'0 1\nvitest (could not read its report)'
+
+read -r vpassed vfailed <<<"$(head -n 1 <<<"$COUNTS")"
+PASSED=$((PASSED + vpassed))
+FAILED=$((FAILED + vfailed))
+while IFS= read -r name; do
+  [[ -n $name ]] && FAILED_NAMES+=("$name")
+done < <(tail -n +2 <<<"$COUNTS")
+
+summary
+((FAILED == 0))
