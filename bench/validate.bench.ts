@@ -25,19 +25,44 @@ function wall(cmd: string, args: string[], cwd: string, runs: number, input?: st
 export async function run(runs = 5): Promise<Figure[]> {
   const { dir, records } = registryRepo(1000, 10);
   // the peer: reading the same blobs with git itself, no parsing, no checks
-  const listing = execFileSync('git', ['ls-tree', '-r', 'main', '--', 'registry', 'model-cards', 'data', 'policies'], { cwd: dir, maxBuffer: 1 << 30 })
+  const listing = execFileSync(
+    'git',
+    ['ls-tree', '-r', 'main', '--', 'registry', 'model-cards', 'data', 'policies'],
+    { cwd: dir, maxBuffer: 1 << 30 },
+  )
     .toString()
     .trim()
     .split('\n')
     .map((l) => l.split(/\s+/)[2])
     .join('\n');
-  const gitRead = wall('sh', ['-c', 'git ls-tree -r main -- registry model-cards data policies >/dev/null && git cat-file --batch >/dev/null'], dir, runs, listing + '\n');
+  const gitRead = wall(
+    'sh',
+    [
+      '-c',
+      'git ls-tree -r main -- registry model-cards data policies >/dev/null && git cat-file --batch >/dev/null',
+    ],
+    dir,
+    runs,
+    listing + '\n',
+  );
   const full = wall('node', [CLI, 'validate', '--ref', 'main'], dir, runs);
   const change = wall('node', [CLI, 'validate', '--base', 'main', '--ref', 'change'], dir, runs);
   const start = wall('node', [CLI, '--version'], dir, runs);
   return [
-    figure(`validate, full: ${records} records`, full, 'git ls-tree + cat-file --batch (read only)', gitRead, '<= 2000 ms'),
-    figure('validate --base: a 7-file change against main', change, 'node start-up (mlops --version)', start, '<= 300 ms'),
+    figure(
+      `validate, full: ${records} records`,
+      full,
+      'git ls-tree + cat-file --batch (read only)',
+      gitRead,
+      '<= 2000 ms',
+    ),
+    figure(
+      'validate --base: a 7-file change against main',
+      change,
+      'node start-up (mlops --version)',
+      start,
+      '<= 300 ms',
+    ),
   ];
 }
 
