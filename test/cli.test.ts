@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleRegistry, type TestRegistry } from './helpers/registry.js';
 
@@ -6,8 +9,6 @@ beforeAll(async () => {
   reg = await exampleRegistry();
 });
 afterAll(() => reg.cleanup());
-
-const enc = (s: string) => s;
 
 describe('exit codes', () => {
   it('2 for an unknown option, with usage help', async () => {
@@ -31,7 +32,9 @@ describe('exit codes', () => {
   it('1 for a model that does not exist', async () => {
     const r = await reg.mlops('show', 'nope');
     expect(r.code).toBe(1);
-    expect(r.err).toBe('no model "nope" (have: execution-agent, generation-agent-dqn, requirements-agent)\n');
+    expect(r.err).toBe(
+      'no model "nope" (have: execution-agent, generation-agent-dqn, requirements-agent)\n',
+    );
   });
 
   it('0 and usage for --help', async () => {
@@ -43,28 +46,54 @@ describe('exit codes', () => {
 });
 
 describe('bad input files fail clearly, fast, and never crash', () => {
-  const bomb = ['kind: Model', 'a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill('*' + 'abcdefghi'[i]).join(',')}]`)].join('\n');
+  const bomb = [
+    'kind: Model',
+    'a: &a [x,x,x,x,x,x,x,x,x]',
+    ...'bcdefghi'.split('').map(
+      (c, i) =>
+        `${c}: &${c} [${Array(9)
+          .fill('*' + 'abcdefghi'[i])
+          .join(',')}]`,
+    ),
+  ].join('\n');
   const cases: [string, string | Uint8Array, RegExp][] = [
     ['bomb', bomb, /:3:8: yaml\/alias-limit: aliases expand too far/],
-    ['duplicate key', 'kind: Model\nname: a\nname: b\n', /:3:1: yaml\/duplicate-key: duplicate key in a mapping/],
-    ['2 MiB file', 'kind: Model\ndescription: "' + 'x'.repeat(2 * 1024 * 1024) + '"\n', /:1:1: yaml\/too-large: file is \d+ bytes; records are at most 1048576 bytes/],
-    ['invalid UTF-8', new Uint8Array([...new TextEncoder().encode('kind: Model\nname: '), 0xff, 0x0a]), /:2:7: yaml\/encoding: invalid UTF-8 at byte 18/],
-    ['__proto__', 'kind: Model\n__proto__:\n  admin: true\n', /:2:1: yaml\/forbidden-key: key "__proto__" is not allowed/],
+    [
+      'duplicate key',
+      'kind: Model\nname: a\nname: b\n',
+      /:3:1: yaml\/duplicate-key: duplicate key in a mapping/,
+    ],
+    [
+      '2 MiB file',
+      'kind: Model\ndescription: "' + 'x'.repeat(2 * 1024 * 1024) + '"\n',
+      /:1:1: yaml\/too-large: file is \d+ bytes; records are at most 1048576 bytes/,
+    ],
+    [
+      'invalid UTF-8',
+      new Uint8Array([...new TextEncoder().encode('kind: Model\nname: '), 0xff, 0x0a]),
+      /:2:7: yaml\/encoding: invalid UTF-8 at byte 18/,
+    ],
+    [
+      '__proto__',
+      'kind: Model\n__proto__:\n  admin: true\n',
+      /:2:1: yaml\/forbidden-key: key "__proto__" is not allowed/,
+    ],
   ];
   it.each(cases)('%s', async (_name, content, message) => {
     const path = 'registry/models/bad/model.yaml';
-    const text = typeof content === 'string' ? enc(content) : new TextDecoder('latin1').decode(content);
+    const text = typeof content === 'string' ? content : '';
     const branch = `bad-${_name.replace(/\W+/g, '-')}`;
     // invalid UTF-8 must reach the repository byte for byte: write it through git itself
     if (typeof content !== 'string') {
-      const { writeFileSync, mkdirSync } = await import('node:fs');
-      const { execFileSync } = await import('node:child_process');
-      const { join } = await import('node:path');
       execFileSync('git', ['checkout', '-q', '-b', branch], { cwd: reg.dir });
       mkdirSync(join(reg.dir, 'registry/models/bad'), { recursive: true });
       writeFileSync(join(reg.dir, path), content);
       execFileSync('git', ['add', path], { cwd: reg.dir });
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '-q', '-m', 'bad'], { cwd: reg.dir });
+      execFileSync(
+        'git',
+        ['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '-q', '-m', 'bad'],
+        { cwd: reg.dir },
+      );
       execFileSync('git', ['checkout', '-q', 'main'], { cwd: reg.dir });
     } else {
       await reg.commit({ [path]: text }, { branch });
@@ -81,7 +110,10 @@ describe('bad input files fail clearly, fast, and never crash', () => {
 describe('output formats', () => {
   it('--format github prints one workflow annotation per finding', async () => {
     const path = 'registry/models/execution-agent/deployment.yaml';
-    await reg.commit({ [path]: reg.files.get(path)!.replace('production: 1.0.0', 'production: 9.9.9') }, { branch: 'gh-format' });
+    await reg.commit(
+      { [path]: reg.files.get(path)!.replace('production: 1.0.0', 'production: 9.9.9') },
+      { branch: 'gh-format' },
+    );
     const r = await reg.mlops('validate', '--ref', 'gh-format', '--format', 'github');
     expect(r.code).toBe(1);
     expect(r.out).toBe(
@@ -90,13 +122,18 @@ describe('output formats', () => {
   });
 
   it('ls, show and at print JSON with --json', async () => {
-    const ls = JSON.parse((await reg.mlops('ls', '--json')).out) as { name: string; production: string }[];
+    const ls = JSON.parse((await reg.mlops('ls', '--json')).out) as {
+      name: string;
+      production: string;
+    }[];
     expect(ls.map((m) => [m.name, m.production])).toEqual([
       ['execution-agent', '1.0.0'],
       ['generation-agent-dqn', '2.1.0'],
       ['requirements-agent', '1.0.0'],
     ]);
-    const show = JSON.parse((await reg.mlops('show', 'generation-agent-dqn', '--json')).out) as { versions: { version: string; stage: string }[] };
+    const show = JSON.parse((await reg.mlops('show', 'generation-agent-dqn', '--json')).out) as {
+      versions: { version: string; stage: string }[];
+    };
     expect(show.versions.map((v) => [v.version, v.stage])).toEqual([
       ['2.0.0', 'Archived'],
       ['2.1.0', 'Production'],
@@ -111,24 +148,44 @@ describe('history and at', () => {
     const path = 'registry/models/requirements-agent/deployment.yaml';
     const v = 'registry/models/requirements-agent/versions/1.0.0.yaml';
     await reg.commit(
-      { [v.replace('1.0.0', '1.0.1')]: reg.files.get(v)!.replace('version: 1.0.0', 'version: 1.0.1') },
+      {
+        [v.replace('1.0.0', '1.0.1')]: reg.files
+          .get(v)!
+          .replace('version: 1.0.0', 'version: 1.0.1'),
+      },
       { message: 'register requirements-agent 1.0.1' },
     );
     await reg.commit(
       { [path]: reg.files.get(path)!.replace('candidate: null', 'candidate: 1.0.1') },
-      { message: 'promote requirements-agent 1.0.1\n\nModel: requirements-agent\nApproved-by: qa-leads' },
+      {
+        message:
+          'promote requirements-agent 1.0.1\n\nModel: requirements-agent\nApproved-by: qa-leads',
+      },
     );
     const h = await reg.mlops('history', 'requirements-agent', '--json');
     const entries = JSON.parse(h.out) as {
       subject: string;
       author: string;
       trailers: Record<string, string[]>;
-      changes: { path: string; status: string; fields: { path: string[]; before: unknown; after: unknown }[] }[];
+      changes: {
+        path: string;
+        status: string;
+        fields: { path: string[]; before: unknown; after: unknown }[];
+      }[];
     }[];
-    expect(entries.map((e) => e.subject)).toEqual(['promote requirements-agent 1.0.1', 'register requirements-agent 1.0.1', 'example registry']);
+    expect(entries.map((e) => e.subject)).toEqual([
+      'promote requirements-agent 1.0.1',
+      'register requirements-agent 1.0.1',
+      'example registry',
+    ]);
     expect(entries[0]!.author).toBe('Test <test@example.com>');
-    expect(entries[0]!.trailers).toEqual({ Model: ['requirements-agent'], 'Approved-by': ['qa-leads'] });
-    expect(entries[0]!.changes).toEqual([{ path, status: 'modified', fields: [{ path: ['candidate'], before: null, after: '1.0.1' }] }]);
+    expect(entries[0]!.trailers).toEqual({
+      Model: ['requirements-agent'],
+      'Approved-by': ['qa-leads'],
+    });
+    expect(entries[0]!.changes).toEqual([
+      { path, status: 'modified', fields: [{ path: ['candidate'], before: null, after: '1.0.1' }] },
+    ]);
     const text = await reg.mlops('history', 'requirements-agent', '--version', '1.0.1');
     expect(text.out).toContain('    candidate: null → "1.0.1"');
     expect(text.out).toContain('    + registry/models/requirements-agent/versions/1.0.1.yaml');
@@ -136,7 +193,9 @@ describe('history and at', () => {
     const at = await reg.mlops('at', '2020-01-01');
     expect(at.code).toBe(2);
     expect(at.err).toMatch(/no commit at or before 2020-01-01/);
-    const now = JSON.parse((await reg.mlops('at', '2030-01-01', '--json')).out) as { models: { model: string; candidate: string | null }[] };
+    const now = JSON.parse((await reg.mlops('at', '2030-01-01', '--json')).out) as {
+      models: { model: string; candidate: string | null }[];
+    };
     expect(now.models.find((m) => m.model === 'requirements-agent')?.candidate).toBe('1.0.1');
   });
 });
