@@ -59040,7 +59040,15 @@ function validatorFor(kind) {
   let v = compiled.get(kind);
   if (!v) {
     if (!ajv) {
-      ajv = new import__.Ajv2020({ allErrors: true, verbose: true, strict: false, discriminator: true });
+      ajv = new import__.Ajv2020({
+        allErrors: true,
+        verbose: true,
+        strict: false,
+        discriminator: true,
+        meta: false,
+        validateSchema: false,
+        code: { optimize: false }
+      });
       addFormats(ajv, ["date", "date-time"]);
     }
     v = ajv.compile(KINDS[kind]);
