@@ -3,14 +3,11 @@
  * invariants, workflow safety) and over a change against a base
  * (immutability, stale promotions). Every finding names its file and line.
  */
-import { identityOfPath, sortFindings, type Finding, type LoadedRecord } from '../records/index.js';
+import { identityOfPath, sortFindings, type Finding } from '../records/index.js';
 import { WORKTREE, diffRefs, mergeBase, openRepo, resolveRef, type Repo } from '../repo/index.js';
-import type { RecordIndex } from './record-index.js';
-import { consistency, deploymentInvariants } from './rules/consistency.js';
 import { immutability, stalePromotion } from './rules/immutability.js';
-import { references } from './rules/references.js';
-import type { RecordRule } from './rules/rule.js';
-import { checkWorkflow, isWorkflowPath } from './rules/workflows.js';
+import { checkFiles } from './check-files.js';
+import { checkFilesInParallel, plannedJobs } from './parallel.js';
 import { VALIDATED_ROOTS, openTree, type Tree, type TreeRef } from './tree.js';
 
 export { RecordIndex } from './record-index.js';
@@ -18,7 +15,8 @@ export { checkWorkflow } from './rules/workflows.js';
 export { openTree, VALIDATED_ROOTS } from './tree.js';
 export type { RecordRule, ChangeRule, RecordChange } from './rules/rule.js';
 
-export const RECORD_RULES: RecordRule[] = [references, deploymentInvariants, consistency];
+export { RECORD_RULES } from './check-files.js';
+export { isValidationWorker, serveValidationJob } from './parallel.js';
 
 /** Kinds whose content other records depend on: changing one re-checks every record. */
 const DEPENDED_ON = new Set(['Remotes', 'Entity', 'FeatureView', 'FeatureService', 'Run']);
@@ -32,6 +30,8 @@ export interface ValidateOptions {
   base?: string;
   /** Re-check every record even with a base. */
   full?: boolean;
+  /** Threads for a large full check (default: one per core, at most 4). */
+  jobs?: number;
 }
 
 export interface ValidationReport {
@@ -40,6 +40,8 @@ export interface ValidationReport {
   checkedFiles: number;
   /** The commit validated, or `worktree`. */
   head: string;
+  /** Threads that checked files. */
+  threads: number;
   base?: string;
 }
 
@@ -55,8 +57,19 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
   const head = await openTree(repo, headRef);
   if (!opts.base) {
     const paths = await head.paths();
-    const findings = await checkFiles(head.index, paths);
-    return { findings: sortFindings(findings), checkedFiles: paths.length, head: head.id };
+    const jobs = headRef === WORKTREE ? 1 : plannedJobs(paths.length, opts.jobs);
+    const findings =
+      jobs > 1
+        ? await checkFilesInParallel(repo.dir, head.id, paths, jobs, (mine) =>
+            checkFiles(head.index, mine),
+          )
+        : await checkFiles(head.index, paths);
+    return {
+      findings: sortFindings(findings),
+      checkedFiles: paths.length,
+      head: head.id,
+      threads: jobs,
+    };
   }
   const base = await openTree(repo, opts.base);
   return {
@@ -104,29 +117,6 @@ async function validateChange(
     findings: sortFindings(findings),
     checkedFiles: toCheck.length + changes.length,
     head: head.id,
+    threads: 1,
   };
-}
-
-/** Per-file checks and the record rules, for the given paths of one tree. */
-async function checkFiles(index: RecordIndex, paths: string[]): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const records: LoadedRecord[] = [];
-  await Promise.all(
-    paths.map(async (path) => {
-      if (isWorkflowPath(path)) {
-        const bytes = await index.bytes(path);
-        if (bytes) findings.push(...checkWorkflow(path, new TextDecoder().decode(bytes)));
-        return;
-      }
-      if (!/\.ya?ml$/.test(path) || path.startsWith('.github/')) return;
-      const r = await index.load(path);
-      if (!r) return;
-      findings.push(...r.findings);
-      if (r.ok) records.push(r.record);
-    }),
-  );
-  for (const rec of records) {
-    for (const rule of RECORD_RULES) findings.push(...(await rule(rec, index)));
-  }
-  return findings;
 }

@@ -70,7 +70,7 @@ function printed(): string {
 
 function fakeValidator(findings: Finding[], extra: { base?: string } = {}) {
   const fn = vi.fn<Deps['validateRepository']>(() =>
-    Promise.resolve({ findings, checkedFiles: 7, head: 'f'.repeat(40), ...extra }),
+    Promise.resolve({ findings, checkedFiles: 7, head: 'f'.repeat(40), threads: 1, ...extra }),
   );
   return { deps: { validateRepository: fn }, fn };
 }

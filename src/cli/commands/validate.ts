@@ -14,6 +14,16 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
     .option('--full', 'with --base, re-check every record, not only the changed ones')
     .option('--format <format>', 'text, json or github (workflow annotations)', 'text')
     .option('--json', 'same as --format json')
+    .option(
+      '-j, --jobs <n>',
+      'threads for a large check (default: one per core, at most 4)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError(`--jobs must be a whole number >= 1; got ${JSON.stringify(v)}`);
+        return n;
+      },
+    )
     .action(
       async (opts: {
         base?: string;
@@ -21,6 +31,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
         full?: boolean;
         format: string;
         json?: boolean;
+        jobs?: number;
       }) => {
         const format = opts.json ? 'json' : opts.format;
         if (!['text', 'json', 'github'].includes(format)) {
@@ -34,6 +45,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
           base: opts.base,
           ref: opts.ref,
           full: opts.full,
+          jobs: opts.jobs,
         });
         const errors = report.findings.filter((f) => f.severity === 'error');
         if (format === 'json') json(io, { ok: errors.length === 0, ...report });

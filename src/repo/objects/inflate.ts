@@ -2,8 +2,11 @@ import { inflateSync } from 'node:zlib';
 import { RepoError } from '../errors.js';
 import { jsInflate } from './js-inflate.js';
 
-/** Up to this output size our inflater beats creating a native zlib stream. */
-const JS_INFLATE_MAX = 64 << 10;
+/**
+ * Up to this output size our inflater beats creating a native zlib stream
+ * (measured: 3× faster at 64 bytes, even at ~250, 1.5–2× slower from 1 KiB).
+ */
+const JS_INFLATE_MAX = 256;
 
 /**
  * Inflates one zlib stream that starts at `input[start]`; bytes after the end of
