@@ -11,7 +11,7 @@ let dir: string;
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  // 70 models × 10 versions with their cards and runs: 2,251 records, past the threshold
+  // 70 models × 10 versions with their cards and runs: 2,251 records
   dir = registryRepo(70, 10).dir;
   const repo = await openRepo(dir);
   const main = execFileSync('git', ['rev-parse', 'main'], { cwd: dir }).toString().trim();

@@ -60794,10 +60794,11 @@ async function openTree(repo, ref) {
 }
 
 // src/validate/parallel.ts
-var PARALLEL_THRESHOLD = 2e3;
+var PARALLEL_THRESHOLD = 2e4;
 function plannedJobs(files, jobs) {
-  if (!import.meta.url.endsWith(".js") || files < PARALLEL_THRESHOLD) return 1;
-  return Math.max(1, Math.min(jobs ?? availableParallelism(), 4));
+  if (!import.meta.url.endsWith(".js")) return 1;
+  if (jobs !== void 0) return Math.max(1, Math.min(jobs, 16));
+  return files < PARALLEL_THRESHOLD ? 1 : Math.min(availableParallelism(), 4);
 }
 async function checkFilesInParallel(dir, oid, paths, jobs, local) {
   const buckets = Array.from({ length: jobs }, () => []);
