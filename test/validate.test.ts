@@ -152,6 +152,29 @@ describe('references resolve', () => {
     );
   });
 
+  it('a remote never carries credentials', async () => {
+    const path = 'data/remotes.yaml';
+    const text = edit(
+      file(path),
+      '    region: us-east-1',
+      '    region: us-east-1\n    endpoint: https://AKIAEXAMPLE:secret@minio.example.com',
+    );
+    const r = await validateTree({ [path]: text });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      `${path}:${lineOf(text, 'endpoint:')}:15: remote/credentials: remote "s3" has credentials in its endpoint; credentials come only from the environment`,
+    );
+  });
+
+  it('the default remote is one of the remotes', async () => {
+    const path = 'data/remotes.yaml';
+    const text = edit(file(path), 'default: local', 'default: backup');
+    const r = await validateTree({ [path]: text });
+    expect(r.err).toContain(
+      `${path}:${lineOf(text, 'default: backup')}:10: reference: default remote "backup" is not one of: local, s3`,
+    );
+  });
+
   it('feature service → a feature its view has', async () => {
     const path = 'registry/features/execution-agent-features.yaml';
     const text = edit(

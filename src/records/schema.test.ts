@@ -86,10 +86,10 @@ describe('loadRecord findings point at the offending key or value', () => {
     );
     expect(findingsOf(path, text)).toEqual([
       expect.stringMatching(
-        /:38:5: schema\/required: missing required key "values" in expectations\.3$/,
+        /:40:5: schema\/required: missing required key "values" in expectations\.3$/,
       ),
       expect.stringMatching(
-        /:40:5: schema\/unknown-key: unknown key "valuez" in expectations\.3 \(allowed: type, column, values, mostly\)$/,
+        /:42:5: schema\/unknown-key: unknown key "valuez" in expectations\.3 \(allowed: type, column, values, mostly\)$/,
       ),
     ]);
   });

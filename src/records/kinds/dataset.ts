@@ -115,6 +115,12 @@ export const Remotes = Strict(
   {
     ...recordHead('Remotes'),
     default: Name,
+    hash_algorithm: Type.Optional(
+      Type.Union([Type.Literal('sha256'), Type.Literal('md5')], {
+        description:
+          'how new pointers name content: sha256 (default), or md5 to share a DVC remote',
+      }),
+    ),
     remotes: Type.Record(Name, Remote),
   },
   { title: 'Remotes', description: 'Named storage remotes for data and artifacts.' },

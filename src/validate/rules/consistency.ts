@@ -4,6 +4,7 @@ import {
   type Dataset,
   type FeatureService,
   type Finding,
+  type LoadedRecord,
   type ModelVersion,
   type Remotes,
 } from '../../records/index.js';
@@ -83,6 +84,7 @@ export const consistency: RecordRule = async (rec, tree) => {
       );
     }
   }
+  if (rec.kind === 'Remotes') out.push(...remoteSafety(rec));
   if (rec.kind === 'FeatureService') {
     const s = rec.value as unknown as FeatureService;
     for (const [i, f] of s.features.entries()) {
@@ -130,3 +132,38 @@ export const consistency: RecordRule = async (rec, tree) => {
   }
   return out;
 };
+
+/**
+ * Credentials come only from the environment (or the AWS default chain),
+ * never from a tracked file: a remote whose endpoint or path carries them is
+ * an error, and so is a default that names no remote.
+ */
+function remoteSafety(rec: LoadedRecord): Finding[] {
+  const r = rec.value as unknown as Remotes;
+  const out: Finding[] = [];
+  if (!Object.hasOwn(r.remotes, r.default)) {
+    out.push(
+      finding(
+        rec.path,
+        rec.locate(['default']),
+        'reference',
+        `default remote "${r.default}" is not one of: ${Object.keys(r.remotes).join(', ')}`,
+      ),
+    );
+  }
+  for (const [name, remote] of Object.entries(r.remotes)) {
+    const field = remote.type === 's3' ? 'endpoint' : 'path';
+    const value = remote.type === 's3' ? remote.endpoint : remote.path;
+    if (value && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(['remotes', name, field]),
+          'remote/credentials',
+          `remote "${name}" has credentials in its ${field}; credentials come only from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS default chain), never from a tracked file`,
+        ),
+      );
+    }
+  }
+  return out;
+}
