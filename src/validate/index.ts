@@ -3,7 +3,7 @@
  * invariants, workflow safety) and over a change against a base
  * (immutability, stale promotions). Every finding names its file and line.
  */
-import { identityOfPath, sortFindings, type Finding } from '../records/index.js';
+import { identityOfPath, sortFindings, type Finding, type LoadedRecord } from '../records/index.js';
 import { WORKTREE, diffRefs, mergeBase, openRepo, resolveRef, type Repo } from '../repo/index.js';
 import { immutability, stalePromotion } from './rules/immutability.js';
 import { checkFiles } from './check-files.js';
@@ -32,7 +32,15 @@ export interface ValidateOptions {
   full?: boolean;
   /** Threads for a large full check (default: one per core, at most 4). */
   jobs?: number;
+  /**
+   * Checks the data behind Dataset pointers that a change added or modified
+   * (their expectations); given by the caller, since it needs storage.
+   */
+  checkDatasets?: DatasetChecker;
 }
+
+/** Runs the expectations of changed dataset pointers; findings point into the pointers. */
+export type DatasetChecker = (pointers: LoadedRecord[]) => Promise<Finding[]>;
 
 export interface ValidationReport {
   findings: Finding[];
@@ -73,7 +81,7 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
   }
   const base = await openTree(repo, opts.base);
   return {
-    ...(await validateChange(repo, base, head, headRef, opts.full ?? false)),
+    ...(await validateChange(repo, base, head, headRef, opts)),
     base: base.id,
   };
 }
@@ -88,14 +96,15 @@ async function validateChange(
   base: Tree,
   head: Tree,
   headRef: TreeRef,
-  full: boolean,
+  opts: ValidateOptions,
 ): Promise<ValidationReport> {
   const headCommit = headRef === WORKTREE ? await resolveRef(repo, 'HEAD') : head.id;
   const forkId = (await mergeBase(repo, base.id, headCommit)) ?? base.id;
   const fork = forkId === base.id ? base : await openTree(repo, forkId);
   const changes = await diffRefs(repo, fork.id, headRef, VALIDATED_ROOTS);
   const findings: Finding[] = [];
-  let wholeTree = full;
+  let wholeTree = opts.full ?? false;
+  const changedPointers: LoadedRecord[] = [];
   for (const c of changes) {
     const before = c.status !== 'added' ? await fork.index.record(c.path) : undefined;
     const after = c.status !== 'removed' ? await head.index.record(c.path) : undefined;
@@ -106,6 +115,7 @@ async function validateChange(
       findings.push(
         ...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after }),
       );
+    if (after?.kind === 'Dataset') changedPointers.push(after);
     if (c.status === 'removed' && identityOfPath(c.path)) wholeTree = true;
     if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
   }
@@ -113,6 +123,8 @@ async function validateChange(
     ? await head.paths()
     : changes.filter((c) => c.status !== 'removed').map((c) => c.path);
   findings.push(...(await checkFiles(head.index, toCheck)));
+  if (opts.checkDatasets && changedPointers.length)
+    findings.push(...(await opts.checkDatasets(changedPointers)));
   return {
     findings: sortFindings(findings),
     checkedFiles: toCheck.length + changes.length,
