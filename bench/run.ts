@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   validate: () => import('./validate.bench.js'),
   history: () => import('./history.bench.js'),
   snapshot: () => import('./snapshot.bench.js'),
+  table: () => import('./table.bench.js'),
 };
 
 const only = process.argv.slice(2);

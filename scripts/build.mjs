@@ -9,8 +9,13 @@
 // are committed, so they are built unminified with legal comments inline and with paths
 // relative to the repository root: the same sources and esbuild version give the same bytes,
 // which is what scripts/check-dist.mjs relies on.
+//
+// Next to every bundle it writes, the build copies the files of BUNDLE_ASSETS (parquet-wasm's
+// WebAssembly, which src/data/table/parquet-wasm.ts looks for beside the running bundle),
+// because bundles run on GitHub runners without node_modules.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +37,33 @@ const BANNER = [
 // Packages that cannot be bundled (native addons, WebAssembly loaded from their own folder)
 // go here, and must then be runtime dependencies. None so far.
 const EXTERNAL = [];
+
+/**
+ * Files every bundle needs beside it at run time: `name` in the bundle's folder, copied from
+ * `package` (a file of an installed package, resolved as `require.resolve` would).
+ */
+export const BUNDLE_ASSETS = [
+  { name: 'parquet_wasm_bg.wasm', package: 'parquet-wasm/esm/parquet_wasm_bg.wasm' },
+];
+
+/**
+ * Where each asset of a bundle comes from and goes to (absolute paths).
+ * @param {string} outfile repository-relative bundle path
+ * @returns {{ name: string, from: string, to: string }[]}
+ */
+export function bundleAssets(outfile) {
+  const require = createRequire(path.join(root, 'package.json'));
+  const dir = path.dirname(path.join(root, outfile));
+  return BUNDLE_ASSETS.map((a) => {
+    let from;
+    try {
+      from = require.resolve(a.package);
+    } catch {
+      throw new BuildError(`${a.package}: not installed (needed beside ${outfile}); run npm ci`);
+    }
+    return { name: a.name, from, to: path.join(dir, a.name) };
+  });
+}
 
 /** A build failure worth one clear line, not a stack trace. */
 export class BuildError extends Error {}
@@ -136,6 +168,7 @@ export async function bundle(entry, outfile, { write = true } = {}) {
     } catch (err) {
       throw new BuildError(`${outfile}: output does not parse\n${String(err.stderr ?? err)}`);
     }
+    for (const asset of bundleAssets(outfile)) copyFileSync(asset.from, asset.to);
     return readFileSync(path.join(root, outfile));
   }
   const out = result.outputFiles?.[0];

@@ -2,14 +2,15 @@
 // Fails when a committed action bundle (actions/<name>/dist/index.js) is not what the current
 // sources build to. Each action is rebuilt in memory with the exact options of
 // scripts/build.mjs (same output path, nothing written) and compared byte for byte with the
-// file in the work tree, which in CI is the committed one.
+// file in the work tree, which in CI is the committed one. The files build.mjs copies beside
+// each bundle (BUNDLE_ASSETS: parquet-wasm's .wasm) are compared with their source the same way.
 //
 //   node scripts/check-dist.mjs      # exit 0 fresh, 1 stale or missing, 2 build error
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { BuildError, bundle, listActions, root } from './build.mjs';
+import { BuildError, bundle, bundleAssets, listActions, root } from './build.mjs';
 
 /** @returns {Promise<string[]>} one line per stale, missing or orphaned bundle */
 export async function checkDist() {
@@ -30,6 +31,19 @@ export async function checkDist() {
         `actions/${name}: dist/index.js is stale (${committed.length} bytes committed, ` +
           `${built.length} built from ${entry}); run \`npm run build\` and commit it`,
       );
+    }
+    for (const asset of bundleAssets(outfile)) {
+      const committedAsset = existsSync(asset.to) ? readFileSync(asset.to) : undefined;
+      if (!committedAsset) {
+        problems.push(
+          `actions/${name}: dist/${asset.name} is missing; run \`npm run build\` and commit it`,
+        );
+      } else if (!readFileSync(asset.from).equals(committedAsset)) {
+        problems.push(
+          `actions/${name}: dist/${asset.name} differs from ${path.relative(root, asset.from)}; ` +
+            'run `npm run build` and commit it',
+        );
+      }
     }
   }
   // A bundle whose sources are gone would still run on GitHub; flag it too.
