@@ -9,6 +9,8 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   history: () => import('./history.bench.js'),
   snapshot: () => import('./snapshot.bench.js'),
   table: () => import('./table.bench.js'),
+  'data-add': () => import('./data-add.bench.js'),
+  'data-transfer': () => import('./data-transfer.bench.js'),
 };
 
 const only = process.argv.slice(2);

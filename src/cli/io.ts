@@ -7,6 +7,8 @@ export interface Io {
   now(): Date;
   /** Whether stdout is a terminal (progress bars, colour). */
   isTTY: boolean;
+  /** Run `fn` when the command has finished, however it ended (set by `main`). */
+  defer?: (fn: () => void) => void;
 }
 
 /** Bad usage or a broken environment: exit code 2. */

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHistory } from './commands/history.js';
 import { registerQueries } from './commands/query.js';
@@ -16,7 +17,17 @@ function isCodedError(e: unknown): e is Error & { code: string } {
  * @example
  * const code = await main(['validate', '--json'], io);
  */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], outerIo: Io): Promise<number> {
+  const deferred: (() => void)[] = [];
+  const io: Io = { ...outerIo, defer: (fn) => deferred.push(fn) };
+  try {
+    return await run(argv, io);
+  } finally {
+    for (const fn of deferred.splice(0)) fn();
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);
@@ -32,9 +43,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerValidate(program, io, setExit);
   registerQueries(program, io, setExit);
   registerHistory(program, io);
+  registerData(program, io, setExit);
   registerDemo(program, io, setExit, main);
-  for (const c of program.commands)
+  // every command, nested ones too, reports through io and never exits the process
+  const quiet = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.commands.forEach(quiet);
+  };
+  program.commands.forEach(quiet);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -2,10 +2,11 @@
  * `mlops demo`: the lifecycle built so far, in a fresh repository, on embedded
  * defaults. Each later capability adds its step here.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitEdits, initRepo, type RecordEdit, type Repo } from '../repo/index.js';
+import { exampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
 import { editDeployment, retrainRecords } from './records.js';
 
@@ -25,11 +26,14 @@ export interface DemoResult {
   dir: string;
   /** Exit codes of the validations: the good change (0) and the rejected one (1). */
   validations: { passing: number; rejected: number };
+  /** Whether adding, pushing and checking the datasets all succeeded. */
+  dataOk: boolean;
 }
 
 const AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const APPROVER = 'qa-leads';
 const DAY = 86_400_000;
+const STEPS = 7;
 
 /**
  * Run the demo lifecycle and return where it left the repository.
@@ -42,7 +46,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   // the story spans two weeks ending now, so `mlops at <date>` has something to find
   const start = io.now().getTime() - 14 * DAY;
   const day = (n: number) => new Date(start + n * DAY);
-  const step = (n: number, text: string) => io.say(`\n[${n}/6] ${text}\n`);
+  const step = (n: number, text: string) => io.say(`\n[${n}/${STEPS}] ${text}\n`);
 
   step(1, `A registry in git: the example content committed to a new repository at ${dir}`);
   const repo = await initRepo(dir);
@@ -60,6 +64,36 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
 
   step(
     2,
+    'Data versioned by hash: the datasets are made, added, pushed to the local remote and checked',
+  );
+  mkdirSync(join(dir, 'datasets'), { recursive: true });
+  // written "an hour ago": a file changed in the last 2 s is always re-hashed (racy-clean rule)
+  const written = new Date(io.now().getTime() - 3_600_000);
+  for (const [path, text] of exampleDatasets()) {
+    writeFileSync(join(dir, path), text);
+    utimesSync(join(dir, path), written, written);
+  }
+  let dataOk = true;
+  for (const path of exampleDatasets().keys()) {
+    dataOk = (await io.mlops(['data', 'add', path], dir)) === 0 && dataOk;
+  }
+  dataOk = (await io.mlops(['data', 'push'], dir)) === 0 && dataOk;
+  dataOk = (await io.mlops(['data', 'check', 'test-executions'], dir)) === 0 && dataOk;
+  io.say(
+    '      The pointers in data/ already named these bytes: the same seed makes the same hashes.\n',
+  );
+  const ignore = readFileSync(join(dir, '.gitignore'), 'utf8');
+  head = await commit(
+    repo,
+    head,
+    [{ path: '.gitignore', content: ignore }],
+    day(1),
+    'Keep the datasets out of git',
+    {},
+  );
+
+  step(
+    3,
     'Register execution-agent 1.1.0 (a weekly retrain): Run + ModelVersion + ModelCard in one commit',
   );
   const newRecords = retrainRecords(files, 'execution-agent', '1.0.0', '1.1.0', day(6), {
@@ -76,7 +110,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   for (const [p, t] of newRecords) files.set(p, t);
 
   step(
-    3,
+    4,
     'Promote it: the Deployment names 1.1.0 as candidate (stage Staging), approved by review',
   );
   const promoted = editDeployment(files, 'execution-agent', { candidate: '1.1.0' });
@@ -99,7 +133,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   const passing = await io.mlops(['validate', '--base', registerBase], dir);
 
-  step(4, 'The rollout finishes: 1.1.0 is production, 1.0.0 archived');
+  step(5, 'The rollout finishes: 1.1.0 is production, 1.0.0 archived');
   const done = editDeployment(files, 'execution-agent', {
     production: '1.1.0',
     candidate: null,
@@ -113,7 +147,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   });
   files.set(...done);
 
-  step(5, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
+  step(6, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
   const oldPath = 'registry/models/execution-agent/versions/1.0.0.yaml';
   const tampered = files.get(oldPath)!.replace('accuracy: 0.931', 'accuracy: 0.951');
   await commit(
@@ -131,14 +165,14 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
 
-  step(6, 'The audit trail, from git alone');
+  step(7, 'The audit trail, from git alone');
   await io.mlops(['history', 'execution-agent'], dir);
   io.say(`      Which versions were live on ${day(8).toISOString().slice(0, 10)}, mid-rollout?\n`);
   await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);
   io.say('      And now:\n');
   await io.mlops(['ls'], dir);
   io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show execution-agent\n`);
-  return { dir, validations: { passing, rejected } };
+  return { dir, validations: { passing, rejected }, dataOk };
 }
 
 function edits(files: Iterable<[string, string]>): RecordEdit[] {

@@ -16,7 +16,7 @@ export type { ModelVersion } from './kinds/model-version.js';
 export type { Deployment } from './kinds/deployment.js';
 export type { Run } from './kinds/run.js';
 export type { ModelCard } from './kinds/model-card.js';
-export type { Dataset, Remotes, Expectation } from './kinds/dataset.js';
+export type { Dataset, Remote, Remotes, Expectation } from './kinds/dataset.js';
 export type { Entity, FeatureView, FeatureService } from './kinds/features.js';
 export type {
   GovernancePolicy,

@@ -20,7 +20,11 @@ export function schemaHeader(path: string, kind: string): string {
 export function stringifyRecord(value: { kind: string } & Record<string, unknown>): string {
   if (!isKindName(value.kind)) throw new Error(`unknown record kind ${value.kind}`);
   const ordered = orderBySchema(value, KINDS[value.kind]);
-  const body = stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false });
+  const body = stringify(ordered, {
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+    flowCollectionPadding: false,
+  });
   return `${schemaHeader(pathOfRecord(value), value.kind)}\n${body}`;
 }
 
@@ -90,7 +94,7 @@ export function editRecordText(text: string, edits: FieldEdit[]): string {
       } else doc.setIn(e.path, doc.createNode(e.value));
     } else doc.setIn(e.path, doc.createNode(e.value));
   }
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 function isPlain(v: unknown): boolean {

@@ -34,3 +34,4 @@ export { commitEdits } from './commit-edits.js';
 export type { RecordEdit, CommitEditsOptions } from './commit-edits.js';
 export { initRepo } from './init.js';
 export { mergeBase } from './merge-base.js';
+export { listBranches } from './branches.js';

@@ -30024,7 +30024,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listBranches({
+    async function listBranches2({
       fs: fs3,
       dir,
       gitdir = join5(dir, ".git"),
@@ -32845,7 +32845,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       init,
       isDescendent,
       isIgnored,
-      listBranches,
+      listBranches: listBranches2,
       listFiles: listFiles2,
       listNotes,
       listRefs,
@@ -32917,7 +32917,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.init = init;
     exports.isDescendent = isDescendent;
     exports.isIgnored = isIgnored;
-    exports.listBranches = listBranches;
+    exports.listBranches = listBranches2;
     exports.listFiles = listFiles2;
     exports.listNotes = listNotes;
     exports.listRefs = listRefs;
@@ -54784,7 +54784,11 @@ var Deployment = Strict(
 
 // src/records/kinds/dataset.ts
 var Mostly = Type.Optional(
-  Type.Number({ minimum: 0, maximum: 1, description: "share of non-null values that must pass" })
+  Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: "share that must pass: of non-null values, or of all rows for not_null"
+  })
 );
 var Column = Type.String({ minLength: 1 });
 function expectation(type2, props) {
@@ -54878,6 +54882,11 @@ var Remotes = Strict(
   {
     ...recordHead("Remotes"),
     default: Name,
+    hash_algorithm: Type.Optional(
+      Type.Union([Type.Literal("sha256"), Type.Literal("md5")], {
+        description: "how new pointers name content: sha256 (default), or md5 to share a DVC remote"
+      })
+    ),
     remotes: Type.Record(Name, Remote)
   },
   { title: "Remotes", description: "Named storage remotes for data and artifacts." }
@@ -60366,6 +60375,7 @@ var consistency = async (rec, tree) => {
       );
     }
   }
+  if (rec.kind === "Remotes") out.push(...remoteSafety(rec));
   if (rec.kind === "FeatureService") {
     const s = rec.value;
     for (const [i, f] of s.features.entries()) {
@@ -60413,6 +60423,35 @@ var consistency = async (rec, tree) => {
   }
   return out;
 };
+function remoteSafety(rec) {
+  const r = rec.value;
+  const out = [];
+  if (!Object.hasOwn(r.remotes, r.default)) {
+    out.push(
+      finding(
+        rec.path,
+        rec.locate(["default"]),
+        "reference",
+        `default remote "${r.default}" is not one of: ${Object.keys(r.remotes).join(", ")}`
+      )
+    );
+  }
+  for (const [name, remote] of Object.entries(r.remotes)) {
+    const field = remote.type === "s3" ? "endpoint" : "path";
+    const value = remote.type === "s3" ? remote.endpoint : remote.path;
+    if (value && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(["remotes", name, field]),
+          "remote/credentials",
+          `remote "${name}" has credentials in its ${field}; credentials come only from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS default chain), never from a tracked file`
+        )
+      );
+    }
+  }
+  return out;
+}
 
 // src/validate/rules/references.ts
 var references = async (rec, tree) => {
@@ -60859,17 +60898,18 @@ async function validateRepository(opts) {
   }
   const base = await openTree(repo, opts.base);
   return {
-    ...await validateChange(repo, base, head, headRef, opts.full ?? false),
+    ...await validateChange(repo, base, head, headRef, opts),
     base: base.id
   };
 }
-async function validateChange(repo, base, head, headRef, full) {
+async function validateChange(repo, base, head, headRef, opts) {
   const headCommit = headRef === WORKTREE ? await resolveRef(repo, "HEAD") : head.id;
   const forkId = await mergeBase(repo, base.id, headCommit) ?? base.id;
   const fork = forkId === base.id ? base : await openTree(repo, forkId);
   const changes = await diffRefs(repo, fork.id, headRef, VALIDATED_ROOTS);
   const findings = [];
-  let wholeTree = full;
+  let wholeTree = opts.full ?? false;
+  const changedPointers = [];
   for (const c of changes) {
     const before = c.status !== "added" ? await fork.index.record(c.path) : void 0;
     const after = c.status !== "removed" ? await head.index.record(c.path) : void 0;
@@ -60880,11 +60920,14 @@ async function validateChange(repo, base, head, headRef, full) {
       findings.push(
         ...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after })
       );
+    if (after?.kind === "Dataset") changedPointers.push(after);
     if (c.status === "removed" && identityOfPath(c.path)) wholeTree = true;
     if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
   }
   const toCheck = wholeTree ? await head.paths() : changes.filter((c) => c.status !== "removed").map((c) => c.path);
   findings.push(...await checkFiles(head.index, toCheck));
+  if (opts.checkDatasets && changedPointers.length)
+    findings.push(...await opts.checkDatasets(changedPointers));
   return {
     findings: sortFindings(findings),
     checkedFiles: toCheck.length + changes.length,

@@ -35,6 +35,7 @@ export function registerDemo(
         { dir: opts.dir },
       );
       // the demo fails if the good change was refused or the bad one let through
-      if (result.validations.passing !== 0 || result.validations.rejected !== 1) setExit(1);
+      if (result.validations.passing !== 0 || result.validations.rejected !== 1 || !result.dataOk)
+        setExit(1);
     });
 }

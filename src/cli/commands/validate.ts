@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { formatFinding } from '../../records/index.js';
+import { datasetChecker } from '../../data/index.js';
+import { openRepo } from '../../repo/index.js';
 import { validateRepository } from '../../validate/index.js';
 import { UsageError, json, type Io } from '../io.js';
 
@@ -12,6 +14,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
     .option('--base <ref>', 'compare with this ref (a PR base); only what changed is re-checked')
     .option('--ref <ref>', 'validate this commit instead of the work tree')
     .option('--full', 'with --base, re-check every record, not only the changed ones')
+    .option('--no-data', "with --base, skip running changed datasets' expectations")
     .option('--format <format>', 'text, json or github (workflow annotations)', 'text')
     .option('--json', 'same as --format json')
     .option(
@@ -32,6 +35,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
         format: string;
         json?: boolean;
         jobs?: number;
+        data: boolean;
       }) => {
         const format = opts.json ? 'json' : opts.format;
         if (!['text', 'json', 'github'].includes(format)) {
@@ -46,6 +50,9 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
           ref: opts.ref,
           full: opts.full,
           jobs: opts.jobs,
+          ...(opts.base && opts.data
+            ? { checkDatasets: datasetChecker((await openRepo(io.cwd)).dir, io.env) }
+            : {}),
         });
         const errors = report.findings.filter((f) => f.severity === 'error');
         if (format === 'json') json(io, { ok: errors.length === 0, ...report });

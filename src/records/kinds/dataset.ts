@@ -2,7 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ContentHash, Name, RepoPath, Strict, recordHead } from './common.js';
 
 const Mostly = Type.Optional(
-  Type.Number({ minimum: 0, maximum: 1, description: 'share that must pass: of non-null values, or of all rows for not_null' }),
+  Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'share that must pass: of non-null values, or of all rows for not_null',
+  }),
 );
 const Column = Type.String({ minLength: 1 });
 

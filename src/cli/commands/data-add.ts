@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import {
+  addPath,
+  datasetName,
+  existingPointer,
+  formatSize,
+  gitIgnore,
+  pointerRecordText,
+  writeAtomic,
+} from '../../data/index.js';
+import { UsageError, json, type Io } from '../io.js';
+import { workspace } from './data.js';
+
+export function registerDataAdd(data: Command, io: Io) {
+  data
+    .command('add')
+    .description(
+      'hash a file or directory into the cache and write (or update) its pointer data/<name>.yaml; git-ignores the path',
+    )
+    .argument('<path>', 'a file or directory inside the repository')
+    .option('-n, --name <name>', 'dataset name (default: from the file name)')
+    .option('-r, --remote <name>', 'the remote this dataset lives on (default: the default remote)')
+    .option('-j, --jobs <n>', 'hashing threads (default: one per core for large inputs)', (v) =>
+      Number(v),
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        path: string,
+        opts: { name?: string; remote?: string; jobs?: number; json?: boolean },
+      ) => {
+        const ws = await workspace(io);
+        const name = opts.name ?? datasetName(path);
+        if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
+          throw new UsageError(
+            `--name must be lower-case letters, digits, "-" and "_" (at most 63); got ${JSON.stringify(name)}`,
+          );
+        }
+        if (opts.remote) ws.store(opts.remote); // an unknown remote fails before any work
+        const started = performance.now();
+        // a path given from a subfolder is relative to it
+        const rel = join(io.cwd, path).slice(ws.root.length + 1) || path;
+        const r = await addPath(ws.root, rel, {
+          algo: ws.algo,
+          cache: ws.cache,
+          ...(opts.jobs ? { jobs: opts.jobs } : {}),
+        });
+        const existing = existingPointer(ws.root, name);
+        const text = await pointerRecordText(ws.root, name, r.pointer, {
+          ...(opts.remote ? { remote: opts.remote } : {}),
+          ...(existing !== undefined ? { existing } : {}),
+        });
+        const file = `data/${name}.yaml`;
+        writeAtomic(join(ws.root, file), text);
+        const ignored = gitIgnore(ws.root, r.pointer.path);
+        const ms = Math.round(performance.now() - started);
+        if (opts.json)
+          return json(io, {
+            file,
+            ...r.pointer,
+            hashed: r.hashed,
+            fromStatCache: r.fromStatCache,
+            stored: r.stored,
+            threads: r.threads,
+            ms,
+          });
+        io.out(
+          `${existing === undefined ? 'added' : existing === text ? 'unchanged' : 'updated'} ${r.pointer.path} → ${file}: ${r.pointer.hash.slice(0, 19)}…, ` +
+            `${formatSize(r.pointer.size)}, ${r.pointer.files} file${r.pointer.files === 1 ? '' : 's'} ` +
+            `(${r.hashed} hashed, ${r.fromStatCache} unchanged) in ${ms} ms\n`,
+        );
+        if (ignored) io.out(`added /${r.pointer.path} to .gitignore\n`);
+      },
+    );
+}
