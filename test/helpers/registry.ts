@@ -23,6 +23,8 @@ export interface TestRegistry {
   ): Promise<string>;
   /** Run the CLI in the repository; stdout, stderr and the exit code. */
   mlops(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** The environment the CLI sees (credentials for a test S3 server, say). */
+  env: Record<string, string>;
   cleanup(): void;
 }
 
@@ -74,12 +76,13 @@ export async function exampleRegistry(): Promise<TestRegistry> {
         out: (s) => (out += s),
         err: (s) => (err += s),
         cwd: dir,
-        env: {},
+        env: self.env,
         now: () => new Date(clock * 1000),
         isTTY: false,
       });
       return { code, out, err };
     },
+    env: {},
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
   return self;
