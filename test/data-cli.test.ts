@@ -106,6 +106,18 @@ describe('bad input loses nothing', () => {
     );
   });
 
+  it('expectations on data that is not a table', async () => {
+    writeFileSync(at('datasets/blob.bin'), Buffer.from([0, 1, 2, 3]));
+    expect((await reg.mlops('data', 'add', 'datasets/blob.bin', '--name', 'blob')).code).toBe(0);
+    const pointer = read('data/blob.yaml');
+    expect(pointer).toContain('format: binary');
+    writeFileSync(at('data/blob.yaml'), pointer + 'expectations:\n  - type: row_count_between\n    min: 1\n');
+    const r = await reg.mlops('data', 'check', 'blob');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('mlops: blob: expectations need a csv, parquet, arrow or jsonl file; this dataset is binary\n');
+    rmSync(at('data/blob.yaml'));
+  });
+
   it('a remote object whose bytes are not its name is refused, and the old work-tree file is kept', async () => {
     const pointer = read('data/test-history.yaml');
     const hash = /hash: sha256:([0-9a-f]{64})/.exec(pointer)![1]!;
