@@ -1,13 +1,16 @@
 /**
  * Data transfer speed against rclone, same S3 server, same run: s3rver on loopback (a child
- * process, over bench/.work/), 20,000 files of 100 KB and one file of 1 GiB laid out as a
- * content-addressed cache (`files/sha256/<2 hex>/<rest>`). Each case uploads everything into an
- * empty prefix, then downloads it into an empty directory; ours moves objects through
- * `S3ObjectStore` with 16 in flight, rclone runs `rclone copy` with `--transfers 16`,
- * multipart at the same threshold and part size. Small files: median of 3 runs; the big file:
- * median of 2. Checksums are off on both sides (the store moves bytes; hashing belongs to the
- * transfer layer): when `pushAll`/`pullAll` below switch to the transfer layer, which verifies
- * hashes after pull, drop `--ignore-checksum` and `--s3-disable-checksum` from RCLONE_FLAGS.
+ * process, over bench/.work/), 20,000 files of 100 KB and one file of 1 GiB, each a real
+ * object of a local cache (`new Cache(root)`: `<root>/.mlops/cache/files/sha256/<2 hex>/<rest>`,
+ * named by the sha256 of its bytes). Each case uploads everything into an empty prefix, then
+ * downloads it into an empty place; ours is the transfer layer the product uses, `push` from
+ * the source cache and `pull` into a fresh empty cache, 16 objects in flight, over
+ * `S3ObjectStore`; rclone runs `rclone copy` of the same `files/` folder (identical objects
+ * under identical keys, in another prefix) with `--transfers 16`, multipart at the same
+ * threshold and part size. Both sides check what they move: `push` re-hashes each object
+ * before upload and checks its size on the remote after; `pull` checks size and sha256 of
+ * each download before renaming it into the cache; rclone checks its own checksums (MD5)
+ * both ways. Small files: median of 3 runs; the big file: median of 2.
  *
  * Disk: at most source + server copy + download of one case (~5.8 GiB for the small files),
  * everything removed at the end. rclone is Debian's, installed with apt-get when missing.
@@ -18,11 +21,19 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { objectKey } from '../src/data/store/object-store.js';
-import type { ObjectStore } from '../src/data/store/object-store.js';
+import {
+  CACHE_DIR,
+  Cache,
+  pull,
+  push,
+  refKey,
+  type DataRef,
+  type ObjectStore,
+  type TransferReport,
+} from '../src/data/index.js';
 import { S3ObjectStore } from '../src/data/store/s3.js';
 import { startS3rver, type S3rverHandle } from '../test/helpers/s3rver.js';
 import { figure, median, printFigures, type Figure } from './figure.js';
@@ -36,64 +47,55 @@ const SMALL_RUNS = 3;
 const BIG_RUNS = 2;
 const BUCKET = 'bench';
 const MiB = 1024 * 1024;
-/** Same shape of work as ours: 16 objects in flight, multipart from 64 MiB in 8 MiB parts, 4 parts at a time. */
+/**
+ * Same shape of work as ours: 16 objects in flight, multipart from 64 MiB in 8 MiB parts, 4
+ * parts at a time; checksums on (rclone's defaults), as ours verifies hashes.
+ */
 const RCLONE_FLAGS = [
   `--transfers=${CONCURRENCY}`,
   `--checkers=${CONCURRENCY}`,
   '--s3-upload-cutoff=64M',
   '--s3-chunk-size=8M',
   '--s3-upload-concurrency=4',
-  '--s3-disable-checksum',
-  '--ignore-checksum',
   // s3rver answers delimiter listings without their common prefixes; list recursively.
   '--fast-list',
 ];
 
-/** One object to move: its key, its local file, its size. */
-export interface BenchObject {
-  key: string;
-  file: string;
-  size: number;
+/** An object of the bench: a cache ref with its size, as pointers give them. */
+export type BenchRef = DataRef & { size: number };
+
+/** Throws unless `report` moved every one of `count` objects and nothing failed. */
+function expectAll(what: string, report: TransferReport, count: number): void {
+  const f = report.failed[0];
+  if (f) throw new Error(`${what}: ${report.failed.length} failed, first ${f.key}: ${f.message}`);
+  if (report.transferred !== count) {
+    throw new Error(
+      `${what}: ${report.transferred} of ${count} objects transferred (${report.skipped} skipped)`,
+    );
+  }
 }
 
-/** Runs `fn` over `items`, `limit` at a time. */
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (x: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/**
- * Uploads every object. The one line to change when the transfer layer's `push` exists.
- */
+/** Uploads every object from `cache` through the transfer layer's `push`. */
 export async function pushAll(
+  cache: Cache,
   store: ObjectStore,
-  objects: readonly BenchObject[],
+  refs: readonly BenchRef[],
   concurrency = CONCURRENCY,
 ): Promise<void> {
-  await eachLimit(objects, concurrency, (o) => store.put(o.key, o.file, o.size));
+  expectAll('push', await push(cache, store, refs, { concurrency }), refs.length);
 }
 
 /**
- * Downloads every object into `dest/<key>`. The one line to change when the transfer
- * layer's `pull` exists.
+ * Downloads every object into `cache` through the transfer layer's `pull`, which checks each
+ * one's size and sha256 before renaming it into place.
  */
 export async function pullAll(
+  cache: Cache,
   store: ObjectStore,
-  objects: readonly BenchObject[],
-  dest: string,
+  refs: readonly BenchRef[],
   concurrency = CONCURRENCY,
 ): Promise<void> {
-  const made = new Map<string, Promise<unknown>>();
-  await eachLimit(objects, concurrency, async (o) => {
-    const file = join(dest, o.key);
-    const parent = dirname(file);
-    if (!made.has(parent)) made.set(parent, mkdir(parent, { recursive: true }));
-    await made.get(parent);
-    await store.get(o.key, file);
-  });
+  expectAll('pull', await pull(cache, store, refs, { concurrency }), refs.length);
 }
 
 /** rclone on PATH, installing Debian's package when it is missing. */
@@ -167,9 +169,12 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Writes `count` random files of `size` bytes under `root` in the cache layout. */
-async function generate(root: string, count: number, size: number): Promise<BenchObject[]> {
-  const objects: BenchObject[] = [];
+/**
+ * Writes `count` random files of `size` bytes as objects of `cache`: each at its key, named
+ * by the sha256 of its bytes, read-only, as `Cache.add` leaves them.
+ */
+async function generate(cache: Cache, count: number, size: number): Promise<BenchRef[]> {
+  const refs: BenchRef[] = [];
   const made = new Set<string>();
   const chunk = Math.min(size, 64 * MiB);
   for (let i = 0; i < count; i++) {
@@ -180,8 +185,8 @@ async function generate(root: string, count: number, size: number): Promise<Benc
       h.update(b);
       parts.push(b);
     }
-    const key = objectKey({ algo: 'sha256', hex: h.digest('hex') });
-    const file = join(root, key);
+    const ref: BenchRef = { algo: 'sha256', hex: h.digest('hex'), size };
+    const file = cache.path(ref);
     if (!made.has(dirname(file))) {
       made.add(dirname(file));
       await mkdir(dirname(file), { recursive: true });
@@ -192,9 +197,10 @@ async function generate(root: string, count: number, size: number): Promise<Benc
       await writeFile(file, '');
       for (const p of parts) await writeFile(file, p, { flag: 'a' });
     }
-    objects.push({ key, file, size });
+    await chmod(file, 0o444);
+    refs.push(ref);
   }
-  return objects;
+  return refs;
 }
 
 /** Every regular file under `root`, as `relative path → size`. */
@@ -208,20 +214,23 @@ async function tree(root: string): Promise<Map<string, number>> {
   return out;
 }
 
-/** Checks that `dest` holds exactly the objects, sizes equal, a sample's hashes equal. */
-async function checkDownload(dest: string, objects: readonly BenchObject[], sample: number) {
-  const got = await tree(dest);
-  if (got.size !== objects.length) {
-    throw new Error(`${dest}: ${got.size} files, expected ${objects.length}`);
+/**
+ * Checks that `dir` (a cache's directory, or rclone's download) holds exactly the objects
+ * under their keys (no stray temp), sizes equal, a sample's sha256 equal to its name.
+ */
+async function checkDownload(dir: string, refs: readonly BenchRef[], sample: number) {
+  const got = await tree(dir);
+  if (got.size !== refs.length) {
+    throw new Error(`${dir}: ${got.size} files, expected ${refs.length}`);
   }
-  for (const o of objects) {
-    if (got.get(o.key) !== o.size) throw new Error(`${dest}/${o.key}: wrong or missing`);
+  for (const r of refs) {
+    if (got.get(refKey(r)) !== r.size) throw new Error(`${dir}/${refKey(r)}: wrong or missing`);
   }
-  const step = Math.max(1, Math.floor(objects.length / sample));
-  for (let i = 0; i < objects.length; i += step) {
-    const o = objects[i]!;
-    if ((await sha256File(join(dest, o.key))) !== o.key.split('/').slice(2).join('')) {
-      throw new Error(`${dest}/${o.key}: bytes differ`);
+  const step = Math.max(1, Math.floor(refs.length / sample));
+  for (let i = 0; i < refs.length; i += step) {
+    const r = refs[i]!;
+    if ((await sha256File(join(dir, refKey(r)))) !== r.hex) {
+      throw new Error(`${dir}/${refKey(r)}: bytes differ`);
     }
   }
 }
@@ -239,11 +248,11 @@ interface CaseResult {
   peerDown: number[];
 }
 
-/** Uploads and downloads `objects` `runs` times each way, ours and rclone's. */
+/** Uploads and downloads `refs` `runs` times each way, ours and rclone's. */
 async function measure(
   s3: S3rverHandle,
-  srcRoot: string,
-  objects: readonly BenchObject[],
+  src: Cache,
+  refs: readonly BenchRef[],
   runs: number,
   sample: number,
 ): Promise<CaseResult> {
@@ -252,37 +261,42 @@ async function measure(
   const dest = join(WORK, 'download');
   const bucketDir = join(s3.directory, BUCKET);
   for (let r = 0; r < runs; r++) {
-    // Ours, into an empty prefix, then back into an empty directory.
+    // Ours: push into an empty prefix, then pull into a fresh, empty cache.
     const store = new S3ObjectStore(
       { bucket: BUCKET, prefix: 'ours', endpoint: s3.endpoint },
       { env: s3.env },
     );
-    res.oursUp.push(await timed(() => pushAll(store, objects)));
-    if ((await countRemote(store)) !== objects.length)
+    res.oursUp.push(await timed(() => pushAll(src, store, refs)));
+    if ((await countRemote(store)) !== refs.length)
       throw new Error('ours: objects missing after upload');
     await rm(dest, { recursive: true, force: true });
-    res.oursDown.push(await timed(() => pullAll(store, objects, dest)));
-    await checkDownload(dest, objects, sample);
+    res.oursDown.push(await timed(() => pullAll(new Cache(dest), store, refs)));
+    await checkDownload(join(dest, CACHE_DIR), refs, sample);
     store.destroy();
     await rm(dest, { recursive: true, force: true });
     // s3rver keeps a prefix as a directory tree: removing it empties the prefix at once.
     await rm(join(bucketDir, 'ours'), { recursive: true, force: true });
 
-    // rclone, the same way.
+    // rclone, the same objects under the same keys (`files/…`), in its own prefix.
     res.peerUp.push(
-      await timed(() => rclone(['copy', srcRoot, `bench:${BUCKET}/rclone`, ...RCLONE_FLAGS], env)),
+      await timed(() =>
+        rclone(
+          ['copy', join(src.dir, 'files'), `bench:${BUCKET}/rclone/files`, ...RCLONE_FLAGS],
+          env,
+        ),
+      ),
     );
     const check = new S3ObjectStore(
       { bucket: BUCKET, prefix: 'rclone', endpoint: s3.endpoint },
       { env: s3.env },
     );
-    if ((await countRemote(check)) !== objects.length)
+    if ((await countRemote(check)) !== refs.length)
       throw new Error('rclone: objects missing after upload');
     check.destroy();
     res.peerDown.push(
       await timed(() => rclone(['copy', `bench:${BUCKET}/rclone`, dest, ...RCLONE_FLAGS], env)),
     );
-    await checkDownload(dest, objects, sample);
+    await checkDownload(dest, refs, sample);
     await rm(dest, { recursive: true, force: true });
     await rm(join(bucketDir, 'rclone'), { recursive: true, force: true });
     console.log(
@@ -293,18 +307,18 @@ async function measure(
   return res;
 }
 
-function figures(label: string, srcRoot: string, res: CaseResult): Figure[] {
+function figures(label: string, srcFiles: string, res: CaseResult): Figure[] {
   const flags = RCLONE_FLAGS.join(' ');
   return [
     figure(
-      `upload ${label} (S3ObjectStore.put, ${CONCURRENCY} in flight)`,
+      `upload ${label} (push, ${CONCURRENCY} in flight)`,
       median(res.oursUp),
-      `rclone copy ${srcRoot} s3:${BUCKET}/rclone ${flags}`,
+      `rclone copy ${srcFiles} s3:${BUCKET}/rclone/files ${flags}`,
       median(res.peerUp),
       'ratio <= 1.5',
     ),
     figure(
-      `download ${label} (S3ObjectStore.get, ${CONCURRENCY} in flight)`,
+      `download ${label} (pull, size + sha256 checked, ${CONCURRENCY} in flight)`,
       median(res.oursDown),
       `rclone copy s3:${BUCKET}/rclone <dir> ${flags}`,
       median(res.peerDown),
@@ -320,23 +334,30 @@ export async function run(): Promise<Figure[]> {
   const s3 = await startS3rver({ buckets: [BUCKET], directory: join(WORK, 's3rver') });
   const out: Figure[] = [];
   try {
-    const smallRoot = join(WORK, 'small');
-    const small = await generate(smallRoot, SMALL_COUNT, SMALL_SIZE);
+    // The sources are cache roots: `small/.mlops/cache/files/sha256/…`.
+    const smallCache = new Cache(join(WORK, 'small'));
+    const small = await generate(smallCache, SMALL_COUNT, SMALL_SIZE);
     console.log(`# ${SMALL_COUNT} files × ${SMALL_SIZE} bytes generated`);
     out.push(
       ...figures(
         `${SMALL_COUNT} × 100 KB`,
-        'small/',
-        await measure(s3, smallRoot, small, SMALL_RUNS, 200),
+        `small/${CACHE_DIR}/files/`,
+        await measure(s3, smallCache, small, SMALL_RUNS, 200),
       ),
     );
-    await rm(smallRoot, { recursive: true, force: true });
+    await rm(smallCache.root, { recursive: true, force: true });
 
-    const bigRoot = join(WORK, 'big');
-    const big = await generate(bigRoot, 1, BIG_SIZE);
+    const bigCache = new Cache(join(WORK, 'big'));
+    const big = await generate(bigCache, 1, BIG_SIZE);
     const bigLabel = BIG_SIZE === 1024 ** 3 ? '1 GiB' : `${BIG_SIZE / MiB} MiB`;
     console.log(`# 1 file of ${bigLabel} generated`);
-    out.push(...figures(`1 × ${bigLabel}`, 'big/', await measure(s3, bigRoot, big, BIG_RUNS, 1)));
+    out.push(
+      ...figures(
+        `1 × ${bigLabel}`,
+        `big/${CACHE_DIR}/files/`,
+        await measure(s3, bigCache, big, BIG_RUNS, 1),
+      ),
+    );
   } finally {
     await s3.stop();
     await rm(WORK, { recursive: true, force: true });

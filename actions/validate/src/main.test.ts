@@ -105,7 +105,13 @@ describe('validate action (validator stubbed)', () => {
 
     await main(process.env, deps);
 
-    expect(fn).toHaveBeenCalledWith({ dir: workspace, ref: 'HEAD', base: 'a'.repeat(40) });
+    // with a base, changed datasets' expectations are checked too
+    expect(fn).toHaveBeenCalledWith({
+      dir: workspace,
+      ref: 'HEAD',
+      base: 'a'.repeat(40),
+      checkDatasets: expect.any(Function),
+    });
     const lines = printed().split('\n');
     expect(lines).toContain(
       '::error title=immutable,file=registry/models/demo/versions/1.0.0.yaml,line=4,col=10::' +
@@ -153,6 +159,7 @@ describe('validate action (validator stubbed)', () => {
       dir: path.join(workspace, 'registry-repo'),
       ref: 'HEAD',
       base: 'b'.repeat(40),
+      checkDatasets: expect.any(Function),
     });
     expect(printed()).toContain(
       '::warning title=data/hash,file=registry-repo/data/x.yaml,line=1,col=1::hash unverified',

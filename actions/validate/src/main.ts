@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { datasetChecker } from '../../../src/data/index.js';
 import type { Finding } from '../../../src/records/finding.js';
 import { validateRepository } from '../../../src/validate/index.js';
 
@@ -80,6 +81,8 @@ export async function main(env: Env = process.env, deps: Deps = { validateReposi
       dir: inputs.dir,
       ref: 'HEAD',
       base: inputs.base,
+      // changed dataset pointers get their expectations run (remote credentials from the job's env)
+      ...(inputs.base ? { checkDatasets: datasetChecker(inputs.dir, env) } : {}),
     });
     const prefix = workspacePrefix(context.workspace, inputs.dir);
 
