@@ -111,10 +111,15 @@ describe('bad input loses nothing', () => {
     expect((await reg.mlops('data', 'add', 'datasets/blob.bin', '--name', 'blob')).code).toBe(0);
     const pointer = read('data/blob.yaml');
     expect(pointer).toContain('format: binary');
-    writeFileSync(at('data/blob.yaml'), pointer + 'expectations:\n  - type: row_count_between\n    min: 1\n');
+    writeFileSync(
+      at('data/blob.yaml'),
+      pointer + 'expectations:\n  - type: row_count_between\n    min: 1\n',
+    );
     const r = await reg.mlops('data', 'check', 'blob');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('mlops: blob: expectations need a csv, parquet, arrow or jsonl file; this dataset is binary\n');
+    expect(r.err).toBe(
+      'mlops: blob: expectations need a csv, parquet, arrow or jsonl file; this dataset is binary\n',
+    );
     rmSync(at('data/blob.yaml'));
   });
 

@@ -110,7 +110,7 @@ describe('validate action (validator stubbed)', () => {
       dir: workspace,
       ref: 'HEAD',
       base: 'a'.repeat(40),
-      checkDatasets: expect.any(Function),
+      checkDatasets: expect.any(Function) as unknown,
     });
     const lines = printed().split('\n');
     expect(lines).toContain(
@@ -159,7 +159,7 @@ describe('validate action (validator stubbed)', () => {
       dir: path.join(workspace, 'registry-repo'),
       ref: 'HEAD',
       base: 'b'.repeat(40),
-      checkDatasets: expect.any(Function),
+      checkDatasets: expect.any(Function) as unknown,
     });
     expect(printed()).toContain(
       '::warning title=data/hash,file=registry-repo/data/x.yaml,line=1,col=1::hash unverified',
