@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleFiles } from '../src/demo/example.js';
-import { stringifyRecord } from '../src/records/index.js';
+import { pathOfRecord, stringifyRecord } from '../src/records/index.js';
 import { load } from 'js-yaml';
 
 export const WORK = join(import.meta.dirname, '.work');
@@ -35,7 +35,7 @@ export function registryFiles(models: number, versions: number): Map<string, str
   const run = y('registry/runs/execution-agent/20260106-020000-initial.yaml');
   const put = (r: Rec) => {
     const text = stringifyRecord(r);
-    out.set(pathOf(r), text);
+    out.set(pathOfRecord(r), text);
   };
   for (let m = 0; m < models; m++) {
     const name = `m${String(m).padStart(4, '0')}`;
@@ -79,23 +79,6 @@ export function registryFiles(models: number, versions: number): Map<string, str
     });
   }
   return out;
-}
-
-function pathOf(r: Rec): string {
-  const s = (k: string) => String(r[k]);
-  switch (r.kind) {
-    case 'Model':
-      return `registry/models/${s('name')}/model.yaml`;
-    case 'ModelVersion':
-      return `registry/models/${s('model')}/versions/${s('version')}.yaml`;
-    case 'Deployment':
-      return `registry/models/${s('model')}/deployment.yaml`;
-    case 'Run':
-      return `registry/runs/${s('experiment')}/${s('id')}.yaml`;
-    case 'ModelCard':
-      return `model-cards/${s('model')}/${s('version')}.yaml`;
-  }
-  throw new Error(r.kind);
 }
 
 /** Files as one fast-import commit stream on top of `from`. */
