@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/gitdir.js';
@@ -14,7 +22,11 @@ function setup(opts: ConstructorParameters<typeof Cache>[1] = {}) {
   mkdirSync(join(root, 'data'));
   const file = join(root, 'data', 'a.csv');
   writeFileSync(file, 'a,b\n1,2\n');
-  const ref = { algo: 'sha256' as const, hex: hashBytes(Buffer.from('a,b\n1,2\n'), 'sha256'), size: 8 };
+  const ref = {
+    algo: 'sha256' as const,
+    hex: hashBytes(Buffer.from('a,b\n1,2\n'), 'sha256'),
+    size: 8,
+  };
   return { root, file, ref, cache: new Cache(root, opts) };
 }
 
@@ -116,13 +128,18 @@ describe('Cache.checkout', () => {
       code: 'NOT_FOUND',
       message: like(/pull it first/),
     });
-    await expect(cache.checkout(ref, '../x.csv')).rejects.toMatchObject({ code: 'PATH_OUTSIDE_REPO' });
+    await expect(cache.checkout(ref, '../x.csv')).rejects.toMatchObject({
+      code: 'PATH_OUTSIDE_REPO',
+    });
   });
 
   it('refuses when the work tree has no room, before writing', async () => {
     const { root, file, ref } = setup();
     await new Cache(root).add(file, ref);
-    const tight = new Cache(root, { reserve: 0, statfs: () => Promise.resolve({ bavail: 1, bsize: 4 }) });
+    const tight = new Cache(root, {
+      reserve: 0,
+      statfs: () => Promise.resolve({ bavail: 1, bsize: 4 }),
+    });
     await expect(tight.checkout(ref, 'data/b.csv')).rejects.toMatchObject({ code: 'NO_SPACE' });
     expect(existsSync(join(root, 'data/b.csv'))).toBe(false);
   });

@@ -129,7 +129,11 @@ export class Cache implements IngestCache {
   /** Stores a built manifest (its bytes hash to its ref by construction; checked again); false when it was there. */
   async putManifest(built: BuiltManifest): Promise<boolean> {
     if (await this.has(built.ref)) return false;
-    checkMatch(built.ref, { hex: hashBytes(built.bytes, built.ref.algo), size: built.bytes.length }, 'manifest');
+    checkMatch(
+      built.ref,
+      { hex: hashBytes(built.bytes, built.ref.algo), size: built.bytes.length },
+      'manifest',
+    );
     await this.ensureSpace(built.bytes.length);
     const tmp = await this.newTemp();
     try {
@@ -163,7 +167,8 @@ export class Cache implements IngestCache {
       if (isFsError(e, 'ENOENT')) return { ok: false, key, code: 'NOT_FOUND' };
       throw e;
     }
-    if (got.hex !== ref.hex) return { ok: false, key, code: 'HASH_MISMATCH', actual: got.hex, size: got.size };
+    if (got.hex !== ref.hex)
+      return { ok: false, key, code: 'HASH_MISMATCH', actual: got.hex, size: got.size };
     if (ref.size !== undefined && got.size !== ref.size) {
       return { ok: false, key, code: 'SIZE_MISMATCH', size: got.size };
     }
@@ -223,7 +228,11 @@ export class Cache implements IngestCache {
         key: refKey(ref),
       });
     }
-    checkMatch(ref, { hex: hashBytes(bytes, ref.algo), size: bytes.length }, `cache object ${refKey(ref)}`);
+    checkMatch(
+      ref,
+      { hex: hashBytes(bytes, ref.algo), size: bytes.length },
+      `cache object ${refKey(ref)}`,
+    );
     return parseManifest(bytes, ref.algo);
   }
 

@@ -27,7 +27,10 @@ export async function checkDataset(
   const expectations = d.expectations ?? [];
   if (!expectations.length) return [];
   if (!TABULAR.has(d.format)) {
-    throw new DataError('UNKNOWN_FORMAT', `${d.name}: expectations need a csv, parquet, arrow or jsonl file; this dataset is ${d.format}`);
+    throw new DataError(
+      'UNKNOWN_FORMAT',
+      `${d.name}: expectations need a csv, parquet, arrow or jsonl file; this dataset is ${d.format}`,
+    );
   }
   const ref = pointerRef({ hash: d.hash, dir: false });
   if (!(await ws.cache.has(ref))) {
@@ -35,7 +38,10 @@ export async function checkDataset(
     const report = await pull(ws.cache, store, [{ ...ref, size: d.size }], opts);
     if (!(await ws.cache.has(ref))) {
       const why = report.failed[0]?.message ?? 'not there';
-      throw new DataError('NOT_FOUND', `${d.name}: the data (${d.hash}) is not in the cache and could not be pulled from remote "${name}": ${why}; push it with \`mlops data push ${d.name}\``);
+      throw new DataError(
+        'NOT_FOUND',
+        `${d.name}: the data (${d.hash}) is not in the cache and could not be pulled from remote "${name}": ${why}; push it with \`mlops data push ${d.name}\``,
+      );
     }
   }
   return checkExpectations(readBatches(ws.cache.path(ref), d.format as TableFormat), expectations);
@@ -44,8 +50,16 @@ export async function checkDataset(
 /** One expectation in words: `between(pass_rate_7d, 0..1)`. */
 export function describeExpectation(e: Expectation): string {
   const col = 'column' in e ? e.column : undefined;
-  const bounds = 'min' in e || 'max' in e ? `${(e as { min?: number }).min ?? '-∞'}..${(e as { max?: number }).max ?? '∞'}` : undefined;
-  const args = [col, bounds, e.type === 'in_set' ? `{${e.values.join(', ')}}` : undefined, e.type === 'match_regex' ? `/${e.regex}/` : undefined]
+  const bounds =
+    'min' in e || 'max' in e
+      ? `${(e as { min?: number }).min ?? '-∞'}..${(e as { max?: number }).max ?? '∞'}`
+      : undefined;
+  const args = [
+    col,
+    bounds,
+    e.type === 'in_set' ? `{${e.values.join(', ')}}` : undefined,
+    e.type === 'match_regex' ? `/${e.regex}/` : undefined,
+  ]
     .filter((x) => x !== undefined)
     .join(', ');
   return `${e.type}(${args})`;
@@ -58,9 +72,14 @@ export function explainResult(r: ExpectationResult): string {
   if (r.unexpected_count === null) {
     return `${what} failed: observed ${r.observed_value ?? 'nothing'} over ${r.element_count.toLocaleString('en')} rows`;
   }
-  const mostly = 'mostly' in r.expectation && r.expectation.mostly !== undefined ? r.expectation.mostly : 1;
-  const examples = r.partial_unexpected_list.slice(0, 5).map((v) => JSON.stringify(v)).join(', ');
-  const evaluated = r.element_count - (r.expectation.type === 'not_null' ? 0 : (r.missing_count ?? 0));
+  const mostly =
+    'mostly' in r.expectation && r.expectation.mostly !== undefined ? r.expectation.mostly : 1;
+  const examples = r.partial_unexpected_list
+    .slice(0, 5)
+    .map((v) => JSON.stringify(v))
+    .join(', ');
+  const evaluated =
+    r.element_count - (r.expectation.type === 'not_null' ? 0 : (r.missing_count ?? 0));
   return (
     `${what} failed: ${r.unexpected_count.toLocaleString('en')} of ${evaluated.toLocaleString('en')} values unexpected ` +
     `(${(r.unexpected_percent ?? 0).toFixed(2)} %; at most ${((1 - mostly) * 100).toFixed(2)} % allowed)` +
@@ -75,6 +94,15 @@ export function resultFindings(
   results: ExpectationResult[],
 ): Finding[] {
   return results.flatMap((r, i) =>
-    r.success ? [] : [finding(path, locate(['expectations', i]), `expectation/${r.expectation.type}`, explainResult(r))],
+    r.success
+      ? []
+      : [
+          finding(
+            path,
+            locate(['expectations', i]),
+            `expectation/${r.expectation.type}`,
+            explainResult(r),
+          ),
+        ],
   );
 }

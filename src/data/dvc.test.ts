@@ -26,13 +26,25 @@ const DVC2 = `outs:
 describe('parseDvcFile', () => {
   it('reads a file output, with its path made repository-relative', () => {
     expect(parseDvcFile(FILE_DVC, 'data/data.xml.dvc')).toEqual([
-      { path: 'data/data.xml', hash: 'md5:22a1a2931c8370d3aeedd7183606fd7f', size: 14445097, files: 1, dir: false },
+      {
+        path: 'data/data.xml',
+        hash: 'md5:22a1a2931c8370d3aeedd7183606fd7f',
+        size: 14445097,
+        files: 1,
+        dir: false,
+      },
     ]);
   });
 
   it('reads a directory output: .dir off the hash and into `dir`', () => {
     expect(parseDvcFile(DIR_DVC, 'images.dvc')).toEqual([
-      { path: 'images', hash: 'md5:3863d0e317dee0a55c4e59d2ec0eef33', size: 36009, files: 2, dir: true },
+      {
+        path: 'images',
+        hash: 'md5:3863d0e317dee0a55c4e59d2ec0eef33',
+        size: 36009,
+        files: 2,
+        dir: true,
+      },
     ]);
   });
 
@@ -62,7 +74,9 @@ describe('parseDvcFile', () => {
 
   it('refuses an output path that leaves the repository', () => {
     const text = `outs:\n- md5: ${'a'.repeat(32)}\n  size: 1\n  hash: md5\n  path: ../../etc/passwd\n`;
-    expect(() => parseDvcFile(text, 'data/x.dvc')).toThrow(expect.objectContaining({ code: 'PATH_OUTSIDE_REPO' }));
+    expect(() => parseDvcFile(text, 'data/x.dvc')).toThrow(
+      expect.objectContaining({ code: 'PATH_OUTSIDE_REPO' }),
+    );
   });
 });
 
@@ -85,6 +99,8 @@ describe('toDvcFile', () => {
     const p = { path: 'a.csv', hash: `sha256:${'a'.repeat(64)}`, size: 1, files: 1, dir: false };
     expect(() => toDvcFile([p], 'a.csv.dvc')).toThrow(/DVC names content by md5 only/);
     const q = { ...p, hash: `md5:${'a'.repeat(32)}`, path: 'other/a.csv' };
-    expect(() => toDvcFile([q], 'data/a.dvc')).toThrow(expect.objectContaining({ code: 'PATH_OUTSIDE_REPO' }));
+    expect(() => toDvcFile([q], 'data/a.dvc')).toThrow(
+      expect.objectContaining({ code: 'PATH_OUTSIDE_REPO' }),
+    );
   });
 });

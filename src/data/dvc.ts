@@ -89,9 +89,13 @@ export function toDvcFile(pointers: readonly DataPointer[], dvcPath: string): st
     if (!m) throw bad(dvcPath, `cannot hold ${p.hash}: DVC names content by md5 only`);
     const rel = base === '.' ? p.path : posix.relative(base, p.path);
     if (rel === '' || rel.startsWith('..')) {
-      throw new DataError('PATH_OUTSIDE_REPO', `${p.path} is not under ${base}/, beside ${dvcPath}`, {
-        path: p.path,
-      });
+      throw new DataError(
+        'PATH_OUTSIDE_REPO',
+        `${p.path} is not under ${base}/, beside ${dvcPath}`,
+        {
+          path: p.path,
+        },
+      );
     }
     lines.push(`- md5: ${m[1]}${p.dir ? '.dir' : ''}`, `  size: ${p.size}`);
     if (p.dir) lines.push(`  nfiles: ${p.files}`);

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /** Stable codes for everything `data/` can refuse or fail at. */
 export type DataErrorCode =
   /** A dataset path, manifest entry or symlink that leads outside the repository. */
@@ -36,21 +38,8 @@ export type DataErrorCode =
  *   if (e instanceof DataError && e.code === 'NO_SPACE') console.error(e.message);
  * }
  */
-export class DataError extends Error {
+export class DataError extends CodedError<DataErrorCode> {
   override readonly name = 'DataError';
-  readonly code: DataErrorCode;
-  readonly data: Record<string, unknown>;
-
-  constructor(
-    code: DataErrorCode,
-    message: string,
-    data: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.code = code;
-    this.data = data;
-  }
 }
 
 /** True for a Node file-system error with the given `code` (e.g. `ENOENT`). */

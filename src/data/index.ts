@@ -82,7 +82,14 @@ export { parseDvcFile, toDvcFile } from './dvc.js';
 // ── the workspace, pointer files and data checks (src/data/{workspace,pointer-file,check}.ts) ──
 export { DataWorkspace } from './workspace.js';
 export type { PointerFile } from './workspace.js';
-export { datasetName, formatOf, pointerRecordText, writeAtomic, existingPointer, gitIgnore } from './pointer-file.js';
+export {
+  datasetName,
+  formatOf,
+  pointerRecordText,
+  writeAtomic,
+  existingPointer,
+  gitIgnore,
+} from './pointer-file.js';
 export { checkDataset, describeExpectation, explainResult, resultFindings } from './check.js';
 export { checkExpectations, ExpectationChecker } from './expectations/index.js';
 export type { ExpectationResult } from './expectations/index.js';

@@ -37,7 +37,12 @@ describe('md5 manifests: DVC .dir byte for byte', () => {
   it('serialise as Python json.dumps(sort_keys=True) and hash as DVC names the .dir', () => {
     const built = buildManifest('md5', entries('md5'));
     expect(built.bytes.toString('utf8')).toBe(PYTHON_BYTES);
-    expect(built.ref).toEqual({ algo: 'md5', hex: PYTHON_MD5, size: PYTHON_BYTES.length, dir: true });
+    expect(built.ref).toEqual({
+      algo: 'md5',
+      hex: PYTHON_MD5,
+      size: PYTHON_BYTES.length,
+      dir: true,
+    });
   });
 
   it('sort by code point, so U+E000 comes before U+1F600 (UTF-16 order would swap them)', () => {
@@ -88,8 +93,7 @@ describe('sha256 manifests', () => {
 });
 
 describe('manifest entries that could do harm are refused, whoever wrote them', () => {
-  const dvc = (relpath: string) =>
-    Buffer.from(JSON.stringify([{ md5: md5('x'), relpath }]));
+  const dvc = (relpath: string) => Buffer.from(JSON.stringify([{ md5: md5('x'), relpath }]));
   it.each([
     ['../../.bashrc', 'PATH_OUTSIDE_REPO'],
     ['a/../../b', 'PATH_OUTSIDE_REPO'],
@@ -113,11 +117,31 @@ describe('manifest entries that could do harm are refused, whoever wrote them', 
       }
       return 'accepted';
     };
-    expect(err(raw([{ md5: h, relpath: 'a' }, { md5: h, relpath: 'a' }]))).toMatch(/sorted, or repeat/);
-    expect(err(raw([{ md5: h, relpath: 'b' }, { md5: h, relpath: 'a' }]))).toMatch(/sorted/);
-    expect(err(raw([{ md5: h, relpath: 'a' }, { md5: h, relpath: 'a b' }, { md5: h, relpath: 'a/c' }]))).toMatch(
-      /"a" is both a file and a folder/,
-    );
+    expect(
+      err(
+        raw([
+          { md5: h, relpath: 'a' },
+          { md5: h, relpath: 'a' },
+        ]),
+      ),
+    ).toMatch(/sorted, or repeat/);
+    expect(
+      err(
+        raw([
+          { md5: h, relpath: 'b' },
+          { md5: h, relpath: 'a' },
+        ]),
+      ),
+    ).toMatch(/sorted/);
+    expect(
+      err(
+        raw([
+          { md5: h, relpath: 'a' },
+          { md5: h, relpath: 'a b' },
+          { md5: h, relpath: 'a/c' },
+        ]),
+      ),
+    ).toMatch(/"a" is both a file and a folder/);
     expect(err(raw([{ md5: 'XYZ', relpath: 'a' }]))).toMatch(/is not an md5/);
     expect(err(Buffer.from('{"not": "a list"}'))).toMatch(/must be a JSON array/);
     expect(err(Buffer.from('[{"md5": 1'))).toMatch(/not JSON/);

@@ -65,7 +65,11 @@ export function buildManifest(
   const manifest: Manifest = { algo, entries: sorted };
   checkEntries(manifest);
   const bytes = serializeManifest(manifest);
-  return { manifest, bytes, ref: { algo, hex: hashBytes(bytes, algo), size: bytes.length, dir: true } };
+  return {
+    manifest,
+    bytes,
+    ref: { algo, hex: hashBytes(bytes, algo), size: bytes.length, dir: true },
+  };
 }
 
 /**
@@ -81,7 +85,9 @@ export function serializeManifest(m: Manifest): Buffer {
   }
   const files = m.entries.map((e) => {
     if (e.size === undefined) {
-      throw new DataError('UNKNOWN_FORMAT', `manifest entry ${e.path} has no size`, { path: e.path });
+      throw new DataError('UNKNOWN_FORMAT', `manifest entry ${e.path} has no size`, {
+        path: e.path,
+      });
     }
     return `{"path":${JSON.stringify(e.path)},"sha256":"${e.hex}","size":${e.size}}`;
   });
@@ -121,7 +127,11 @@ export function parseManifest(bytes: Uint8Array, algo: HashAlgorithm): Manifest 
     }
     for (const item of o.files as unknown[]) {
       const f = asObject(item);
-      if (typeof f.path !== 'string' || typeof f.sha256 !== 'string' || typeof f.size !== 'number') {
+      if (
+        typeof f.path !== 'string' ||
+        typeof f.sha256 !== 'string' ||
+        typeof f.size !== 'number'
+      ) {
         throw bad('a manifest entry needs "path", "sha256" and "size"');
       }
       entries.push({ path: f.path, hex: f.sha256, size: f.size });
@@ -153,7 +163,9 @@ export function manifestTotals(m: Manifest): { size: number | null; files: numbe
  */
 export function entryRefs(m: Manifest): DataRef[] {
   return m.entries.map((e) =>
-    e.size === undefined ? { algo: m.algo, hex: e.hex } : { algo: m.algo, hex: e.hex, size: e.size },
+    e.size === undefined
+      ? { algo: m.algo, hex: e.hex }
+      : { algo: m.algo, hex: e.hex, size: e.size },
   );
 }
 
@@ -163,7 +175,8 @@ function checkEntries(m: Manifest): void {
     if (checkRelPath(e.path, 'manifest entry') !== e.path) {
       throw bad(`manifest entry "${e.path}" is not in normal form`);
     }
-    if (!isHex(m.algo, e.hex)) throw bad(`manifest entry ${e.path}: "${e.hex}" is not an ${m.algo}`);
+    if (!isHex(m.algo, e.hex))
+      throw bad(`manifest entry ${e.path}: "${e.hex}" is not an ${m.algo}`);
     if (e.size !== undefined && (!Number.isSafeInteger(e.size) || e.size < 0)) {
       throw bad(`manifest entry ${e.path}: size ${e.size} is not a byte count`);
     }
@@ -176,7 +189,8 @@ function checkEntries(m: Manifest): void {
   const names = new Set(m.entries.map((e) => e.path));
   for (const e of m.entries) {
     for (let i = e.path.indexOf('/'); i > 0; i = e.path.indexOf('/', i + 1)) {
-      if (names.has(e.path.slice(0, i))) throw bad(`"${e.path.slice(0, i)}" is both a file and a folder`);
+      if (names.has(e.path.slice(0, i)))
+        throw bad(`"${e.path.slice(0, i)}" is both a file and a folder`);
     }
   }
 }

@@ -25,7 +25,9 @@ describe('checkRelPath', () => {
     ['.git/config', 'BAD_PATH', /inside \.git\//],
     ['data/.MLOPS/x', 'BAD_PATH', /inside \.MLOPS\//],
   ])('refuses %j with %s', (path, code, message) => {
-    expect(() => checkRelPath(path)).toThrow(expect.objectContaining({ code, message: like(message) }));
+    expect(() => checkRelPath(path)).toThrow(
+      expect.objectContaining({ code, message: like(message) }),
+    );
   });
 });
 
@@ -46,8 +48,12 @@ describe('resolveDataPath', () => {
       abs: join(root, 'data/real/a.csv'),
       rel: 'data/real/a.csv',
     });
-    expect((await resolveDataPath(root, 'data/inside-link/a.csv')).rel).toBe('data/inside-link/a.csv');
-    expect((await resolveDataPath(root, 'data/new/deeper/b.csv')).rel).toBe('data/new/deeper/b.csv');
+    expect((await resolveDataPath(root, 'data/inside-link/a.csv')).rel).toBe(
+      'data/inside-link/a.csv',
+    );
+    expect((await resolveDataPath(root, 'data/new/deeper/b.csv')).rel).toBe(
+      'data/new/deeper/b.csv',
+    );
   });
 
   it('refuses a symlink that leads out, even to a file not yet there', async () => {

@@ -95,7 +95,7 @@ export function assertInside(realRoot: string, real: string, shown: string): voi
 export async function realpathOfNearest(abs: string): Promise<string> {
   let rest = '';
   let at = abs;
-  for (let hops = 0; ; ) {
+  for (let hops = 0; ;) {
     try {
       const real = await realpath(at);
       return rest ? join(real, rest) : real;

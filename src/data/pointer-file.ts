@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { editRecordText, loadRecord, stringifyRecord, type Dataset, type FieldEdit } from '../records/index.js';
+import {
+  editRecordText,
+  loadRecord,
+  stringifyRecord,
+  type Dataset,
+  type FieldEdit,
+} from '../records/index.js';
 import type { DataPointer } from './hash/ref.js';
 import { detectFormat, describeTable } from './table/index.js';
 
@@ -14,7 +20,10 @@ const TABULAR = new Set(['csv', 'parquet', 'arrow', 'jsonl']);
  * datasetName('datasets/Test Executions.csv') // 'test-executions'
  */
 export function datasetName(path: string): string {
-  const stem = basename(path, extname(path)).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '');
+  const stem = basename(path, extname(path))
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|-+$/g, '');
   return stem.slice(0, 63) || 'dataset';
 }
 
@@ -41,7 +50,13 @@ export async function pointerRecordText(
   opts: { remote?: string; existing?: string } = {},
 ): Promise<string> {
   const format = formatOf(pointer);
-  const facts: Partial<Dataset> = { path: pointer.path, hash: pointer.hash, size: pointer.size, files: pointer.files, format };
+  const facts: Partial<Dataset> = {
+    path: pointer.path,
+    hash: pointer.hash,
+    size: pointer.size,
+    files: pointer.files,
+    format,
+  };
   // rows and columns come from the file itself, when it is here to read
   if (TABULAR.has(format) && existsSync(join(root, pointer.path))) {
     const t = await describeTable(join(root, pointer.path), format as 'csv');
@@ -50,11 +65,18 @@ export async function pointerRecordText(
   }
   if (opts.existing !== undefined) {
     const edits: FieldEdit[] = Object.entries(facts).map(([k, value]) => ({ path: [k], value }));
-    if (facts.rows === undefined) edits.push({ path: ['rows'], value: undefined }, { path: ['columns'], value: undefined });
+    if (facts.rows === undefined)
+      edits.push({ path: ['rows'], value: undefined }, { path: ['columns'], value: undefined });
     if (opts.remote) edits.push({ path: ['remote'], value: opts.remote });
     return editRecordText(opts.existing, edits);
   }
-  return stringifyRecord({ kind: 'Dataset', schema_version: 1, name, ...facts, ...(opts.remote ? { remote: opts.remote } : {}) });
+  return stringifyRecord({
+    kind: 'Dataset',
+    schema_version: 1,
+    name,
+    ...facts,
+    ...(opts.remote ? { remote: opts.remote } : {}),
+  });
 }
 
 /** Write a text file atomically: a temp beside it, then rename. */

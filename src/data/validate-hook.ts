@@ -12,7 +12,10 @@ import { DataWorkspace } from './workspace.js';
  * @example
  * await validateRepository({ dir, base, checkDatasets: datasetChecker(dir, process.env) });
  */
-export function datasetChecker(root: string, env: Env): (pointers: LoadedRecord[]) => Promise<Finding[]> {
+export function datasetChecker(
+  root: string,
+  env: Env,
+): (pointers: LoadedRecord[]) => Promise<Finding[]> {
   return async (pointers) => {
     const ws = new DataWorkspace(root, env);
     const out: Finding[] = [];

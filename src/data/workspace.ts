@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { loadRecord, type Dataset, type Finding, type Remote, type Remotes } from '../records/index.js';
+import {
+  loadRecord,
+  type Dataset,
+  type Finding,
+  type Remote,
+  type Remotes,
+} from '../records/index.js';
 import { Cache } from './cache.js';
 import { parseDvcFile } from './dvc.js';
 import { datasetName } from './pointer-file.js';
@@ -54,8 +60,13 @@ export class DataWorkspace {
     const chosen = name ?? remotes?.default;
     const remote: Remote | undefined = chosen ? remotes?.remotes[chosen] : undefined;
     if (!remotes || !chosen || !remote) {
-      const known = remotes ? Object.keys(remotes.remotes).join(', ') : 'none: data/remotes.yaml is missing';
-      throw new DataError('NOT_FOUND', `no remote ${chosen ? `"${chosen}"` : '(no default)'} (known: ${known})`);
+      const known = remotes
+        ? Object.keys(remotes.remotes).join(', ')
+        : 'none: data/remotes.yaml is missing';
+      throw new DataError(
+        'NOT_FOUND',
+        `no remote ${chosen ? `"${chosen}"` : '(no default)'} (known: ${known})`,
+      );
     }
     if (remote.type === 'local') {
       const dir = isAbsolute(remote.path) ? remote.path : resolve(this.root, remote.path);
@@ -82,7 +93,11 @@ export class DataWorkspace {
     if (!names.length) return all;
     return names.map((n) => {
       const p = all.find((x) => x.name === n || x.file === n || x.pointer.path === n);
-      if (!p) throw new DataError('NOT_FOUND', `no dataset "${n}" (have: ${all.map((x) => x.name).join(', ') || 'none'})`);
+      if (!p)
+        throw new DataError(
+          'NOT_FOUND',
+          `no dataset "${n}" (have: ${all.map((x) => x.name).join(', ') || 'none'})`,
+        );
       return p;
     });
   }
@@ -92,7 +107,8 @@ function readRemotes(root: string): Remotes | undefined {
   const path = 'data/remotes.yaml';
   if (!existsSync(join(root, path))) return undefined;
   const r = loadRecord(path, readFileSync(join(root, path)));
-  if (!r.ok) throw new DataError('UNKNOWN_FORMAT', `data/remotes.yaml is invalid: ${describe(r.findings)}`);
+  if (!r.ok)
+    throw new DataError('UNKNOWN_FORMAT', `data/remotes.yaml is invalid: ${describe(r.findings)}`);
   return r.record.value as unknown as Remotes;
 }
 
@@ -111,7 +127,13 @@ function datasetPointers(root: string): PointerFile[] {
       file: path,
       record: d,
       remote: d.remote,
-      pointer: { path: d.path, hash: d.hash, size: d.size, files: d.files, dir: d.format === 'directory' },
+      pointer: {
+        path: d.path,
+        hash: d.hash,
+        size: d.size,
+        files: d.files,
+        dir: d.format === 'directory',
+      },
     });
   }
   return out;

@@ -9,7 +9,10 @@ export type Stage = 'Production' | 'Staging' | 'Archived' | 'Rejected' | 'None';
  * @example
  * stageOf({ production: '2.1.0', candidate: null, archived: ['2.0.0'], rejected: [] } as Deployment, '2.0.0') // 'Archived'
  */
-export function stageOf(d: Pick<Deployment, 'production' | 'candidate' | 'archived' | 'rejected'> | undefined, version: string): Stage {
+export function stageOf(
+  d: Pick<Deployment, 'production' | 'candidate' | 'archived' | 'rejected'> | undefined,
+  version: string,
+): Stage {
   if (!d) return 'None';
   if (d.production === version) return 'Production';
   if (d.candidate === version) return 'Staging';
@@ -55,7 +58,8 @@ export function summarizeModels(records: Iterable<LoadedRecord>): ModelSummary[]
         rollout: null,
         versions: [],
       });
-    } else if (r.kind === 'Deployment') deployments.set(String(r.value.model), r.value as unknown as Deployment);
+    } else if (r.kind === 'Deployment')
+      deployments.set(String(r.value.model), r.value as unknown as Deployment);
     else if (r.kind === 'ModelVersion') {
       const v = r.value as unknown as ModelVersion;
       versions.set(v.model, [...(versions.get(v.model) ?? []), v]);
@@ -68,7 +72,13 @@ export function summarizeModels(records: Iterable<LoadedRecord>): ModelSummary[]
     m.rollout = d?.rollout ?? null;
     m.versions = (versions.get(name) ?? [])
       .sort((a, b) => compareSemVer(a.version, b.version))
-      .map((v) => ({ version: v.version, stage: stageOf(d, v.version), created_at: v.created_at, metrics: v.metrics, change: v.change }));
+      .map((v) => ({
+        version: v.version,
+        stage: stageOf(d, v.version),
+        created_at: v.created_at,
+        metrics: v.metrics,
+        change: v.change,
+      }));
   }
   return [...models.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

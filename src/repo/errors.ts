@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /** Stable codes for everything `repo/` can refuse or fail at. */
 export type RepoErrorCode =
   | 'NOT_A_REPO'
@@ -23,21 +25,8 @@ export type RepoErrorCode =
  *   if (e instanceof RepoError && e.code === 'BRANCH_MOVED') retryFrom(e.data.actual);
  * }
  */
-export class RepoError extends Error {
+export class RepoError extends CodedError<RepoErrorCode> {
   override readonly name = 'RepoError';
-  readonly code: RepoErrorCode;
-  readonly data: Record<string, unknown>;
-
-  constructor(
-    code: RepoErrorCode,
-    message: string,
-    data: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.code = code;
-    this.data = data;
-  }
 }
 
 /** True for a Node file-system error with the given `code` (e.g. `ENOENT`). */

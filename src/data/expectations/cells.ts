@@ -186,4 +186,3 @@ export class Chunk {
     return this.value(i);
   }
 }
-

@@ -253,7 +253,8 @@ describe('match_regex', () => {
     expect(results[0]).toMatchObject({
       success: false,
       unexpected_count: null,
-      message: 'invalid regex "(unclosed": Invalid regular expression: /(unclosed/: Unterminated group',
+      message:
+        'invalid regex "(unclosed": Invalid regular expression: /(unclosed/: Unterminated group',
     });
     expect(results[1]!.unexpected_count).toBe(1);
   });

@@ -23,7 +23,13 @@ describe('addPath', () => {
     const cache = new Cache(root);
     const r = await addPath(root, './datasets/a.csv', { algo: 'sha256', cache });
     const hex = hashBytes(Buffer.from('x,y\n1,2\n'), 'sha256');
-    expect(r.pointer).toEqual({ path: 'datasets/a.csv', hash: `sha256:${hex}`, size: 8, files: 1, dir: false });
+    expect(r.pointer).toEqual({
+      path: 'datasets/a.csv',
+      hash: `sha256:${hex}`,
+      size: 8,
+      files: 1,
+      dir: false,
+    });
     expect(r.stored).toBe(1);
     expect(readFileSync(cache.path(pointerRef(r.pointer)), 'utf8')).toBe('x,y\n1,2\n');
   });
@@ -48,7 +54,9 @@ describe('addPath', () => {
       dir: true,
     });
     expect(r.stored).toBe(7); // six files and the manifest
-    expect(existsSync(join(cache.dir, 'files/md5/6a/a7e0b4805057ae4b9faefa93e1624a.dir'))).toBe(true);
+    expect(existsSync(join(cache.dir, 'files/md5/6a/a7e0b4805057ae4b9faefa93e1624a.dir'))).toBe(
+      true,
+    );
     expect(toDvcFile([r.pointer], 'data/imgs.dvc')).toBe(
       'outs:\n- md5: 6aa7e0b4805057ae4b9faefa93e1624a.dir\n  size: 25\n  nfiles: 6\n  hash: md5\n  path: imgs\n',
     );

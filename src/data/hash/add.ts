@@ -69,15 +69,27 @@ async function snapshot(
   try {
     isDir = (await stat(abs)).isDirectory();
   } catch (e) {
-    if (isFsError(e, 'ENOENT')) throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
+    if (isFsError(e, 'ENOENT'))
+      throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
     throw e;
   }
   const treeOpts: HashTreeOptions = { ...opts, ...(cache ? { ingest: cache } : {}) };
   const r = await hashTree(root, isDir ? rel : [rel], opts.algo, treeOpts);
-  const counts = { hashed: r.hashed, fromStatCache: r.fromStatCache, stored: r.stored, threads: r.threads };
+  const counts = {
+    hashed: r.hashed,
+    fromStatCache: r.fromStatCache,
+    stored: r.stored,
+    threads: r.threads,
+  };
   if (!isDir) {
     const e = r.entries[0]!;
-    const pointer = { path: rel, hash: formatHash({ algo: opts.algo, hex: e.hex }), size: e.size, files: 1, dir: false };
+    const pointer = {
+      path: rel,
+      hash: formatHash({ algo: opts.algo, hex: e.hex }),
+      size: e.size,
+      files: 1,
+      dir: false,
+    };
     return { pointer, ...counts };
   }
   if (r.entries.length === 0) {

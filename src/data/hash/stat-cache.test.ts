@@ -91,7 +91,10 @@ describe('StatCache', () => {
     }
 
     it.each([
-      ['one flipped digit in a digest', (t: string) => t.replace(`"${SHA}"`, `"${'c'.repeat(64)}"`)],
+      [
+        'one flipped digit in a digest',
+        (t: string) => t.replace(`"${SHA}"`, `"${'c'.repeat(64)}"`),
+      ],
       ['a truncated file', (t: string) => t.slice(0, t.length - 5)],
       ['an empty file', () => ''],
       ['garbage', () => '\u0000\u0001binary'],

@@ -251,9 +251,7 @@ function hasSize(path: string, size: number): boolean {
 
 /** Same file, same content as far as the file system can tell. */
 export function sameStat(a: BigIntStats, b: BigIntStats): boolean {
-  return (
-    a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
-  );
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 export function unlinkQuiet(path: string): void {

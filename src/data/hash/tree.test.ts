@@ -80,7 +80,10 @@ describe('hashTree over a directory', () => {
     const root = repo({ 'd/a': 'aaaa' });
     await hashTree(root, 'd', 'sha256', { now: later });
     const file = join(root, STAT_CACHE_PATH);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/"[0-9a-f]{64}"/, `"${'0'.repeat(64)}"`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/"[0-9a-f]{64}"/, `"${'0'.repeat(64)}"`),
+    );
     const r = await hashTree(root, 'd', 'sha256', { now: later });
     expect(r).toMatchObject({ hashed: 1, fromStatCache: 0 });
     expect(r.entries[0]!.hex).toBe(hashBytes(Buffer.from('aaaa'), 'sha256'));
@@ -107,11 +110,27 @@ describe('hashTree and symlinks: inside followed, outside refused, nothing skipp
   });
 
   it.each([
-    ['a link out of the repository', 'PATH_OUTSIDE_REPO', (root: string) => symlinkSync(tempDir(), join(root, 'd/out'))],
-    ['a link to nothing', 'NOT_FOUND', (root: string) => symlinkSync('gone', join(root, 'd/dangling'))],
-    ['a link to an ancestor', 'SYMLINK_LOOP', (root: string) => symlinkSync('..', join(root, 'd/sub/up'))],
+    [
+      'a link out of the repository',
+      'PATH_OUTSIDE_REPO',
+      (root: string) => symlinkSync(tempDir(), join(root, 'd/out')),
+    ],
+    [
+      'a link to nothing',
+      'NOT_FOUND',
+      (root: string) => symlinkSync('gone', join(root, 'd/dangling')),
+    ],
+    [
+      'a link to an ancestor',
+      'SYMLINK_LOOP',
+      (root: string) => symlinkSync('..', join(root, 'd/sub/up')),
+    ],
     ['a link into .git', 'BAD_PATH', (root: string) => symlinkSync('../.git', join(root, 'd/git'))],
-    ['a FIFO', 'UNSUPPORTED_FILE', (root: string) => execFileSync('mkfifo', [join(root, 'd/pipe')])],
+    [
+      'a FIFO',
+      'UNSUPPORTED_FILE',
+      (root: string) => execFileSync('mkfifo', [join(root, 'd/pipe')]),
+    ],
   ])('refuses %s with %s', async (_what, code, make) => {
     const root = repo({ 'd/a.csv': 'a', 'd/sub/b.csv': 'b', '.git/config': '' });
     make(root);
@@ -156,7 +175,10 @@ describe('hashTree with ingest: one read per file into the cache', () => {
 
   it('refuses before writing anything when the disk is too full', async () => {
     const root = repo({ 'd/a': 'x'.repeat(5000) });
-    const cache = new Cache(root, { reserve: 0, statfs: () => Promise.resolve({ bavail: 1, bsize: 4096 }) });
+    const cache = new Cache(root, {
+      reserve: 0,
+      statfs: () => Promise.resolve({ bavail: 1, bsize: 4096 }),
+    });
     await expect(hashTree(root, 'd', 'sha256', { ingest: cache })).rejects.toMatchObject({
       code: 'NO_SPACE',
       message: like(/needs 5,000 bytes.*, 4,096 bytes \(4\.0 KiB\) free$/),

@@ -57,8 +57,10 @@ function walk(abs: string, rel: string, realRoot: string, stack: string[], out: 
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (e) {
-    if (isFsError(e, 'ENOENT')) throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
-    if (isFsError(e, 'ENOTDIR')) throw new DataError('NOT_FOUND', `${rel} is not a directory`, { path: rel });
+    if (isFsError(e, 'ENOENT'))
+      throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
+    if (isFsError(e, 'ENOTDIR'))
+      throw new DataError('NOT_FOUND', `${rel} is not a directory`, { path: rel });
     throw e;
   }
   for (const d of entries) {
@@ -100,7 +102,8 @@ function statOrThrow(abs: string, rel: string): BigIntStats {
   try {
     return statSync(abs, { bigint: true });
   } catch (e) {
-    if (isFsError(e, 'ENOENT')) throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
+    if (isFsError(e, 'ENOENT'))
+      throw new DataError('NOT_FOUND', `${rel} does not exist`, { path: rel });
     throw e;
   }
 }

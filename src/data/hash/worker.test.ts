@@ -101,14 +101,19 @@ w.postMessage({ batch: [{ i: 7, abs: ${JSON.stringify(join(root, 'a'))} }] });
   it('gives exactly what the main thread gives, and fills the cache the same way', async () => {
     const root = tempDir();
     const files: Record<string, Buffer> = {};
-    for (let i = 0; i < 300; i++) files[`d/s${String(i).padStart(3, '0')}.bin`] = randomBytes(i * 37);
+    for (let i = 0; i < 300; i++)
+      files[`d/s${String(i).padStart(3, '0')}.bin`] = randomBytes(i * 37);
     files['d/big/one.bin'] = randomBytes(2 * CHUNK + 777); // streamed through the temp file
     files['d/big/two.bin'] = randomBytes(CHUNK); // read whole, written from the buffer
     for (const [p, b] of Object.entries(files)) {
       mkdirSync(join(root, p, '..'), { recursive: true });
       writeFileSync(join(root, p), b);
     }
-    const threaded = run('tree', root, 'd', '2') as { entries: unknown[]; threads: number; stored: number };
+    const threaded = run('tree', root, 'd', '2') as {
+      entries: unknown[];
+      threads: number;
+      stored: number;
+    };
     expect(threaded.threads).toBe(2);
     expect(threaded.stored).toBe(302);
     const here = await hashTree(root, 'd', 'sha256', { statCache: false });
@@ -124,12 +129,13 @@ w.postMessage({ batch: [{ i: 7, abs: ${JSON.stringify(join(root, 'a'))} }] });
   it("carries a worker's failure back with its code, and stops", () => {
     const root = tempDir();
     writeFileSync(join(root, 'ok'), 'ok');
-    const tasks = (paths: string[]) =>
-      JSON.stringify(paths.map((abs, i) => ({ i, abs, size: 2 })));
-    expect(run('tasks', root, tasks([join(root, 'ok'), join(root, 'missing')]), '2')).toMatchObject({
-      code: 'ENOENT',
-      error: like(/missing/),
-    });
+    const tasks = (paths: string[]) => JSON.stringify(paths.map((abs, i) => ({ i, abs, size: 2 })));
+    expect(run('tasks', root, tasks([join(root, 'ok'), join(root, 'missing')]), '2')).toMatchObject(
+      {
+        code: 'ENOENT',
+        error: like(/missing/),
+      },
+    );
     expect(run('tasks', root, tasks([root]), '1')).toMatchObject({
       code: 'UNSUPPORTED_FILE',
       name: 'DataError',

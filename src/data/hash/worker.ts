@@ -209,7 +209,10 @@ export function serveHashJob(): Promise<void> {
       const done: Outcome[] = [];
       for (const { i, abs } of m.batch) {
         try {
-          done.push({ i, facts: hashFileSync(abs, job.algo, buf, job.ingest ?? undefined, onBytes) });
+          done.push({
+            i,
+            facts: hashFileSync(abs, job.algo, buf, job.ingest ?? undefined, onBytes),
+          });
         } catch (e) {
           const err = e as { code?: unknown; message?: unknown; data?: unknown };
           done.push({

@@ -59,7 +59,11 @@ describe('LocalObjectStore', () => {
       for await (const o of store.list(prefix)) out.push(`${o.key}:${o.size}`);
       return out;
     };
-    expect(await list('')).toEqual([`${KEY_C}:${3 << 20}`, `${KEY_A}:${3 << 20}`, `${KEY_B}:${3 << 20}`]);
+    expect(await list('')).toEqual([
+      `${KEY_C}:${3 << 20}`,
+      `${KEY_A}:${3 << 20}`,
+      `${KEY_B}:${3 << 20}`,
+    ]);
     expect(await list('files/sha256/')).toEqual([`${KEY_A}:${3 << 20}`, `${KEY_B}:${3 << 20}`]);
     expect(await list('files/sha256/ab/cc')).toEqual([`${KEY_A}:${3 << 20}`]);
     expect(await list('files/sha')).toHaveLength(2);

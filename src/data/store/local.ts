@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { type Dirent } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataError, isFsError } from '../errors.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -67,7 +76,12 @@ export class LocalObjectStore implements ObjectStore {
       await copy(this.file(key), file, 'w', progress);
     } catch (e) {
       if (isFsError(e, 'ENOENT')) {
-        throw new DataError('NOT_FOUND', `${key} is not in ${this.description}`, { key }, { cause: e });
+        throw new DataError(
+          'NOT_FOUND',
+          `${key} is not in ${this.description}`,
+          { key },
+          { cause: e },
+        );
       }
       throw e;
     }

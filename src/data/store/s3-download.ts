@@ -169,7 +169,11 @@ async function fetchPart(
     // A whole object (200): asked for so, or the server ignored the Range header.
     if (range && range.start !== 0) {
       body.destroy();
-      throw inconsistent(job, `asked for bytes ${range.start}-${range.end}, got the whole object`, facts);
+      throw inconsistent(
+        job,
+        `asked for bytes ${range.start}-${range.end}, got the whole object`,
+        facts,
+      );
     }
     if (declared === undefined) {
       body.destroy();

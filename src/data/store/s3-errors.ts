@@ -3,6 +3,7 @@
  * (bucket, key, operation) and the SDK's error as `cause`, and the translation of AWS error
  * codes into sentences a user can act on.
  */
+import { CodedError } from '../../errors/coded-error.js';
 
 /** Stable codes for everything the S3 store can refuse or fail at. */
 export type S3StoreErrorCode =
@@ -39,21 +40,8 @@ export type S3StoreErrorCode =
  *   if (e instanceof S3StoreError && e.code === 'NOT_FOUND') console.error(`missing: ${key}`);
  * }
  */
-export class S3StoreError extends Error {
+export class S3StoreError extends CodedError<S3StoreErrorCode> {
   override readonly name = 'S3StoreError';
-  readonly code: S3StoreErrorCode;
-  readonly data: Record<string, unknown>;
-
-  constructor(
-    code: S3StoreErrorCode,
-    message: string,
-    data: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.code = code;
-    this.data = data;
-  }
 }
 
 /** What an S3 call was doing, for messages. */
@@ -173,7 +161,10 @@ export function explainS3Error(e: unknown, ctx: S3Context): S3StoreError {
     case 'ExpiredToken':
     case 'TokenRefreshRequired':
     case 'InvalidToken':
-      return make('BAD_CREDENTIALS', `the session token is expired or invalid (${CREDENTIALS_HINT})`);
+      return make(
+        'BAD_CREDENTIALS',
+        `the session token is expired or invalid (${CREDENTIALS_HINT})`,
+      );
     case 'CredentialsProviderError':
       return make('NO_CREDENTIALS', `no AWS credentials found (${CREDENTIALS_HINT})`);
     case 'PermanentRedirect':

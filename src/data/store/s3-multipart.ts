@@ -69,7 +69,12 @@ export function counting(mark: ProgressMark): Transform {
 }
 
 /** A file range as a counted stream: one fresh stream per attempt. */
-export function fileBody(file: string, start: number, length: number, mark: ProgressMark): Readable {
+export function fileBody(
+  file: string,
+  start: number,
+  length: number,
+  mark: ProgressMark,
+): Readable {
   mark.restart();
   const source = createReadStream(file, { start, end: start + length - 1 });
   const counter = counting(mark);
@@ -157,34 +162,43 @@ export async function uploadMultipart(job: MultipartJob): Promise<MultipartOutco
   let conditional = job.conditional;
   try {
     const numbers = Array.from({ length: count }, (_, i) => i + 1);
-    await eachLimit(numbers, job.concurrency, async (n) => {
-      const start = (n - 1) * job.partSize;
-      const length = Math.min(job.partSize, job.size - start);
-      const mark = new ProgressMark(job.progress);
-      const out = await withRetry(
-        `${job.what} (part ${n} of ${count})`,
-        retry,
-        () =>
-          client.send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: n,
-              ContentLength: length,
-              Body: fileBody(job.file, start, length, mark),
-            }),
-            { abortSignal: stop.signal },
-          ),
-        job.explain,
-        { ...data, part: n },
-        stop.signal,
-      );
-      if (!out.ETag) {
-        throw new S3StoreError('FAILED', `${job.what}: part ${n} was stored without an ETag`, data);
-      }
-      parts[n - 1] = { PartNumber: n, ETag: out.ETag };
-    }, stop);
+    await eachLimit(
+      numbers,
+      job.concurrency,
+      async (n) => {
+        const start = (n - 1) * job.partSize;
+        const length = Math.min(job.partSize, job.size - start);
+        const mark = new ProgressMark(job.progress);
+        const out = await withRetry(
+          `${job.what} (part ${n} of ${count})`,
+          retry,
+          () =>
+            client.send(
+              new UploadPartCommand({
+                Bucket: bucket,
+                Key: key,
+                UploadId: uploadId,
+                PartNumber: n,
+                ContentLength: length,
+                Body: fileBody(job.file, start, length, mark),
+              }),
+              { abortSignal: stop.signal },
+            ),
+          job.explain,
+          { ...data, part: n },
+          stop.signal,
+        );
+        if (!out.ETag) {
+          throw new S3StoreError(
+            'FAILED',
+            `${job.what}: part ${n} was stored without an ETag`,
+            data,
+          );
+        }
+        parts[n - 1] = { PartNumber: n, ETag: out.ETag };
+      },
+      stop,
+    );
 
     return await withRetry(
       `${job.what} (completing the multipart upload)`,

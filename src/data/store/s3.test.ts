@@ -125,7 +125,9 @@ describe('S3ObjectStore on s3rver', () => {
 
   it('refuses a local file whose size is not the one given', async () => {
     const { file, key } = await sample(50);
-    await expect(store().put(key, file, 51)).rejects.toThrow(/has 50 bytes, the object should have 51/);
+    await expect(store().put(key, file, 51)).rejects.toThrow(
+      /has 50 bytes, the object should have 51/,
+    );
   });
 
   it('says which object is missing and leaves no file behind', async () => {
@@ -145,7 +147,9 @@ describe('S3ObjectStore on s3rver', () => {
     const keys = Array.from({ length: 1_050 }, (_, i) => `files/md5/${String(i).padStart(4, '0')}`);
     await eachLimit(keys, 16, (k) => s.put(k, file, 16));
     proxy.clear();
-    const listed = await collect(store({ bucket: 'paging-bucket', prefix: 'many', viaProxy: true }).list('files/'));
+    const listed = await collect(
+      store({ bucket: 'paging-bucket', prefix: 'many', viaProxy: true }).list('files/'),
+    );
     expect(listed).toHaveLength(1_050);
     expect(new Set(listed.map((o) => o.key))).toEqual(new Set(keys));
     expect(listed.every((o) => o.size === 16)).toBe(true);
@@ -155,7 +159,12 @@ describe('S3ObjectStore on s3rver', () => {
   });
 
   it('uploads above the threshold in parts, bounded in parallel, and the bytes arrive whole', async () => {
-    const s = store({ viaProxy: true, multipartThreshold: 1 * MiB, minPartSize: 1 * MiB, partConcurrency: 3 });
+    const s = store({
+      viaProxy: true,
+      multipartThreshold: 1 * MiB,
+      minPartSize: 1 * MiB,
+      partConcurrency: 3,
+    });
     const size = 5 * MiB + 12_345;
     const { file, key, bytes } = await sample(size);
     proxy.clear();
@@ -163,7 +172,9 @@ describe('S3ObjectStore on s3rver', () => {
     await s.put(key, file, size, (n) => (up += n));
     expect(up).toBe(size);
     const parts = proxy.log.filter((e) => e.method === 'PUT' && /[?&]partNumber=\d+/.test(e.url));
-    expect(parts.map((e) => Number(/partNumber=(\d+)/.exec(e.url)![1])).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(parts.map((e) => Number(/partNumber=(\d+)/.exec(e.url)![1])).sort()).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
     expect(proxy.log.some((e) => e.method === 'POST' && e.url.includes('uploads'))).toBe(true);
     expect(proxy.log.some((e) => e.method === 'POST' && e.url.includes('uploadId='))).toBe(true);
     expect(proxy.log.some((e) => e.method === 'PUT' && !e.url.includes('partNumber'))).toBe(false);
@@ -209,7 +220,13 @@ describe('S3ObjectStore on s3rver', () => {
 
   it('is made from the s3 remote of data/remotes.yaml with credentials from the environment only', async () => {
     const s = s3StoreFromRemote(
-      { type: 's3', bucket: 'test-bucket', prefix: '/gitops-mlops/', endpoint: s3.endpoint, path_style: true },
+      {
+        type: 's3',
+        bucket: 'test-bucket',
+        prefix: '/gitops-mlops/',
+        endpoint: s3.endpoint,
+        path_style: true,
+      },
       s3.env,
     );
     stores.push(s);
@@ -221,7 +238,10 @@ describe('S3ObjectStore on s3rver', () => {
 
 describe('S3 configuration', () => {
   it('refuses credentials in the endpoint URL without echoing them', () => {
-    for (const endpoint of ['https://key:secret@minio.example.com', 'http://AKIA123@10.0.0.1:9000']) {
+    for (const endpoint of [
+      'https://key:secret@minio.example.com',
+      'http://AKIA123@10.0.0.1:9000',
+    ]) {
       let err: unknown;
       try {
         s3StoreFromRemote({ type: 's3', bucket: 'ml-datasets', endpoint }, {});
@@ -230,7 +250,9 @@ describe('S3 configuration', () => {
       }
       expect(err).toBeInstanceOf(S3StoreError);
       expect((err as S3StoreError).code).toBe('CONFIG');
-      expect((err as Error).message).toMatch(/carries credentials; remove them from the URL and set AWS_ACCESS_KEY_ID/);
+      expect((err as Error).message).toMatch(
+        /carries credentials; remove them from the URL and set AWS_ACCESS_KEY_ID/,
+      );
       expect((err as Error).message).not.toMatch(/secret|AKIA123/);
     }
     expect(() => checkEndpoint('ftp://host')).toThrow(/must be http:\/\/ or https:\/\//);
@@ -239,10 +261,14 @@ describe('S3 configuration', () => {
   });
 
   it('refuses secret-looking fields in the remote record', () => {
-    const remote = { type: 's3', bucket: 'ml-datasets', secret_access_key: 'x' } as unknown as Parameters<
-      typeof s3ConfigFromRemote
-    >[0];
-    expect(() => s3ConfigFromRemote(remote)).toThrow(/unknown field\(s\) secret_access_key; credentials belong in the environment/);
+    const remote = {
+      type: 's3',
+      bucket: 'ml-datasets',
+      secret_access_key: 'x',
+    } as unknown as Parameters<typeof s3ConfigFromRemote>[0];
+    expect(() => s3ConfigFromRemote(remote)).toThrow(
+      /unknown field\(s\) secret_access_key; credentials belong in the environment/,
+    );
   });
 
   it('takes region, endpoint and credentials from the environment passed in', () => {
@@ -264,12 +290,23 @@ describe('S3 configuration', () => {
       pathStyle: true,
       credentials: { accessKeyId: 'id', secretAccessKey: 'secret', sessionToken: 'tok' },
     });
-    const aws = resolveS3Settings({ bucket: 'ml-datasets', region: 'us-west-2' }, { AWS_PROFILE: 'ml' });
-    expect(aws).toEqual({ bucket: 'ml-datasets', keyPrefix: '', region: 'us-west-2', pathStyle: false, profile: 'ml' });
+    const aws = resolveS3Settings(
+      { bucket: 'ml-datasets', region: 'us-west-2' },
+      { AWS_PROFILE: 'ml' },
+    );
+    expect(aws).toEqual({
+      bucket: 'ml-datasets',
+      keyPrefix: '',
+      region: 'us-west-2',
+      pathStyle: false,
+      profile: 'ml',
+    });
     expect(() => resolveS3Settings({ bucket: 'b-1' }, { AWS_ACCESS_KEY_ID: 'id' })).toThrow(
       'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not',
     );
-    expect(() => resolveS3Settings({ bucket: 'Bad_Bucket' }, {})).toThrow(/is not an S3 bucket name/);
+    expect(() => resolveS3Settings({ bucket: 'Bad_Bucket' }, {})).toThrow(
+      /is not an S3 bucket name/,
+    );
   });
 });
 
@@ -295,8 +332,13 @@ describe('multipart arithmetic, backoff, progress', () => {
 
   it('retries what is transient and nothing else', () => {
     const err = (name: string, status?: number) =>
-      Object.assign(new Error(name), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}) });
-    expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+      Object.assign(new Error(name), {
+        name,
+        ...(status ? { $metadata: { httpStatusCode: status } } : {}),
+      });
+    expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+      true,
+    );
     expect(isTransient(err('SlowDown', 503))).toBe(true);
     expect(isTransient(err('Unknown', 502))).toBe(true);
     expect(isTransient(err('TimeoutError'))).toBe(true);

@@ -21,17 +21,16 @@
  *   the remote's record. Checksums are left to the caller (sizes here, content hashes after
  *   pull): the SDK's optional CRC trailers are off, which many S3-compatible servers reject.
  */
-import { readFile, stat as fsStat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import {
   DeleteObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { downloadObject } from './s3-download.js';
+import { createS3Client } from './s3-client.js';
 import {
   resolveS3Settings,
   s3ConfigFromRemote,
@@ -40,70 +39,19 @@ import {
   type S3Remote,
   type S3StoreConfig,
 } from './s3-config.js';
+import { downloadObject } from './s3-download.js';
 import { errorCode, explainS3Error, httpStatus, S3StoreError, where } from './s3-errors.js';
-import {
-  DEFAULT_MIN_PART_SIZE,
-  fileBody,
-  partSizeFor,
-  ProgressMark,
-  uploadMultipart,
-} from './s3-multipart.js';
+import { DEFAULT_MIN_PART_SIZE } from './s3-multipart.js';
+import type { S3GetOptions, S3PutOptions, S3StoreOptions } from './s3-options.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './s3-retry.js';
+import { uploadObject, type ConditionalWrites } from './s3-upload.js';
 
 export { S3StoreError, type S3StoreErrorCode } from './s3-errors.js';
 export type { Env, S3Remote, S3StoreConfig } from './s3-config.js';
+export type { S3GetOptions, S3PutOptions, S3StoreOptions } from './s3-options.js';
 export type { RetryPolicy } from './s3-retry.js';
 
 const MiB = 1024 * 1024;
-
-/** Tuning; the defaults suit AWS. Tests lower the sizes and the timeouts. */
-export interface S3StoreOptions {
-  /** Where credentials, region and endpoint overrides are read from. Default: none (AWS default chain). */
-  env?: Env;
-  /** Files of at least this many bytes go multipart. Default 64 MiB. */
-  multipartThreshold?: number;
-  /** The smallest part. Default 8 MiB (S3's own minimum is 5 MiB). */
-  minPartSize?: number;
-  /** Parts in flight per multipart upload or ranged download. Default 4. */
-  partConcurrency?: number;
-  /**
-   * Bytes per ranged GET. Objects up to this size come in one request, larger ones in parts
-   * of this size, `partConcurrency` at a time. Default 64 MiB (8 MiB parts cost a quarter more
-   * time here, in requests and writes).
-   */
-  downloadPartSize?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Give up connecting after this long. Default 10 s. */
-  connectTimeoutMs?: number;
-  /** A connection with no bytes moving for this long is dropped and retried. Default 60 s. */
-  idleTimeoutMs?: number;
-  /** Sockets per store. Default 64. */
-  maxSockets?: number;
-  /** Send `If-None-Match: *` on writes (S3 since 2024, MinIO). Default true; switched off by itself when a server answers 501. */
-  conditionalWrites?: boolean;
-}
-
-/** Options of one `put`. */
-export interface S3PutOptions {
-  /**
-   * The caller has just listed the remote and the key was not there: skip the HeadObject
-   * that looks for it. The write still carries `If-None-Match: *` where the server honours
-   * it, and the size is still checked afterwards.
-   */
-  knownAbsent?: boolean;
-}
-
-/** Options of one `get`. */
-export interface S3GetOptions {
-  /** The size the object must have (from the manifest): a server that sends another is refused. */
-  size?: number;
-}
-
-const quiet = () => undefined;
-const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
-
-/** Bodies up to this size are read into memory (simple retries, no stream per attempt). */
-const BUFFER_LIMIT = 8 * MiB;
 
 /**
  * An `ObjectStore` on an S3 bucket.
@@ -125,7 +73,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly partConcurrency: number;
   private readonly downloadPartSize: number;
   private readonly idleTimeoutMs: number;
-  private conditional: boolean;
+  private readonly writes: ConditionalWrites;
   private bucketChecked: Promise<void> | undefined;
 
   constructor(config: S3StoreConfig, options: S3StoreOptions = {}) {
@@ -138,28 +86,8 @@ export class S3ObjectStore implements ObjectStore {
     this.partConcurrency = options.partConcurrency ?? 4;
     this.downloadPartSize = options.downloadPartSize ?? 64 * MiB;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.conditional = options.conditionalWrites ?? true;
-    const agent = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
-    this.client = new S3Client({
-      region: s.region,
-      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-      forcePathStyle: s.pathStyle,
-      ...(s.credentials ? { credentials: s.credentials } : {}),
-      ...(s.profile ? { profile: s.profile } : {}),
-      maxAttempts: 1,
-      // Our errors say everything; the SDK would otherwise warn on the console about streams it
-      // cannot retry (we retry them ourselves).
-      logger: SILENT,
-      followRegionRedirects: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: {
-        connectionTimeout: options.connectTimeoutMs ?? 10_000,
-        socketTimeout: this.idleTimeoutMs,
-        httpAgent: agent,
-        httpsAgent: agent,
-      },
-    });
+    this.writes = { conditional: options.conditionalWrites ?? true };
+    this.client = createS3Client(s, options);
   }
 
   /** Closes the store's sockets. */
@@ -183,55 +111,23 @@ export class S3ObjectStore implements ObjectStore {
     options: S3PutOptions = {},
   ): Promise<void> {
     const full = this.fullKey(key);
-    const what = `upload of ${this.where(full)}`;
-    const local = await fsStat(file);
-    if (local.size !== size) {
-      throw new S3StoreError(
-        'SIZE_MISMATCH',
-        `${what}: the local file ${file} has ${local.size} bytes, the object should have ${size}`,
-        { bucket: this.settings.bucket, key: full, file, size, actual: local.size },
-      );
-    }
-    const existing = options.knownAbsent ? null : await this.head(full, 'upload');
-    if (existing) {
-      this.checkExisting(what, full, existing.size, size);
-      return;
-    }
-    if (size >= this.threshold) {
-      await uploadMultipart({
-        client: this.client,
-        bucket: this.settings.bucket,
-        key: full,
-        file,
-        size,
-        partSize: partSizeFor(size, this.minPartSize),
-        concurrency: this.partConcurrency,
-        retry: this.retry,
-        conditional: this.conditional,
-        ...(progress ? { progress } : {}),
-        what,
-        explain: (e) => this.explain(e, 'upload', full),
-      });
-    } else {
-      await this.putSingle(what, full, file, size, progress);
-    }
-    const after = await this.head(full, 'upload');
-    if (!after) {
-      throw new S3StoreError('FAILED', `${what}: the upload succeeded but HeadObject finds no object`, {
-        bucket: this.settings.bucket,
-        key: full,
-      });
-    }
-    if (after.size !== size) {
-      // Left in place (whoever wrote it, it is visible and every later push refuses it), not
-      // deleted behind the user's back.
-      throw new S3StoreError(
-        'SIZE_MISMATCH',
-        `${what}: after the upload the object has ${after.size} bytes instead of ${size}; ` +
-          'the remote copy is wrong: delete it and push again',
-        { bucket: this.settings.bucket, key: full, size, actual: after.size },
-      );
-    }
+    await uploadObject({
+      client: this.client,
+      bucket: this.settings.bucket,
+      key: full,
+      file,
+      size,
+      multipartThreshold: this.threshold,
+      minPartSize: this.minPartSize,
+      concurrency: this.partConcurrency,
+      retry: this.retry,
+      writes: this.writes,
+      ...(options.knownAbsent ? { knownAbsent: true } : {}),
+      ...(progress ? { progress } : {}),
+      what: `upload of ${this.where(full)}`,
+      explain: (e) => this.explain(e, 'upload', full),
+      head: () => this.head(full, 'upload'),
+    });
   }
 
   /**
@@ -307,7 +203,9 @@ export class S3ObjectStore implements ObjectStore {
       this.retry,
       async () => {
         try {
-          await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: full }));
+          await this.client.send(
+            new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: full }),
+          );
         } catch (e) {
           if (errorCode(e) !== 'NoSuchKey') throw e;
         }
@@ -326,7 +224,11 @@ export class S3ObjectStore implements ObjectStore {
 
   private where(key?: string): string {
     const { bucket, endpoint } = this.settings;
-    return where({ bucket, ...(key !== undefined ? { key } : {}), ...(endpoint ? { endpoint } : {}) });
+    return where({
+      bucket,
+      ...(key !== undefined ? { key } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    });
   }
 
   private explain(e: unknown, op: string, key?: string): S3StoreError {
@@ -390,70 +292,6 @@ export class S3ObjectStore implements ObjectStore {
       throw e;
     });
     return this.bucketChecked;
-  }
-
-  private checkExisting(what: string, full: string, actual: number, size: number): void {
-    if (actual === size) return;
-    throw new S3StoreError(
-      'CONFLICT',
-      `${what}: the key already holds an object of ${actual} bytes, not ${size}; a ` +
-        'content-addressed object is never overwritten, so the remote copy is corrupt: ' +
-        'delete it and push again',
-      { bucket: this.settings.bucket, key: full, size, actual },
-    );
-  }
-
-  private async putSingle(
-    what: string,
-    full: string,
-    file: string,
-    size: number,
-    progress?: (bytes: number) => void,
-  ): Promise<void> {
-    const mark = new ProgressMark(progress);
-    const buffer = size <= BUFFER_LIMIT ? await readFile(file) : undefined;
-    if (buffer && buffer.length !== size) {
-      throw new S3StoreError('SIZE_MISMATCH', `${what}: ${file} changed while being read`, {
-        file,
-        size,
-        actual: buffer.length,
-      });
-    }
-    const send = (conditional: boolean) =>
-      this.client.send(
-        new PutObjectCommand({
-          Bucket: this.settings.bucket,
-          Key: full,
-          ContentLength: size,
-          Body: buffer ?? fileBody(file, 0, size, mark),
-          ...(conditional ? { IfNoneMatch: '*' } : {}),
-        }),
-      );
-    await withRetry(
-      what,
-      this.retry,
-      async () => {
-        try {
-          try {
-            await send(this.conditional);
-          } catch (e) {
-            if (!this.conditional || (errorCode(e) !== 'NotImplemented' && httpStatus(e) !== 501)) {
-              throw e;
-            }
-            this.conditional = false; // the server does not do conditional writes
-            await send(false);
-          }
-          if (buffer) mark.add(size);
-        } catch (e) {
-          // Written meanwhile, by a concurrent push or by an attempt whose answer was lost:
-          // the size check after the upload decides.
-          if (errorCode(e) === 'PreconditionFailed' || httpStatus(e) === 412) return;
-          throw e;
-        }
-      },
-      (e) => this.explain(e, 'upload', full),
-      { bucket: this.settings.bucket, key: full },
-    );
   }
 }
 

@@ -40,16 +40,25 @@ beforeAll(async () => {
     },
     logLevel: 'silent',
   });
-  await writeParquet(join(dir, 'x.parquet'), tableFromArrays({ x: Float64Array.from([1, 2, 3.5]) }));
+  await writeParquet(
+    join(dir, 'x.parquet'),
+    tableFromArrays({ x: Float64Array.from([1, 2, 3.5]) }),
+  );
 }, 60_000);
 
 function runBundle() {
-  return spawnSync(process.execPath, [bundle, join(dir, 'x.parquet')], { cwd: dir, encoding: 'utf8' });
+  return spawnSync(process.execPath, [bundle, join(dir, 'x.parquet')], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
 }
 
 describe('a bundle without node_modules', () => {
   it('loads the wasm from beside the bundle', () => {
-    copyFileSync(createRequire(import.meta.url).resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), wasm);
+    copyFileSync(
+      createRequire(import.meta.url).resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'),
+      wasm,
+    );
     const r = runBundle();
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ rows: 3, sum: 6.5, from: wasm });

@@ -210,7 +210,9 @@ describe('readBatches(csv)', () => {
     // column x is a string in every batch, though only the third batch holds text
     for (const b of batches) expect(types(b as unknown as Table)).toEqual(['n:int64', 'x:string']);
     const whole = await readTable(file);
-    const streamed = batches.flatMap((b) => b.toArray().map((r: { toJSON(): unknown }) => r.toJSON()));
+    const streamed = batches.flatMap((b) =>
+      b.toArray().map((r: { toJSON(): unknown }) => r.toJSON()),
+    );
     expect(streamed).toEqual(rows(whole));
     expect(await describeTable(file)).toEqual({
       rows: 10,

@@ -82,10 +82,7 @@ export interface TableDescription {
  * // { rows: 5000, columns: [{ name: 'test_id', type: 'string' },
  * //   { name: 'event_timestamp', type: 'timestamp' }, { name: 'execution_time_ms', type: 'int64' }, …] }
  */
-export async function describeTable(
-  file: string,
-  format?: TableFormat,
-): Promise<TableDescription> {
+export async function describeTable(file: string, format?: TableFormat): Promise<TableDescription> {
   switch (format ?? detectFormat(file)) {
     case 'parquet': {
       const { rows, schema } = await describeParquet(file);

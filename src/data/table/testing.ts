@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, makeVector, tableToIPC } from 'apache-arrow';
+import { seededRandom } from '../../demo/datasets.js';
 import { buildColumn } from './columns.js';
 import { loadParquetWasm } from './parquet-wasm.js';
 
@@ -50,17 +51,11 @@ export function writeArrow(file: string, table: Table, format: 'file' | 'stream'
   return file;
 }
 
-/** A small deterministic pseudo-random generator (mulberry32), so fixtures are reproducible. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * A small deterministic pseudo-random generator (mulberry32), so fixtures are reproducible:
+ * the demo's {@link seededRandom}.
+ */
+export const random: (seed: number) => () => number = seededRandom;
 
 /**
  * Rows shaped like `data/test-executions.yaml`'s dataset: test_id, execution_time_ms,
@@ -68,7 +63,7 @@ export function random(seed: number): () => number {
  * pointer's expectations; `flakiness_score` is null in 1 row of 500.
  */
 export function testExecutions(rows: number, seed = 1): Table {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const ids = new Array<string>(rows);
   const times = new BigInt64Array(rows);
   const pass = new Float64Array(rows);

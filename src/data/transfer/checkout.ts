@@ -84,7 +84,11 @@ export async function checkoutPointer(
         opts.onFile?.(`${rel}/${e.path}`, 'unchanged');
         return;
       }
-      const r = { algo: manifest.algo, hex: e.hex, ...(e.size === undefined ? {} : { size: e.size }) };
+      const r = {
+        algo: manifest.algo,
+        hex: e.hex,
+        ...(e.size === undefined ? {} : { size: e.size }),
+      };
       await cache.checkoutTo(r, file, { signal: opts.signal });
       report.written++;
       opts.onFile?.(`${rel}/${e.path}`, 'written');

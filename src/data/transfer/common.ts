@@ -96,7 +96,8 @@ export async function forEachLimit<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (stop !== null) throw stop instanceof Error ? stop : new Error('a transfer lane failed', { cause: stop });
+  if (stop !== null)
+    throw stop instanceof Error ? stop : new Error('a transfer lane failed', { cause: stop });
 }
 
 /**

@@ -31,7 +31,9 @@ async function killMidway(args: string[]): Promise<string[]> {
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines: string[] = [];
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_c, s) => resolve(s)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_c, s) => resolve(s)),
+  );
   for await (const line of createInterface({ input: child.stdout })) {
     lines.push(line);
     if (line === 'STALLED') {
@@ -41,7 +43,8 @@ async function killMidway(args: string[]): Promise<string[]> {
     if (line.startsWith('REPORT')) break;
   }
   const signal = await exited;
-  if (signal !== 'SIGKILL') throw new Error(`the child was not killed midway:\n${lines.join('\n')}\n${stderr}`);
+  if (signal !== 'SIGKILL')
+    throw new Error(`the child was not killed midway:\n${lines.join('\n')}\n${stderr}`);
   return lines;
 }
 
@@ -53,7 +56,8 @@ function wronglyNamed(dir: string): { checked: number; wrong: string[] } {
     for (const d of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const key = `${rel}/${d.name}`;
       if (d.isDirectory()) walk(key);
-      else if (d.name.startsWith('.tmp-')) continue; // a temp beside its object, not an object
+      else if (d.name.startsWith('.tmp-'))
+        continue; // a temp beside its object, not an object
       else {
         const ref = keyRef(key);
         checked++;
@@ -69,7 +73,8 @@ async function source() {
   const root = tempDir();
   mkdirSync(join(root, 'data'));
   // Large files are written in several 1 MiB chunks, so the kill lands inside one.
-  for (let i = 0; i < 10; i++) writeFileSync(join(root, 'data', `big${i}.bin`), randomBytes((2 << 20) + i * 4099));
+  for (let i = 0; i < 10; i++)
+    writeFileSync(join(root, 'data', `big${i}.bin`), randomBytes((2 << 20) + i * 4099));
   for (let i = 0; i < 20; i++) writeFileSync(join(root, 'data', `small${i}.txt`), `row ${i}\n`);
   const cache = new Cache(root);
   const { pointer } = await addPath(root, 'data', { algo: 'sha256', cache });
@@ -81,7 +86,8 @@ describe('crash safety (SIGKILL in a child process)', () => {
     const root = tempDir();
     mkdirSync(join(root, 'data'));
     // Over 4 MiB: streamed to a temp in chunks while hashed, so the kill lands inside one.
-    for (let i = 0; i < 6; i++) writeFileSync(join(root, 'data', `f${i}.bin`), randomBytes((9 << 20) + i));
+    for (let i = 0; i < 6; i++)
+      writeFileSync(join(root, 'data', `f${i}.bin`), randomBytes((9 << 20) + i));
     const lines = await killMidway(['add', root, '-', 'data', '2']);
     expect(lines).toContain('added 2');
     const cache = new Cache(root);
@@ -93,7 +99,11 @@ describe('crash safety (SIGKILL in a child process)', () => {
     const again = await addPath(root, 'data', { algo: 'sha256', cache });
     expect(again.pointer.files).toBe(6);
     expect(wronglyNamed(cache.dir)).toEqual({ checked: 7, wrong: [] });
-    expect(await verify(cache, [pointerRef(again.pointer)])).toMatchObject({ ok: 7, failed: [], missing: [] });
+    expect(await verify(cache, [pointerRef(again.pointer)])).toMatchObject({
+      ok: 7,
+      failed: [],
+      missing: [],
+    });
   });
 
   it('a push killed mid-object leaves no object under a wrong name, and a re-run completes', async () => {
@@ -138,11 +148,17 @@ describe('crash safety (SIGKILL in a child process)', () => {
     expect(again.failed).toEqual([]);
     expect(again.transferred + again.skipped).toBe(31);
     expect(wronglyNamed(cache.dir)).toEqual({ checked: 31, wrong: [] });
-    expect(await verify(cache, [pointerRef(src.pointer)])).toMatchObject({ ok: 31, failed: [], missing: [] });
+    expect(await verify(cache, [pointerRef(src.pointer)])).toMatchObject({
+      ok: 31,
+      failed: [],
+      missing: [],
+    });
     const pointer: DataPointer = src.pointer;
     expect(await checkoutPointer(cache, pointer)).toMatchObject({ written: 30 });
     for (const name of ['big3.bin', 'small7.txt']) {
-      expect(readFileSync(join(dst, 'data', name)).equals(readFileSync(join(src.root, 'data', name)))).toBe(true);
+      expect(
+        readFileSync(join(dst, 'data', name)).equals(readFileSync(join(src.root, 'data', name))),
+      ).toBe(true);
     }
   });
 });

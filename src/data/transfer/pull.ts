@@ -57,8 +57,7 @@ export async function pull(
   const todo = await absent(cache, uniqueRefs(files), report, opts);
   const known = todo.reduce((n, r) => n + (r.size ?? 0), 0);
   if (known > 0) await cache.ensureSpace(known);
-  const progress =
-    opts.progress?.({ objects: todo.length, bytes: known }) ?? silentProgress;
+  const progress = opts.progress?.({ objects: todo.length, bytes: known }) ?? silentProgress;
   try {
     merge(report, await fetchAll(cache, store, todo, opts, progress));
   } finally {

@@ -101,7 +101,12 @@ export async function push(
       opts.onObject?.(refKey(m.ref), 'failed');
       return false;
     });
-    await forEachLimit(ready.map((m) => m.ref), opts.concurrency ?? 8, one, opts.signal);
+    await forEachLimit(
+      ready.map((m) => m.ref),
+      opts.concurrency ?? 8,
+      one,
+      opts.signal,
+    );
   } finally {
     progress.done();
   }
@@ -123,9 +128,13 @@ async function pushOne(
     throw new DataError('NOT_FOUND', `${describeRef(ref)} is not in the local cache`, { key });
   }
   if (ref.size !== undefined && size !== ref.size) {
-    throw new DataError('SIZE_MISMATCH', `local cache object ${key} has ${size} bytes, not ${ref.size}`, {
-      key,
-    });
+    throw new DataError(
+      'SIZE_MISMATCH',
+      `local cache object ${key} has ${size} bytes, not ${ref.size}`,
+      {
+        key,
+      },
+    );
   }
   const there = await statRetry(store, ref, opts);
   if (there && there.size === size) return null;

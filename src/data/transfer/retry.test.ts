@@ -45,9 +45,11 @@ describe('retry', () => {
 
   it('gives up after `retries` and throws the last failure', async () => {
     const f = flaky(10);
-    await expect(retry(f.fn, { retries: 2, sleep: () => Promise.resolve() })).rejects.toMatchObject({
-      code: 'TRANSIENT',
-    });
+    await expect(retry(f.fn, { retries: 2, sleep: () => Promise.resolve() })).rejects.toMatchObject(
+      {
+        code: 'TRANSIENT',
+      },
+    );
     expect(f.calls()).toBe(3);
   });
 
@@ -90,7 +92,12 @@ describe('isTransientError', () => {
 describe('errors the S3 store gives up on', () => {
   it('are final: the store has already retried what was transient', async () => {
     const { S3StoreError } = await import('../store/s3-errors.js');
-    const gaveUp = new S3StoreError('GAVE_UP', 'failed after 6 tries', {}, { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+    const gaveUp = new S3StoreError(
+      'GAVE_UP',
+      'failed after 6 tries',
+      {},
+      { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) },
+    );
     expect(isTransientError(gaveUp)).toBe(false);
     expect(isTransientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
   });

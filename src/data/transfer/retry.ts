@@ -37,7 +37,8 @@ export async function retry<T>(
 ): Promise<T> {
   const retries = opts.retries ?? 4;
   const isTransient = opts.isTransient ?? isTransientError;
-  const sleep = opts.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
+  const sleep =
+    opts.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const random = opts.random ?? Math.random;
   for (let attempt = 0; ; attempt++) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
@@ -62,7 +63,12 @@ export async function retry<T>(
  * @example
  * backoffDelay(3, 200, 20_000, () => 0.5); // 1200 (cap 1600)
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const cap = Math.min(maxMs, baseMs * 2 ** attempt);
   return Math.round(cap / 2 + (random() * cap) / 2);
 }

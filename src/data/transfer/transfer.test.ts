@@ -39,7 +39,12 @@ async function dataset(files: Record<string, string>, algo: 'sha256' | 'md5' = '
   return { root, cache, pointer, ref: pointerRef(pointer) };
 }
 
-const FILES = { 'data/a.csv': 'alpha', 'data/b.csv': 'beta', 'data/sub/c.csv': 'gamma', 'data/dup.csv': 'alpha' };
+const FILES = {
+  'data/a.csv': 'alpha',
+  'data/b.csv': 'beta',
+  'data/sub/c.csv': 'gamma',
+  'data/dup.csv': 'alpha',
+};
 
 /** Overwrites a read-only object file, as a bad tool or bit rot would. */
 function overwrite(path: string, bytes: string) {
@@ -57,7 +62,10 @@ class Instrumented implements ObjectStore {
   failNext = 0;
   constructor(
     readonly inner: ObjectStore,
-    private readonly tweak: { statSize?: (key: string, size: number) => number; afterGet?: (file: string) => void } = {},
+    private readonly tweak: {
+      statSize?: (key: string, size: number) => number;
+      afterGet?: (file: string) => void;
+    } = {},
   ) {}
   async stat(key: string) {
     const s = await this.inner.stat(key);
@@ -100,7 +108,12 @@ describe('push', () => {
     const remote = new LocalObjectStore(tempDir());
     const order: string[] = [];
     const first = await push(cache, remote, [ref], { onObject: (k, o) => order.push(`${o} ${k}`) });
-    expect(first).toMatchObject({ transferred: 4, skipped: 0, bytes: 5 + 4 + 5 + 0 + (await cache.sizeOf(ref))!, failed: [] });
+    expect(first).toMatchObject({
+      transferred: 4,
+      skipped: 0,
+      bytes: 5 + 4 + 5 + 0 + (await cache.sizeOf(ref))!,
+      failed: [],
+    });
     expect(order.at(-1)).toBe(`transferred ${refKey(ref)}`);
     const again = await push(cache, remote, [ref]);
     expect(again).toMatchObject({ transferred: 0, skipped: 4, bytes: 0, failed: [] }); // 3 files + manifest
@@ -156,7 +169,11 @@ describe('push', () => {
 
   it('never uploads a corrupt cache object, nor the manifest of a directory missing one', async () => {
     const { cache, ref, pointer } = await dataset(FILES);
-    const bRef: DataRef = { algo: 'sha256', hex: hashBytes(Buffer.from('beta'), 'sha256'), size: 4 };
+    const bRef: DataRef = {
+      algo: 'sha256',
+      hex: hashBytes(Buffer.from('beta'), 'sha256'),
+      size: 4,
+    };
     overwrite(cache.path(bRef), 'BETA');
     const remote = new LocalObjectStore(tempDir());
     const r = await push(cache, remote, [ref]);
@@ -164,7 +181,10 @@ describe('push', () => {
       [refKey(bRef), 'HASH_MISMATCH'],
       [refKey(ref), 'INCOMPLETE'],
     ]);
-    expect(r.failed[0]).toMatchObject({ expected: bRef.hex, actual: hashBytes(Buffer.from('BETA'), 'sha256') });
+    expect(r.failed[0]).toMatchObject({
+      expected: bRef.hex,
+      actual: hashBytes(Buffer.from('BETA'), 'sha256'),
+    });
     expect(await remote.stat(refKey(bRef))).toBeNull();
     expect(await remote.stat(refKey(ref))).toBeNull();
     expect(pointer.files).toBe(4);
@@ -185,14 +205,22 @@ describe('pull', () => {
     const r = await pull(dstCache, remote, [ref]);
     expect(r).toMatchObject({ transferred: 4, skipped: 0, failed: [] });
     expect(await pull(dstCache, remote, [ref])).toMatchObject({ transferred: 0, skipped: 4 });
-    expect(await checkoutPointer(dstCache, pointer)).toEqual({ written: 4, unchanged: 0, extra: [] });
+    expect(await checkoutPointer(dstCache, pointer)).toEqual({
+      written: 4,
+      unchanged: 0,
+      extra: [],
+    });
     expect(readFileSync(join(dst, 'data/sub/c.csv'), 'utf8')).toBe('gamma');
     expect(readdirSync(join(dstCache.dir, 'tmp'))).toEqual([]);
   });
 
   it('refuses bytes that are not their name, reports both hashes, keeps the old work-tree file', async () => {
     const { remote, dstCache, ref, pointer, dst } = await pushed();
-    const bRef: DataRef = { algo: 'sha256', hex: hashBytes(Buffer.from('beta'), 'sha256'), size: 4 };
+    const bRef: DataRef = {
+      algo: 'sha256',
+      hex: hashBytes(Buffer.from('beta'), 'sha256'),
+      size: 4,
+    };
     overwrite(join(remote.dir, refKey(bRef)), 'BETA'); // same size, other bytes
     mkdirSync(join(dst, 'data'), { recursive: true });
     writeFileSync(join(dst, 'data/b.csv'), 'the old version');
@@ -219,12 +247,16 @@ describe('pull', () => {
     const store = new Instrumented(remote, { afterGet: (f) => truncateSync(f, 2) });
     const r = await pull(dstCache, store, [ref], { retry: noWait });
     expect(r.transferred).toBe(0);
-    expect(r.failed).toEqual([expect.objectContaining({ code: 'SIZE_MISMATCH', message: like(/truncated/) })]);
+    expect(r.failed).toEqual([
+      expect.objectContaining({ code: 'SIZE_MISMATCH', message: like(/truncated/) }),
+    ]);
   });
 
   it('refuses, without downloading, a remote that reports the wrong size', async () => {
     const { remote, dstCache, ref } = await pushed({ 'data/a.csv': 'alpha' });
-    const store = new Instrumented(remote, { statSize: (k, s) => (k.endsWith('.dir') ? s : s + 1) });
+    const store = new Instrumented(remote, {
+      statSize: (k, s) => (k.endsWith('.dir') ? s : s + 1),
+    });
     const r = await pull(dstCache, store, [ref]);
     expect(r.failed).toEqual([
       expect.objectContaining({ code: 'SIZE_MISMATCH', message: like(/reports 6 bytes/) }),
@@ -234,7 +266,11 @@ describe('pull', () => {
 
   it('says which objects the remote lacks', async () => {
     const { remote, dstCache, ref } = await pushed();
-    const aRef: DataRef = { algo: 'sha256', hex: hashBytes(Buffer.from('alpha'), 'sha256'), size: 5 };
+    const aRef: DataRef = {
+      algo: 'sha256',
+      hex: hashBytes(Buffer.from('alpha'), 'sha256'),
+      size: 5,
+    };
     await remote.delete(refKey(aRef));
     const r = await pull(dstCache, remote, [ref]);
     expect(r.failed.map((f) => [f.key, f.code])).toEqual([[refKey(aRef), 'NOT_FOUND']]);
@@ -242,7 +278,10 @@ describe('pull', () => {
 
   it('refuses before downloading what would not fit', async () => {
     const { remote, dst, ref } = await pushed();
-    const tight = new Cache(dst, { reserve: 0, statfs: () => Promise.resolve({ bavail: 1, bsize: 10 }) });
+    const tight = new Cache(dst, {
+      reserve: 0,
+      statfs: () => Promise.resolve({ bavail: 1, bsize: 10 }),
+    });
     await expect(pull(tight, remote, [ref])).rejects.toMatchObject({ code: 'NO_SPACE' });
   });
 });
@@ -252,17 +291,29 @@ describe('verify', () => {
     const { cache, ref } = await dataset(FILES);
     const remote = new LocalObjectStore(tempDir());
     await push(cache, remote, [ref]);
-    expect(await verify(cache, [ref], { store: remote })).toEqual({ checked: 8, ok: 8, missing: [], failed: [] }); // 4 objects × (cache, remote)
-    const aRef: DataRef = { algo: 'sha256', hex: hashBytes(Buffer.from('alpha'), 'sha256'), size: 5 };
-    const cRef: DataRef = { algo: 'sha256', hex: hashBytes(Buffer.from('gamma'), 'sha256'), size: 5 };
+    expect(await verify(cache, [ref], { store: remote })).toEqual({
+      checked: 8,
+      ok: 8,
+      missing: [],
+      failed: [],
+    }); // 4 objects × (cache, remote)
+    const aRef: DataRef = {
+      algo: 'sha256',
+      hex: hashBytes(Buffer.from('alpha'), 'sha256'),
+      size: 5,
+    };
+    const cRef: DataRef = {
+      algo: 'sha256',
+      hex: hashBytes(Buffer.from('gamma'), 'sha256'),
+      size: 5,
+    };
     overwrite(cache.path(aRef), 'ALPHA');
     overwrite(join(remote.dir, refKey(cRef)), 'GAMMA');
     await remote.delete(refKey({ algo: 'sha256', hex: hashBytes(Buffer.from('beta'), 'sha256') }));
     const r = await verify(cache, [ref], { store: remote });
-    expect(r.failed.map((p) => `${p.where} ${p.code} ${p.key === refKey(aRef) ? 'a' : 'c'}`).sort()).toEqual([
-      'cache HASH_MISMATCH a',
-      'remote HASH_MISMATCH c',
-    ]);
+    expect(
+      r.failed.map((p) => `${p.where} ${p.code} ${p.key === refKey(aRef) ? 'a' : 'c'}`).sort(),
+    ).toEqual(['cache HASH_MISMATCH a', 'remote HASH_MISMATCH c']);
     expect(r.missing.map((p) => p.where)).toEqual(['remote']);
     expect(r.failed.find((p) => p.where === 'cache')).toMatchObject({
       expected: aRef.hex,
@@ -280,7 +331,11 @@ describe('verify without the manifest in the cache', () => {
     const r = await verify(cache, [ref], { store: remote });
     expect(r).toMatchObject({ checked: 7, ok: 7, failed: [] });
     expect(r.missing.map((p) => `${p.where} ${p.key}`)).toEqual([`cache ${refKey(ref)}`]);
-    expect(await verify(cache, [ref])).toMatchObject({ checked: 0, ok: 0, missing: [{ where: 'cache' }] });
+    expect(await verify(cache, [ref])).toMatchObject({
+      checked: 0,
+      ok: 0,
+      missing: [{ where: 'cache' }],
+    });
   });
 });
 
@@ -335,7 +390,9 @@ describe('checkoutPointer', () => {
     expect(r).toEqual({ written: 1, unchanged: 3, extra: ['extra.csv'] });
     expect(readFileSync(join(root, 'data/b.csv'), 'utf8')).toBe('beta');
 
-    await expect(checkoutPointer(cache, { ...pointer, path: '../elsewhere' })).rejects.toMatchObject({
+    await expect(
+      checkoutPointer(cache, { ...pointer, path: '../elsewhere' }),
+    ).rejects.toMatchObject({
       code: 'PATH_OUTSIDE_REPO',
     });
   });
@@ -346,7 +403,9 @@ describe('checkoutPointer', () => {
     const moved: DataPointer = { ...pointer, path: 'copy' };
     mkdirSync(join(root, 'copy'));
     symlinkSync(outside, join(root, 'copy', 'sub'));
-    await expect(checkoutPointer(cache, moved)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_REPO' });
+    await expect(checkoutPointer(cache, moved)).rejects.toMatchObject({
+      code: 'PATH_OUTSIDE_REPO',
+    });
     expect(readdirSync(outside)).toEqual([]);
   });
 });

@@ -89,7 +89,10 @@ export async function verify(
       todo,
       opts.concurrency ?? 8,
       async (ref) => {
-        const r = await cache.verify(ref, { signal: opts.signal, onBytes: (n) => progress.bytes(n) });
+        const r = await cache.verify(ref, {
+          signal: opts.signal,
+          onBytes: (n) => progress.bytes(n),
+        });
         note(r.ok ? null : problem(ref, 'cache', r.code!, r.actual, r.size));
         if (opts.store) note(await checkRemote(cache, opts.store, ref, opts, progress));
       },
@@ -146,7 +149,10 @@ async function download(
       await unlink(tmp).catch(() => undefined);
       await store.get(key, tmp);
     }, r);
-    const got = await hashFile(tmp, ref.algo, { signal: opts.signal, onBytes: (n) => progress.bytes(n) });
+    const got = await hashFile(tmp, ref.algo, {
+      signal: opts.signal,
+      onBytes: (n) => progress.bytes(n),
+    });
     return keepBytes ? { ...got, bytes: await readFile(tmp) } : got;
   } finally {
     await unlink(tmp).catch(() => undefined);
