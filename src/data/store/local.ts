@@ -71,8 +71,23 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string, file: string, progress?: (bytes: number) => void): Promise<void> {
+  async get(
+    key: string,
+    file: string,
+    progress?: (bytes: number) => void,
+    options: { size?: number } = {},
+  ): Promise<void> {
     try {
+      if (options.size !== undefined) {
+        const { size } = await stat(this.file(key));
+        if (size !== options.size) {
+          throw new DataError(
+            'SIZE_MISMATCH',
+            `${this.description} holds ${size} bytes for ${key}, expected ${options.size}; refused`,
+            { key, expected: options.size, actual: size },
+          );
+        }
+      }
       await copy(this.file(key), file, 'w', progress);
     } catch (e) {
       if (isFsError(e, 'ENOENT')) {

@@ -16,10 +16,27 @@ export interface ObjectStore {
   /**
    * Upload a local file to `key`. A failed or interrupted upload never leaves
    * a partial object visible under `key`; the size is verified after writing.
+   * `knownAbsent`: the caller has just seen that the key is absent (a store may
+   * then skip its own check). Progress reports the bytes of each new chunk.
    */
-  put(key: string, file: string, size: number, progress?: (bytes: number) => void): Promise<void>;
-  /** Download `key` into `file` (a temporary path the caller owns, verifies and renames). */
-  get(key: string, file: string, progress?: (bytes: number) => void): Promise<void>;
+  put(
+    key: string,
+    file: string,
+    size: number,
+    progress?: (bytes: number) => void,
+    options?: { knownAbsent?: boolean },
+  ): Promise<void>;
+  /**
+   * Download `key` into `file` (a temporary path the caller owns, verifies and
+   * renames). With `size`, a store refuses an object of another size before
+   * writing it.
+   */
+  get(
+    key: string,
+    file: string,
+    progress?: (bytes: number) => void,
+    options?: { size?: number },
+  ): Promise<void>;
   /** Every object under a key prefix. */
   list(prefix: string): AsyncIterable<{ key: string; size: number }>;
   delete(key: string): Promise<void>;

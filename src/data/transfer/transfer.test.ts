@@ -20,7 +20,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { checkoutPointer } from './checkout.js';
 import { gc, keepKeys } from './gc.js';
 import { pull } from './pull.js';
-import { push } from './push.js';
+import { LIST_THRESHOLD, push } from './push.js';
 import { verify } from './verify.js';
 
 /** `expect.stringMatching`, typed: a message that matches. */
@@ -71,13 +71,24 @@ class Instrumented implements ObjectStore {
     const s = await this.inner.stat(key);
     return s && this.tweak.statSize ? { size: this.tweak.statSize(key, s.size) } : s;
   }
-  async put(key: string, file: string, size: number, progress?: (b: number) => void) {
+  async put(
+    key: string,
+    file: string,
+    size: number,
+    progress?: (b: number) => void,
+    options?: { knownAbsent?: boolean },
+  ) {
     this.puts++;
-    await this.track(() => this.inner.put(key, file, size, progress));
+    await this.track(() => this.inner.put(key, file, size, progress, options));
   }
-  async get(key: string, file: string, progress?: (b: number) => void) {
+  async get(
+    key: string,
+    file: string,
+    progress?: (b: number) => void,
+    options?: { size?: number },
+  ) {
     this.gets++;
-    await this.track(() => this.inner.get(key, file, progress));
+    await this.track(() => this.inner.get(key, file, progress, options));
     this.tweak.afterGet?.(file);
   }
   list(prefix: string) {
@@ -252,16 +263,47 @@ describe('pull', () => {
     ]);
   });
 
-  it('refuses, without downloading, a remote that reports the wrong size', async () => {
+  it('refuses, without downloading, a remote object of the wrong size', async () => {
     const { remote, dstCache, ref } = await pushed({ 'data/a.csv': 'alpha' });
-    const store = new Instrumented(remote, {
-      statSize: (k, s) => (k.endsWith('.dir') ? s : s + 1),
-    });
-    const r = await pull(dstCache, store, [ref]);
+    const aKey = refKey({ algo: 'sha256', hex: hashBytes(Buffer.from('alpha'), 'sha256') });
+    const liar = join(tempDir(), 'six');
+    writeFileSync(liar, 'alphaX');
+    await remote.delete(aKey);
+    await remote.put(aKey, liar, 6);
+    const r = await pull(dstCache, remote, [ref]);
     expect(r.failed).toEqual([
-      expect.objectContaining({ code: 'SIZE_MISMATCH', message: like(/reports 6 bytes/) }),
+      expect.objectContaining({
+        code: 'SIZE_MISMATCH',
+        message: like(/holds 6 bytes .* expected 5; refused/),
+      }),
     ]);
-    expect(store.gets).toBe(1); // the manifest only
+    expect(
+      await dstCache.has({ algo: 'sha256', hex: hashBytes(Buffer.from('alpha'), 'sha256') }),
+    ).toBe(false);
+  });
+
+  it('lists the remote once per key folder for a large push, instead of asking per object', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < LIST_THRESHOLD + 6; i++) files[`data/f${i}.txt`] = `file ${i}`;
+    const src = await dataset(files);
+    const remote = new Instrumented(new LocalObjectStore(tempDir()));
+    let stats = 0;
+    const inner = remote.stat.bind(remote);
+    remote.stat = (k: string) => {
+      stats++;
+      return inner(k);
+    };
+    const first = await push(src.cache, remote, [src.ref]);
+    expect(first).toMatchObject({ transferred: LIST_THRESHOLD + 7, failed: [] });
+    expect(stats).toBe(1); // the manifest's own check, not one per file
+    stats = 0;
+    // the remote now lacks one file: a later full push re-sends just that one
+    await remote.inner.delete(
+      refKey({ algo: 'sha256', hex: hashBytes(Buffer.from('file 3'), 'sha256') }),
+    );
+    const again = await push(src.cache, remote, [src.ref], { full: true });
+    expect(again).toMatchObject({ transferred: 1, skipped: LIST_THRESHOLD + 6, failed: [] });
+    expect(stats).toBe(0);
   });
 
   it('says which objects the remote lacks', async () => {
