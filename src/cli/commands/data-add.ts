@@ -65,10 +65,11 @@ export function registerDataAdd(data: Command, io: Io) {
             threads: r.threads,
             ms,
           });
+        const state = existing === undefined ? 'new' : existing === text ? 'up to date' : 'updated';
         io.out(
-          `${existing === undefined ? 'added' : existing === text ? 'unchanged' : 'updated'} ${r.pointer.path} → ${file}: ${r.pointer.hash.slice(0, 19)}…, ` +
+          `${r.pointer.path} → ${file} (${state}): ${r.pointer.hash.slice(0, 19)}…, ` +
             `${formatSize(r.pointer.size)}, ${r.pointer.files} file${r.pointer.files === 1 ? '' : 's'} ` +
-            `(${r.hashed} hashed, ${r.fromStatCache} unchanged) in ${ms} ms\n`,
+            `(${r.hashed} hashed, ${r.fromStatCache} known from the stat cache) in ${ms} ms\n`,
         );
         if (ignored) io.out(`added /${r.pointer.path} to .gitignore\n`);
       },
