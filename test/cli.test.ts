@@ -23,6 +23,18 @@ describe('exit codes', () => {
     expect(r.err).toBe('mlops: --format must be text, json or github; got "xml"\n');
   });
 
+  it.each([
+    ['validate', '--jobs', '0'],
+    ['data', 'push', '--jobs', 'many'],
+    ['data', 'add', 'x.csv', '--jobs', '1.5'],
+  ])('2 for a bad --jobs: %s', async (...argv) => {
+    const r = await reg.mlops(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `mlops: --jobs must be a whole number >= 1; got "${argv[argv.length - 1]}"\n`,
+    );
+  });
+
   it('2 for a ref that does not exist', async () => {
     const r = await reg.mlops('validate', '--base', 'no-such-branch');
     expect(r.code).toBe(2);

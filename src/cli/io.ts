@@ -40,3 +40,12 @@ export function table(rows: string[][]): string {
 export function json(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n');
 }
+
+/** Parse `--jobs N`: a whole number of at least 1, else a usage error (exit 2). */
+export function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--jobs must be a whole number >= 1; got ${JSON.stringify(v)}`);
+  }
+  return n;
+}

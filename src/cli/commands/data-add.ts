@@ -9,7 +9,7 @@ import {
   pointerRecordText,
   writeAtomic,
 } from '../../data/index.js';
-import { UsageError, json, type Io } from '../io.js';
+import { UsageError, json, parseJobs, type Io } from '../io.js';
 import { workspace } from './data.js';
 
 export function registerDataAdd(data: Command, io: Io) {
@@ -21,9 +21,7 @@ export function registerDataAdd(data: Command, io: Io) {
     .argument('<path>', 'a file or directory inside the repository')
     .option('-n, --name <name>', 'dataset name (default: from the file name)')
     .option('-r, --remote <name>', 'the remote this dataset lives on (default: the default remote)')
-    .option('-j, --jobs <n>', 'hashing threads (default: one per core for large inputs)', (v) =>
-      Number(v),
-    )
+    .option('-j, --jobs <n>', 'hashing threads (default: one per core for large inputs)', parseJobs)
     .option('--json', 'print JSON')
     .action(
       async (

@@ -15,7 +15,7 @@ import {
   type TransferReport,
 } from '../../data/index.js';
 import { openRepo } from '../../repo/index.js';
-import { json, table, type Io } from '../io.js';
+import { UsageError, json, parseJobs, table, type Io } from '../io.js';
 import { registerDataAdd } from './data-add.js';
 import { registerDataMaintenance } from './data-maintenance.js';
 
@@ -60,13 +60,6 @@ function summary(verb: string, r: TransferReport, ms: number): string {
   return `${verb} ${r.transferred} object${r.transferred === 1 ? '' : 's'} (${formatSize(r.bytes)}), ${r.skipped} already there, ${r.failed.length} failed, in ${Math.round(ms)} ms\n`;
 }
 
-const jobsOption = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`--jobs must be a whole number >= 1; got ${v}`);
-  return n;
-};
-
 export function registerData(program: Command, io: Io, setExit: (code: number) => void) {
   const data = program
     .command('data')
@@ -85,7 +78,7 @@ export function registerData(program: Command, io: Io, setExit: (code: number) =
       )
       .argument('[names...]', 'dataset names (default: all)')
       .option('-r, --remote <name>', 'use this remote instead of each pointer’s own or the default')
-      .option('-j, --jobs <n>', 'transfers at once (default 8)', jobsOption)
+      .option('-j, --jobs <n>', 'transfers at once (default 8)', parseJobs)
       .option('--json', 'print JSON')
       .action(async (names: string[], opts: { remote?: string; jobs?: number; json?: boolean }) => {
         const ws = await workspace(io);
@@ -194,7 +187,7 @@ export function registerData(program: Command, io: Io, setExit: (code: number) =
       const ws = await workspace(io);
       const [p] = ws.select([name]);
       if (!p?.record)
-        throw new Error(`${name} is a .dvc pointer; expectations live in data/<name>.yaml`);
+        throw new UsageError(`${name} is a .dvc pointer; expectations live in data/<name>.yaml`);
       const results = await checkDataset(ws, p.record, transferOptions(io, 'pulled'));
       if (opts.json) json(io, results);
       else {

@@ -3,7 +3,7 @@ import { formatFinding } from '../../records/index.js';
 import { datasetChecker } from '../../data/index.js';
 import { openRepo } from '../../repo/index.js';
 import { validateRepository } from '../../validate/index.js';
-import { UsageError, json, type Io } from '../io.js';
+import { UsageError, json, parseJobs, type Io } from '../io.js';
 
 export function registerValidate(program: Command, io: Io, setExit: (code: number) => void) {
   program
@@ -19,13 +19,8 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
     .option('--json', 'same as --format json')
     .option(
       '-j, --jobs <n>',
-      'threads for a large check (default: one per core, at most 4)',
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1)
-          throw new UsageError(`--jobs must be a whole number >= 1; got ${JSON.stringify(v)}`);
-        return n;
-      },
+      'threads for the check (default: one per core, at most 4, from 20,000 files)',
+      parseJobs,
     )
     .action(
       async (opts: {
