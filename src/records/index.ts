@@ -11,6 +11,7 @@ export { checkSchema } from './schema-check.js';
 export { emitSchemas, schemaFileName, SCHEMA_DIR } from './emit.js';
 export * from './write.js';
 export * from './diff.js';
+export { durationMs } from './duration.js';
 export type { Model } from './kinds/model.js';
 export type { ModelVersion } from './kinds/model-version.js';
 export type { Deployment } from './kinds/deployment.js';

@@ -21,6 +21,9 @@ export function stringifyRecord(value: { kind: string } & Record<string, unknown
   if (!isKindName(value.kind)) throw new Error(`unknown record kind ${value.kind}`);
   const ordered = orderBySchema(value, KINDS[value.kind]);
   const body = stringify(ordered, {
+    // YAML 1.1 quoting: strings a 1.1 reader (PyYAML) would take for timestamps or booleans
+    // (`2026-11-26T07:35:00Z`, `yes`) are quoted, so every reader sees the same record
+    version: '1.1',
     lineWidth: 0,
     aliasDuplicateObjects: false,
     flowCollectionPadding: false,

@@ -9,3 +9,25 @@ import type { Repo } from './open.js';
 export async function listBranches(repo: Repo): Promise<string[]> {
   return git.listBranches({ fs: repo.fs, gitdir: repo.gitdir });
 }
+
+/**
+ * The checked-out branch's short name (`main`), or null when HEAD is detached.
+ * @example
+ * const branch = (await currentBranch(repo)) ?? 'main';
+ */
+export async function currentBranch(repo: Repo): Promise<string | null> {
+  const head = await repo.fs.promises.readFile(`${repo.gitdir}/HEAD`, 'utf8');
+  const m = /^ref: refs\/heads\/(.+)$/.exec(head.trim());
+  return m ? m[1]! : null;
+}
+
+/**
+ * `user.name` and `user.email` from the repository's own config, where set.
+ * @example
+ * const { name, email } = await configuredIdentity(repo);
+ */
+export async function configuredIdentity(repo: Repo): Promise<{ name?: string; email?: string }> {
+  const get = async (path: string) =>
+    (await git.getConfig({ fs: repo.fs, gitdir: repo.gitdir, path })) as string | undefined;
+  return { name: await get('user.name'), email: await get('user.email') };
+}

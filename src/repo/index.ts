@@ -34,4 +34,4 @@ export { commitEdits } from './commit-edits.js';
 export type { RecordEdit, CommitEditsOptions } from './commit-edits.js';
 export { initRepo } from './init.js';
 export { mergeBase } from './merge-base.js';
-export { listBranches } from './branches.js';
+export { listBranches, currentBranch, configuredIdentity } from './branches.js';

@@ -44,10 +44,19 @@ export const Run = Strict(
       actor: Type.Optional(Type.String()),
       drift: Type.Optional(Metrics),
     }),
+    command: Type.Optional(
+      Type.String({ minLength: 1, description: 'the command as run, after substitutions' }),
+    ),
     params: Type.Record(Type.String(), Scalar),
     metrics: Metrics,
     slices: Type.Optional(Type.Record(Type.String(), Metrics)),
     metric_history: Type.Optional(StoredObject),
+    architecture: Type.Optional(
+      Strict(
+        { type: Type.String({ minLength: 1 }), framework: Type.String({ minLength: 1 }) },
+        { description: 'what the trainer reported in architecture.json' },
+      ),
+    ),
     inputs: Strict({
       datasets: Type.Array(Strict({ name: Name, hash: ContentHash })),
       features: Type.Optional(Type.Array(Name)),
