@@ -18,5 +18,14 @@ if (isValidationWorker()) {
     env: process.env,
     now: () => new Date(),
     isTTY: Boolean(process.stdout.isTTY),
+    onSignal: (fn) => {
+      const handler = (sig: NodeJS.Signals) => fn(sig);
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
   });
 }

@@ -7,6 +7,11 @@ export interface Io {
   now(): Date;
   /** Whether stdout is a terminal (progress bars, colour). */
   isTTY: boolean;
+  /**
+   * Subscribe to SIGINT/SIGTERM sent to this process, to pass them on to a child (a training
+   * command); returns the unsubscribe. Absent in tests that run commands in-process.
+   */
+  onSignal?: (fn: (signal: NodeJS.Signals) => void) => () => void;
   /** Run `fn` when the command has finished, however it ended (set by `main`). */
   defer?: (fn: () => void) => void;
 }

@@ -1,0 +1,294 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeAtomic, type DataWorkspace } from '../data/index.js';
+import {
+  durationMs,
+  loadRecord,
+  pathOfRecord,
+  stringifyRecord,
+  type Model,
+  type Run,
+} from '../records/index.js';
+import { openRepo, resolveRef } from '../repo/index.js';
+import { listFiles, storeFiles, type StoredFile } from './artifacts.js';
+import { captureEnvironment, type HostFacts } from './environment.js';
+import { TrackingError } from './errors.js';
+import { queryGpus, type Exec, type Gpu } from './gpus.js';
+import { metricHistoryIpc } from './history-arrow.js';
+import { prepareInputs } from './inputs.js';
+import { FileTail } from './metrics-tail.js';
+import { MetricsLog, parseFinalMetrics, type FinalMetrics } from './metrics-log.js';
+import { LastLines } from './output-lines.js';
+import { describeExit, runProcess, signalOf, type ProcessOptions } from './process.js';
+import { buildRunRecord } from './run-record.js';
+import { makeRunId } from './run-id.js';
+
+/** What training touches of the outside world. */
+export interface TrainDeps {
+  exec: Exec;
+  host: HostFacts;
+  now(): Date;
+  /** The environment the command inherits (the MLOPS_* variables are added to it). */
+  env: Record<string, string | undefined>;
+  onSignal?: ProcessOptions['onSignal'];
+  /** The command's output as it comes. */
+  output(stream: 'stdout' | 'stderr', text: string): void;
+  /** The live state: latest step and metrics, a few times a second at most. */
+  progress?(p: { step?: number; metrics: Record<string, number>; elapsedMs: number }): void;
+  /** How often the metrics file is read (default 250 ms). */
+  pollMs?: number;
+}
+
+export interface TrainOptions {
+  /** The repository root (work tree). */
+  root: string;
+  model: string;
+  ws: DataWorkspace;
+  trigger: Run['trigger'];
+  experiment?: string;
+  /** Overrides of the model's `training.params`. */
+  params?: Run['params'];
+  /** Overrides the model's `training.timeout` (a duration such as `30m`). */
+  timeout?: string;
+  /** GPUs handed to this run (by a pool); queried from the machine when absent. */
+  gpus?: Gpu[];
+  /** Remote for artifacts and the metric history (default: the default remote). */
+  remote?: string;
+}
+
+export interface TrainResult {
+  run: Run;
+  /** Repository-relative path of the Run record written to the work tree. */
+  path: string;
+  runDir: string;
+}
+
+/**
+ * Trains a model under the tracking protocol and writes its Run record, whatever happens
+ * once the command has started: the command gets `MLOPS_RUN_DIR`, `MLOPS_RUN_ID`,
+ * `MLOPS_PARAMS`, `MLOPS_DATA_<NAME>` and, with GPUs, `CUDA_VISIBLE_DEVICES`; its
+ * `metrics.jsonl` is followed live, its `metrics.json`, `architecture.json` and
+ * `artifacts/` are read when it exits, and on success the artifacts and the metric history
+ * (Arrow) are pushed. The record goes to the work tree; committing is the caller's choice.
+ * @example
+ * const { run, path } = await trainModel({ root, model: 'execution-agent', ws, trigger }, deps);
+ * @throws TrackingError when nothing could be started (no model, no data, no GPU).
+ */
+export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<TrainResult> {
+  const model = readModel(opts.root, opts.model);
+  const t = model.training;
+  const codeCommit = await headCommit(opts.root);
+  const gpus = opts.gpus ?? (await assignGpus(model, deps));
+  const timeoutText = opts.timeout ?? t.timeout;
+  const timeoutMs = durationMs(timeoutText);
+  if (timeoutMs === null) throw new TrackingError('BAD_PARAM', `bad timeout "${timeoutText}"`);
+
+  const inputs = await prepareInputs(opts.ws, t.inputs.datasets);
+  const startedAt = deps.now();
+  const experiment = opts.experiment ?? model.name;
+  const id = freeRunId(opts.root, experiment, startedAt, model.name);
+  const runDir = join(opts.root, '.mlops', 'runs', id);
+  mkdirSync(join(runDir, 'artifacts'), { recursive: true });
+  const params = { ...t.params, ...opts.params };
+  writeFileSync(join(runDir, 'params.json'), JSON.stringify(params, null, 2) + '\n');
+  const command = t.command.replaceAll('{num_gpus}', String(gpus.length));
+
+  const env: Record<string, string | undefined> = {
+    ...deps.env,
+    MLOPS_RUN_DIR: runDir,
+    MLOPS_RUN_ID: id,
+    MLOPS_PARAMS: join(runDir, 'params.json'),
+  };
+  for (const i of inputs) env[i.envName] = i.path;
+  // a run given no GPU must not take one another run was given
+  env.CUDA_VISIBLE_DEVICES = gpus.map((g) => g.index).join(',');
+  if (!gpus.length && !opts.gpus && deps.env.CUDA_VISIBLE_DEVICES === undefined) {
+    delete env.CUDA_VISIBLE_DEVICES;
+  }
+
+  const log = new MetricsLog('metrics.jsonl');
+  const tail = new FileTail(join(runDir, 'metrics.jsonl'), log);
+  const last = new LastLines(20);
+  const outputLog: string[] = [];
+  const started = performance.now();
+  const timer = setInterval(() => {
+    void tail.poll().then(() =>
+      deps.progress?.({
+        step: log.latestStep,
+        metrics: log.latest,
+        elapsedMs: performance.now() - started,
+      }),
+    );
+  }, deps.pollMs ?? 250);
+  const exit = await runProcess({
+    command,
+    cwd: opts.root,
+    env,
+    timeoutMs,
+    onSignal: deps.onSignal,
+    onOutput: (stream, text) => {
+      last.feed(text);
+      outputLog.push(text);
+      deps.output(stream, text);
+    },
+  });
+  clearInterval(timer);
+  await tail.finish();
+  writeFileSync(join(runDir, 'output.log'), outputLog.join(''));
+
+  let failure: { status: 'failed' | 'killed'; reason: string } | undefined;
+  if (exit.code !== 0 || exit.spawnError) {
+    const killed = exit.timedOut || exit.forwarded !== undefined || signalOf(exit) !== undefined;
+    failure = { status: killed ? 'killed' : 'failed', reason: describeExit(exit, timeoutText) };
+  }
+  if (!failure && log.problem) {
+    const p = log.problem;
+    failure = { status: 'failed', reason: `${p.file}:${p.line}: ${p.message}` };
+  }
+  const final = readFinal(runDir);
+  if (!failure && typeof final === 'string') failure = { status: 'failed', reason: final };
+  const architecture = readArchitecture(runDir);
+  if (!failure && typeof architecture === 'string')
+    failure = { status: 'failed', reason: architecture };
+
+  let artifacts: StoredFile[] = [];
+  let history: StoredFile | undefined;
+  const remote = opts.remote;
+  if (log.rows.length) {
+    const file = join(runDir, 'metrics.arrow');
+    writeFileSync(file, metricHistoryIpc(log.rows, log.names));
+    try {
+      [history] = await storeFiles(opts.ws, remote, id, [{ name: 'metrics.arrow', path: file }]);
+    } catch (e) {
+      if (!failure) failure = { status: 'failed', reason: `metric history: ${errorText(e)}` };
+    }
+  }
+  if (!failure) {
+    const names = await listFiles(join(runDir, 'artifacts'));
+    const files = names.map((name) => ({ name, path: join(runDir, 'artifacts', name) }));
+    try {
+      artifacts = await storeFiles(opts.ws, remote, id, files);
+    } catch (e) {
+      failure = { status: 'failed', reason: `artifacts: ${errorText(e)}` };
+    }
+  }
+
+  const run = buildRunRecord({
+    id,
+    experiment,
+    model: model.name,
+    startedAt,
+    endedAt: deps.now(),
+    codeCommit,
+    command,
+    trigger: opts.trigger,
+    params,
+    inputs: {
+      datasets: inputs.map((i) => ({ name: i.name, hash: i.hash })),
+      ...(t.inputs.features?.length ? { features: t.inputs.features } : {}),
+    },
+    environment: await captureEnvironment(deps.host, deps.exec, { command, gpus }),
+    final: typeof final === 'string' ? undefined : final,
+    architecture: typeof architecture === 'string' ? undefined : architecture,
+    artifacts,
+    history,
+    failure: failure && { ...failure, lastLines: last.lines() },
+  });
+  const path = pathOfRecord(run);
+  const text = stringifyRecord(run);
+  const check = loadRecord(path, Buffer.from(text));
+  if (!check.ok) {
+    const f = check.findings[0]!;
+    throw new Error(
+      `internal: the Run record would be invalid: ${f.line}:${f.col}: ${f.rule}: ${f.message}`,
+    );
+  }
+  mkdirSync(dirname(join(opts.root, path)), { recursive: true });
+  writeAtomic(join(opts.root, path), text);
+  return { run, path, runDir };
+}
+
+/** The Model record at `registry/models/<name>/model.yaml` in the work tree. */
+export function readModel(root: string, name: string): Model {
+  const path = `registry/models/${name}/model.yaml`;
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name) || !existsSync(join(root, path))) {
+    throw new TrackingError('NO_MODEL', `no model "${name}" (${path} does not exist)`);
+  }
+  const r = loadRecord(path, readFileSync(join(root, path)));
+  if (!r.ok) {
+    const f = r.findings[0]!;
+    throw new TrackingError('NO_MODEL', `${path}:${f.line}:${f.col}: ${f.rule}: ${f.message}`);
+  }
+  return r.record.value as unknown as Model;
+}
+
+async function headCommit(root: string): Promise<string> {
+  try {
+    return await resolveRef(await openRepo(root), 'HEAD');
+  } catch (e) {
+    throw new TrackingError(
+      'NO_COMMIT',
+      `a run records the commit of its code, and ${root} has none: ${errorText(e)}`,
+    );
+  }
+}
+
+/** The first GPUs of the machine, or a clear error when a model needs more than there are. */
+async function assignGpus(model: Model, deps: TrainDeps): Promise<Gpu[]> {
+  const want = model.training.gpus;
+  if (!want) return [];
+  const gpus = await queryGpus(deps.exec, deps.env.CUDA_VISIBLE_DEVICES);
+  checkGpuCount(model, gpus.length);
+  return gpus.slice(0, want);
+}
+
+/** Refuses, before anything runs, a model that needs more GPUs than the machine has. */
+export function checkGpuCount(model: Model, have: number): void {
+  const want = model.training.gpus;
+  if (want <= have) return;
+  const needs = `${model.name} needs ${want} GPU${want === 1 ? '' : 's'}`;
+  if (!have) {
+    throw new TrackingError(
+      'NO_GPU',
+      `${needs} and this machine has none (nvidia-smi found no device); it is never trained on the CPU instead. Train it on a runner labelled [${model.training.runner_labels.join(', ')}], or set training.gpus: 0 in its model.yaml to train on the CPU on purpose`,
+    );
+  }
+  throw new TrackingError('NOT_ENOUGH_GPUS', `${needs}; this machine has ${have}`);
+}
+
+function freeRunId(root: string, experiment: string, at: Date, slug: string): string {
+  const base = makeRunId(at, slug);
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    const taken =
+      existsSync(join(root, 'registry', 'runs', experiment, `${id}.yaml`)) ||
+      existsSync(join(root, '.mlops', 'runs', id));
+    if (!taken) return id;
+  }
+}
+
+function readFinal(runDir: string): FinalMetrics | string {
+  const file = join(runDir, 'metrics.json');
+  if (!existsSync(file))
+    return 'metrics.json: the trainer wrote no final metrics ($MLOPS_RUN_DIR/metrics.json)';
+  const parsed = parseFinalMetrics(readFileSync(file, 'utf8'));
+  return typeof parsed === 'string' ? `metrics.json: ${parsed}` : parsed;
+}
+
+function readArchitecture(runDir: string): Run['architecture'] | string | undefined {
+  const file = join(runDir, 'architecture.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown; framework?: unknown };
+    if (typeof v.type === 'string' && v.type && typeof v.framework === 'string' && v.framework) {
+      return { type: v.type, framework: v.framework };
+    }
+  } catch {
+    // reported below
+  }
+  return 'architecture.json: expected {"type": "...", "framework": "..."}';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
