@@ -3,6 +3,9 @@ import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHistory } from './commands/history.js';
 import { registerQueries } from './commands/query.js';
+import { registerRegister } from './commands/register.js';
+import { registerRuns } from './commands/runs.js';
+import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { NoError, UsageError, type Io } from './io.js';
 
@@ -44,6 +47,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   registerQueries(program, io, setExit);
   registerHistory(program, io);
   registerData(program, io, setExit);
+  registerTrain(program, io, setExit);
+  registerRuns(program, io, setExit);
+  registerRegister(program, io);
   registerDemo(program, io, setExit, main);
   // every command, nested ones too, reports through io and never exits the process
   const quiet = (c: Command): void => {
