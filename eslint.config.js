@@ -3,7 +3,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'actions/*/dist/', 'coverage/', 'bench/.work/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'actions/*/dist/',
+      'training/*/dist/',
+      'coverage/',
+      'bench/.work/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

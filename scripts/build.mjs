@@ -4,6 +4,7 @@
 //   node scripts/build.mjs              # both
 //   node scripts/build.mjs cli          # dist/cli.js only
 //   node scripts/build.mjs actions      # actions/*/dist/index.js only
+//   node scripts/build.mjs trainers     # training/*/dist/train.js only
 //
 // Output is ESM for Node 20+ (actions declare node24; they must also run here). Action bundles
 // are committed, so they are built unminified with legal comments inline and with paths
@@ -26,6 +27,19 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const CLI_ENTRY = 'src/cli/bin.ts';
 export const CLI_OUTFILE = 'dist/cli.js';
+
+/**
+ * The example trainers written in TypeScript, bundled and committed like the actions: a
+ * model's training command runs them with plain `node` in any clone, on any runner, with no
+ * install step. They use Node's built-ins only, so they need no assets beside them.
+ */
+export const TRAINERS = [
+  {
+    name: 'execution-agent',
+    entry: 'training/execution-agent/train.ts',
+    outfile: 'training/execution-agent/dist/train.js',
+  },
+];
 
 // CommonJS dependencies bundled into an ESM file still call `require` (for Node built-ins and
 // each other); esbuild's `__require` shim looks for a `require` in scope, so give it one.
@@ -140,10 +154,11 @@ function actionRuntime(name) {
  * Bundles one entry. With `write: false` nothing is written and the bytes are returned.
  * @param {string} entry
  * @param {string} outfile
- * @param {{ write?: boolean }} [options]
+ * @param {{ write?: boolean, assets?: boolean }} [options] `assets: false` for a bundle that
+ *   needs none of BUNDLE_ASSETS beside it (the trainers)
  * @returns {Promise<Uint8Array>}
  */
-export async function bundle(entry, outfile, { write = true } = {}) {
+export async function bundle(entry, outfile, { write = true, assets = true } = {}) {
   if (!existsSync(path.join(root, entry))) {
     throw new BuildError(`${entry}: entry point not found (needed for ${outfile})`);
   }
@@ -168,7 +183,7 @@ export async function bundle(entry, outfile, { write = true } = {}) {
     } catch (err) {
       throw new BuildError(`${outfile}: output does not parse\n${String(err.stderr ?? err)}`);
     }
-    for (const asset of bundleAssets(outfile)) copyFileSync(asset.from, asset.to);
+    if (assets) for (const asset of bundleAssets(outfile)) copyFileSync(asset.from, asset.to);
     return readFileSync(path.join(root, outfile));
   }
   const out = result.outputFiles?.[0];
@@ -188,12 +203,20 @@ export async function buildActions() {
   }
 }
 
+export async function buildTrainers() {
+  for (const t of TRAINERS) {
+    await bundle(t.entry, t.outfile, { assets: false });
+    console.log(`built ${t.outfile}`);
+  }
+}
+
 async function run(args) {
-  const targets = args.length ? args : ['cli', 'actions'];
+  const targets = args.length ? args : ['cli', 'actions', 'trainers'];
   for (const t of targets) {
     if (t === 'cli') await buildCli();
     else if (t === 'actions') await buildActions();
-    else throw new BuildError(`unknown target '${t}' (expected: cli, actions)`);
+    else if (t === 'trainers') await buildTrainers();
+    else throw new BuildError(`unknown target '${t}' (expected: cli, actions, trainers)`);
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Fails when a committed action bundle (actions/<name>/dist/index.js) is not what the current
-// sources build to. Each action is rebuilt in memory with the exact options of
+// Fails when a committed bundle (actions/<name>/dist/index.js, training/<name>/dist/train.js)
+// is not what the current sources build to. Each bundle is rebuilt in memory with the exact options of
 // scripts/build.mjs (same output path, nothing written) and compared byte for byte with the
 // file in the work tree, which in CI is the committed one. The files build.mjs copies beside
 // each bundle (BUNDLE_ASSETS: parquet-wasm's .wasm) are compared with their source the same way.
@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { BuildError, bundle, bundleAssets, listActions, root } from './build.mjs';
+import { BuildError, TRAINERS, bundle, bundleAssets, listActions, root } from './build.mjs';
 
 /** @returns {Promise<string[]>} one line per stale, missing or orphaned bundle */
 export async function checkDist() {
@@ -46,6 +46,17 @@ export async function checkDist() {
       }
     }
   }
+  for (const t of TRAINERS) {
+    const built = await bundle(t.entry, t.outfile, { write: false, assets: false });
+    const file = path.join(root, t.outfile);
+    if (!existsSync(file)) {
+      problems.push(`${t.outfile} is missing; run \`npm run build\` and commit it`);
+    } else if (!Buffer.from(built).equals(readFileSync(file))) {
+      problems.push(
+        `${t.outfile} is stale (built from ${t.entry}); run \`npm run build\` and commit it`,
+      );
+    }
+  }
   // A bundle whose sources are gone would still run on GitHub; flag it too.
   const dir = path.join(root, 'actions');
   const bundled = new Set(actions.map((a) => a.name));
@@ -65,7 +76,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     (problems) => {
       for (const p of problems) console.error(p);
       if (problems.length) process.exit(1);
-      console.log(`action bundles are fresh (${listActions().length} checked)`);
+      console.log(
+        `bundles are fresh (${listActions().length} actions, ${TRAINERS.length} trainers checked)`,
+      );
     },
     (err) => {
       console.error(err instanceof BuildError ? `check-dist: ${err.message}` : err);

@@ -37,27 +37,44 @@ abort() {
 # ---- environment -----------------------------------------------------------------------------
 
 APT_UPDATED=
-# need_pkg CMD PKG: make sure command CMD exists, installing Debian package PKG when it does not.
-need_pkg() {
-  local cmd=$1 pkg=$2
-  command -v "$cmd" >/dev/null 2>&1 && return 0
-  local sudo=()
+# apt_install PKG: install a Debian package (as root, or through passwordless sudo).
+apt_install() {
+  local pkg=$1 sudo=()
   if ((EUID != 0)); then
-    command -v sudo >/dev/null 2>&1 || { echo "test-all: $cmd missing; install $pkg" >&2; return 1; }
+    command -v sudo >/dev/null 2>&1 || { echo "test-all: install $pkg (no root, no sudo)" >&2; return 1; }
     sudo=(sudo -n)
   fi
-  command -v apt-get >/dev/null 2>&1 || { echo "test-all: $cmd missing; install $pkg" >&2; return 1; }
-  echo "test-all: installing $pkg (for $cmd)"
+  command -v apt-get >/dev/null 2>&1 || { echo "test-all: install $pkg (no apt-get)" >&2; return 1; }
   if [[ -z $APT_UPDATED ]]; then
     "${sudo[@]}" apt-get update -qq >/dev/null || return 1
     APT_UPDATED=1
   fi
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    "$pkg" >/dev/null || return 1
+    "$pkg" >/dev/null
+}
+
+# need_pkg CMD PKG: make sure command CMD exists, installing Debian package PKG when it does not.
+need_pkg() {
+  local cmd=$1 pkg=$2
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  echo "test-all: installing $pkg (for $cmd)"
+  apt_install "$pkg" || return 1
   command -v "$cmd" >/dev/null 2>&1
 }
 
+# need_py_module MOD PKG: make sure the system Python (/usr/bin/python3, the one Debian's
+# python3-* packages serve) imports MOD, installing PKG when it does not.
+need_py_module() {
+  local mod=$1 pkg=$2
+  /usr/bin/python3 -c "import $mod" >/dev/null 2>&1 && return 0
+  echo "test-all: installing $pkg (for Python's $mod)"
+  apt_install "$pkg" || return 1
+  /usr/bin/python3 -c "import $mod" >/dev/null 2>&1
+}
+
 need_pkg git git || abort "could not install git" "install git"
+# the PyTorch example trainer runs on the CPU in the tests
+need_py_module torch python3-torch || abort "could not install python3-torch" "install python3-torch"
 # Later: need_pkg redis-server redis-server; need_pkg nginx nginx;
 #        need_pkg prometheus prometheus; need_pkg chromium chromium
 

@@ -39,7 +39,7 @@ describe('mlops data: add, push, pull through the local remote', () => {
     const r = await reg.mlops('data', 'add', 'datasets/test-executions.csv');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^datasets\/test-executions\.csv → data\/test-executions\.yaml \(up to date\): sha256:3f5f628e8bf7…, 296\.9 KiB, 1 file \(1 hashed, 0 known from the stat cache\)/,
+      /^datasets\/test-executions\.csv → data\/test-executions\.yaml \(up to date\): sha256:17151a6748c1…, 296\.9 KiB, 1 file \(1 hashed, 0 known from the stat cache\)/,
     );
     expect(read('data/test-executions.yaml')).toBe(before);
     expect(read('.gitignore').split('\n')).toContain('/datasets/test-executions.csv');

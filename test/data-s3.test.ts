@@ -57,7 +57,7 @@ describe('mlops data through S3 (a real s3rver on 127.0.0.1)', () => {
     expect(r.code).toBe(1);
     expect(r.err).not.toMatch(/internal error| {4}at /);
     expect(r.err).toMatch(
-      /ACCESS_DENIED: stat of s3:\/\/ml-datasets\/gitops-mlops\/files\/sha256\/3f\/.*: access denied \(HTTP 403.*credentials come from AWS_ACCESS_KEY_ID/,
+      /ACCESS_DENIED: stat of s3:\/\/ml-datasets\/gitops-mlops\/files\/sha256\/17\/.*: access denied \(HTTP 403.*credentials come from AWS_ACCESS_KEY_ID/,
     );
   });
 });
