@@ -17,7 +17,20 @@ export type RegistryErrorCode =
   /** The trainer did not report its architecture. */
   | 'NO_ARCHITECTURE'
   /** A patch was asked for but the architecture or framework changed (that is a major). */
-  | 'PATCH_CHANGES_ARCHITECTURE';
+  | 'PATCH_CHANGES_ARCHITECTURE'
+  /** The model artifact is not on the remote its uri names. */
+  | 'ARTIFACT_NOT_STORED'
+  /** Nothing to register from: no such model, run or governance policy (a usage error). */
+  | 'NO_MODEL'
+  | 'NO_RUN'
+  | 'NO_POLICY';
+
+/** Codes that mean the request named something that is not there, not that the answer is no. */
+export const REGISTRY_USAGE_CODES: readonly RegistryErrorCode[] = [
+  'NO_MODEL',
+  'NO_RUN',
+  'NO_POLICY',
+];
 
 /**
  * The one error class of `registry/`: a stable `code`, structured `data` and a message that

@@ -6,3 +6,5 @@ export * from './versioning.js';
 export * from './model-card.js';
 export * from './card-markdown.js';
 export * from './registration.js';
+export { registerRun } from './register-run.js';
+export type { RegisterRunOptions, RegisterRunResult } from './register-run.js';

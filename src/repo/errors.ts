@@ -12,7 +12,8 @@ export type RepoErrorCode =
   | 'NOT_CHECKED_OUT'
   | 'NO_WORKTREE'
   | 'MISSING_OBJECT'
-  | 'CORRUPT_OBJECT';
+  | 'CORRUPT_OBJECT'
+  | 'INVALID_RECORD';
 
 /**
  * The one error class of `repo/`: a stable `code`, structured `data` and the underlying

@@ -23,5 +23,5 @@ export type { StoredFile } from './artifacts.js';
 export { runProcess, describeExit } from './process.js';
 export { progressLine, formatMetric } from './progress.js';
 export { buildRunRecord, isoSeconds } from './run-record.js';
-export { listRuns, findRun, compareRuns, guessDirection } from './runs.js';
+export { listRuns, compareRuns, guessDirection } from './runs.js';
 export type { RunListing, Comparison, ComparisonRow, Direction } from './runs.js';

@@ -38,11 +38,6 @@ export function listRuns(root: string, opts: { experiment?: string } = {}): RunL
   return out;
 }
 
-/** Find one run by id anywhere under `registry/runs/`. */
-export function findRun(root: string, id: string): Run | undefined {
-  return listRuns(root).runs.find((r) => r.id === id);
-}
-
 export type Direction = 'maximize' | 'minimize';
 
 /** Which way a metric is better, when the model does not say: losses, errors and times go down. */

@@ -1,25 +1,13 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DataWorkspace, pointerRef, refKey } from '../../data/index.js';
 import {
-  compareSemVer,
-  buildRegistration,
+  REGISTRY_USAGE_CODES,
   RegistryError,
-  type Registration,
+  registerRun,
+  type RegisterRunResult,
 } from '../../registry/index.js';
-import type {
-  Deployment,
-  GovernancePolicy,
-  ModelCard,
-  ModelVersion,
-  RetrainingPolicy,
-  Run,
-} from '../../records/index.js';
-import { findRun, formatMetric, readModel } from '../../tracking/index.js';
-import { commitHere } from '../commit.js';
-import { NoError, UsageError, json, type Io } from '../io.js';
-import { readWorktreeFolder, readWorktreeRecord } from '../worktree-records.js';
+import { commitAuthor } from '../../repo/index.js';
+import { formatMetric } from '../../tracking/index.js';
+import { NoError, json, type Io } from '../io.js';
 
 interface RegisterFlags {
   run: string;
@@ -54,101 +42,41 @@ export function registerRegister(program: Command, io: Io) {
       `
 The version follows the rules: MAJOR when the architecture or framework differs from the
 version in production, MINOR for a retrain, PATCH with --patch; the first version is 1.0.0.
-Exit code 1 when the run cannot be registered (failed, already registered, metrics missing).`,
+Exit code 1 when the run cannot be registered (failed, already registered, metrics missing,
+artifact not on its remote), 2 when the model or run does not exist.`,
     )
     .action(async (name: string, flags: RegisterFlags) => {
-      const root = io.cwd;
-      const model = readModel(root, name);
-      const run = findRun(root, flags.run);
-      if (!run)
-        throw new UsageError(`no run "${flags.run}" under registry/runs/ (see mlops runs ls)`);
-      const existing = readWorktreeFolder<ModelVersion>(root, `registry/models/${name}/versions`);
-      const deployment = readWorktreeRecord<Deployment>(
-        root,
-        `registry/models/${name}/deployment.yaml`,
-      );
-      const governance = readWorktreeRecord<GovernancePolicy>(root, 'policies/governance.yaml');
-      if (!governance)
-        throw new UsageError('policies/governance.yaml is missing: a card shows its thresholds');
-      const latest = [...existing].sort((a, b) => compareSemVer(a.version, b.version)).at(-1);
-      let reg: Registration;
+      let r: RegisterRunResult;
       try {
-        reg = buildRegistration({
-          model,
-          run,
-          existing,
-          production: deployment?.production ?? undefined,
-          previousCard: latest ? readWorktreeRecord<ModelCard>(root, latest.card) : undefined,
-          governance,
-          retraining: readWorktreeRecord<RetrainingPolicy>(root, 'policies/retraining.yaml'),
+        r = await registerRun({
+          root: io.cwd,
+          model: name,
+          runId: flags.run,
           now: io.now(),
+          author: await commitAuthor(io.cwd, io.env),
+          env: io.env,
           patch: flags.patch,
           reason: flags.reason,
           artifact: flags.artifact,
+          branch: flags.branch,
         });
       } catch (e) {
-        if (!(e instanceof RegistryError)) throw e;
-        io.err(`mlops: cannot register run ${run.id}: ${e.message}\n`);
+        if (!(e instanceof RegistryError) || REGISTRY_USAGE_CODES.includes(e.code)) throw e;
+        io.err(`mlops: cannot register run ${flags.run}: ${e.message}\n`);
         throw new NoError();
       }
-      await checkArtifactStored(root, io, run, reg.version);
-      const v = reg.version;
-      const runPath = `registry/runs/${run.experiment}/${run.id}.yaml`;
-      const edits = [
-        { path: runPath, content: readFileSync(join(root, runPath), 'utf8') },
-        ...reg.files,
-      ];
-      const { oid, branch } = await commitHere(
-        root,
-        io,
-        edits,
-        `Register ${name} ${v.version} from run ${run.id}\n\n${v.change.reason}\n\n${metricLine(v)}`,
-        { Model: name, Version: v.version, Run: run.id, Change: v.change.level },
-        { branch: flags.branch },
-      );
+      const v = r.version;
       if (flags.json) {
-        return json(io, {
-          version: v,
-          card: reg.version.card,
-          commit: oid,
-          branch,
-          files: edits.map((e) => e.path),
-        });
+        return json(io, { version: v, commit: r.commit, branch: r.branch, files: r.files });
       }
+      const metrics = Object.entries(v.metrics)
+        .map(([k, x]) => `${k} ${formatMetric(x)}`)
+        .join(' · ');
       io.out(
         `registered ${name} ${v.version} (${v.change.level}: ${v.change.reason})\n` +
-          `  ${metricLine(v)}\n` +
-          edits.map((e) => `  ${e.path}\n`).join('') +
-          `  committed on ${branch} as ${oid.slice(0, 7)}\n`,
+          `  ${metrics}\n` +
+          r.files.map((f) => `  ${f}\n`).join('') +
+          `  committed on ${r.branch} as ${r.commit.slice(0, 7)}\n`,
       );
     });
-}
-
-function metricLine(v: ModelVersion): string {
-  return Object.entries(v.metrics)
-    .map(([k, x]) => `${k} ${formatMetric(x)}`)
-    .join(' · ');
-}
-
-/**
- * A version must name bytes someone can fetch: the model artifact has to be on the remote
- * its uri names (training pushes it; a run trained elsewhere may not have been).
- */
-async function checkArtifactStored(root: string, io: Io, run: Run, v: ModelVersion) {
-  const remote = /^mlops:\/\/([^/]+)\//.exec(v.artifact.uri)?.[1];
-  if (!remote) return;
-  const ws = new DataWorkspace(root, io.env);
-  try {
-    const { store } = ws.store(remote);
-    const key = refKey(pointerRef({ hash: v.artifact.hash, dir: false }));
-    const info = await store.stat(key);
-    if (!info || info.size !== v.artifact.size) {
-      io.err(
-        `mlops: cannot register run ${run.id}: its artifact ${v.artifact.hash} is not on remote "${remote}"${info ? ` (size ${info.size}, expected ${v.artifact.size})` : ''}; a version must name bytes others can fetch\n`,
-      );
-      throw new NoError();
-    }
-  } finally {
-    ws.close();
-  }
 }

@@ -13,7 +13,7 @@ import {
   trainModel,
   type TrainResult,
 } from '../../tracking/index.js';
-import { commitHere } from '../commit.js';
+import { commitAuthor, commitHere } from '../../repo/index.js';
 import { systemExec, hostFacts } from '../host.js';
 import { UsageError, json, type Io } from '../io.js';
 import { LiveOutput } from '../live-output.js';
@@ -140,7 +140,7 @@ nothing could start (no model, data or GPU).`,
         for (const r of results) {
           const { oid } = await commitHere(
             root,
-            io,
+            await commitAuthor(root, io.env),
             [{ path: r.path, content: readText(root, r.path) }],
             `Record ${r.run.status} run ${r.run.id} of ${r.run.model}`,
             { Model: r.run.model, Run: r.run.id, Status: r.run.status },

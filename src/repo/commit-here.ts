@@ -1,22 +1,28 @@
-import {
-  commitEdits,
-  configuredIdentity,
-  currentBranch,
-  openRepo,
-  resolveRef,
-  type RecordEdit,
-} from '../repo/index.js';
-import { UsageError, type Io } from './io.js';
+import { configuredIdentity, currentBranch } from './branches.js';
+import { commitEdits, type RecordEdit } from './commit-edits.js';
+import { RepoError } from './errors.js';
+import { openRepo } from './open.js';
+import { resolveRef } from './refs.js';
+
+export interface Author {
+  name: string;
+  email: string;
+}
 
 /**
- * Who a commit made by a command is by: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else the
- * repository's `user.name`/`user.email`, else `mlops`.
+ * Who a commit made by a command is by: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` from the given
+ * environment, else the repository's `user.name`/`user.email`, else `mlops`.
+ * @example
+ * const author = await commitAuthor(root, process.env);
  */
-async function author(root: string, io: Io): Promise<{ name: string; email: string }> {
+export async function commitAuthor(
+  root: string,
+  env: Record<string, string | undefined>,
+): Promise<Author> {
   const configured = await configuredIdentity(await openRepo(root));
   return {
-    name: io.env.GIT_AUTHOR_NAME ?? configured.name ?? 'mlops',
-    email: io.env.GIT_AUTHOR_EMAIL ?? configured.email ?? 'mlops@localhost',
+    name: env.GIT_AUTHOR_NAME ?? configured.name ?? 'mlops',
+    email: env.GIT_AUTHOR_EMAIL ?? configured.email ?? 'mlops@localhost',
   };
 }
 
@@ -25,11 +31,11 @@ async function author(root: string, io: Io): Promise<{ name: string; email: stri
  * HEAD when it does not exist, then checked out nowhere), updating the work tree when it is
  * the checked-out branch. The branch must still be where it was read.
  * @example
- * const { oid, branch } = await commitHere(root, io, edits, 'Register m 1.1.0', { Model: 'm' });
+ * const { oid, branch } = await commitHere(root, author, edits, 'Register m 1.1.0', { Model: 'm' });
  */
 export async function commitHere(
   root: string,
-  io: Io,
+  author: Author,
   edits: RecordEdit[],
   message: string,
   trailers: Record<string, string>,
@@ -38,7 +44,9 @@ export async function commitHere(
   const repo = await openRepo(root);
   const checkedOut = await currentBranch(repo);
   const branch = opts.branch ?? checkedOut;
-  if (!branch) throw new UsageError('HEAD is detached: check out a branch or pass --branch');
+  if (!branch) {
+    throw new RepoError('BAD_REF', 'HEAD is detached: check out a branch or name one', {});
+  }
   const head = await resolveRef(repo, 'HEAD');
   let parent: string | null;
   try {
@@ -53,7 +61,7 @@ export async function commitHere(
     edits,
     message,
     trailers,
-    author: await author(root, io),
+    author,
     updateWorkTree: branch === checkedOut,
   });
   return { oid, branch };

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRecord } from '../records/index.js';
-import { UsageError } from './io.js';
+import { RepoError } from './errors.js';
 
 /**
  * The record at a repository path in the work tree, or undefined when there is none. An
- * invalid record is a usage error with its location: no command acts on a broken record.
+ * invalid record is an error with its location: nothing acts on a broken record.
+ * @throws RepoError `INVALID_RECORD` with `path:line:col: rule: message`.
  * @example
  * const policy = readWorktreeRecord<GovernancePolicy>(root, 'policies/governance.yaml');
  */
@@ -15,7 +16,9 @@ export function readWorktreeRecord<T>(root: string, path: string): T | undefined
   const r = loadRecord(path, readFileSync(abs));
   if (!r.ok) {
     const f = r.findings[0]!;
-    throw new UsageError(`${path}:${f.line}:${f.col}: ${f.rule}: ${f.message}`);
+    throw new RepoError('INVALID_RECORD', `${path}:${f.line}:${f.col}: ${f.rule}: ${f.message}`, {
+      path,
+    });
   }
   return r.record.value as unknown as T;
 }
