@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleDatasets } from '../src/demo/datasets.js';
@@ -15,24 +14,9 @@ let reg: TestRegistry;
 beforeAll(async () => {
   reg = await exampleRegistry();
   reg.env.PATH = `/usr/bin:/bin:${dirname(process.execPath)}`;
+  // the example registry carries training/; the CPU on purpose, as there is no GPU here
   const model = edit(reg.files.get(MODEL), 'gpus: 1', 'gpus: 0');
   await reg.commit({ [MODEL]: model });
-  cpSync(
-    join(__dirname, '..', 'training', 'generation_agent_dqn'),
-    join(reg.dir, 'training', 'generation_agent_dqn'),
-    {
-      recursive: true,
-      filter: (src) => !src.includes('__pycache__'),
-    },
-  );
-  execFileSync('git', ['add', 'training'], { cwd: reg.dir });
-  execFileSync(
-    'git',
-    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'trainer'],
-    {
-      cwd: reg.dir,
-    },
-  );
   mkdirSync(join(reg.dir, 'datasets'));
   for (const [p, t] of exampleDatasets()) writeFileSync(join(reg.dir, p), t);
 });

@@ -11,6 +11,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ensureToolDir } from './tool-dir.js';
 import { DataError, formatBytes, isFsError } from './errors.js';
 import { copyAndHash, hashBytes, hashFile, type HashFileOptions } from './hash/file.js';
 import { describeRef, refKey, type DataRef } from './hash/ref.js';
@@ -283,6 +284,7 @@ export class Cache implements IngestCache {
 
   /** {@link tmpPath}, with its folder made. */
   async newTemp(): Promise<string> {
+    ensureToolDir(this.root);
     const tmp = this.tmpPath();
     await mkdir(dirname(tmp), { recursive: true });
     return tmp;

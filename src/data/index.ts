@@ -22,6 +22,7 @@
 export { DataError, formatBytes } from './errors.js';
 export type { DataErrorCode } from './errors.js';
 export { checkRelPath, resolveDataPath } from './paths.js';
+export { ensureToolDir, TOOL_DIR } from './tool-dir.js';
 export type { DataPath } from './paths.js';
 
 // refs and pointers

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 /**
  * The example datasets, generated from a seed so every machine makes the same
  * bytes and the pointers in data/ can name them by hash. The outcome of a test
@@ -120,4 +123,26 @@ export function exampleDatasets(): Map<string, string> {
     ['datasets/test-history.csv', testHistoryCsv()],
     ['datasets/requirements-corpus.jsonl', requirementsJsonl()],
   ]);
+}
+
+/**
+ * Writes the example datasets that are missing from `root`'s work tree (the example
+ * pointers in data/ name exactly these bytes), back-dated an hour so the stat cache can vouch
+ * for them at once (a file changed in the last 2 s is always re-hashed, as git does).
+ * @returns the paths written
+ * @example
+ * writeExampleDatasets(repoRoot, new Date()); // ['datasets/test-executions.csv', ...]
+ */
+export function writeExampleDatasets(root: string, now: Date): string[] {
+  const written: string[] = [];
+  const past = new Date(now.getTime() - 3_600_000);
+  for (const [path, text] of exampleDatasets()) {
+    const abs = join(root, path);
+    if (existsSync(abs)) continue;
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+    utimesSync(abs, past, past);
+    written.push(path);
+  }
+  return written;
 }

@@ -10,7 +10,11 @@ export const EXAMPLE_ROOTS = [
   'policies',
   'schemas',
   '.github/workflows',
+  'training',
 ];
+
+/** What is not copied: tests, and what Python and builds leave behind. */
+const SKIPPED = /(\.test\.ts$|(^|\/)__pycache__(\/|$))/;
 
 /** The package's own root: the nearest folder above this module with a package.json. */
 export function packageRoot(from = fileURLToPath(import.meta.url)): string {
@@ -26,9 +30,10 @@ export function exampleFiles(root = packageRoot()): Map<string, string> {
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
+      const rel = relative(root, p).split('\\').join('/');
+      if (SKIPPED.test(rel)) continue;
       if (e.isDirectory()) walk(p);
-      else if (e.isFile())
-        out.set(relative(root, p).split('\\').join('/'), readFileSync(p, 'utf8'));
+      else if (e.isFile()) out.set(rel, readFileSync(p, 'utf8'));
     }
   };
   for (const r of EXAMPLE_ROOTS) if (existsSync(join(root, r))) walk(join(root, r));

@@ -2,18 +2,23 @@
  * `mlops demo`: the lifecycle built so far, in a fresh repository, on embedded
  * defaults. Each later capability adds its step here.
  */
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitEdits, initRepo, type RecordEdit, type Repo } from '../repo/index.js';
-import { exampleDatasets } from './datasets.js';
+import { exampleDatasets, writeExampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
-import { editDeployment, retrainRecords } from './records.js';
+import { editDeployment } from './records.js';
 
 export interface DemoIo {
   say(text: string): void;
-  /** Run an `mlops` command in the demo repository, printing its output; returns the exit code. */
-  mlops(argv: string[], dir: string): Promise<number>;
+  /**
+   * Run an `mlops` command in the demo repository, printing its output; returns the exit
+   * code and what it printed. `at` is the command's clock (the story is back-dated).
+   */
+  mlops(argv: string[], dir: string, at?: Date): Promise<number>;
+  /** As `mlops`, but returns what the command printed on stdout instead of printing it. */
+  capture(argv: string[], dir: string, at?: Date): Promise<{ code: number; out: string }>;
   now(): Date;
 }
 
@@ -28,9 +33,12 @@ export interface DemoResult {
   validations: { passing: number; rejected: number };
   /** Whether adding, pushing and checking the datasets all succeeded. */
   dataOk: boolean;
+  /** The version training and registration made (undefined when either failed). */
+  trained?: { run: string; version: string; accuracy: number };
 }
 
-const AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
+/** Who makes the demo's commits, by hand or through `mlops`. */
+export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const APPROVER = 'qa-leads';
 const DAY = 86_400_000;
 const STEPS = 7;
@@ -66,13 +74,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     2,
     'Data versioned by hash: the datasets are made, added, pushed to the local remote and checked',
   );
-  mkdirSync(join(dir, 'datasets'), { recursive: true });
-  // written "an hour ago": a file changed in the last 2 s is always re-hashed (racy-clean rule)
-  const written = new Date(io.now().getTime() - 3_600_000);
-  for (const [path, text] of exampleDatasets()) {
-    writeFileSync(join(dir, path), text);
-    utimesSync(join(dir, path), written, written);
-  }
+  writeExampleDatasets(dir, io.now());
   let dataOk = true;
   for (const path of exampleDatasets().keys()) {
     dataOk = (await io.mlops(['data', 'add', path], dir)) === 0 && dataOk;
@@ -92,37 +94,70 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     {},
   );
 
-  step(
-    3,
-    'Register execution-agent 1.1.0 (a weekly retrain): Run + ModelVersion + ModelCard in one commit',
+  step(3, 'Train execution-agent for real, tracked, and register what it made');
+  io.say(
+    '      The trainer (TypeScript, CPU) gets its data, params and run dir from the environment,\n' +
+      '      logs metrics.jsonl and writes metrics.json and its model; every run is recorded.\n',
   );
-  const newRecords = retrainRecords(files, 'execution-agent', '1.0.0', '1.1.0', day(6), {
-    accuracy: 0.948,
-    latency_p95_ms: 3,
-    precision: 0.934,
-    recall: 0.921,
-  });
+  const trainedAt = day(6);
+  const t = await io.capture(
+    [
+      'train',
+      'execution-agent',
+      '--trigger',
+      'schedule',
+      '--reason',
+      'weekly retraining (0 2 * * 0)',
+      '--json',
+    ],
+    dir,
+    trainedAt,
+  );
+  const run =
+    t.code === 0
+      ? (JSON.parse(t.out) as { id: string; metrics: Record<string, number> }[])[0]
+      : undefined;
+  if (!run) throw new Error(`training execution-agent failed (exit ${t.code})`);
+  io.say(
+    `      run ${run.id}: accuracy ${run.metrics.accuracy}, latency p95 ${run.metrics.latency_p95_ms} ms\n`,
+  );
   const registerBase = head;
-  head = await commit(repo, head, edits(newRecords), day(6), 'Register execution-agent 1.1.0', {
-    Model: 'execution-agent',
-    Version: '1.1.0',
-  });
-  for (const [p, t] of newRecords) files.set(p, t);
+  const registered = await io.capture(
+    ['register', 'execution-agent', '--run', run.id, '--json'],
+    dir,
+    trainedAt,
+  );
+  if (registered.code !== 0)
+    throw new Error(`registering run ${run.id} failed (exit ${registered.code})`);
+  const version = (JSON.parse(registered.out) as { version: { version: string }; commit: string })
+    .version.version;
+  head = (JSON.parse(registered.out) as { commit: string }).commit;
+  io.say(
+    `      registered ${version}: Run + ModelVersion + ModelCard (YAML and Markdown) in one commit:\n`,
+  );
+  await io.mlops(['runs', 'ls', '--model', 'execution-agent'], dir);
+  for (const p of [
+    `registry/models/execution-agent/versions/${version}.yaml`,
+    `model-cards/execution-agent/${version}.yaml`,
+    `model-cards/execution-agent/${version}.md`,
+  ]) {
+    files.set(p, readFileSync(join(dir, p), 'utf8'));
+  }
 
   step(
     4,
-    'Promote it: the Deployment names 1.1.0 as candidate (stage Staging), approved by review',
+    `Promote it: the Deployment names ${version} as candidate (stage Staging), approved by review`,
   );
-  const promoted = editDeployment(files, 'execution-agent', { candidate: '1.1.0' });
+  const promoted = editDeployment(files, 'execution-agent', { candidate: version });
   head = await commit(
     repo,
     head,
     edits([promoted]),
     day(7),
-    'Promote execution-agent 1.1.0 to staging',
+    `Promote execution-agent ${version} to staging`,
     {
       Model: 'execution-agent',
-      Version: '1.1.0',
+      Version: version,
       Stage: 'Staging',
       'Approved-by': APPROVER,
     },
@@ -133,18 +168,25 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   const passing = await io.mlops(['validate', '--base', registerBase], dir);
 
-  step(5, 'The rollout finishes: 1.1.0 is production, 1.0.0 archived');
+  step(5, `The rollout finishes: ${version} is production, 1.0.0 archived`);
   const done = editDeployment(files, 'execution-agent', {
-    production: '1.1.0',
+    production: version,
     candidate: null,
     archived: ['1.0.0'],
   });
-  head = await commit(repo, head, edits([done]), day(9), 'Roll out execution-agent 1.1.0 to 100%', {
-    Model: 'execution-agent',
-    Version: '1.1.0',
-    Stage: 'Production',
-    Decision: 'promote: P(better) 0.97 at 100%',
-  });
+  head = await commit(
+    repo,
+    head,
+    edits([done]),
+    day(9),
+    `Roll out execution-agent ${version} to 100%`,
+    {
+      Model: 'execution-agent',
+      Version: version,
+      Stage: 'Production',
+      Decision: 'promote: P(better) 0.97 at 100%',
+    },
+  );
   files.set(...done);
 
   step(6, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
@@ -172,7 +214,12 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   io.say('      And now:\n');
   await io.mlops(['ls'], dir);
   io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show execution-agent\n`);
-  return { dir, validations: { passing, rejected }, dataOk };
+  return {
+    dir,
+    validations: { passing, rejected },
+    dataOk,
+    trained: { run: run.id, version, accuracy: run.metrics.accuracy! },
+  };
 }
 
 function edits(files: Iterable<[string, string]>): RecordEdit[] {
@@ -196,7 +243,7 @@ async function commit(
     edits: changes,
     message,
     trailers,
-    author: { ...AUTHOR, timestamp: Math.floor(at.getTime() / 1000), timezoneOffset: 0 },
+    author: { ...DEMO_AUTHOR, timestamp: Math.floor(at.getTime() / 1000), timezoneOffset: 0 },
     updateWorkTree: branch === 'main',
   });
 }

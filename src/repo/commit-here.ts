@@ -7,22 +7,28 @@ import { resolveRef } from './refs.js';
 export interface Author {
   name: string;
   email: string;
+  /** Seconds since the epoch; now when absent. */
+  timestamp?: number;
+  timezoneOffset?: number;
 }
 
 /**
  * Who a commit made by a command is by: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` from the given
- * environment, else the repository's `user.name`/`user.email`, else `mlops`.
+ * environment, else the repository's `user.name`/`user.email`, else `mlops`; dated `at`
+ * (the command's clock) in UTC.
  * @example
- * const author = await commitAuthor(root, process.env);
+ * const author = await commitAuthor(root, process.env, new Date());
  */
 export async function commitAuthor(
   root: string,
   env: Record<string, string | undefined>,
+  at?: Date,
 ): Promise<Author> {
   const configured = await configuredIdentity(await openRepo(root));
   return {
     name: env.GIT_AUTHOR_NAME ?? configured.name ?? 'mlops',
     email: env.GIT_AUTHOR_EMAIL ?? configured.email ?? 'mlops@localhost',
+    ...(at ? { timestamp: Math.floor(at.getTime() / 1000), timezoneOffset: 0 } : {}),
   };
 }
 

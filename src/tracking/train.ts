@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeAtomic, type DataWorkspace } from '../data/index.js';
+import { ensureToolDir, writeAtomic, type DataWorkspace } from '../data/index.js';
 import {
   durationMs,
   loadRecord,
@@ -61,6 +61,8 @@ export interface TrainResult {
   /** Repository-relative path of the Run record written to the work tree. */
   path: string;
   runDir: string;
+  /** How long the command ran. */
+  durationMs: number;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   const startedAt = deps.now();
   const experiment = opts.experiment ?? model.name;
   const id = freeRunId(opts.root, experiment, startedAt, model.name);
-  const runDir = join(opts.root, '.mlops', 'runs', id);
+  const runDir = join(ensureToolDir(opts.root), 'runs', id);
   mkdirSync(join(runDir, 'artifacts'), { recursive: true });
   const params = { ...t.params, ...opts.params };
   writeFileSync(join(runDir, 'params.json'), JSON.stringify(params, null, 2) + '\n');
@@ -205,7 +207,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   }
   mkdirSync(dirname(join(opts.root, path)), { recursive: true });
   writeAtomic(join(opts.root, path), text);
-  return { run, path, runDir };
+  return { run, path, runDir, durationMs: exit.durationMs };
 }
 
 /** The Model record at `registry/models/<name>/model.yaml` in the work tree. */

@@ -17,7 +17,6 @@ picks one test at a time among those that still fit; the cycle ends when none fi
 +1 per failing test picked (a fault found), minus TIME_COST x cost / budget per pick.
 """
 
-import csv
 import json
 import math
 import os
@@ -32,160 +31,26 @@ try:
 except ImportError:  # reported in main(), after the inputs are checked
     torch = None
 
+from environment import (
+    FEATURES,
+    K,
+    SUITES,
+    Cycle,
+    build_tests,
+    eval_cycles,
+    evaluate,
+    read_history,
+)
+from protocol import Failure, InputError, read_params, require_env, require_file, write_json
+
 NAME = "generation-agent-dqn"
 DEFAULTS = {"episodes": 500, "gamma": 0.99, "learning_rate": 0.0005, "batch_size": 64, "seed": 7}
-SUITES = ("api", "ui", "unit")
-K = 20  # candidate tests per cycle
-BUDGET_SHARE = 0.3  # the budget fits about 30 % of the candidates
-TIME_COST = 0.1  # the whole budget spent costs 0.1 reward, a tenth of a fault
-FEATURES = 9  # per candidate; see Cycle.state
 HIDDEN = 32
 REPLAY_CAPACITY = 20_000
 LEARN_START = 256  # transitions in the buffer before the first update
 TARGET_SYNC = 250  # updates between target network syncs
 EPSILON_START, EPSILON_END, EPSILON_DECAY_SHARE = 1.0, 0.05, 0.6
-EVAL_CYCLES = 1000
-HOLDOUT_SHARE = 0.2
 LATENCY_CALLS = 1000
-
-
-class Failure(Exception):
-    """A failure worth one line on stderr, not a traceback; exit code 1."""
-
-    code = 1
-
-
-class InputError(Failure):
-    """A missing or bad input: exit code 2."""
-
-    code = 2
-
-
-def require_env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise InputError(f"{name} is not set; run this trainer through the tracking protocol")
-    return value
-
-
-def require_file(path, what):
-    if not os.path.isfile(path):
-        raise InputError(f"{what}: {path} does not exist")
-    return path
-
-
-def read_params(path):
-    try:
-        with open(require_file(path, "MLOPS_PARAMS"), encoding="utf-8") as f:
-            given = json.load(f)
-    except json.JSONDecodeError as e:
-        raise InputError(f"MLOPS_PARAMS: {path} is not valid JSON ({e})") from e
-    if not isinstance(given, dict):
-        raise InputError("MLOPS_PARAMS: expected a JSON object")
-    params = dict(DEFAULTS)
-    for key, default in DEFAULTS.items():
-        value = given.get(key, default)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number or not math.isfinite(value):
-            raise InputError(f"param {key} must be a number; got {json.dumps(value)}")
-        params[key] = value
-    for key in ("episodes", "batch_size", "seed"):
-        if params[key] != int(params[key]) or params[key] < (0 if key == "seed" else 1):
-            raise InputError(f"param {key} must be a whole number >= {0 if key == 'seed' else 1}")
-        params[key] = int(params[key])
-    if not 0 <= params["gamma"] <= 1 or params["learning_rate"] <= 0:
-        raise InputError("param gamma must be in [0, 1] and learning_rate > 0")
-    return params
-
-
-def read_history(path):
-    """Each test's rows, in file order: {test_id: {"suite", "rows": [(duration_ms, failed)]}}."""
-    tests = {}
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = {"test_id", "suite", "duration_ms", "failed"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        for line, row in enumerate(reader, start=2):
-            failed = row["failed"].strip().lower()
-            if failed not in ("true", "false"):
-                raise InputError(
-                    f"{path}:{line}: failed must be true or false; got {row['failed']!r}"
-                )
-            try:
-                duration = float(row["duration_ms"])
-            except ValueError:
-                raise InputError(f"{path}:{line}: duration_ms is not a number") from None
-            test = tests.setdefault(row["test_id"], {"suite": row["suite"].strip(), "rows": []})
-            test["rows"].append((duration, failed == "true"))
-    if len(tests) < K:
-        raise InputError(f"{path}: needs at least {K} distinct tests; has {len(tests)}")
-    return tests
-
-
-def build_tests(history):
-    """Each test's features from its past rows, and its past and held-out outcomes."""
-    tests = []
-    for test_id, t in history.items():
-        rows = t["rows"]
-        held = int(len(rows) * HOLDOUT_SHARE)
-        past = rows[: len(rows) - held]
-        fails = [i for i, (_, failed) in enumerate(past) if failed]
-        tests.append({
-            "id": test_id,
-            "suite": t["suite"],
-            "fail_rate": len(fails) / len(past),
-            # 1 when its last past run failed, 1/2 one run before that ..., 0 if it never failed
-            "recency": 1 / (len(past) - fails[-1]) if fails else 0.0,
-            "cost": sum(d for d, _ in past) / len(past),
-            "past": [failed for _, failed in past],
-            "future": [failed for _, failed in rows[len(rows) - held:]],
-        })
-    # standardize the numeric features over all tests (features only; no outcome is used)
-    for key in ("fail_rate", "recency", "cost"):
-        values = [t[key] for t in tests]
-        mean = sum(values) / len(values)
-        std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
-        for t in tests:
-            t[key + "_z"] = (t[key] - mean) / std
-    return tests
-
-
-class Cycle:
-    """One CI cycle: K candidates with drawn outcomes, a budget, and what has been picked."""
-
-    def __init__(self, tests, rng, outcomes):
-        self.tests = rng.sample(tests, K)
-        self.fails = [rng.choice(t[outcomes]) for t in self.tests]
-        self.budget = BUDGET_SHARE * sum(t["cost"] for t in self.tests)
-        self.left = self.budget
-        self.picked = [False] * K
-
-    def valid(self):
-        return [not p and t["cost"] <= self.left for t, p in zip(self.tests, self.picked)]
-
-    def state(self):
-        """K rows of FEATURES numbers; the last two describe the cycle, not the test."""
-        left_share = self.left / self.budget
-        return [
-            [
-                t["fail_rate_z"],
-                t["recency_z"],
-                t["cost_z"],
-                min(2.0, t["cost"] / max(self.left, 1.0)),  # the share of what is left it takes
-                *(1.0 if t["suite"] == s else 0.0 for s in SUITES),
-                float(p),
-                left_share,
-            ]
-            for t, p in zip(self.tests, self.picked)
-        ]
-
-    def step(self, action):
-        test = self.tests[action]
-        self.picked[action] = True
-        self.left -= test["cost"]
-        reward = (1.0 if self.fails[action] else 0.0) - TIME_COST * test["cost"] / self.budget
-        return reward, not any(self.valid())
 
 
 if torch is not None:
@@ -257,43 +122,6 @@ def learn(online, target, optimizer, batch, gamma):
     nn.utils.clip_grad_norm_(online.parameters(), 10.0)
     optimizer.step()
     return loss.item()
-
-
-def evaluate(cycles, choose):
-    """Plays the cycles with a policy; fault detection, decision accuracy and reward, per suite.
-
-    accuracy: each candidate of a cycle is a pick/skip decision, scored against the oracle that
-    picks exactly the tests that fail in the cycle. Only about 8 % of tests fail and the budget
-    makes the agent pick about 30 %, so this is bounded well below 1; compare it with the
-    random policy's (random_accuracy), not with 1.
-    """
-    totals = {s: {"found": 0, "present": 0, "right": 0, "seen": 0} for s in ("all", *SUITES)}
-    reward = 0.0
-    for cycle in cycles:
-        done = not any(cycle.valid())
-        while not done:
-            r, done = cycle.step(choose(cycle))
-            reward += r
-        for t, picked, failed in zip(cycle.tests, cycle.picked, cycle.fails):
-            for key in ("all", t["suite"]):
-                if key not in totals:
-                    continue
-                totals[key]["present"] += failed
-                totals[key]["found"] += picked and failed
-                totals[key]["right"] += picked == failed
-                totals[key]["seen"] += 1
-    rate = {k: (c["found"] / c["present"] if c["present"] else 0.0) for k, c in totals.items()}
-    accuracy = {k: (c["right"] / c["seen"] if c["seen"] else 0.0) for k, c in totals.items()}
-    return rate, accuracy, reward / len(cycles)
-
-
-def eval_cycles(tests, seed):
-    """The same held-out cycles for every policy: outcomes from held-out rows only."""
-    rng = random.Random(seed)
-    pool = [t for t in tests if t["future"]]
-    if len(pool) < K:
-        raise InputError(f"only {len(pool)} tests have held-out runs; need {K}")
-    return [Cycle(pool, rng, "future") for _ in range(EVAL_CYCLES)]
 
 
 def latency_p95_ms(net, device, cycle):
@@ -413,7 +241,7 @@ def main():
     run_dir = require_env("MLOPS_RUN_DIR")
     if not os.path.isdir(run_dir):
         raise InputError(f"MLOPS_RUN_DIR: {run_dir} does not exist")
-    params = read_params(require_env("MLOPS_PARAMS"))
+    params = read_params(require_env("MLOPS_PARAMS"), DEFAULTS)
     data = require_file(require_env("MLOPS_DATA_TEST_HISTORY"), "MLOPS_DATA_TEST_HISTORY")
     tests = build_tests(read_history(data))
     if torch is None:
@@ -449,12 +277,6 @@ def main():
         f" mean reward {m['mean_reward']:.3f}, latency p95 {m['latency_p95_ms']:.3f} ms,"
         f" {time.perf_counter() - started:.1f}s"
     )
-
-
-def write_json(path, value):
-    text = json.dumps(value, indent=2, allow_nan=False)  # a NaN fails here, not in mlops
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
 
 
 if __name__ == "__main__":

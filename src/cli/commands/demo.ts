@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/index.js';
+import { writeExampleDatasets } from '../../demo/datasets.js';
+import { DEMO_AUTHOR, runDemo } from '../../demo/index.js';
 import type { Io } from '../io.js';
 
 type Main = (argv: string[], io: Io) => Promise<number>;
@@ -16,19 +17,54 @@ export function registerDemo(
       'run the whole lifecycle built so far in a fresh temporary repository, and keep it for you to explore',
     )
     .option('--dir <dir>', 'create the demo repository here (must be empty or absent)')
-    .action(async (opts: { dir?: string }) => {
+    .option(
+      '--datasets-only',
+      'only write the seeded example datasets into this repository’s work tree (datasets/), where the example pointers expect them; `npm ci` does this in a clone of the tool',
+    )
+    .action(async (opts: { dir?: string; datasetsOnly?: boolean }) => {
+      if (opts.datasetsOnly) {
+        const written = writeExampleDatasets(opts.dir ?? io.cwd, io.now());
+        io.out(
+          written.length
+            ? `wrote ${written.join(', ')}\n`
+            : 'the example datasets are already in datasets/\n',
+        );
+        return;
+      }
+      const indent = (s: string) => s.replace(/^(?=.)/gm, '      ');
+      const env = {
+        ...io.env,
+        GIT_AUTHOR_NAME: DEMO_AUTHOR.name,
+        GIT_AUTHOR_EMAIL: DEMO_AUTHOR.email,
+      };
       const result = await runDemo(
         {
           say: (s) => io.out(s),
-          mlops: async (argv, dir) => {
+          mlops: async (argv, dir, at) => {
             io.out(`      $ mlops ${argv.join(' ')}\n`);
-            const indent = (s: string) => s.replace(/^(?=.)/gm, '      ');
             return main(argv, {
               ...io,
               cwd: dir,
+              env,
+              now: () => at ?? io.now(),
               out: (s) => io.out(indent(s)),
               err: (s) => io.out(indent(s)),
             });
+          },
+          capture: async (argv, dir, at) => {
+            io.out(`      $ mlops ${argv.join(' ')}\n`);
+            let out = '';
+            const code = await main(argv, {
+              ...io,
+              cwd: dir,
+              env,
+              isTTY: false,
+              now: () => at ?? io.now(),
+              out: (s) => (out += s),
+              // the command's own output (a trainer's log) still shows, indented
+              err: (s) => io.out(indent(s)),
+            });
+            return { code, out };
           },
           now: () => io.now(),
         },

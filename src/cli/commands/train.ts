@@ -140,7 +140,7 @@ nothing could start (no model, data or GPU).`,
         for (const r of results) {
           const { oid } = await commitHere(
             root,
-            await commitAuthor(root, io.env),
+            await commitAuthor(root, io.env, io.now()),
             [{ path: r.path, content: readText(root, r.path) }],
             `Record ${r.run.status} run ${r.run.id} of ${r.run.model}`,
             { Model: r.run.model, Run: r.run.id, Status: r.run.status },
@@ -162,7 +162,8 @@ nothing could start (no model, data or GPU).`,
 
 function describeRun(r: TrainResult): string {
   const run = r.run;
-  const secs = (Date.parse(run.ended_at!) - Date.parse(run.started_at)) / 1000;
+  const ms = r.durationMs;
+  const secs = ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
   if (run.status === 'succeeded') {
     const metrics = Object.entries(run.metrics)
       .map(([k, v]) => `${k} ${formatMetric(v)}`)

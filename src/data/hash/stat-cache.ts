@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { ensureToolDir } from '../tool-dir.js';
 import { dirname, join } from 'node:path';
 import { isFsError } from '../errors.js';
 import { hashBytes } from './file.js';
@@ -148,6 +149,10 @@ export class StatCache {
     const json = JSON.stringify(body);
     const text = `${MAGIC} ${hashBytes(Buffer.from(json), 'sha256')}\n${json}`;
     const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+    // the file is <root>/.mlops/cache/stat.json: the tool's folder keeps itself out of git
+    if (this.file.endsWith(STAT_CACHE_PATH)) {
+      ensureToolDir(this.file.slice(0, -STAT_CACHE_PATH.length));
+    }
     await mkdir(dirname(this.file), { recursive: true });
     try {
       await writeFile(tmp, text);
