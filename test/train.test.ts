@@ -160,6 +160,31 @@ describe('mlops train: the tracking protocol', () => {
   });
 });
 
+describe('mlops runs', () => {
+  it('ls lists every run with its status; compare marks the best value of each metric', async () => {
+    const a = (await train('ok', '-p', 'accuracy=0.91')).run;
+    const b = (await train('ok', '-p', 'accuracy=0.95')).run;
+    await train('fail');
+    const ls = await reg.mlops('runs', 'ls', '--model', 'execution-agent');
+    expect(ls.code).toBe(0);
+    expect(ls.out).toMatch(
+      new RegExp(`${a.id} +execution-agent +succeeded +manual +\\d+s +accuracy 0\\.91`),
+    );
+    expect(ls.out).toMatch(/ +failed +manual /);
+    const cmp = await reg.mlops('runs', 'compare', a.id, b.id);
+    expect(cmp.code).toBe(0);
+    const rows = cmp.out.split('\n');
+    expect(rows.find((r) => r.startsWith('accuracy (↑)'))).toMatch(/0\.91 +0\.95 \*$/);
+    expect(rows.find((r) => r.startsWith('latency_p95_ms (↓)'))).toMatch(/2\.5 \* +2\.5 \*$/);
+    // params are shown, never marked
+    expect(rows.find((r) => r.startsWith('accuracy '))).toMatch(/^accuracy +0\.91 +0\.95$/);
+    expect(rows.find((r) => r.startsWith('mode'))).toMatch(/ok +ok/);
+    const missing = await reg.mlops('runs', 'compare', a.id, '20990101-000000-nope');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no run "20990101-000000-nope"');
+  });
+});
+
 describe('mlops train: inputs', () => {
   it('pulls a missing dataset from its remote into the work tree before running', async () => {
     expect((await reg.mlops('data', 'add', 'datasets/test-executions.csv')).code).toBe(0);
