@@ -53,6 +53,8 @@ describe('scripts/check-workflows.mjs', () => {
     expect(checked).toContain('.github/workflows/validate.yml');
     expect(checked).toContain('.github/workflows/ci.yml');
     expect(checked).toContain('actions/validate/action.yml');
+    expect(checked).toContain('.github/workflows/train.yml');
+    expect(checked).toContain('actions/train/action.yml');
     expect(problems.map(formatProblem)).toEqual([]);
   });
 

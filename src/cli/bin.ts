@@ -1,5 +1,6 @@
 import { isHashWorker, serveHashJob } from '../data/index.js';
 import { isValidationWorker, serveValidationJob } from '../validate/index.js';
+import { processSignals } from '../tracking/index.js';
 import { main } from './main.js';
 
 // The bundle is also the script of validation and hashing threads (see validate/parallel.ts
@@ -18,14 +19,6 @@ if (isValidationWorker()) {
     env: process.env,
     now: () => new Date(),
     isTTY: Boolean(process.stdout.isTTY),
-    onSignal: (fn) => {
-      const handler = (sig: NodeJS.Signals) => fn(sig);
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
-      return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-      };
-    },
+    onSignal: processSignals,
   });
 }

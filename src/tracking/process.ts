@@ -127,3 +127,19 @@ export function signalOf(r: ProcessResult): NodeJS.Signals | undefined {
 function signalName(n: number): string | undefined {
   return Object.entries(constants.signals).find(([, v]) => v === n)?.[0];
 }
+
+/**
+ * The SIGINT and SIGTERM this process receives, for {@link ProcessOptions.onSignal}: what the
+ * CLI and the train Action pass, so Ctrl-C or a cancelled job reaches the training command.
+ * @example
+ * await runProcess({ command, cwd, env, onOutput, onSignal: processSignals });
+ */
+export function processSignals(fn: (signal: NodeJS.Signals) => void): () => void {
+  const handler = (sig: NodeJS.Signals) => fn(sig);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

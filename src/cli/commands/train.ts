@@ -6,6 +6,8 @@ import type { Run } from '../../records/index.js';
 import {
   checkGpuCount,
   formatMetric,
+  hostFacts,
+  systemExec,
   progressLine,
   queryGpus,
   readModel,
@@ -14,7 +16,6 @@ import {
   type TrainResult,
 } from '../../tracking/index.js';
 import { commitAuthor, commitHere } from '../../repo/index.js';
-import { systemExec, hostFacts } from '../host.js';
 import { UsageError, json, type Io } from '../io.js';
 import { LiveOutput } from '../live-output.js';
 

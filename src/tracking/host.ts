@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { arch, hostname, release, type } from 'node:os';
-import type { Exec, HostFacts } from '../tracking/index.js';
+import type { HostFacts } from './environment.js';
+import type { Exec } from './gpus.js';
 
 /**
  * Runs a program (found on the given environment's PATH) for its output; null when it is
