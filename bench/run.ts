@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   table: () => import('./table.bench.js'),
   'data-add': () => import('./data-add.bench.js'),
   'data-transfer': () => import('./data-transfer.bench.js'),
+  tracking: () => import('./tracking.bench.js'),
 };
 
 const only = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { finding, type Dataset, type Finding, type LoadedRecord } from '../records/index.js';
 import { checkDataset, resultFindings } from './check.js';
 import { DataError } from './errors.js';
-import type { Env } from './store/s3.js';
+import type { Env } from './store/s3-config.js';
 import { DataWorkspace } from './workspace.js';
 
 /**

@@ -14,7 +14,8 @@ import { DataError } from './errors.js';
 import type { DataPointer } from './hash/ref.js';
 import { LocalObjectStore } from './store/local.js';
 import type { HashAlgorithm, ObjectStore } from './store/object-store.js';
-import { s3StoreFromRemote, type Env } from './store/s3.js';
+import { LazyS3Store } from './store/lazy-s3.js';
+import type { Env } from './store/s3-config.js';
 
 /** A pointer as found in the work tree: a Dataset record or one output of a `.dvc` file. */
 export interface PointerFile {
@@ -72,7 +73,7 @@ export class DataWorkspace {
       const dir = isAbsolute(remote.path) ? remote.path : resolve(this.root, remote.path);
       return { name: chosen, store: new LocalObjectStore(dir) };
     }
-    const store = s3StoreFromRemote(remote, this.env);
+    const store = new LazyS3Store(remote, this.env);
     this.opened.push(store);
     return { name: chosen, store };
   }

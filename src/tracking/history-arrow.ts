@@ -1,33 +1,45 @@
-import { Float64, Table, Uint32, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import type { MetricRow } from './metrics-log.js';
+import {
+  Float64,
+  Table,
+  Uint32,
+  makeData,
+  makeVector,
+  tableToIPC,
+  type Vector,
+} from 'apache-arrow';
+import type { MetricsLog } from './metrics-log.js';
 
 /**
  * A run's metric history as an Arrow IPC file: a `step` column and one float64 column per
  * metric, null where a line did not carry that metric. Arrow because drift, dashboards and
- * notebooks (pyarrow, polars, DuckDB) all read it without parsing text.
+ * notebooks (pyarrow, polars, DuckDB) all read it without parsing text. Built straight from
+ * the log's typed columns, without a copy per value.
  * @example
- * const bytes = metricHistoryIpc(log.rows, log.names);
+ * const bytes = metricHistoryIpc(log);
  * tableFromIPC(bytes).getChild('loss')?.get(0);
  */
-export function metricHistoryIpc(rows: readonly MetricRow[], names: readonly string[]): Uint8Array {
-  const steps = new Uint32Array(rows.length);
-  rows.forEach((r, i) => (steps[i] = r.step));
-  const columns: Record<string, ReturnType<typeof makeVector>> = {
-    step: makeVector({ type: new Uint32(), data: steps }),
+export function metricHistoryIpc(
+  log: Pick<MetricsLog, 'count' | 'names' | 'stepColumn' | 'column'>,
+): Uint8Array {
+  const columns: Record<string, Vector> = {
+    step: makeVector({ type: new Uint32(), data: log.stepColumn() }),
   };
-  for (const name of names) {
+  for (const name of log.names) {
     if (name === 'step') continue;
-    const dense = rows.every((r) => name in r.values);
-    if (dense) {
-      const values = new Float64Array(rows.length);
-      rows.forEach((r, i) => (values[i] = r.values[name]!));
-      columns[name] = makeVector({ type: new Float64(), data: values });
-    } else {
-      columns[name] = vectorFromArray(
-        rows.map((r) => r.values[name] ?? null),
-        new Float64(),
-      );
-    }
+    columns[name] = float64WithNulls(log.column(name)!);
   }
   return tableToIPC(new Table(columns), 'file');
+}
+
+/** A float64 vector whose NaN values (rows that did not log the metric) are nulls. */
+function float64WithNulls(values: Float64Array): Vector {
+  const length = values.length;
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) if (values[i] !== values[i]) nullCount++;
+  if (!nullCount) return makeVector({ type: new Float64(), data: values });
+  const nullBitmap = new Uint8Array((length + 7) >> 3);
+  for (let i = 0; i < length; i++) {
+    if (values[i] === values[i]) nullBitmap[i >> 3]! |= 1 << (i & 7);
+  }
+  return makeVector(makeData({ type: new Float64(), length, nullCount, nullBitmap, data: values }));
 }

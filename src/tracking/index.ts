@@ -14,7 +14,7 @@ export type { HostFacts } from './environment.js';
 export { scheduleTrainings } from './schedule.js';
 export type { TrainingJob, JobOutcome } from './schedule.js';
 export { MetricsLog, parseFinalMetrics, parseMetricObject } from './metrics-log.js';
-export type { MetricRow, MetricsProblem, FinalMetrics } from './metrics-log.js';
+export type { MetricsProblem, FinalMetrics } from './metrics-log.js';
 export { metricHistoryIpc } from './history-arrow.js';
 export { makeRunId, slugify } from './run-id.js';
 export { dataEnvName, prepareInputs } from './inputs.js';

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
+import { metricHistoryIpc } from './history-arrow.js';
 import { MetricsLog, parseFinalMetrics } from './metrics-log.js';
 
 describe('MetricsLog', () => {
   it('parses lines split across reads, keeps rows, names in order and the latest values', () => {
     const log = new MetricsLog();
     log.feed('{"step":0,"loss":1}\n{"step":1,');
-    expect(log.rows).toHaveLength(1);
+    expect(log.count).toBe(1);
     log.feed('"loss":0.5,"acc":0.7}\n\n{"step":2,"acc":0.8}');
-    expect(log.rows).toHaveLength(2);
+    expect(log.count).toBe(2);
     log.end();
-    expect(log.rows).toEqual([
-      { step: 0, values: { loss: 1 } },
-      { step: 1, values: { loss: 0.5, acc: 0.7 } },
-      { step: 2, values: { acc: 0.8 } },
-    ]);
+    expect(log.count).toBe(3);
+    expect([...log.stepColumn()]).toEqual([0, 1, 2]);
+    expect([...log.column('loss')!]).toEqual([1, 0.5, NaN]);
+    expect([...log.column('acc')!]).toEqual([NaN, 0.7, 0.8]);
     expect(log.names).toEqual(['loss', 'acc']);
     expect(log.latest).toEqual({ loss: 0.5, acc: 0.8 });
     expect(log.latestStep).toBe(2);
@@ -36,8 +37,31 @@ describe('MetricsLog', () => {
     log.feed(`{"step":0,"loss":1}\n${line}\n{"step":3,"loss":0.1}\n`);
     log.end();
     expect(log.problem).toEqual({ file: 'metrics.jsonl', line: 2, message });
-    // nothing after the first problem is taken
-    expect(log.rows).toHaveLength(1);
+    // nothing after the first problem is taken, and the bad line leaves no half row
+    expect(log.count).toBe(1);
+    expect([...log.column('loss')!]).toEqual([1]);
+  });
+});
+
+describe('metric history as Arrow', () => {
+  it('grows past its first allocation and writes nulls where a line lacked a metric', () => {
+    const log = new MetricsLog();
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++)
+      lines.push(
+        JSON.stringify(i % 2 ? { step: i, loss: i / 10 } : { step: i, loss: i / 10, acc: 1 }),
+      );
+    log.feed(lines.join('\n'));
+    log.end();
+    expect(log.count).toBe(5000);
+    const t = tableFromIPC(metricHistoryIpc(log));
+    expect(t.numRows).toBe(5000);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['step', 'loss', 'acc']);
+    expect(t.getChild('step')!.get(4999)).toBe(4999);
+    expect(t.getChild('loss')!.get(4321)).toBe(432.1);
+    expect(t.getChild('acc')!.get(2)).toBe(1);
+    expect(t.getChild('acc')!.get(3)).toBeNull();
+    expect(t.getChild('acc')!.nullCount).toBe(2500);
   });
 });
 

@@ -5,12 +5,6 @@
  * run by name, because a NaN that slips into a record poisons every comparison after it.
  */
 
-/** One logged line: its step and the metrics it carried. */
-export interface MetricRow {
-  step: number;
-  values: Record<string, number>;
-}
-
 /** The first thing wrong with a metrics file, with its line (1-based). */
 export interface MetricsProblem {
   file: string;
@@ -19,27 +13,33 @@ export interface MetricsProblem {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+const MAX_STEP = 0xffffffff;
 
 /**
- * Parses `metrics.jsonl` as it grows: feed it the bytes appended since the last read; it
- * keeps every row (for the history), the latest value of each metric (for the progress line)
+ * Parses `metrics.jsonl` as it grows: feed it the text appended since the last read. It keeps
+ * the history as columns (a step per row and one float64 column per metric, NaN where a line
+ * did not carry it) because a trainer may log millions of lines and an object per line costs
+ * more than the parse; it also keeps the latest value of each metric (for the progress line)
  * and the first problem, after which it ignores the rest.
  * @example
  * const log = new MetricsLog();
  * log.feed('{"step":1,"loss":0.5}\n{"step":2,');
  * log.feed('"loss":0.4}\n');
  * log.latestStep; // 2
+ * log.column('loss')?.[1]; // 0.4
  */
 export class MetricsLog {
-  readonly rows: MetricRow[] = [];
   /** Metric names in the order they first appeared. */
   readonly names: string[] = [];
   readonly latest: Record<string, number> = {};
   latestStep: number | undefined;
   problem: MetricsProblem | undefined;
+  /** Rows (metric lines) taken so far. */
+  count = 0;
+  private steps = new Uint32Array(1024);
+  private readonly columns = new Map<string, Float64Array>();
   private rest = '';
   private line = 0;
-  private readonly seen = new Set<string>();
 
   constructor(readonly file = 'metrics.jsonl') {}
 
@@ -55,28 +55,78 @@ export class MetricsLog {
 
   /** The file is complete: a last line without a newline counts too. */
   end(): void {
-    if (this.rest) this.take(this.rest);
+    if (this.rest && !this.problem) this.take(this.rest);
     this.rest = '';
+  }
+
+  /** The step of each row. */
+  stepColumn(): Uint32Array {
+    return this.steps.subarray(0, this.count);
+  }
+
+  /** A metric's value in each row, NaN where the row did not carry it. */
+  column(name: string): Float64Array | undefined {
+    return this.columns.get(name)?.subarray(0, this.count);
   }
 
   private take(raw: string): void {
     this.line++;
-    const text = raw.trim();
-    if (!text) return;
-    const parsed = parseMetricObject(text, { step: true });
-    if (typeof parsed === 'string') {
-      this.problem = { file: this.file, line: this.line, message: parsed };
-      return;
+    if (!raw.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      return this.fail(raw);
     }
-    const { step, values } = parsed;
-    this.rows.push({ step: step!, values });
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.fail(raw);
+    const obj = v as Record<string, unknown>;
+    const step = obj.step;
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > MAX_STEP) {
+      return this.fail(raw);
+    }
+    // check the whole line before writing any of it: a bad line leaves no half row
+    for (const k in obj) {
+      if (k === 'step') continue;
+      const x = obj[k];
+      if (typeof x !== 'number' || !Number.isFinite(x)) return this.fail(raw);
+      if (!this.columns.has(k) && !NAME.test(k)) return this.fail(raw);
+    }
+    const row = this.count;
+    if (row === this.steps.length) this.grow();
+    this.steps[row] = step;
+    for (const k in obj) {
+      if (k === 'step') continue;
+      const x = obj[k] as number;
+      (this.columns.get(k) ?? this.addColumn(k))[row] = x;
+      this.latest[k] = x;
+    }
+    this.count = row + 1;
     this.latestStep = step;
-    for (const [k, v] of Object.entries(values)) {
-      this.latest[k] = v;
-      if (!this.seen.has(k)) {
-        this.seen.add(k);
-        this.names.push(k);
-      }
+  }
+
+  /** Words the problem of a line the fast path refused (the slow path says exactly what). */
+  private fail(raw: string): void {
+    const parsed = parseMetricObject(raw.trim(), { step: true });
+    const message = typeof parsed === 'string' ? parsed : 'not a metrics line';
+    this.problem = { file: this.file, line: this.line, message };
+  }
+
+  private addColumn(name: string): Float64Array {
+    const col = new Float64Array(this.steps.length).fill(NaN);
+    this.columns.set(name, col);
+    this.names.push(name);
+    return col;
+  }
+
+  private grow(): void {
+    const size = this.steps.length * 2;
+    const steps = new Uint32Array(size);
+    steps.set(this.steps);
+    this.steps = steps;
+    for (const [name, col] of this.columns) {
+      const bigger = new Float64Array(size).fill(NaN);
+      bigger.set(col);
+      this.columns.set(name, bigger);
     }
   }
 }

@@ -122,6 +122,8 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
       }),
     );
   }, deps.pollMs ?? 250);
+  // what the machine is does not depend on how the run goes: find out while it runs
+  const environment = captureEnvironment(deps.host, deps.exec, { command, gpus });
   const exit = await runProcess({
     command,
     cwd: opts.root,
@@ -153,27 +155,27 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   if (!failure && typeof architecture === 'string')
     failure = { status: 'failed', reason: architecture };
 
-  let artifacts: StoredFile[] = [];
-  let history: StoredFile | undefined;
-  const remote = opts.remote;
-  if (log.rows.length) {
+  // the metric history is kept for any run (it shows how a failure came about); artifacts
+  // only for a succeeded one. One push moves them all, in parallel.
+  const toStore: { name: string; path: string }[] = [];
+  if (log.count) {
     const file = join(runDir, 'metrics.arrow');
-    writeFileSync(file, metricHistoryIpc(log.rows, log.names));
-    try {
-      [history] = await storeFiles(opts.ws, remote, id, [{ name: 'metrics.arrow', path: file }]);
-    } catch (e) {
-      if (!failure) failure = { status: 'failed', reason: `metric history: ${errorText(e)}` };
-    }
+    writeFileSync(file, metricHistoryIpc(log));
+    toStore.push({ name: 'metrics.arrow', path: file });
   }
   if (!failure) {
     const names = await listFiles(join(runDir, 'artifacts'));
-    const files = names.map((name) => ({ name, path: join(runDir, 'artifacts', name) }));
-    try {
-      artifacts = await storeFiles(opts.ws, remote, id, files);
-    } catch (e) {
-      failure = { status: 'failed', reason: `artifacts: ${errorText(e)}` };
-    }
+    toStore.push(...names.map((name) => ({ name, path: join(runDir, 'artifacts', name) })));
   }
+  let stored: StoredFile[] = [];
+  try {
+    stored = await storeFiles(opts.ws, opts.remote, id, toStore);
+  } catch (e) {
+    if (!failure)
+      failure = { status: 'failed', reason: `storing the run's files: ${errorText(e)}` };
+  }
+  const history = log.count ? stored[0] : undefined;
+  const artifacts = failure ? [] : stored.slice(log.count ? 1 : 0);
 
   const run = buildRunRecord({
     id,
@@ -189,7 +191,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
       datasets: inputs.map((i) => ({ name: i.name, hash: i.hash })),
       ...(t.inputs.features?.length ? { features: t.inputs.features } : {}),
     },
-    environment: await captureEnvironment(deps.host, deps.exec, { command, gpus }),
+    environment: await environment,
     final: typeof final === 'string' ? undefined : final,
     architecture: typeof architecture === 'string' ? undefined : architecture,
     artifacts,

@@ -163,3 +163,8 @@ export function s3ConfigFromRemote(remote: S3Remote): S3StoreConfig {
     ...(remote.path_style !== undefined ? { pathStyle: remote.path_style } : {}),
   };
 }
+
+/** How a store is named in messages: `s3://bucket/prefix`. */
+export function s3Description(s: Pick<ResolvedS3Settings, 'bucket' | 'keyPrefix'>): string {
+  return `s3://${s.bucket}${s.keyPrefix ? `/${s.keyPrefix.slice(0, -1)}` : ''}`;
+}

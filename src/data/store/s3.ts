@@ -33,6 +33,7 @@ import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { createS3Client } from './s3-client.js';
 import {
   resolveS3Settings,
+  s3Description,
   s3ConfigFromRemote,
   type Env,
   type ResolvedS3Settings,
@@ -79,7 +80,7 @@ export class S3ObjectStore implements ObjectStore {
   constructor(config: S3StoreConfig, options: S3StoreOptions = {}) {
     this.settings = resolveS3Settings(config, options.env ?? {});
     const s = this.settings;
-    this.description = `s3://${s.bucket}${s.keyPrefix ? `/${s.keyPrefix.slice(0, -1)}` : ''}`;
+    this.description = s3Description(s);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.threshold = options.multipartThreshold ?? 64 * MiB;
     this.minPartSize = options.minPartSize ?? DEFAULT_MIN_PART_SIZE;
