@@ -36,7 +36,7 @@ export interface PointerFile {
  */
 export class DataWorkspace {
   readonly cache: Cache;
-  readonly remotes: Remotes | undefined;
+  private remotesRead: { value: Remotes | undefined } | undefined;
   private readonly opened: { destroy(): void }[] = [];
 
   constructor(
@@ -44,7 +44,12 @@ export class DataWorkspace {
     private readonly env: Env,
   ) {
     this.cache = new Cache(root);
-    this.remotes = readRemotes(root);
+  }
+
+  /** `data/remotes.yaml`, read on first use (a command that never stores data never reads it). */
+  get remotes(): Remotes | undefined {
+    this.remotesRead ??= { value: readRemotes(this.root) };
+    return this.remotesRead.value;
   }
 
   /** `sha256` unless `data/remotes.yaml` says `hash_algorithm: md5`. */

@@ -7,7 +7,7 @@ export * from './catalog.js';
 export { parseRecordFile, MAX_RECORD_BYTES, MAX_ALIAS_COUNT, type RecordFile } from './parse.js';
 export type { FieldPath, Position } from './position.js';
 export { loadRecord, type LoadedRecord, type LoadResult } from './load.js';
-export { checkSchema } from './schema-check.js';
+export { checkSchema, precompileSchemas } from './schema-check.js';
 export { emitSchemas, schemaFileName, SCHEMA_DIR } from './emit.js';
 export * from './write.js';
 export * from './diff.js';

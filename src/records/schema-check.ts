@@ -40,6 +40,17 @@ function validatorFor(kind: KindName): ValidateFunction {
  * Check a record against its kind's schema; every error points at the key or
  * value it is about.
  */
+/**
+ * Compiles the validators of `kinds` now (a few ms each, once per process), so a later check
+ * does not pay for it: a command calls this while it waits on something else, such as a
+ * training command running in another process.
+ * @example
+ * setImmediate(() => precompileSchemas(['Run']));
+ */
+export function precompileSchemas(kinds: readonly KindName[]): void {
+  for (const k of kinds) validatorFor(k);
+}
+
 export function checkSchema(file: RecordFile, kind: KindName): Finding[] {
   const validate = validatorFor(kind);
   if (validate(file.value)) return [];

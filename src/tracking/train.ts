@@ -5,6 +5,7 @@ import {
   durationMs,
   loadRecord,
   pathOfRecord,
+  precompileSchemas,
   stringifyRecord,
   type Model,
   type Run,
@@ -122,8 +123,10 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
       }),
     );
   }, deps.pollMs ?? 250);
-  // what the machine is does not depend on how the run goes: find out while it runs
+  // what the machine is does not depend on how the run goes: find out while it runs, and
+  // compile the schemas the end of the run needs then too, off its critical path
   const environment = captureEnvironment(deps.host, deps.exec, { command, gpus });
+  setImmediate(() => precompileSchemas(['Run', 'Remotes']));
   const exit = await runProcess({
     command,
     cwd: opts.root,

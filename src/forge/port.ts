@@ -1,0 +1,117 @@
+/**
+ * The forge port: what the lifecycle needs of GitHub (pull requests, reviews, labels,
+ * statuses, issues, dispatches), behind one small interface with two adapters: `github`
+ * (Octokit) and `local` (branches and records under `.git/mlops/`, real merge commits), the
+ * embedded default that makes the whole flow work offline.
+ */
+
+export type PullState = 'open' | 'closed' | 'merged';
+
+export interface PullRequest {
+  number: number;
+  title: string;
+  body: string;
+  /** The branch the change is on (`promote/execution-agent/1.1.0`). */
+  head: string;
+  /** The branch it merges into (`main`). */
+  base: string;
+  /** The commit the head branch is at. */
+  headSha: string;
+  /** Who opened it (a login). */
+  author: string;
+  state: PullState;
+  labels: string[];
+  /** Users and teams (`org/team`) asked to review. */
+  requestedReviewers: string[];
+  /** The merge commit, once merged. */
+  mergeCommit?: string;
+  /** Where a person sees it (GitHub's html_url; the local forge's `local:#N`). */
+  url: string;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+
+export interface Review {
+  id: number;
+  /** The reviewer's login. */
+  user: string;
+  state: ReviewState;
+  /** The commit the review was given on: an approval counts only for the PR's latest commit. */
+  commitId: string;
+  submittedAt: string;
+  body: string;
+}
+
+export type StatusState = 'success' | 'failure' | 'pending' | 'error';
+
+export interface CommitStatus {
+  context: string;
+  state: StatusState;
+  description: string;
+  targetUrl?: string;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  url: string;
+}
+
+export interface Forge {
+  readonly kind: 'github' | 'local';
+  /** The open pull request from `head` (into `base` when given), or null. */
+  findPullRequest(head: string, base?: string): Promise<PullRequest | null>;
+  getPullRequest(number: number): Promise<PullRequest>;
+  /** Pull requests, newest first (every page). */
+  listPullRequests(state?: 'open' | 'closed' | 'all'): Promise<PullRequest[]>;
+  createPullRequest(input: {
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+  }): Promise<PullRequest>;
+  updatePullRequest(number: number, input: { title?: string; body?: string }): Promise<PullRequest>;
+  /** Adds labels (existing ones stay) and removes `remove`. */
+  setLabels(number: number, add: string[], remove?: string[]): Promise<void>;
+  /** Asks users and teams (`org/team`) to review. */
+  requestReviewers(number: number, reviewers: string[]): Promise<void>;
+  /** Every review, oldest first (every page). */
+  listReviews(number: number): Promise<Review[]>;
+  /**
+   * Reviews as `user` (the local forge; GitHub reviews as the token's owner and ignores it).
+   * `commitId` is the commit reviewed.
+   */
+  submitReview(
+    number: number,
+    input: {
+      state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+      body: string;
+      commitId: string;
+      user?: string;
+    },
+  ): Promise<Review>;
+  /**
+   * Merges with a merge commit, only if the head is still at `sha`; the message is the
+   * commit's body under GitHub's `Merge pull request #N from <branch>` subject.
+   */
+  mergePullRequest(
+    number: number,
+    input: { sha: string; title: string; message: string },
+  ): Promise<{ sha: string }>;
+  createCommitStatus(sha: string, status: CommitStatus): Promise<void>;
+  comment(number: number, body: string): Promise<void>;
+  /** The open issue with exactly this title, or null. */
+  findIssue(title: string): Promise<Issue | null>;
+  createIssue(input: { title: string; body: string; labels?: string[] }): Promise<Issue>;
+  updateIssue(number: number, input: { body?: string; state?: 'open' | 'closed' }): Promise<Issue>;
+  /** A `repository_dispatch` event (`retrain` with its payload). */
+  dispatch(eventType: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+/** Who a forge acts as, for the local adapter and messages. */
+export interface ForgeIdentity {
+  login: string;
+}
