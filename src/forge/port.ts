@@ -109,6 +109,11 @@ export interface Forge {
   updateIssue(number: number, input: { body?: string; state?: 'open' | 'closed' }): Promise<Issue>;
   /** A `repository_dispatch` event (`retrain` with its payload). */
   dispatch(eventType: string, payload: Record<string, unknown>): Promise<void>;
+  /**
+   * The logins in a team (`org/team`, or a bare slug in the repository's org), or null when
+   * the handle is not a team (then it is a user). The local forge has no teams.
+   */
+  teamMembers(handle: string): Promise<string[] | null>;
 }
 
 /** Who a forge acts as, for the local adapter and messages. */
