@@ -98,6 +98,39 @@ describe.each(['loose', 'packed'] as const)('commitEdits (%s)', (layout) => {
     );
   });
 
+  it('rebuilds a branch from another commit with `parent`, still only from its expected tip', async () => {
+    const { r, repo, head, commit } = await setup(layout);
+    const first = await commit({
+      branch: 'promote/m1',
+      expectedParent: null,
+      startPoint: 'main',
+      edits: [{ path: 'a.txt', content: 'old\n' }],
+    });
+    const rebuilt = await commitEdits(repo, {
+      branch: 'promote/m1',
+      expectedParent: first,
+      parent: head,
+      edits: [{ path: 'b.txt', content: 'new\n' }],
+      message: 'rebuilt',
+      author,
+    });
+    expect(r.git('rev-parse', `${rebuilt}^`).trim()).toBe(head);
+    expect(r.git('ls-tree', '--name-only', rebuilt).split('\n')).not.toContain('a.txt');
+    expect(r.git('rev-parse', 'promote/m1').trim()).toBe(rebuilt);
+    expect(
+      await codeOf(
+        commitEdits(repo, {
+          branch: 'promote/m1',
+          expectedParent: first,
+          parent: head,
+          edits: [],
+          message: 'm',
+          author,
+        }),
+      ),
+    ).toBe('BRANCH_MOVED');
+  });
+
   it('lets only the first of two commits from the same parent move the branch', async () => {
     const { r, head, commit } = await setup(layout);
     const results = await Promise.allSettled([

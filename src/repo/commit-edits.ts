@@ -21,6 +21,12 @@ export interface CommitEditsOptions {
   /** For a new branch (`expectedParent: null`): the commit it starts from, which becomes the
    * new commit's parent. Without it the new commit is a root commit. */
   startPoint?: string;
+  /**
+   * The commit the new one is built on, when it is not the branch's tip: a tool-owned branch
+   * (`promote/<model>/<version>`) is rebuilt from the base this way, replacing what it held.
+   * The branch still moves only if it is at `expectedParent`.
+   */
+  parent?: string;
   edits: RecordEdit[];
   /** Subject and body; the trailers are appended as its last paragraph. */
   message: string;
@@ -81,7 +87,10 @@ export async function commitEdits(repo: Repo, opts: CommitEditsOptions): Promise
     );
   }
   const parent =
-    expected ?? (opts.startPoint === undefined ? null : await resolveRef(repo, opts.startPoint));
+    opts.parent !== undefined
+      ? await resolveRef(repo, opts.parent)
+      : (expected ??
+        (opts.startPoint === undefined ? null : await resolveRef(repo, opts.startPoint)));
   const baseTree = parent === null ? null : db.header(parent).tree;
   const tree = (await writeTree(repo, db, baseTree, plan, '')) ?? (await emptyTree(repo));
   const timestamp = opts.author.timestamp ?? Math.floor(Date.now() / 1000);
