@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGovern } from './commands/govern.js';
 import { registerHistory } from './commands/history.js';
+import { registerPr } from './commands/pr.js';
+import { registerPromote } from './commands/promote.js';
 import { registerQueries } from './commands/query.js';
 import { registerRegister } from './commands/register.js';
 import { registerRuns } from './commands/runs.js';
@@ -50,6 +53,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   registerTrain(program, io, setExit);
   registerRuns(program, io, setExit);
   registerRegister(program, io);
+  registerPr(program, io);
+  registerPromote(program, io, setExit);
+  registerGovern(program, io, setExit);
   registerDemo(program, io, setExit, main);
   // every command, nested ones too, reports through io and never exits the process
   const quiet = (c: Command): void => {

@@ -1,0 +1,27 @@
+/**
+ * `governance/` — whether a version may be promoted, and who must say so. Pure: the checks
+ * (accuracy, latency p95, improvement over production, slice gap), the risk and its reasons,
+ * the decision (auto-approve, needs-review, reject), approval verification against a pull
+ * request's reviews, and rendering. `load.ts` is the one part that reads (git objects): the
+ * policy is always the base's, never the change's.
+ * @example
+ * import { evaluateGovernance, governanceInputsAt, governanceText } from './governance/index.js';
+ * const result = evaluateGovernance(
+ *   await governanceInputsAt(repo, { base: 'main', head: 'HEAD', model: 'm', version: '1.1.0' }),
+ * );
+ * process.stdout.write(governanceText(result));
+ */
+export { evaluateGovernance } from './evaluate.js';
+export { runChecks, thresholdsFor } from './checks.js';
+export type { CheckContext } from './checks.js';
+export { assessRisk, underPath } from './risk.js';
+export type { RiskContext } from './risk.js';
+export { verifyApproval } from './approval.js';
+export type { ApprovalInput, ApprovalResult, IgnoredReview } from './approval.js';
+export { governanceMarkdown, governanceText, checkValue, checkThreshold } from './render.js';
+export type { RenderExtras } from './render.js';
+export { governanceInputsAt, POLICY_PATH } from './load.js';
+export type { GovernanceTarget } from './load.js';
+export { GovernanceError } from './errors.js';
+export type { GovernanceErrorCode } from './errors.js';
+export type * from './types.js';

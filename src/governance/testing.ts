@@ -1,0 +1,60 @@
+/**
+ * Records for governance's tests, built from the example registry: the shipped policy, the
+ * execution-agent model and its production 1.0.0, and a candidate that beats it. Not part of
+ * the public surface.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  formatFinding,
+  loadRecord,
+  type GovernancePolicy,
+  type Model,
+  type ModelVersion,
+} from '../records/index.js';
+import type { GovernanceInput } from './types.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function example<T>(path: string): T {
+  const loaded = loadRecord(path, readFileSync(join(root, path)));
+  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
+  return loaded.record.value as unknown as T;
+}
+
+export const policy = example<GovernancePolicy>('policies/governance.yaml');
+export const model = example<Model>('registry/models/execution-agent/model.yaml');
+/** execution-agent 1.0.0: accuracy 0.931, latency 3 ms, precision 0.84, recall 0.82. */
+export const production = example<ModelVersion>(
+  'registry/models/execution-agent/versions/1.0.0.yaml',
+);
+
+/** A copy of production as 1.1.0 (minor), 2.6 % more accurate, with `patch` applied on top. */
+export function candidate(patch: Partial<ModelVersion> = {}): ModelVersion {
+  return {
+    ...structuredClone(production),
+    version: '1.1.0',
+    created_at: '2026-01-20T02:00:00Z',
+    run: '20260120-020000-weekly',
+    metrics: { accuracy: 0.955, latency_p95_ms: 3, precision: 0.93, recall: 0.91 },
+    slices: { api: { accuracy: 0.95 }, ui: { accuracy: 0.94 }, unit: { accuracy: 0.96 } },
+    change: { level: 'minor', reason: 'weekly retrain' },
+    card: 'model-cards/execution-agent/1.1.0.yaml',
+    ...patch,
+  };
+}
+
+/** A low-risk promotion of `candidate()` that passes everything, with `patch` applied. */
+export function input(patch: Partial<GovernanceInput> = {}): GovernanceInput {
+  return {
+    policy: structuredClone(policy),
+    baseModel: structuredClone(model),
+    model: structuredClone(model),
+    version: '1.1.0',
+    candidate: candidate(),
+    registered: true,
+    production,
+    changedPaths: ['registry/models/execution-agent/deployment.yaml'],
+    ...patch,
+  };
+}
