@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitEdits, initRepo, type RecordEdit, type Repo } from '../repo/index.js';
+import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '../repo/index.js';
 import { exampleDatasets, writeExampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
 import { editDeployment } from './records.js';
@@ -39,7 +39,6 @@ export interface DemoResult {
 
 /** Who makes the demo's commits, by hand or through `mlops`. */
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
-const APPROVER = 'qa-leads';
 const DAY = 86_400_000;
 const STEPS = 7;
 
@@ -144,25 +143,29 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     files.set(p, readFileSync(join(dir, p), 'utf8'));
   }
 
-  step(
-    4,
-    `Promote it: the Deployment names ${version} as candidate (stage Staging), approved by review`,
+  step(4, `Promote it through a pull request: governance judges ${version} with the base's policy`);
+  io.say(
+    "      promote/execution-agent/<version> sets the Deployment's candidate; the PR shows every check,\n" +
+      '      the risk and the decision. Low risk with every check passing is approved by policy and merged.\n',
   );
-  const promoted = editDeployment(files, 'execution-agent', { candidate: version });
-  head = await commit(
-    repo,
-    head,
-    edits([promoted]),
+  const promotedCode = await io.mlops(
+    ['promote', 'execution-agent', version, '--as', 'ada'],
+    dir,
     day(7),
-    `Promote execution-agent ${version} to staging`,
-    {
-      Model: 'execution-agent',
-      Version: version,
-      Stage: 'Staging',
-      'Approved-by': APPROVER,
-    },
   );
-  files.set(...promoted);
+  if (promotedCode !== 0)
+    throw new Error(`promoting execution-agent ${version} failed (exit ${promotedCode})`);
+  await io.mlops(['pr', 'list', '--state', 'all'], dir, day(7));
+  await io.mlops(
+    ['govern', 'execution-agent', version, '--base', registerBase, '--ref', 'main'],
+    dir,
+    day(7),
+  );
+  head = await resolveRef(repo, 'main');
+  files.set(
+    'registry/models/execution-agent/deployment.yaml',
+    readFileSync(join(dir, 'registry/models/execution-agent/deployment.yaml'), 'utf8'),
+  );
   io.say(
     '      Validating the whole change against its base, as the validate Action does on the PR:\n',
   );

@@ -28,6 +28,31 @@ export interface HistoryView {
   subject: string;
   trailers: Record<string, string[]>;
   changes: RecordChangeView[];
+  /** The pull request merge that brought this commit in: its decision and approvers. */
+  merged?: { commit: string; date: string; subject: string; trailers: Record<string, string[]> };
+}
+
+/**
+ * The merges of pull requests about `model` (a `Model:` trailer) by the tip of the branch
+ * they merged: git's history simplification shows a promotion's own commit, not the merge
+ * that carries the decision and who approved it, so the two are joined here.
+ */
+async function promotionMerges(
+  repo: Repo,
+  ref: string,
+  model: string,
+): Promise<Map<string, HistoryView['merged']>> {
+  const out = new Map<string, HistoryView['merged']>();
+  for (const e of await history(repo, { ref, paths: [], limit: 5000 })) {
+    if (e.parents.length !== 2 || !(e.trailers.Model ?? []).includes(model)) continue;
+    out.set(e.parents[1]!, {
+      commit: e.oid,
+      date: new Date(e.author.timestamp * 1000).toISOString(),
+      subject: e.subject,
+      trailers: e.trailers,
+    });
+  }
+  return out;
 }
 
 async function valueOf(repo: Repo, path: string, oid: string | undefined): Promise<unknown> {
@@ -89,7 +114,14 @@ export function registerHistory(program: Command, io: Io) {
           paths: [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`],
           limit: opts.version ? undefined : opts.limit,
         });
-        let views = await Promise.all(entries.map((e) => describe(repo, e)));
+        const merges = await promotionMerges(repo, opts.ref, model);
+        let views = await Promise.all(
+          entries.map(async (e) => {
+            const view = await describe(repo, e);
+            const merged = merges.get(e.oid);
+            return merged ? { ...view, merged } : view;
+          }),
+        );
         if (opts.version) {
           const v = opts.version;
           views = views
@@ -114,6 +146,14 @@ function formatEntry(h: HistoryView): string {
   ];
   for (const [k, vs] of Object.entries(h.trailers))
     for (const v of vs) lines.push(`    ${k}: ${v}`);
+  if (h.merged) {
+    lines.push(
+      `    merged: ${h.merged.subject} (${h.merged.commit.slice(0, 7)}, ${h.merged.date.slice(0, 16).replace('T', ' ')})`,
+    );
+    for (const k of ['Decision', 'Approved-by']) {
+      for (const v of h.merged.trailers[k] ?? []) lines.push(`      ${k}: ${v}`);
+    }
+  }
   for (const c of h.changes) {
     const mark = c.status === 'added' ? '+' : c.status === 'removed' ? '-' : '~';
     lines.push(`    ${mark} ${c.path}`);
