@@ -10,5 +10,6 @@ export type { Judgement } from './judge.js';
 export { publishJudgement, mergePromotion } from './publish.js';
 export { refreshPromotion } from './refresh.js';
 export { promotionBody, promotionBranch, parsePromotionBranch, promotionTitle } from './body.js';
+export { promotionsIn } from './targets.js';
 export { PromoteError } from './errors.js';
 export type { PromoteErrorCode } from './errors.js';

@@ -39,8 +39,9 @@ export async function judgePromotion(
   repo: Repo,
   forge: Forge,
   pr: PullRequest,
+  /** What the PR promotes; by default read from its `promote/<model>/<version>` branch. */
+  target: { model: string; version: string } | null = parsePromotionBranch(pr.head),
 ): Promise<Judgement> {
-  const target = parsePromotionBranch(pr.head);
   if (!target) throw new Error(`#${pr.number} (${pr.head}) is not a promotion branch`);
   const input = await governanceInputsAt(repo, {
     base: pr.base,

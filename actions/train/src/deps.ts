@@ -12,6 +12,7 @@ import {
   type HostFacts,
   type TrainDeps,
 } from '../../../src/tracking/index.js';
+import { createGitHubForge, type Forge } from '../../../src/forge/index.js';
 import type { Env } from './inputs.js';
 
 export interface Deps {
@@ -19,8 +20,18 @@ export interface Deps {
   exec: Exec;
   host: HostFacts;
   now: () => Date;
-  /** Pushes a local branch to `origin` (authenticated with `token` when given). */
-  push: (root: string, branch: string, token: string | undefined) => Promise<void>;
+  /**
+   * Pushes a local branch to `origin` (authenticated with `token` when given); `force` for a
+   * branch the tool rebuilds (`promote/...`).
+   */
+  push: (
+    root: string,
+    branch: string,
+    token: string | undefined,
+    opts?: { force?: boolean },
+  ) => Promise<void>;
+  /** The forge promotions are opened on: GitHub, from the workflow's environment. */
+  forge: (token: string | undefined) => Promise<Forge>;
   /** How often a progress line goes to the log (10 s). */
   progressEveryMs: number;
   /** Forwards a cancelled job's SIGINT/SIGTERM to the command, so its Run says `killed`. */
@@ -38,6 +49,12 @@ export function defaultDeps(env: Env): Deps {
     host: hostFacts(env),
     now: () => new Date(),
     push: gitPush(env),
+    forge: async (token) =>
+      createGitHubForge({
+        token: token || env['GITHUB_TOKEN'] || '',
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+      }),
     progressEveryMs: 10_000,
     onSignal: processSignals,
   };
@@ -52,7 +69,7 @@ export function defaultDeps(env: Env): Deps {
  * await gitPush(process.env)('/repo', 'register/m/20260120-000000-m', token);
  */
 export function gitPush(env: Env): Deps['push'] {
-  return (root, branch, token) => {
+  return (root, branch, token, opts = {}) => {
     const extra: Env = { GIT_TERMINAL_PROMPT: '0' };
     if (token) {
       const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -66,7 +83,8 @@ export function gitPush(env: Env): Deps['push'] {
         GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`,
       });
     }
-    const args = ['push', 'origin', `refs/heads/${branch}:refs/heads/${branch}`];
+    const refspec = `${opts.force ? '+' : ''}refs/heads/${branch}:refs/heads/${branch}`;
+    const args = ['push', 'origin', refspec];
     return new Promise((resolve, reject) => {
       execFile('git', args, { cwd: root, env: { ...env, ...extra } }, (err, _out, stderr) => {
         if (!err) return resolve();

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LocalForge } from '../../../src/forge/index.js';
+import { openRepo } from '../../../src/repo/index.js';
 import { systemExec } from '../../../src/tracking/index.js';
 import { exampleDatasets } from '../../../src/demo/datasets.js';
 import { loadRecord, type Run } from '../../../src/records/index.js';
@@ -50,6 +52,8 @@ beforeAll(async () => {
   origin = path.join(scratch, 'origin.git');
   execFileSync('git', ['init', '--bare', '--quiet', origin]);
   git('remote', 'add', 'origin', origin);
+  // the forge's copy of main, which promotions merge into
+  git('push', '--quiet', 'origin', 'main');
 });
 
 afterAll(() => {
@@ -99,6 +103,8 @@ async function action(
     host: { runner: 'gpu-runner-1', os: 'Linux 6.8.0 x86_64', node: 'v24.0.0' },
     now: () => new Date((clock += 1000)),
     push: gitPush(env),
+    // promotions go to a local forge kept in the origin repository, as GitHub keeps them
+    forge: async () => new LocalForge(await openRepo(origin), { login: 'mlops-bot' }),
     progressEveryMs: 0,
   };
   await main(env, deps);
@@ -218,18 +224,24 @@ describe('train action: train', () => {
     expect(r.log).toMatch(/\[progress\] starting · 0:00/);
     const tokenLines = r.log.split('\n').filter((l) => l.includes('test-token'));
     expect(tokenLines).toEqual(['::add-mask::test-token']);
-    expect(r.log).not.toContain('::warning::');
+    expect(r.log.split('\n').filter((l) => l.includes('::warning::'))).toEqual([]);
     expect(r.summary).toContain(`✅ **succeeded**: run \`${id}\``);
     expect(r.summary).toContain(
       '| metric | this run | production (1.0.0) | Δ | policy threshold |',
     );
     expect(r.summary).toContain('| accuracy | 0.93 | 0.931 | -0.001 | ≥ 0.9 ✅ |');
     expect(r.summary).toContain('| latency_p95_ms | 2.5 | 3 | -0.5 | < 100 ✅ |');
-    expect(r.summary).toContain('| precision | — | 0.917 | — |  |');
+    expect(r.summary).toContain('| precision | — | 0.84 | — |  |');
     expect(r.summary).toContain(
       '- Runner: gpu-runner-1 (Linux 6.8.0 x86_64)\n- GPUs: none\n- Node v24.0.0',
     );
-    expect(r.summary).toContain(`Next: promotion of execution-agent 1.1.0 (branch \`${branch}\``);
+    expect(r.summary).toContain(`Registered execution-agent 1.1.0 (branch \`${branch}\``);
+    // handed over to promotion: PR #1 on the forge; this run does not beat production by the
+    // 2 % the policy asks, so the PR is marked failing and never merged
+    expect(r.outputs).toMatchObject({ pr: '1', decision: 'reject' });
+    expect(r.summary).toContain('Promotion: [#1](local:#1), reject (failure: ');
+    expect(originBranches()).toContain('promote/execution-agent/1.1.0');
+    expect(inOrigin('log', '-1', '--format=%s', 'main').trim()).not.toMatch(/^Merge pull request/);
   });
 
   it('records a failed run alone on runs/<model>/<run-id>, pushes it and fails the step', async () => {

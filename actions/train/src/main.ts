@@ -37,6 +37,7 @@ import {
 import { defaultDeps, type Deps } from './deps.js';
 import { parseInputs, readContext, type ActionContext, type Env, type Inputs } from './inputs.js';
 import { planRetrains, planSummary, registrySide, runReason, type PlannedModel } from './plan.js';
+import { handOverToPromotion } from './promotion.js';
 import { trainSummary, type TrainSummary } from './summary.js';
 
 export { defaultDeps, gitPush, type Deps } from './deps.js';
@@ -167,13 +168,34 @@ async function train(env: Env, context: ActionContext, inputs: Inputs, deps: Dep
       core.setOutput('branch', r.branch);
       core.setOutput('commit', r.commit);
       core.info(`Registered ${model} ${v} from run ${run.id}; pushed ${r.branch}`);
+      const registered = { version: v, branch: r.branch, commit: r.commit };
+      let promotion: TrainSummary['promotion'];
+      let promotionError: string | undefined;
+      try {
+        promotion = await handOverToPromotion(deps, {
+          root,
+          model,
+          version: v,
+          from: r.branch,
+          token: inputs.token,
+          author,
+        });
+        core.setOutput('pr', String(promotion.number));
+        core.setOutput('decision', promotion.decision);
+        core.info(`Promotion #${promotion.number}: ${promotion.decision} (${promotion.status})`);
+      } catch (e) {
+        promotionError = `${model} ${v} is registered on ${r.branch}, but its promotion failed: ${(e as Error).message}`;
+      }
       await writeSummary(
         trainSummary({
           ...base,
           run,
-          registered: { version: v, branch: r.branch, commit: r.commit },
+          registered,
+          promotion,
+          ...(promotionError ? { error: promotionError } : {}),
         }),
       );
+      if (promotionError) core.setFailed(promotionError);
       return;
     }
   }

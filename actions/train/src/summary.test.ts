@@ -61,7 +61,7 @@ describe('trainSummary', () => {
       '- GPUs: 2 × NVIDIA H100 80GB HBM3 (81559 MB, driver 550.54.15), 1 × NVIDIA A10 (81559 MB, driver 550.54.15)\n- Python 3.11.7, Node v24.1.0\n',
     );
     expect(md).toContain(
-      'Next: promotion of m 2.1.0 (branch `register/m/20260201-020000-m`, commit `bbbbbbb`)',
+      'Registered m 2.1.0 (branch `register/m/20260201-020000-m`, commit `bbbbbbb`)',
     );
   });
 
@@ -84,7 +84,7 @@ describe('trainSummary', () => {
     expect(md).toContain(
       'the Run is recorded on branch `runs/m/20260201-020000-m` (commit `ccccccc`)',
     );
-    expect(md).not.toContain('Next: promotion');
+    expect(md).not.toContain('Registered m');
   });
 
   it('without production or GPUs, and when nothing trained', () => {

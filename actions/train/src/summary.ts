@@ -25,6 +25,8 @@ export interface TrainSummary {
   thresholds: Thresholds;
   /** The version registered from the run, and the branch it was pushed on. */
   registered?: { version: string; branch: string; commit: string };
+  /** The promotion pull request the version went on to, with governance's decision. */
+  promotion?: { number: number; url: string; decision: string; status: string; merged?: string };
   /** The branch a run that was not registered was recorded on. */
   recorded?: { branch: string; commit: string };
 }
@@ -61,8 +63,15 @@ export function trainSummary(s: TrainSummary): string {
   if (s.registered) {
     const r = s.registered;
     parts.push(
-      `Next: promotion of ${s.model} ${r.version} (branch \`${r.branch}\`, commit \`${r.commit.slice(0, 7)}\`)\n`,
+      `Registered ${s.model} ${r.version} (branch \`${r.branch}\`, commit \`${r.commit.slice(0, 7)}\`)\n`,
     );
+    const p = s.promotion;
+    if (p) {
+      const merged = p.merged ? `; merged as \`${p.merged.slice(0, 7)}\`` : '';
+      parts.push(
+        `Promotion: [#${p.number}](${p.url}), ${p.decision} (${escapeMd(p.status)})${merged}\n`,
+      );
+    }
   } else if (s.recorded) {
     parts.push(
       `Nothing was registered; the Run is recorded on branch \`${s.recorded.branch}\` (commit \`${s.recorded.commit.slice(0, 7)}\`).\n`,

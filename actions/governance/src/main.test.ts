@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LocalForge } from '../../../src/forge/index.js';
+import { readStatuses } from '../../../src/forge/index.js';
+import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { main } from './main.js';
+
+const VERSIONS = 'registry/models/execution-agent/versions';
+const DEPLOYMENT = 'registry/models/execution-agent/deployment.yaml';
+const SUMMARY = path.join(mkdtempSync(path.join(tmpdir(), 'governance-summary-')), 'summary');
+let reg: TestRegistry;
+let scratch: string;
+let log: string[];
+
+beforeEach(async () => {
+  reg = await exampleRegistry();
+  scratch = mkdtempSync(path.join(tmpdir(), 'governance-action-'));
+  log = [];
+  // the action reports through @actions/core on stdout (::error:: for setFailed)
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    log.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  // setFailed sets the exit code of the process running the tests
+  process.exitCode = undefined;
+  reg.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const git = (...a: string[]) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' }).trim();
+const errors = () =>
+  log
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('::error::'));
+const forge = () => new LocalForge(reg.repo, { login: 'mlops-bot' });
+
+async function action(prNumber: number, event = 'pull_request') {
+  const outputFile = path.join(scratch, 'output');
+  const eventFile = path.join(scratch, 'event.json');
+  writeFileSync(outputFile, '');
+  writeFileSync(
+    eventFile,
+    JSON.stringify({ pull_request: { number: prNumber, base: { sha: git('rev-parse', 'main') } } }),
+  );
+  const env = {
+    GITHUB_WORKSPACE: reg.dir,
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_OUTPUT: outputFile,
+    INPUT_MERGE: 'true',
+  };
+  vi.stubEnv('GITHUB_OUTPUT', outputFile);
+  // @actions/core keeps the first summary path it sees: one file for the whole file's tests
+  vi.stubEnv('GITHUB_STEP_SUMMARY', SUMMARY);
+  writeFileSync(SUMMARY, '');
+  await main(env, { forge: () => Promise.resolve(forge()) });
+  const outputs: Record<string, string> = {};
+  for (const m of readFileSync(outputFile, 'utf8').matchAll(
+    /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm,
+  )) {
+    outputs[m[1]!] = m[3]!;
+  }
+  return outputs;
+}
+
+describe('governance action', () => {
+  it('keeps a high-risk promotion pending until an approver approves its latest commit, then merges it', async () => {
+    let v2 = edit(reg.files.get(`${VERSIONS}/1.0.0.yaml`), 'version: 1.0.0', 'version: 2.0.0');
+    v2 = edit(v2, 'accuracy: 0.931', 'accuracy: 0.962');
+    v2 = edit(v2, 'type: logistic-regression', 'type: gradient-boosting');
+    await reg.commit({ [`${VERSIONS}/2.0.0.yaml`]: v2 });
+    const p = await reg.mlops('promote', 'execution-agent', '2.0.0', '--no-merge', '--as', 'ana');
+    expect(p.code, p.err).toBe(0);
+
+    expect(await action(1)).toEqual({ decision: 'needs-review', status: 'pending' });
+    expect(readFileSync(SUMMARY, 'utf8')).toMatch(
+      /### execution-agent 2\.0\.0[\s\S]*\| check \| value \| threshold \| result \|/,
+    );
+    const pr = await forge().getPullRequest(1);
+    expect(pr.state).toBe('open');
+    expect(pr.labels).toEqual(['risk:high']);
+    expect(errors()).toEqual([]);
+
+    await forge().submitReview(1, {
+      state: 'APPROVED',
+      body: 'ok',
+      commitId: pr.headSha,
+      user: 'ml-leads',
+    });
+    expect(await action(1, 'pull_request_review')).toEqual({
+      decision: 'needs-review',
+      status: 'success',
+    });
+    expect((await forge().getPullRequest(1)).state).toBe('merged');
+    expect(git('log', '-1', '--format=%s', 'main')).toBe(
+      'Merge pull request #1 from promote/execution-agent/2.0.0',
+    );
+    expect(git('log', '-1', '--format=%B', 'main')).toContain('Approved-by: ml-leads');
+  });
+
+  it('judges a hand-edited Deployment on any branch, and fails a candidate that is not registered', async () => {
+    const deployment = reg.files.get(DEPLOYMENT)!.replace(/^candidate: null$/m, 'candidate: 9.9.9');
+    await reg.commit({ [DEPLOYMENT]: deployment }, { branch: 'sneaky', from: 'main' });
+    const pr = await forge().createPullRequest({
+      title: 'ship it',
+      body: '',
+      head: 'sneaky',
+      base: 'main',
+    });
+    expect(await action(pr.number)).toEqual({ decision: 'reject', status: 'failure' });
+    const [status] = await readStatuses(reg.repo, pr.headSha);
+    expect(status).toMatchObject({ context: 'mlops/governance', state: 'failure' });
+    expect(status!.description).toContain('9.9.9 is not registered');
+    expect(errors()).toEqual([expect.stringContaining('9.9.9 is not registered') as unknown]);
+    expect((await forge().getPullRequest(pr.number)).state).toBe('open');
+  });
+
+  it('says so and sets nothing for a pull request that promotes nothing', async () => {
+    await reg.commit({ 'README.md': 'docs\n' }, { branch: 'docs', from: 'main' });
+    const pr = await forge().createPullRequest({
+      title: 'docs',
+      body: '',
+      head: 'docs',
+      base: 'main',
+    });
+    expect(await action(pr.number)).toEqual({});
+    expect(await readStatuses(reg.repo, pr.headSha)).toEqual([]);
+    expect(errors()).toEqual([]);
+  });
+});

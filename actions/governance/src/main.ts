@@ -1,0 +1,122 @@
+/**
+ * The `governance` action: the status a promotion pull request needs to merge. Inputs and
+ * the event are read from `env` when `main` runs, never at import.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { createGitHubForge, type Forge, type PullRequest } from '../../../src/forge/index.js';
+import {
+  GOVERNANCE_CONTEXT,
+  judgePromotion,
+  mergePromotion,
+  parsePromotionBranch,
+  promotionsIn,
+  publishJudgement,
+  type Judgement,
+} from '../../../src/promote/index.js';
+import { openRepo, type Repo } from '../../../src/repo/index.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface Deps {
+  forge: (token: string) => Promise<Forge>;
+}
+
+export function defaultDeps(env: Env): Deps {
+  return {
+    forge: (token) =>
+      Promise.resolve(
+        createGitHubForge({
+          token,
+          repository: env.GITHUB_REPOSITORY ?? '',
+          ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+        }),
+      ),
+  };
+}
+
+/**
+ * Runs the action. Never throws: a failure becomes `core.setFailed`.
+ * @example
+ * await main(process.env, defaultDeps(process.env));
+ */
+export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)): Promise<void> {
+  try {
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const number = payload.pull_request?.number;
+    if (typeof number !== 'number')
+      throw new Error('run this on pull_request or pull_request_review events');
+    const token = (env.INPUT_TOKEN ?? '').trim() || (env.GITHUB_TOKEN ?? '');
+    if (token) core.setSecret(token);
+    const merge = (env.INPUT_MERGE ?? 'true').trim() !== 'false';
+    const repo = await openRepo(env.GITHUB_WORKSPACE || process.cwd());
+    const forge = await deps.forge(token);
+    // the checkout has the base commit but maybe not a local branch of its name
+    const baseSha = payload.pull_request?.base?.sha;
+    const pr = await forge.getPullRequest(number);
+    const judged = baseSha ? { ...pr, base: baseSha } : pr;
+    const judgements = parsePromotionBranch(pr.head)
+      ? await promotionBranch(repo, forge, judged, merge)
+      : await otherBranch(repo, forge, judged);
+    await report(judgements);
+  } catch (err) {
+    core.setFailed(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A `promote/...` PR: judged, shown on the PR, and merged when governance allows it. */
+async function promotionBranch(
+  repo: Repo,
+  forge: Forge,
+  pr: PullRequest,
+  merge: boolean,
+): Promise<Judgement[]> {
+  if (pr.state !== 'open') return [];
+  const j = await judgePromotion(repo, forge, pr);
+  await publishJudgement(repo, forge, pr, j);
+  if (merge && j.mergeable)
+    core.info(`merged #${pr.number} as ${await mergePromotion(forge, pr, j)}`);
+  return [j];
+}
+
+/** A PR on any other branch that sets candidates: judged, and its status set; never merged. */
+async function otherBranch(repo: Repo, forge: Forge, pr: PullRequest): Promise<Judgement[]> {
+  const targets = await promotionsIn(repo, pr.base, pr.headSha);
+  if (!targets.length) {
+    core.info(`#${pr.number} promotes nothing: no Deployment's candidate changes`);
+    return [];
+  }
+  const out: Judgement[] = [];
+  for (const t of targets) out.push(await judgePromotion(repo, forge, pr, t));
+  const worst =
+    out.find((j) => j.status.state === 'failure') ??
+    out.find((j) => j.status.state === 'pending') ??
+    out[0]!;
+  await forge.createCommitStatus(pr.headSha, worst.status);
+  return out;
+}
+
+async function report(judgements: Judgement[]): Promise<void> {
+  if (!judgements.length) return;
+  const order = ['reject', 'needs-review', 'auto-approve'];
+  const worst = [...judgements].sort(
+    (a, b) => order.indexOf(a.result.decision) - order.indexOf(b.result.decision),
+  )[0]!;
+  core.setOutput('decision', worst.result.decision);
+  core.setOutput('status', worst.status.state);
+  const summary = judgements
+    .map((j) => `### ${j.model} ${j.version}\n\n${j.markdown}`)
+    .join('\n\n');
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary, true).write();
+  core.info(`${GOVERNANCE_CONTEXT}: ${worst.status.state}: ${worst.status.description}`);
+  if (worst.status.state === 'failure') core.setFailed(worst.status.description);
+}
+
+interface Payload {
+  pull_request?: { number?: number; base?: { sha?: string } };
+}
+
+function readPayload(path: string | undefined): Payload {
+  if (!path || !existsSync(path)) return {};
+  return JSON.parse(readFileSync(path, 'utf8')) as Payload;
+}
