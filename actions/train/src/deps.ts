@@ -49,12 +49,14 @@ export function defaultDeps(env: Env): Deps {
     host: hostFacts(env),
     now: () => new Date(),
     push: gitPush(env),
-    forge: async (token) =>
-      createGitHubForge({
-        token: token || env['GITHUB_TOKEN'] || '',
-        repository: env['GITHUB_REPOSITORY'] ?? '',
-        ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
-      }),
+    forge: (token) =>
+      Promise.resolve(
+        createGitHubForge({
+          token: token || env['GITHUB_TOKEN'] || '',
+          repository: env['GITHUB_REPOSITORY'] ?? '',
+          ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+        }),
+      ),
     progressEveryMs: 10_000,
     onSignal: processSignals,
   };
