@@ -47,7 +47,7 @@ describe('mlops pr', () => {
       code: 0,
       err: '',
       out:
-        '#  TITLE                          HEAD                           STATE  LABELS     CHECKS\n' +
+        `#  TITLE                          ${'HEAD'.padEnd(HEAD.length)}  STATE  LABELS     CHECKS\n` +
         `1  Promote execution-agent 1.1.0  ${HEAD}  open   risk:high  governance: pending\n`,
     });
     const asJson = JSON.parse((await r.mlops('pr', 'list', '--json')).out) as {
