@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `mlops` command: runs the bundled CLI (dist/cli.js, built by `npm run build`).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,4 +13,7 @@ if (!existsSync(cli)) {
   );
   process.exit(2);
 }
+// Node 22.1+ keeps V8's compiled code of the 4 MB bundle between runs (a third of a start-up
+// here); on Node 20 this is a no-op.
+module.enableCompileCache?.();
 await import(cli.href);
