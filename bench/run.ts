@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   'data-add': () => import('./data-add.bench.js'),
   'data-transfer': () => import('./data-transfer.bench.js'),
   tracking: () => import('./tracking.bench.js'),
+  ab: () => import('./ab.bench.js'),
 };
 
 const only = process.argv.slice(2);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAb } from './commands/ab.js';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGovern } from './commands/govern.js';
@@ -57,6 +58,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   registerPromote(program, io, setExit);
   registerGovern(program, io, setExit);
   registerDemo(program, io, setExit, main);
+  registerAb(program, io);
   // every command, nested ones too, reports through io and never exits the process
   const quiet = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
