@@ -54206,9 +54206,6 @@ var init_s3_config = __esm({
   }
 });
 
-// actions/governance/src/main.ts
-import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -54693,6 +54690,30 @@ function error(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+
+// src/action-context/index.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+function readContext(env) {
+  const eventPath = env["GITHUB_EVENT_PATH"];
+  let payload = {};
+  if (eventPath && existsSync2(eventPath)) {
+    try {
+      payload = asRecord(JSON.parse(readFileSync(eventPath, "utf8")));
+    } catch (err) {
+      throw new Error(`cannot read the event payload ${eventPath}: ${err.message}`, {
+        cause: err
+      });
+    }
+  }
+  return {
+    eventName: env["GITHUB_EVENT_NAME"] ?? "",
+    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
+    payload
+  };
+}
+function asRecord(value) {
+  return value !== null && typeof value === "object" ? value : {};
 }
 
 // src/forge/errors.ts
@@ -62840,7 +62861,7 @@ function loadRecord(path, bytes) {
 var import_yaml3 = __toESM(require_dist(), 1);
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -62850,8 +62871,8 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
@@ -68695,18 +68716,19 @@ function defaultDeps(env) {
 }
 async function main(env = process.env, deps = defaultDeps(env)) {
   try {
-    const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const number = payload.pull_request?.number;
+    const { payload, workspace } = readContext(env);
+    const pull2 = asRecord(payload.pull_request);
+    const number = pull2.number;
     if (typeof number !== "number")
       throw new Error("run this on pull_request or pull_request_review events");
     const token = (env.INPUT_TOKEN ?? "").trim() || (env.GITHUB_TOKEN ?? "");
     if (token) setSecret(token);
     const merge3 = (env.INPUT_MERGE ?? "true").trim() !== "false";
-    const repo = await openRepo(env.GITHUB_WORKSPACE || process.cwd());
+    const repo = await openRepo(workspace);
     const forge = await deps.forge(token);
-    const baseSha = payload.pull_request?.base?.sha;
+    const baseSha = asRecord(pull2.base).sha;
     const pr = await forge.getPullRequest(number);
-    const judged = baseSha ? { ...pr, base: baseSha } : pr;
+    const judged = typeof baseSha === "string" ? { ...pr, base: baseSha } : pr;
     const judgements = parsePromotionBranch(pr.head) ? await promotionBranch2(repo, forge, judged, merge3) : await otherBranch(repo, forge, judged);
     await report(judgements);
   } catch (err) {
@@ -68747,10 +68769,6 @@ ${j.markdown}`).join("\n\n");
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(summary2, true).write();
   info(`${GOVERNANCE_CONTEXT}: ${worst.status.state}: ${worst.status.description}`);
   if (worst.status.state === "failure") setFailed(worst.status.description);
-}
-function readPayload(path) {
-  if (!path || !existsSync3(path)) return {};
-  return JSON.parse(readFileSync2(path, "utf8"));
 }
 
 // actions/governance/src/index.ts

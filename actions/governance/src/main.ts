@@ -2,8 +2,8 @@
  * The `governance` action: the status a promotion pull request needs to merge. Inputs and
  * the event are read from `env` when `main` runs, never at import.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import * as core from '@actions/core';
+import { asRecord, readContext, type Env } from '../../../src/action-context/index.js';
 import { createGitHubForge, type Forge, type PullRequest } from '../../../src/forge/index.js';
 import {
   GOVERNANCE_CONTEXT,
@@ -15,8 +15,6 @@ import {
   type Judgement,
 } from '../../../src/promote/index.js';
 import { openRepo, type Repo } from '../../../src/repo/index.js';
-
-type Env = Record<string, string | undefined>;
 
 export interface Deps {
   forge: (token: string) => Promise<Forge>;
@@ -42,19 +40,20 @@ export function defaultDeps(env: Env): Deps {
  */
 export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)): Promise<void> {
   try {
-    const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const number = payload.pull_request?.number;
+    const { payload, workspace } = readContext(env);
+    const pull = asRecord(payload.pull_request);
+    const number = pull.number;
     if (typeof number !== 'number')
       throw new Error('run this on pull_request or pull_request_review events');
     const token = (env.INPUT_TOKEN ?? '').trim() || (env.GITHUB_TOKEN ?? '');
     if (token) core.setSecret(token);
     const merge = (env.INPUT_MERGE ?? 'true').trim() !== 'false';
-    const repo = await openRepo(env.GITHUB_WORKSPACE || process.cwd());
+    const repo = await openRepo(workspace);
     const forge = await deps.forge(token);
     // the checkout has the base commit but maybe not a local branch of its name
-    const baseSha = payload.pull_request?.base?.sha;
+    const baseSha = asRecord(pull.base).sha;
     const pr = await forge.getPullRequest(number);
-    const judged = baseSha ? { ...pr, base: baseSha } : pr;
+    const judged = typeof baseSha === 'string' ? { ...pr, base: baseSha } : pr;
     const judgements = parsePromotionBranch(pr.head)
       ? await promotionBranch(repo, forge, judged, merge)
       : await otherBranch(repo, forge, judged);
@@ -110,13 +109,4 @@ async function report(judgements: Judgement[]): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary, true).write();
   core.info(`${GOVERNANCE_CONTEXT}: ${worst.status.state}: ${worst.status.description}`);
   if (worst.status.state === 'failure') core.setFailed(worst.status.description);
-}
-
-interface Payload {
-  pull_request?: { number?: number; base?: { sha?: string } };
-}
-
-function readPayload(path: string | undefined): Payload {
-  if (!path || !existsSync(path)) return {};
-  return JSON.parse(readFileSync(path, 'utf8')) as Payload;
 }

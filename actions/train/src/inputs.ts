@@ -2,20 +2,13 @@
  * The action's inputs and the workflow run's context, read from the environment the runner
  * gives a step (`INPUT_<NAME>`, `GITHUB_*`) and the event payload (`GITHUB_EVENT_PATH`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { asRecord, type ActionContext, type Env } from '../../../src/action-context/index.js';
 import type { Run } from '../../../src/records/index.js';
 
-export type Env = Record<string, string | undefined>;
+export { readContext, type ActionContext, type Env } from '../../../src/action-context/index.js';
 export type TriggerType = Run['trigger']['type'];
 
 export const TRIGGERS: readonly TriggerType[] = ['manual', 'push', 'schedule', 'drift'];
-
-export interface ActionContext {
-  eventName: string;
-  workspace: string;
-  /** The webhook payload, `{}` when there is none. */
-  payload: Record<string, unknown>;
-}
 
 export interface Inputs {
   model?: string;
@@ -28,31 +21,6 @@ export interface Inputs {
   /** The push's commits (empty outside a push unless given). */
   before: string;
   after: string;
-}
-
-/**
- * The event name, workspace and payload of the run.
- * @example
- * readContext({ GITHUB_EVENT_NAME: 'push', GITHUB_WORKSPACE: '/w', GITHUB_EVENT_PATH: '/e.json' })
- * // { eventName: 'push', workspace: '/w', payload: { before: '…', after: '…', … } }
- */
-export function readContext(env: Env): ActionContext {
-  const eventPath = env['GITHUB_EVENT_PATH'];
-  let payload: Record<string, unknown> = {};
-  if (eventPath && existsSync(eventPath)) {
-    try {
-      payload = asRecord(JSON.parse(readFileSync(eventPath, 'utf8')));
-    } catch (err) {
-      throw new Error(`cannot read the event payload ${eventPath}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  }
-  return {
-    eventName: env['GITHUB_EVENT_NAME'] ?? '',
-    workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-    payload,
-  };
 }
 
 /**
@@ -123,8 +91,4 @@ export function parseParams(text: string): Run['params'] {
     }
   }
   return value as Run['params'];
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }

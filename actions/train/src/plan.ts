@@ -4,6 +4,7 @@
  * counts) or when a dataset it trains on got a new `hash` in its pointer (`data/<name>.yaml`).
  * Edits outside `training` (description, owners, governance) retrain nothing.
  */
+import { asRecord } from '../../../src/action-context/index.js';
 import { fieldChanges, formatFieldPath, parseRecordFile } from '../../../src/records/index.js';
 
 /** The registry as the plan sees it at one commit. */
@@ -128,10 +129,6 @@ function show(v: unknown): string {
 function shortHash(hash: string): string {
   const [algo, hex = ''] = hash.split(':');
   return hex ? `${algo}:${hex.slice(0, 8)}` : hash.slice(0, 15);
-}
-
-function asRecord(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 }
 
 /** Keeps `<`, `>`, `&` and `|` literal in Markdown (a summary is Markdown with HTML). */

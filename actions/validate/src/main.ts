@@ -5,23 +5,21 @@
  * `main` runs, never at import. Annotations, outputs and the summary go through
  * `@actions/core`, which writes to `process.env.GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY`.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import {
+  asRecord,
+  readContext,
+  type ActionContext,
+  type Env,
+} from '../../../src/action-context/index.js';
 import { datasetChecker } from '../../../src/data/index.js';
 import type { Finding } from '../../../src/records/finding.js';
 import { validateRepository } from '../../../src/validate/index.js';
 
-type Env = Record<string, string | undefined>;
 type ValidationResult = Awaited<ReturnType<typeof validateRepository>>;
 
-/** What the action needs from the workflow run, read from the environment and event file. */
-export interface ActionContext {
-  eventName: string;
-  workspace: string;
-  /** The webhook payload (`GITHUB_EVENT_PATH`), `{}` when there is none. */
-  payload: Record<string, unknown>;
-}
+export { readContext, type ActionContext } from '../../../src/action-context/index.js';
 
 export interface Inputs {
   /** Absolute path of the repository to validate. */
@@ -36,25 +34,6 @@ export interface Deps {
 
 /** Rows past this many are counted, not listed (a job summary is at most 1 MiB). */
 const MAX_SUMMARY_ROWS = 500;
-
-export function readContext(env: Env): ActionContext {
-  const eventPath = env['GITHUB_EVENT_PATH'];
-  let payload: Record<string, unknown> = {};
-  if (eventPath && existsSync(eventPath)) {
-    try {
-      payload = asRecord(JSON.parse(readFileSync(eventPath, 'utf8')));
-    } catch (err) {
-      throw new Error(`cannot read the event payload ${eventPath}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  }
-  return {
-    eventName: env['GITHUB_EVENT_NAME'] ?? '',
-    workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-    payload,
-  };
-}
 
 export function parseInputs(env: Env, context: ActionContext): Inputs {
   const input = (name: string) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
@@ -134,10 +113,6 @@ function workspacePrefix(workspace: string, dir: string): string {
   const rel = path.relative(workspace, dir);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return '';
   return rel.split(path.sep).join('/') + '/';
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
 function plural(n: number, noun: string): string {
