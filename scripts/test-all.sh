@@ -75,7 +75,9 @@ need_py_module() {
 need_pkg git git || abort "could not install git" "install git"
 # the PyTorch example trainer runs on the CPU in the tests
 need_py_module torch python3-torch || abort "could not install python3-torch" "install python3-torch"
-# Later: need_pkg redis-server redis-server; need_pkg nginx nginx;
+# test/nginx.test.ts puts the generated traffic split in front of two test servers
+need_pkg nginx nginx || abort "could not install nginx" "install nginx"
+# Later: need_pkg redis-server redis-server;
 #        need_pkg prometheus prometheus; need_pkg chromium chromium
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock = stale.

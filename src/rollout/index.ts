@@ -33,3 +33,4 @@ export {
   type TriggerId,
 } from './triggers.js';
 export * from './bayes/index.js';
+export * from './traffic/index.js';
