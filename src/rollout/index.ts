@@ -34,3 +34,4 @@ export {
 } from './triggers.js';
 export * from './bayes/index.js';
 export * from './traffic/index.js';
+export * from './metrics/index.js';

@@ -1,0 +1,161 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ObjectStore } from '../../data/index.js';
+import type { RolloutWindow } from '../window.js';
+import {
+  formatMetricsLine,
+  parseMetricsLines,
+  type Arm,
+  type MetricsBucket,
+} from './file-format.js';
+import { aggregateWindow, type WindowRange } from './window.js';
+
+/**
+ * Where metrics files live: every `*.jsonl` object under `prefix` of an object store (e.g.
+ * `metrics/<model>/<rollout-id>/`), or every `*.jsonl` file under a local directory.
+ */
+export type MetricsLocation = { store: ObjectStore; prefix: string } | { dir: string };
+
+/** Metrics files that break the format; `problems` lists each as `file:line: message`. */
+export class MetricsFileError extends Error {
+  override name = 'MetricsFileError';
+  constructor(readonly problems: string[]) {
+    const shown = problems.slice(0, 20).join('\n  ');
+    const more = problems.length > 20 ? `\n  … and ${problems.length - 20} more` : '';
+    super(`${problems.length} problem(s) in the metrics files:\n  ${shown}${more}`);
+  }
+}
+
+/**
+ * The `file` metrics provider (see ./file-format.ts): reads every `*.jsonl` under a location
+ * each time it is asked, so replicas and simulators may keep adding files between ticks.
+ * @example
+ * const metrics = new FileMetricsProvider({ store: remote, prefix: 'metrics/fraud/fraud-1.3.0/' });
+ * const window = await metrics.window({ from: state.since, to: now });
+ * // { baseline: { requests: 9500, errors: 95, latencyP95Ms: 80 }, candidate: { … } }, or null
+ */
+export class FileMetricsProvider {
+  constructor(readonly location: MetricsLocation) {}
+
+  /**
+   * Both arms over `[from, to)`; null when no bucket of either arm falls in it (nothing was
+   * measured). With `versions`, buckets of another version are left out. Throws
+   * {@link MetricsFileError} when any file breaks the format: a window is never computed from
+   * part of the data.
+   */
+  async window(
+    range: WindowRange,
+    versions: Partial<Record<Arm, string>> = {},
+  ): Promise<RolloutWindow | null> {
+    const { buckets, problems } = await this.read();
+    if (problems.length > 0) throw new MetricsFileError(problems);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const inRange = buckets.filter((b) => {
+      const t = b.ts.getTime();
+      const want = versions[b.arm];
+      return t >= from && t < to && (want === undefined || want === b.version);
+    });
+    return inRange.length === 0 ? null : aggregateWindow(inRange, range, versions);
+  }
+
+  /** Every bucket and every problem in the location's files, in the files' name order. */
+  async read(): Promise<{ buckets: MetricsBucket[]; problems: string[]; files: string[] }> {
+    const texts = await readAll(this.location);
+    const buckets: MetricsBucket[] = [];
+    const problems: string[] = [];
+    for (const { name, text } of texts) {
+      const r = parseMetricsLines(text, name);
+      buckets.push(...r.buckets);
+      problems.push(...r.problems);
+    }
+    return { buckets, problems, files: texts.map((t) => t.name) };
+  }
+}
+
+async function readAll(loc: MetricsLocation): Promise<{ name: string; text: string }[]> {
+  if ('dir' in loc) {
+    const names = await readdir(loc.dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    });
+    const files = names.filter((n) => n.endsWith('.jsonl')).sort();
+    return Promise.all(
+      files.map(async (f) => ({
+        name: join(loc.dir, f),
+        text: await readFile(join(loc.dir, f), 'utf8'),
+      })),
+    );
+  }
+  const prefix = folder(loc.prefix);
+  const keys: string[] = [];
+  for await (const o of loc.store.list(prefix)) if (o.key.endsWith('.jsonl')) keys.push(o.key);
+  keys.sort();
+  const tmp = await mkdtemp(join(tmpdir(), 'mlops-metrics-'));
+  try {
+    const out: { name: string; text: string }[] = [];
+    for (const [i, key] of keys.entries()) {
+      const file = join(tmp, `${i}.jsonl`);
+      await loc.store.get(key, file);
+      out.push({ name: key, text: await readFile(file, 'utf8') });
+    }
+    return out;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes buckets as a new metrics file under a location and returns its key (or path): named
+ * `name`, by default after the first bucket, `<ts>-<arm>.jsonl` (`20260301T000000Z-baseline.jsonl`).
+ * An existing file is never overwritten, nor a bucket that breaks the format written: those throw. For simulators and exporters.
+ * @example
+ * await writeMetricsBucket({ dir: 'metrics/fraud/fraud-1.3.0' }, { ts: new Date('2026-03-01T00:00:00Z'),
+ *   arm: 'candidate', version: '1.3.0', requests: 50, errors: 1 })
+ * // 'metrics/fraud/fraud-1.3.0/20260301T000000Z-candidate.jsonl'
+ */
+export async function writeMetricsBucket(
+  loc: MetricsLocation,
+  buckets: MetricsBucket | MetricsBucket[],
+  name?: string,
+): Promise<string> {
+  const list = Array.isArray(buckets) ? buckets : [buckets];
+  const first = list[0];
+  if (!first) throw new Error('writeMetricsBucket: no buckets to write');
+  const fileName = name ?? `${compactTime(first.ts)}-${first.arm}.jsonl`;
+  const text = list.map((b) => `${formatMetricsLine(b)}\n`).join('');
+  const { problems } = parseMetricsLines(text, fileName);
+  if (problems.length > 0) throw new MetricsFileError(problems);
+  if ('dir' in loc) {
+    await mkdir(loc.dir, { recursive: true });
+    const path = join(loc.dir, fileName);
+    await writeFile(path, text, { flag: 'wx' });
+    return path;
+  }
+  const key = `${folder(loc.prefix)}${fileName}`;
+  if ((await loc.store.stat(key)) !== null)
+    throw new Error(
+      `${key} is already in ${loc.store.description}; metrics files are not rewritten`,
+    );
+  const tmp = await mkdtemp(join(tmpdir(), 'mlops-metrics-'));
+  try {
+    const file = join(tmp, 'bucket.jsonl');
+    await writeFile(file, text);
+    await loc.store.put(key, file, Buffer.byteLength(text), undefined, { knownAbsent: true });
+    return key;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `2026-03-01T00:00:00.000Z` → `20260301T000000Z` (milliseconds kept when not zero). */
+function compactTime(ts: Date): string {
+  const iso = ts.toISOString().replace(/[-:]/g, '');
+  return iso.endsWith('.000Z') ? iso.replace('.000Z', 'Z') : iso.replace('.', '');
+}
+
+/** A prefix as a folder: `a/b` → `a/b/`, `` stays ``. */
+function folder(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
