@@ -231,6 +231,23 @@ describe('mlops train: inputs', () => {
     );
   });
 
+  it('a broken model record is refused with its location, and nothing runs', async () => {
+    mkdirSync(at('registry/models/broken'));
+    writeFileSync(
+      at('registry/models/broken/model.yaml'),
+      read('registry/models/execution-agent/model.yaml')
+        .replace('name: execution-agent', 'name: broken')
+        .replace('gpus: 0', 'gpus: -1'),
+    );
+    const r = await reg.mlops('train', 'broken');
+    rmSync(at('registry/models/broken'), { recursive: true });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'mlops: registry/models/broken/model.yaml:11:9: schema/minimum: training.gpus must be >= 0; got -1\n',
+    );
+    expect(existsSync(at('registry/runs/broken'))).toBe(false);
+  });
+
   it('an unknown model is a usage error', async () => {
     const r = await reg.mlops('train', 'nope');
     expect(r.code).toBe(2);

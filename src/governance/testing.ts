@@ -3,29 +3,14 @@
  * execution-agent model and its production 1.0.0, and a candidate that beats it. Not part of
  * the public surface.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  formatFinding,
-  loadRecord,
-  type GovernancePolicy,
-  type Model,
-  type ModelVersion,
-} from '../records/index.js';
+import { type GovernancePolicy, type Model, type ModelVersion } from '../records/index.js';
 import type { GovernanceInput } from './types.js';
+import { exampleRecord } from '../../test/helpers/example-record.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function example<T>(path: string): T {
-  const loaded = loadRecord(path, readFileSync(join(root, path)));
-  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
-  return loaded.record.value as unknown as T;
-}
-
-export const policy = example<GovernancePolicy>('policies/governance.yaml');
-export const model = example<Model>('registry/models/execution-agent/model.yaml');
+export const policy = exampleRecord<GovernancePolicy>('policies/governance.yaml');
+export const model = exampleRecord<Model>('registry/models/execution-agent/model.yaml');
 /** execution-agent 1.0.0: accuracy 0.931, latency 3 ms, precision 0.84, recall 0.82. */
-export const production = example<ModelVersion>(
+export const production = exampleRecord<ModelVersion>(
   'registry/models/execution-agent/versions/1.0.0.yaml',
 );
 

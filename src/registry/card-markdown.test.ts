@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFinding, loadRecord, type ModelCard, type ModelVersion } from '../records/index.js';
+import { type ModelCard, type ModelVersion } from '../records/index.js';
 import { meetsThreshold, renderModelCardMarkdown, shortHash } from './card-markdown.js';
+import { exampleRecord } from '../../test/helpers/example-record.js';
 
-const root = join(import.meta.dirname, '..', '..');
-function example<T>(path: string): T {
-  const loaded = loadRecord(path, readFileSync(join(root, path)));
-  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
-  return loaded.record.value as unknown as T;
-}
-
-const card = example<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
-const version = example<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
+const card = exampleRecord<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
+const version = exampleRecord<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
 const lines = (md: string) => md.split('\n');
 
 describe('renderModelCardMarkdown', () => {

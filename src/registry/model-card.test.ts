@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   formatFinding,
@@ -12,20 +10,14 @@ import {
   type Run,
 } from '../records/index.js';
 import { buildModelCard, FIRST_VERSION_LIMITATION, type ModelCardInput } from './model-card.js';
+import { exampleRecord } from '../../test/helpers/example-record.js';
 
-const root = join(import.meta.dirname, '..', '..');
-function example<T>(path: string): T {
-  const loaded = loadRecord(path, readFileSync(join(root, path)));
-  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
-  return loaded.record.value as unknown as T;
-}
-
-const model = example<Model>('registry/models/execution-agent/model.yaml');
-const card1 = example<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
-const governance = example<GovernancePolicy>('policies/governance.yaml');
-const retraining = example<RetrainingPolicy>('policies/retraining.yaml');
+const model = exampleRecord<Model>('registry/models/execution-agent/model.yaml');
+const card1 = exampleRecord<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
+const governance = exampleRecord<GovernancePolicy>('policies/governance.yaml');
+const retraining = exampleRecord<RetrainingPolicy>('policies/retraining.yaml');
 const run: Run = {
-  ...example<Run>('registry/runs/execution-agent/20260106-020000-initial.yaml'),
+  ...exampleRecord<Run>('registry/runs/execution-agent/20260106-020000-initial.yaml'),
   id: '20261126-070000-weekly',
   metrics: { recall: 0.91, latency_p95_ms: 3.2, accuracy: 0.944 },
   slices: { 'suite:ui': { recall: 0.8, accuracy: 0.921 }, 'suite:api': { accuracy: 0.94 } },

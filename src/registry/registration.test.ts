@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   formatFinding,
@@ -14,20 +12,14 @@ import {
 import { renderModelCardMarkdown } from './card-markdown.js';
 import { RegistryError, type RegistryErrorCode } from './errors.js';
 import { buildRegistration, type RegistrationInput } from './registration.js';
+import { exampleRecord } from '../../test/helpers/example-record.js';
 
-const root = join(import.meta.dirname, '..', '..');
-function example<T>(path: string): T {
-  const loaded = loadRecord(path, readFileSync(join(root, path)));
-  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
-  return loaded.record.value as unknown as T;
-}
-
-const model = example<Model>('registry/models/execution-agent/model.yaml');
-const v1 = example<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
-const card1 = example<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
-const firstRun = example<Run>('registry/runs/execution-agent/20260106-020000-initial.yaml');
-const governance = example<GovernancePolicy>('policies/governance.yaml');
-const retraining = example<RetrainingPolicy>('policies/retraining.yaml');
+const model = exampleRecord<Model>('registry/models/execution-agent/model.yaml');
+const v1 = exampleRecord<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
+const card1 = exampleRecord<ModelCard>('model-cards/execution-agent/1.0.0.yaml');
+const firstRun = exampleRecord<Run>('registry/runs/execution-agent/20260106-020000-initial.yaml');
+const governance = exampleRecord<GovernancePolicy>('policies/governance.yaml');
+const retraining = exampleRecord<RetrainingPolicy>('policies/retraining.yaml');
 
 const DATA_HASH = 'sha256:17151a6748c11307e5907b54382905dfa6c1a322061094b417fce5e51a43a4e8';
 const MODEL_HASH = `sha256:${'ab'.repeat(32)}`;

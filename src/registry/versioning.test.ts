@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFinding, loadRecord, type ModelVersion } from '../records/index.js';
+import { type ModelVersion } from '../records/index.js';
 import { RegistryError } from './errors.js';
 import { decideChange } from './versioning.js';
+import { exampleRecord } from '../../test/helpers/example-record.js';
 
-const root = join(import.meta.dirname, '..', '..');
-function example<T>(path: string): T {
-  const loaded = loadRecord(path, readFileSync(join(root, path)));
-  if (!loaded.ok) throw new Error(loaded.findings.map(formatFinding).join('\n'));
-  return loaded.record.value as unknown as T;
-}
-
-const v1 = example<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
+const v1 = exampleRecord<ModelVersion>('registry/models/execution-agent/versions/1.0.0.yaml');
 const lr = v1.architecture; // logistic-regression (typescript)
 const mlp = { type: 'mlp', framework: 'typescript' };
 const at = (version: string, architecture = lr) => ({ version, architecture });

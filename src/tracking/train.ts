@@ -10,7 +10,7 @@ import {
   type Model,
   type Run,
 } from '../records/index.js';
-import { openRepo, resolveRef } from '../repo/index.js';
+import { openRepo, readWorktreeRecord, resolveRef } from '../repo/index.js';
 import { listFiles, storeFiles, type StoredFile } from './artifacts.js';
 import { captureEnvironment, type HostFacts } from './environment.js';
 import { TrackingError } from './errors.js';
@@ -215,18 +215,17 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   return { run, path, runDir, durationMs: exit.durationMs };
 }
 
-/** The Model record at `registry/models/<name>/model.yaml` in the work tree. */
+/**
+ * The Model record at `registry/models/<name>/model.yaml` in the work tree.
+ * @throws TrackingError `NO_MODEL`; RepoError `INVALID_RECORD` with its location.
+ */
 export function readModel(root: string, name: string): Model {
   const path = `registry/models/${name}/model.yaml`;
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name) || !existsSync(join(root, path))) {
-    throw new TrackingError('NO_MODEL', `no model "${name}" (${path} does not exist)`);
-  }
-  const r = loadRecord(path, readFileSync(join(root, path)));
-  if (!r.ok) {
-    const f = r.findings[0]!;
-    throw new TrackingError('NO_MODEL', `${path}:${f.line}:${f.col}: ${f.rule}: ${f.message}`);
-  }
-  return r.record.value as unknown as Model;
+  const model = /^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)
+    ? readWorktreeRecord<Model>(root, path)
+    : undefined;
+  if (!model) throw new TrackingError('NO_MODEL', `no model "${name}" (${path} does not exist)`);
+  return model;
 }
 
 async function headCommit(root: string): Promise<string> {

@@ -110,27 +110,13 @@ export const pullRoutes: Record<string, (ctx: Ctx) => Reply> = {
         },
       ]);
     }
-    const now = state.now();
-    const pr: DoublePull = {
-      number: state.nextNumber(),
+    const pr = state.openPull({
       title: str(b['title']) ?? '',
       body: str(b['body']) ?? null,
       head,
       base,
       author: login,
-      state: 'open',
-      merged: false,
-      mergeable: true,
-      mergeCommitSha: null,
-      labels: [],
-      reviewers: [],
-      teams: [],
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      mergedAt: null,
-    };
-    state.pulls.set(pr.number, pr);
+    });
     return { status: 201, body: ctx.shapes.pull(ctx.op, 201, pr) };
   },
 

@@ -99,6 +99,34 @@ export class DoubleState {
     readonly repo: string,
   ) {}
 
+  /** Opens a pull request as GitHub records a new one, and keeps it. */
+  openPull(input: {
+    title: string;
+    body: string | null;
+    head: string;
+    base: string;
+    author: string;
+  }): DoublePull {
+    const now = this.now();
+    const pr: DoublePull = {
+      ...input,
+      number: this.nextNumber(),
+      state: 'open',
+      merged: false,
+      mergeable: true,
+      mergeCommitSha: null,
+      labels: [],
+      reviewers: [],
+      teams: [],
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      mergedAt: null,
+    };
+    this.pulls.set(pr.number, pr);
+    return pr;
+  }
+
   nextNumber(): number {
     return ++this.#number;
   }

@@ -128,25 +128,7 @@ export class GitHubDouble {
     body?: string;
   }): DoublePull {
     if (!this.state.branches.has(input.head)) this.setBranch(input.head);
-    const now = this.state.now();
-    const pr: DoublePull = {
-      ...input,
-      number: this.state.nextNumber(),
-      body: input.body ?? null,
-      state: 'open',
-      merged: false,
-      mergeable: true,
-      mergeCommitSha: null,
-      labels: [],
-      reviewers: [],
-      teams: [],
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      mergedAt: null,
-    };
-    this.state.pulls.set(pr.number, pr);
-    return pr;
+    return this.state.openPull({ ...input, body: input.body ?? null });
   }
 
   /** An issue opened by `author` on github.com. */
