@@ -229,12 +229,12 @@ describe('deployment invariants', () => {
 
 describe('against a base', () => {
   it("editing a field of an existing version fails on that field's line (validate --base HEAD~1)", async () => {
-    const text = edit(file(V100), 'accuracy: 0.931', 'accuracy: 0.951');
+    const text = edit(file(V100), 'accuracy: 0.938', 'accuracy: 0.951');
     await reg.commit({ [V100]: text }, { branch: 'edit-version' });
     const r = await reg.mlops('validate', '--ref', 'edit-version', '--base', 'edit-version~1');
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      `${V100}:${lineOf(text, 'accuracy: 0.951')}:13: immutable: metrics.accuracy changed from 0.931 to 0.951; ModelVersion records are immutable (register a new version instead)`,
+      `${V100}:${lineOf(text, 'accuracy: 0.951')}:13: immutable: metrics.accuracy changed from 0.938 to 0.951; ModelVersion records are immutable (register a new version instead)`,
     );
   });
 

@@ -37,13 +37,13 @@ describe('renderModelCardMarkdown', () => {
     expect(lines(md).slice(start, start + 9)).toEqual([
       '| metric | slice | value | threshold | |',
       '| --- | --- | --: | --: | :-: |',
-      '| accuracy | | 0.931 | ≥ 0.9 | ✅ |',
+      '| accuracy | | 0.938 | ≥ 0.9 | ✅ |',
       '| latency_p95_ms | | 3 | < 100 | ✅ |',
-      '| precision | | 0.84 | | |',
-      '| recall | | 0.82 | | |',
-      '| accuracy | api | 0.926 | | |',
-      '| accuracy | ui | 0.919 | | |',
-      '| accuracy | unit | 0.944 | | |',
+      '| precision | | 0.757 | | |',
+      '| recall | | 0.78 | | |',
+      '| accuracy | api | 0.929 | | |',
+      '| accuracy | ui | 0.926 | | |',
+      '| accuracy | unit | 0.96 | | |',
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('renderModelCardMarkdown', () => {
     expect(withVersion).toContain(
       [
         '- **Run:** `20260106-020000-initial`',
-        '- **Artifact:** `mlops://artifacts/execution-agent/1.0.0/model.json` (json, 342801 bytes, `sha256:72e2d7fd…`)',
+        '- **Artifact:** `mlops://artifacts/execution-agent/1.0.0/model.json` (json, 839 bytes, `sha256:8b532642…`)',
         '- **Change:** major — first version',
       ].join('\n'),
     );

@@ -229,9 +229,9 @@ describe('train action: train', () => {
     expect(r.summary).toContain(
       '| metric | this run | production (1.0.0) | Δ | policy threshold |',
     );
-    expect(r.summary).toContain('| accuracy | 0.93 | 0.931 | -0.001 | ≥ 0.9 ✅ |');
+    expect(r.summary).toContain('| accuracy | 0.93 | 0.938 | -0.008 | ≥ 0.9 ✅ |');
     expect(r.summary).toContain('| latency_p95_ms | 2.5 | 3 | -0.5 | < 100 ✅ |');
-    expect(r.summary).toContain('| precision | — | 0.84 | — |  |');
+    expect(r.summary).toContain('| precision | — | 0.757 | — |  |');
     expect(r.summary).toContain(
       '- Runner: gpu-runner-1 (Linux 6.8.0 x86_64)\n- GPUs: none\n- Node v24.0.0',
     );

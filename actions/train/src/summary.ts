@@ -36,7 +36,7 @@ export interface TrainSummary {
  * @example
  * trainSummary({ model: 'm', run, production, thresholds: { min_accuracy: 0.9 },
  *   registered: { version: '1.1.0', branch: 'register/m/20260120-000000-m', commit } });
- * // '### Training m\n\n✅ **succeeded**: run `20260120-000000-m` …| accuracy | 0.95 | 0.931 | +0.019 | ≥ 0.9 ✅ |…'
+ * // '### Training m\n\n✅ **succeeded**: run `20260120-000000-m` …| accuracy | 0.95 | 0.938 | +0.012 | ≥ 0.9 ✅ |…'
  */
 export function trainSummary(s: TrainSummary): string {
   const parts = [`### Training ${s.model}\n`];
