@@ -77,8 +77,8 @@ need_pkg git git || abort "could not install git" "install git"
 need_py_module torch python3-torch || abort "could not install python3-torch" "install python3-torch"
 # test/nginx.test.ts puts the generated traffic split in front of two test servers
 need_pkg nginx nginx || abort "could not install nginx" "install nginx"
-# Later: need_pkg redis-server redis-server;
-#        need_pkg prometheus prometheus; need_pkg chromium chromium
+# test/prometheus.test.ts runs the prometheus metrics provider against a real Prometheus
+need_pkg prometheus prometheus || abort "could not install prometheus" "install prometheus"
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock = stale.
 # --ignore-scripts: `prepare` would build here; the build is one of the checks below instead,

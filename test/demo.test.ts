@@ -49,6 +49,31 @@ describe('mlops demo', () => {
       `registry/runs/execution-agent/${trained![1]}.yaml`,
     ]);
     expect(git('log', '-1', '--format=%an', registerCommit).trim()).toBe('Ada Example');
+    // the rollout: started after the verified approval, three steps, each a commit with trailers
+    expect(r.out).toMatch(/approval: #1 auto-approved by policy/);
+    expect(r.out).toMatch(
+      /Production 1\.0\.0's artifact, rebuilt from run 20260106-020000-initial .*the hash its version records/,
+    );
+    const decisions = git(
+      'log',
+      '--format=%(trailers:key=Decision,valueonly)',
+      '--grep=^rollout execution-agent',
+    )
+      .split('\n')
+      .filter(Boolean)
+      .reverse();
+    expect(decisions).toEqual(['start', 'advance', 'advance', 'promote']);
+    expect(git('log', '-1', '--format=%B', '--grep=promote 1.1.0')).toMatch(
+      /candidate 1\.1\.0: \d+ requests, 0 errors \(0 %\), p95 [\d.]+ ms, accuracy 9\d\.\d+ %/,
+    );
+    const deployment = readFileSync(
+      join(dir, 'registry/models/execution-agent/deployment.yaml'),
+      'utf8',
+    );
+    expect(deployment).toMatch(/^production: 1\.1\.0$/m);
+    expect(deployment).toMatch(/^archived:\n {2}- 1\.0\.0$/m);
+    // mid-rollout, `mlops at` names both versions and the candidate's share
+    expect(r.out).toMatch(/execution-agent +1\.0\.0 +1\.1\.0 +(20|50) % \(step [12]\)/);
     expect(git('status', '--porcelain')).toBe('');
     expect((await mlops(dir, 'validate')).code).toBe(0);
   }, 120_000);

@@ -8,6 +8,7 @@ import { registerPr } from './commands/pr.js';
 import { registerPromote } from './commands/promote.js';
 import { registerQueries } from './commands/query.js';
 import { registerRegister } from './commands/register.js';
+import { registerRollout } from './commands/rollout.js';
 import { registerRuns } from './commands/runs.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -59,6 +60,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   registerGovern(program, io, setExit);
   registerDemo(program, io, setExit, main);
   registerAb(program, io);
+  registerRollout(program, io, setExit);
   // every command, nested ones too, reports through io and never exits the process
   const quiet = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

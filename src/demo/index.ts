@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '../repo/index.js';
 import { exampleDatasets, writeExampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
-import { editDeployment } from './records.js';
+import { demoRollout } from './rollout.js';
 
 export interface DemoIo {
   say(text: string): void;
@@ -17,8 +17,16 @@ export interface DemoIo {
    * code and what it printed. `at` is the command's clock (the story is back-dated).
    */
   mlops(argv: string[], dir: string, at?: Date): Promise<number>;
-  /** As `mlops`, but returns what the command printed on stdout instead of printing it. */
-  capture(argv: string[], dir: string, at?: Date): Promise<{ code: number; out: string }>;
+  /**
+   * As `mlops`, but returns what the command printed on stdout instead of printing it;
+   * `quiet` leaves out the `$ mlops …` line too (for a command run many times).
+   */
+  capture(
+    argv: string[],
+    dir: string,
+    at?: Date,
+    quiet?: boolean,
+  ): Promise<{ code: number; out: string }>;
   now(): Date;
 }
 
@@ -171,30 +179,35 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   const passing = await io.mlops(['validate', '--base', registerBase], dir);
 
-  step(5, `The rollout finishes: ${version} is production, 1.0.0 archived`);
-  const done = editDeployment(files, 'execution-agent', {
-    production: version,
-    candidate: null,
-    archived: ['1.0.0'],
-  });
-  head = await commit(
-    repo,
-    head,
-    edits([done]),
-    day(9),
-    `Roll out execution-agent ${version} to 100%`,
-    {
-      Model: 'execution-agent',
-      Version: version,
-      Stage: 'Production',
-      Decision: 'promote: P(better) 0.97 at 100%',
-    },
+  step(
+    5,
+    `Merging was the approval: ${version} rolls out 5 % → 20 % → 50 % → 100 %, judged against 1.0.0 hour by hour`,
   );
-  files.set(...done);
+  io.say(
+    "      The rollout verifies the merged PR's approval, then every step is a commit that says why,\n" +
+      '      with the traffic split (nginx split_clients, Envoy weighted clusters) rendered beside it.\n',
+  );
+  const rollout = await demoRollout(io, {
+    dir,
+    repo,
+    model: 'execution-agent',
+    candidateArtifact: join(dir, '.mlops', 'runs', run.id, 'artifacts', 'model.json'),
+    start: new Date(day(7).getTime() + 3_600_000),
+  });
+  if (rollout.outcome !== 'promote')
+    throw new Error(`the rollout of execution-agent ${version} ended in ${rollout.outcome}`);
+  head = await resolveRef(repo, 'main');
+  for (const p of [
+    'registry/models/execution-agent/deployment.yaml',
+    'registry/models/execution-agent/traffic/nginx.conf',
+    'registry/models/execution-agent/traffic/envoy.yaml',
+  ]) {
+    files.set(p, readFileSync(join(dir, p), 'utf8'));
+  }
 
   step(6, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
   const oldPath = 'registry/models/execution-agent/versions/1.0.0.yaml';
-  const tampered = files.get(oldPath)!.replace('accuracy: 0.931', 'accuracy: 0.951');
+  const tampered = files.get(oldPath)!.replace('accuracy: 0.938', 'accuracy: 0.951');
   await commit(
     repo,
     null,
@@ -223,10 +236,6 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     dataOk,
     trained: { run: run.id, version, accuracy: run.metrics.accuracy! },
   };
-}
-
-function edits(files: Iterable<[string, string]>): RecordEdit[] {
-  return [...files].map(([path, content]) => ({ path, content }));
 }
 
 async function commit(

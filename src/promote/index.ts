@@ -11,5 +11,6 @@ export { publishJudgement, mergePromotion } from './publish.js';
 export { refreshPromotion } from './refresh.js';
 export { promotionBody, promotionBranch, parsePromotionBranch, promotionTitle } from './body.js';
 export { promotionsIn } from './targets.js';
+export { verifyMergedPromotion, type MergedApproval } from './verify-merged.js';
 export { PromoteError } from './errors.js';
 export type { PromoteErrorCode } from './errors.js';

@@ -59,6 +59,18 @@ const POLICY_FILES: Record<string, KindName> = {
 };
 
 /**
+ * Files the tool renders beside the records and that are not records themselves: the
+ * traffic configuration a rollout writes (`registry/models/<model>/traffic/`). Validation
+ * leaves them alone; the rollout rewrites them from the Deployment at every step.
+ * @example
+ * isGeneratedPath('registry/models/fraud/traffic/envoy.yaml') // true
+ */
+export function isGeneratedPath(path: string): boolean {
+  const p = path.split('/');
+  return p[0] === 'registry' && p[1] === 'models' && p[3] === 'traffic' && p.length === 5;
+}
+
+/**
  * What a path must hold, or null when the path is not a record path.
  * @example
  * identityOfPath('registry/models/x/versions/2.1.0.yaml')

@@ -22,6 +22,8 @@ export type { Entity, FeatureView, FeatureService } from './kinds/features.js';
 export type {
   GovernancePolicy,
   RolloutPolicy,
+  RolloutMetrics,
+  RolloutTraffic,
   DriftPolicy,
   RetrainingPolicy,
 } from './kinds/policies.js';

@@ -98,6 +98,19 @@ describe('decide', () => {
     expect(decide(start(), good, policy, at(6), fake('continue', 0.6)).action).toBe('advance');
   });
 
+  it('holds the last gated stage until the analysis says promote, committing only the first hold', () => {
+    const state = { ...start(), step: 2, weight: 50 };
+    const first = decide(state, good, policy, at(24), fake('continue', 0.8));
+    expect(first).toMatchObject({ action: 'continue', changed: true });
+    expect(first.reason).toMatch(
+      /^hold ended; not yet shown better, holding 50 %: P\(candidate better\) = 0\.8 on success rate, needs ≥ 0\.95/,
+    );
+    expect(first.next).toMatchObject({ step: 2, weight: 50, since: state.since });
+    const again = decide(first.next, good, policy, at(30), fake('continue', 0.8));
+    expect(again).toMatchObject({ action: 'continue', changed: false });
+    expect(decide(first.next, good, policy, at(36), fake('promote', 0.96)).action).toBe('promote');
+  });
+
   it('walks to a 100 % stage with a hold, then promotes at its end without an A/B', () => {
     const stages = [...policy.stages.slice(0, 3), { weight: 100, hold: '1h' }];
     const held = { ...policy, stages };

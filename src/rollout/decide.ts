@@ -26,7 +26,10 @@ type Figures = Decision['figures'];
  *   waits records it in `last_decision`; later ones change nothing). Otherwise the analysis:
  *   keep-control → `rollback`; promote or continue → `advance` to the next stage (`since` =
  *   now, `failures` 0), or `promote` when this is the last stage or the next one is a last
- *   stage without a hold (reaching it is the promotion).
+ *   stage without a hold (reaching it is the promotion). The final gate — the step after
+ *   which no control arm is left (promotion, or a 100 % stage) — needs the analysis to say
+ *   promote (P ≥ `promote_probability`); an inconclusive one holds the stage (`continue`,
+ *   committed by the first tick that holds) until the evidence comes or someone aborts.
  * - A stage at 100 %, or a rollout without a baseline, has no control arm: its hold's end
  *   advances or promotes without the analysis.
  * @example
@@ -116,22 +119,23 @@ export function decide(
   }
 
   // Waiting past the hold's end is committed by the first tick that waits, not by the next.
-  const wait = (why: string): Decision => {
+  const wait = (why: string, action: 'wait-for-data' | 'continue' = 'wait-for-data'): Decision => {
     const last = state.last_decision;
     const waiting = last?.action === 'continue' && Date.parse(last.at) >= end;
-    return keep('wait-for-data', `hold ended; waiting for data: ${why}`, !waiting);
+    return keep(action, why, !waiting);
   };
 
+  const nextIndex = stage.index + 1;
+  const nextStage = policy.stages[nextIndex];
+  const promotesNext =
+    stage.last ||
+    !nextStage ||
+    (nextIndex === policy.stages.length - 1 && nextStage.hold === undefined);
+  // The step after which no control arm is left: only evidence of a better candidate passes it.
+  const finalGate = promotesNext || (nextStage?.weight ?? 100) >= 100;
+
   const advance = (why: string): Decision => {
-    const nextIndex = stage.index + 1;
-    const nextStage = policy.stages[nextIndex];
-    if (
-      stage.last ||
-      !nextStage ||
-      (nextIndex === policy.stages.length - 1 && nextStage.hold === undefined)
-    ) {
-      return over('promote', why, figures);
-    }
+    if (promotesNext || !nextStage) return over('promote', why, figures);
     const reason = `advance ${state.candidate} from ${state.weight} % to ${nextStage.weight} %: ${why}`;
     const change = {
       step: nextIndex,
@@ -160,7 +164,9 @@ export function decide(
       .filter((arm) => window[arm].requests < min)
       .map((arm) => `the ${arm} has ${window[arm].requests}`)
       .join(', ');
-    return wait(`${short} of the ${min} requests per arm the analysis needs`);
+    return wait(
+      `hold ended; waiting for data: ${short} of the ${min} requests per arm the analysis needs`,
+    );
   }
   const result = analyze(counts.control, counts.treatment);
   Object.assign(figures, {
@@ -181,7 +187,16 @@ export function decide(
         figures,
       );
     case 'wait-for-data':
-      return wait(result.reason);
+      return wait(`hold ended; waiting for data: ${result.reason}`);
+    case 'continue':
+      if (finalGate) {
+        const need = policy.analysis.promote_probability;
+        return wait(
+          `hold ended; not yet shown better, holding ${state.weight} %: ${p}, needs ≥ ${need} (${result.reason})`,
+          'continue',
+        );
+      }
+      return advance(`${held} without a trigger, ${p} (${result.reason})`);
     default:
       return advance(`${held} without a trigger, ${p} (${result.reason})`);
   }

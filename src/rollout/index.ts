@@ -35,3 +35,4 @@ export {
 export * from './bayes/index.js';
 export * from './traffic/index.js';
 export * from './metrics/index.js';
+export * from './controller/index.js';

@@ -1,4 +1,5 @@
 import type { Finding, LoadedRecord } from '../records/index.js';
+import { isGeneratedPath } from '../records/index.js';
 import type { RecordIndex } from './record-index.js';
 import { consistency, deploymentInvariants } from './rules/consistency.js';
 import { references } from './rules/references.js';
@@ -18,7 +19,7 @@ export async function checkFiles(index: RecordIndex, paths: string[]): Promise<F
         if (bytes) findings.push(...checkWorkflow(path, new TextDecoder().decode(bytes)));
         return;
       }
-      if (!/\.ya?ml$/.test(path) || path.startsWith('.github/')) return;
+      if (!/\.ya?ml$/.test(path) || path.startsWith('.github/') || isGeneratedPath(path)) return;
       const r = await index.load(path);
       if (!r) return;
       findings.push(...r.findings);

@@ -51,8 +51,8 @@ export function registerDemo(
               err: (s) => io.out(indent(s)),
             });
           },
-          capture: async (argv, dir, at) => {
-            io.out(`      $ mlops ${argv.join(' ')}\n`);
+          capture: async (argv, dir, at, quiet) => {
+            if (!quiet) io.out(`      $ mlops ${argv.join(' ')}\n`);
             let out = '';
             const code = await main(argv, {
               ...io,

@@ -104,14 +104,21 @@ export function registerQueries(program: Command, io: Io, setExit: (code: number
             model: m.name,
             production: m.production,
             candidate: m.candidate,
+            candidate_weight: m.rollout?.weight ?? null,
           })),
         });
       }
       io.out(`at ${oid.slice(0, 7)}:\n`);
+      // who served a request then: production, and the candidate for its share of users
       io.out(
         table([
-          ['MODEL', 'PRODUCTION', 'CANDIDATE'],
-          ...models.map((m) => [m.name, m.production ?? '-', m.candidate ?? '-']),
+          ['MODEL', 'PRODUCTION', 'CANDIDATE', 'CANDIDATE SHARE'],
+          ...models.map((m) => [
+            m.name,
+            m.production ?? '-',
+            m.candidate ?? '-',
+            m.rollout ? `${m.rollout.weight} % (step ${m.rollout.step})` : '-',
+          ]),
         ]),
       );
     });

@@ -26,6 +26,75 @@ export const GovernancePolicy = Strict(
 );
 export type GovernancePolicy = Static<typeof GovernancePolicy>;
 
+const Template = Type.String({
+  minLength: 1,
+  description:
+    'placeholders: {model}, {arm} (baseline or candidate), {version}, {window} (e.g. 3600s)',
+});
+
+/** Where a rollout's per-arm metrics come from (src/rollout/metrics). */
+export const RolloutMetrics = Type.Union([
+  Strict(
+    {
+      provider: Type.Literal('file'),
+      prefix: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description:
+            'key prefix on the data remote; buckets live under <prefix>/<model>/<rollout id>/ (default metrics)',
+        }),
+      ),
+      remote: Type.Optional(
+        Type.String({ minLength: 1, description: 'default: the default remote' }),
+      ),
+    },
+    { description: 'per-arm counters and latency histograms as JSONL in storage' },
+  ),
+  Strict(
+    {
+      provider: Type.Literal('prometheus'),
+      url: Type.String({
+        minLength: 1,
+        description: 'the Prometheus server, e.g. http://prometheus:9090',
+      }),
+      queries: Strict({
+        requests: Template,
+        errors: Template,
+        latency_p95_ms: Template,
+        labelled: Type.Optional(Template),
+        correct: Type.Optional(Template),
+      }),
+    },
+    { description: 'PromQL templates evaluated over the HTTP API, one per figure and arm' },
+  ),
+]);
+export type RolloutMetrics = Static<typeof RolloutMetrics>;
+
+/** The traffic configuration rendered from the rollout state (src/rollout/traffic). */
+export const RolloutTraffic = Strict({
+  dir: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'where the configs are written; default registry/models/{model}/traffic',
+    }),
+  ),
+  nginx: Type.Optional(
+    Strict({
+      key: Type.Optional(Type.String({ pattern: '^\\$[A-Za-z_][A-Za-z0-9_]*$' })),
+      control: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+      candidate: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    }),
+  ),
+  envoy: Type.Optional(
+    Strict({
+      control: Type.String({ minLength: 1 }),
+      candidate: Type.String({ minLength: 1 }),
+      prefix: Type.Optional(Type.String({ minLength: 1 })),
+    }),
+  ),
+});
+export type RolloutTraffic = Static<typeof RolloutTraffic>;
+
 export const RolloutPolicy = Strict(
   {
     ...recordHead('RolloutPolicy'),
@@ -46,6 +115,8 @@ export const RolloutPolicy = Strict(
       max_latency_ratio: Type.Number({ exclusiveMinimum: 1 }),
       max_accuracy_drop: Share,
     }),
+    metrics: Type.Optional(RolloutMetrics),
+    traffic: Type.Optional(RolloutTraffic),
   },
   { title: 'RolloutPolicy', description: 'The stages and judgements of a gradual rollout.' },
 );

@@ -56,12 +56,29 @@ describe('FileMetricsProvider on a LocalObjectStore', () => {
     });
   });
 
-  it('is null when nothing falls in the window, or there are no files', async () => {
+  it('reads zero counts when nothing falls in the window, or there are no files', async () => {
     const store = new LocalObjectStore(join(dir, 'remote'));
     const loc = { store, prefix: 'metrics/fraud/r1/' };
-    expect(await new FileMetricsProvider(loc).window(range)).toBeNull();
+    const zero = { requests: 0, errors: 0, latencyP95Ms: null };
+    expect(await new FileMetricsProvider(loc).window(range)).toEqual({
+      baseline: zero,
+      candidate: zero,
+    });
     await writeMetricsBucket(loc, bucket('baseline', 90, 10, 0));
-    expect(await new FileMetricsProvider(loc).window(range)).toBeNull();
+    expect(await new FileMetricsProvider(loc).window(range)).toEqual({
+      baseline: zero,
+      candidate: zero,
+    });
+  });
+
+  it('is null, saying why, when the storage cannot be read: a failed tick, not zero traffic', async () => {
+    const broken = new LocalObjectStore(join(dir, 'remote'));
+    broken.list = () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:9000');
+    };
+    const p = new FileMetricsProvider({ store: broken, prefix: 'm/' });
+    expect(await p.window(range)).toBeNull();
+    expect(p.unreachable).toBe('file metrics under m/: connect ECONNREFUSED 127.0.0.1:9000');
   });
 
   it('throws every problem, file and line, rather than judge part of the data', async () => {
@@ -116,6 +133,7 @@ describe('FileMetricsProvider on a local directory', () => {
     const w = await new FileMetricsProvider(loc).window(range, { candidate: '1.3.0' });
     expect(w?.baseline).toMatchObject({ requests: 200, errors: 4 });
     expect(w?.candidate).toMatchObject({ requests: 10, errors: 1 });
-    expect(await new FileMetricsProvider({ dir: join(dir, 'absent') }).window(range)).toBeNull();
+    const absent = await new FileMetricsProvider({ dir: join(dir, 'absent') }).window(range);
+    expect(absent?.candidate.requests).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   type Arm,
   type MetricsBucket,
 } from './file-format.js';
+import type { MetricsProvider } from './provider.js';
 import { aggregateWindow, type WindowRange } from './window.js';
 
 /**
@@ -35,12 +36,22 @@ export class MetricsFileError extends Error {
  * const window = await metrics.window({ from: state.since, to: now });
  * // { baseline: { requests: 9500, errors: 95, latencyP95Ms: 80 }, candidate: { … } }, or null
  */
-export class FileMetricsProvider {
+export class FileMetricsProvider implements MetricsProvider {
   constructor(readonly location: MetricsLocation) {}
 
+  get describe(): string {
+    return 'dir' in this.location
+      ? `file metrics in ${this.location.dir}`
+      : `file metrics under ${this.location.prefix}`;
+  }
+
+  /** Why the last {@link window} was null: the storage could not be read. */
+  unreachable: string | null = null;
+
   /**
-   * Both arms over `[from, to)`; null when no bucket of either arm falls in it (nothing was
-   * measured). With `versions`, buckets of another version are left out. Throws
+   * Both arms over `[from, to)`, zero counts for an arm nothing was measured for. With
+   * `versions`, buckets of another version are left out. Null when the storage cannot be
+   * read (a failed tick: the state machine counts it); {@link unreachable} says why. Throws
    * {@link MetricsFileError} when any file breaks the format: a window is never computed from
    * part of the data.
    */
@@ -48,16 +59,16 @@ export class FileMetricsProvider {
     range: WindowRange,
     versions: Partial<Record<Arm, string>> = {},
   ): Promise<RolloutWindow | null> {
-    const { buckets, problems } = await this.read();
-    if (problems.length > 0) throw new MetricsFileError(problems);
-    const from = range.from.getTime();
-    const to = range.to.getTime();
-    const inRange = buckets.filter((b) => {
-      const t = b.ts.getTime();
-      const want = versions[b.arm];
-      return t >= from && t < to && (want === undefined || want === b.version);
-    });
-    return inRange.length === 0 ? null : aggregateWindow(inRange, range, versions);
+    let read;
+    try {
+      read = await this.read();
+    } catch (e) {
+      this.unreachable = `${this.describe}: ${e instanceof Error ? e.message : String(e)}`;
+      return null;
+    }
+    this.unreachable = null;
+    if (read.problems.length > 0) throw new MetricsFileError(read.problems);
+    return aggregateWindow(read.buckets, range, versions);
   }
 
   /** Every bucket and every problem in the location's files, in the files' name order. */

@@ -26,3 +26,12 @@ export {
   writeMetricsBucket,
   type MetricsLocation,
 } from './file-provider.js';
+export type { MetricsProvider } from './provider.js';
+export {
+  PrometheusMetricsProvider,
+  PrometheusQueryError,
+  PROMETHEUS_DEFAULT_QUERIES,
+  promqlTemplate,
+  type PrometheusProviderOptions,
+  type PrometheusQueries,
+} from './prometheus.js';
