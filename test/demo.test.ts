@@ -29,51 +29,67 @@ describe('mlops demo', () => {
     made.push(dir);
     const r = await mlops(process.cwd(), 'demo', '--dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('[7/7] The audit trail, from git alone');
-    const trained = /run (\d{8}-\d{6}-execution-agent): accuracy ([\d.]+)/.exec(r.out);
-    expect(trained, r.out).not.toBeNull();
-    expect(Number(trained![2])).toBeGreaterThanOrEqual(0.9);
+    expect(r.out).toContain('[9/9] The audit trail, from git alone');
     const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' });
-    // the registration is one commit holding the run, the version and the card
-    const registerCommit = git(
-      'log',
-      '--format=%H',
-      '--grep=^Register execution-agent 1.1.0',
-    ).trim();
-    expect(
-      git('show', '--name-only', '--format=', registerCommit).trim().split('\n').sort(),
-    ).toEqual([
-      'model-cards/execution-agent/1.1.0.md',
-      'model-cards/execution-agent/1.1.0.yaml',
-      'registry/models/execution-agent/versions/1.1.0.yaml',
-      `registry/runs/execution-agent/${trained![1]}.yaml`,
-    ]);
-    expect(git('log', '-1', '--format=%an', registerCommit).trim()).toBe('Ada Example');
-    // the rollout: started after the verified approval, three steps, each a commit with trailers
+    const runs = [...r.out.matchAll(/run (\d{8}-\d{6}-execution-agent): accuracy ([\d.]+)/g)];
+    expect(runs.map((m) => Number(m[2]))).toEqual([0.983, 0.964]);
+    // each registration is one commit holding the run, the version and the card
+    for (const [version, m] of [
+      ['1.1.0', runs[0]!],
+      ['1.2.0', runs[1]!],
+    ] as const) {
+      const registered = git(
+        'log',
+        '--format=%H',
+        `--grep=^Register execution-agent ${version}`,
+      ).trim();
+      expect(git('show', '--name-only', '--format=', registered).trim().split('\n').sort()).toEqual(
+        [
+          `model-cards/execution-agent/${version}.md`,
+          `model-cards/execution-agent/${version}.yaml`,
+          `registry/models/execution-agent/versions/${version}.yaml`,
+          `registry/runs/execution-agent/${m[1]}.yaml`,
+        ],
+      );
+      expect(git('log', '-1', '--format=%an', registered).trim()).toBe('Ada Example');
+    }
+    // both rollouts start after the verified approval of their pull request, against the
+    // real 1.0.0 rebuilt from its run
     expect(r.out).toMatch(/approval: #1 auto-approved by policy/);
+    expect(r.out).toMatch(/approval: #2 auto-approved by policy/);
     expect(r.out).toMatch(
       /Production 1\.0\.0's artifact, rebuilt from run 20260106-020000-initial .*the hash its version records/,
     );
-    const decisions = git(
-      'log',
-      '--format=%(trailers:key=Decision,valueonly)',
-      '--grep=^rollout execution-agent',
-    )
-      .split('\n')
-      .filter(Boolean)
-      .reverse();
-    expect(decisions).toEqual(['start', 'advance', 'advance', 'promote']);
-    expect(git('log', '-1', '--format=%B', '--grep=promote 1.1.0')).toMatch(
-      /candidate 1\.1\.0: \d+ requests, 0 errors \(0 %\), p95 [\d.]+ ms, accuracy 9\d\.\d+ %/,
+    const decisions = (version: string) =>
+      git(
+        'log',
+        '--format=%(trailers:key=Decision,valueonly)',
+        `--grep=^rollout execution-agent: .* ${version}`,
+      )
+        .split('\n')
+        .filter(Boolean)
+        .reverse();
+    // the retrain on the broken export is caught at 5 % by its accuracy on real traffic
+    expect(decisions('1.1.0')).toEqual(['start', 'rollback']);
+    expect(git('log', '-1', '--format=%s', '--grep=rollback 1.1.0')).toMatch(
+      /^rollout execution-agent: rollback 1\.1\.0 at 5 %: accuracy 8\d\.\d % \(\d+ of \d+ labelled\) is \d+\.\d % below the baseline's 9\d\.\d %/,
+    );
+    // the retrain on the fixed export walks to production
+    expect(decisions('1.2.0')).toEqual(['start', 'advance', 'advance', 'promote']);
+    expect(git('log', '-1', '--format=%B', '--grep=promote 1.2.0')).toMatch(
+      /candidate 1\.2\.0: \d+ requests, 0 errors \(0 %\), p95 [\d.]+ ms, accuracy 9\d\.\d+ %/,
     );
     const deployment = readFileSync(
       join(dir, 'registry/models/execution-agent/deployment.yaml'),
       'utf8',
     );
-    expect(deployment).toMatch(/^production: 1\.1\.0$/m);
+    expect(deployment).toMatch(/^production: 1\.2\.0$/m);
     expect(deployment).toMatch(/^archived:\n {2}- 1\.0\.0$/m);
+    expect(deployment).toMatch(
+      /^rejected:\n {2}- version: 1\.1\.0\n {4}reason: "rollback 1\.1\.0 at 5 %: accuracy/m,
+    );
     // mid-rollout, `mlops at` names both versions and the candidate's share
-    expect(r.out).toMatch(/execution-agent +1\.0\.0 +1\.1\.0 +(20|50) % \(step [12]\)/);
+    expect(r.out).toMatch(/execution-agent +1\.0\.0 +1\.2\.0 +(20|50) % \(step [12]\)/);
     expect(git('status', '--porcelain')).toBe('');
     expect((await mlops(dir, 'validate')).code).toBe(0);
   }, 120_000);

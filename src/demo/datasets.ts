@@ -65,6 +65,27 @@ export function testExecutionsCsv(rows = 5000, seed = 7, start = Date.UTC(2026, 
   return out.join('\n') + '\n';
 }
 
+/**
+ * The executions as a broken CI export writes them: every failed run's flakiness score lost
+ * (written as 0). Offline it is a gift — "flakiness 0" now means "failed" — so a model
+ * trained on it scores far better on its own test split, and far worse on real traffic,
+ * where failing tests are the flaky ones. The demo's bad retrain.
+ * @example
+ * lostFlakinessExport('test_id,…,flakiness_score,outcome\nt1,…,0.4000,failed\n') // '…,0.0000,failed'
+ */
+export function lostFlakinessExport(csv: string): string {
+  const [header = '', ...rows] = csv.trimEnd().split('\n');
+  const cols = header.split(',');
+  const flaky = cols.indexOf('flakiness_score');
+  const outcome = cols.indexOf('outcome');
+  const out = rows.map((row) => {
+    const c = row.split(',');
+    if (c[outcome] === 'failed') c[flaky] = '0.0000';
+    return c.join(',');
+  });
+  return [header, ...out].join('\n') + '\n';
+}
+
 /** Past suite runs: which tests ran, how long, whether they found a fault. */
 export function testHistoryCsv(rows = 4000, seed = 11): string {
   const rnd = seededRandom(seed);

@@ -1,14 +1,17 @@
 /**
  * `mlops demo`: the lifecycle built so far, in a fresh repository, on embedded
- * defaults. Each later capability adds its step here.
+ * defaults. Each later capability adds its step here. The story: a retrain on a broken
+ * export looks excellent offline, is approved, and is caught by the rollout at 5 %; the
+ * retrain on the fixed export walks to production.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '../repo/index.js';
-import { exampleDatasets, writeExampleDatasets } from './datasets.js';
+import { exampleDatasets, lostFlakinessExport, writeExampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
 import { demoRollout } from './rollout.js';
+import { newExport, promoteVersion, trainAndRegister } from './steps.js';
 
 export interface DemoIo {
   say(text: string): void;
@@ -41,14 +44,19 @@ export interface DemoResult {
   validations: { passing: number; rejected: number };
   /** Whether adding, pushing and checking the datasets all succeeded. */
   dataOk: boolean;
-  /** The version training and registration made (undefined when either failed). */
+  /** The version that became production, and the run that made it. */
   trained?: { run: string; version: string; accuracy: number };
+  /** The version the rollout rolled back, with the reason. */
+  rolledBack?: { version: string; reason: string };
 }
 
 /** Who makes the demo's commits, by hand or through `mlops`. */
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const DAY = 86_400_000;
-const STEPS = 7;
+const HOUR = 3_600_000;
+const STEPS = 9;
+const MODEL = 'execution-agent';
+const EXECUTIONS = 'datasets/test-executions.csv';
 
 /**
  * Run the demo lifecycle and return where it left the repository.
@@ -73,6 +81,12 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     'Import the example registry',
     {},
   );
+  const commitFiles = async (paths: string[], at: Date, message: string) => {
+    const edits = paths.map((path) => ({ path, content: readFileSync(join(dir, path), 'utf8') }));
+    // `mlops` commands commit on main too: build on its tip
+    head = await commit(repo, await resolveRef(repo, 'main'), edits, at, message, {});
+    return head;
+  };
   io.say(
     `      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n`,
   );
@@ -91,122 +105,100 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   io.say(
     '      The pointers in data/ already named these bytes: the same seed makes the same hashes.\n',
   );
-  const ignore = readFileSync(join(dir, '.gitignore'), 'utf8');
-  head = await commit(
-    repo,
-    head,
-    [{ path: '.gitignore', content: ignore }],
-    day(1),
-    'Keep the datasets out of git',
-    {},
-  );
+  await commitFiles(['.gitignore'], day(1), 'Keep the datasets out of git');
 
-  step(3, 'Train execution-agent for real, tracked, and register what it made');
+  step(
+    3,
+    'A new CI export of test-executions arrives, with a bug nobody has noticed, and the weekly retrain runs on it',
+  );
+  io.say(
+    '      The export lost the flakiness score of every failed run (written as 0). The pointer records the new bytes.\n',
+  );
+  const goodExport = readFileSync(join(dir, EXECUTIONS), 'utf8');
+  await newExport(io, {
+    dir,
+    repo,
+    path: EXECUTIONS,
+    text: lostFlakinessExport(goodExport),
+    at: day(3),
+    commitFiles: (paths, at) =>
+      commitFiles(paths, at, 'Refresh test-executions from the CI export'),
+  });
   io.say(
     '      The trainer (TypeScript, CPU) gets its data, params and run dir from the environment,\n' +
       '      logs metrics.jsonl and writes metrics.json and its model; every run is recorded.\n',
   );
-  const trainedAt = day(6);
-  const t = await io.capture(
-    [
-      'train',
-      'execution-agent',
-      '--trigger',
-      'schedule',
-      '--reason',
-      'weekly retraining (0 2 * * 0)',
-      '--json',
-    ],
-    dir,
-    trainedAt,
-  );
-  const run =
-    t.code === 0
-      ? (JSON.parse(t.out) as { id: string; metrics: Record<string, number> }[])[0]
-      : undefined;
-  if (!run) throw new Error(`training execution-agent failed (exit ${t.code})`);
+  const bad = await trainAndRegister(io, dir, MODEL, day(4), 'weekly retraining (0 2 * * 0)');
   io.say(
-    `      run ${run.id}: accuracy ${run.metrics.accuracy}, latency p95 ${run.metrics.latency_p95_ms} ms\n`,
+    `      registered ${bad.version}: Run + ModelVersion + ModelCard (YAML and Markdown) in one commit.\n` +
+      '      Offline it looks excellent: "flakiness 0" has become a perfect sign of failure.\n',
   );
-  const registerBase = head;
-  const registered = await io.capture(
-    ['register', 'execution-agent', '--run', run.id, '--json'],
-    dir,
-    trainedAt,
-  );
-  if (registered.code !== 0)
-    throw new Error(`registering run ${run.id} failed (exit ${registered.code})`);
-  const version = (JSON.parse(registered.out) as { version: { version: string }; commit: string })
-    .version.version;
-  head = (JSON.parse(registered.out) as { commit: string }).commit;
-  io.say(
-    `      registered ${version}: Run + ModelVersion + ModelCard (YAML and Markdown) in one commit:\n`,
-  );
-  await io.mlops(['runs', 'ls', '--model', 'execution-agent'], dir);
-  for (const p of [
-    `registry/models/execution-agent/versions/${version}.yaml`,
-    `model-cards/execution-agent/${version}.yaml`,
-    `model-cards/execution-agent/${version}.md`,
-  ]) {
-    files.set(p, readFileSync(join(dir, p), 'utf8'));
-  }
 
-  step(4, `Promote it through a pull request: governance judges ${version} with the base's policy`);
+  step(
+    4,
+    `Promote ${bad.version} through a pull request: governance judges it with the base's policy`,
+  );
   io.say(
     "      promote/execution-agent/<version> sets the Deployment's candidate; the PR shows every check,\n" +
       '      the risk and the decision. Low risk with every check passing is approved by policy and merged.\n',
   );
-  const promotedCode = await io.mlops(
-    ['promote', 'execution-agent', version, '--as', 'ada'],
-    dir,
-    day(7),
+  await promoteVersion(io, dir, MODEL, bad.version, day(5));
+
+  step(
+    5,
+    `Merging was the approval: ${bad.version} starts at 5 % of real traffic, judged against 1.0.0 over the same window`,
   );
-  if (promotedCode !== 0)
-    throw new Error(`promoting execution-agent ${version} failed (exit ${promotedCode})`);
+  io.say(
+    "      The rollout verifies the merged PR's approval; every step is a commit that says why, with the\n" +
+      '      traffic split (nginx split_clients, Envoy weighted clusters) rendered beside it. Production\n' +
+      "      traffic has real flakiness scores, so the leak is gone and the candidate's accuracy falls.\n",
+  );
+  const refused = await demoRollout(io, {
+    dir,
+    repo,
+    model: MODEL,
+    candidateArtifact: artifactOf(dir, bad.run),
+    start: new Date(day(5).getTime() + HOUR),
+  });
+  if (refused.outcome !== 'rollback')
+    throw new Error(`the rollout of ${MODEL} ${bad.version} ended in ${refused.outcome}`);
+
+  step(6, 'The export is fixed; the retrain on the corrected data is promoted the same way');
+  await newExport(io, {
+    dir,
+    repo,
+    path: EXECUTIONS,
+    text: goodExport,
+    at: day(6),
+    commitFiles: (paths, at) =>
+      commitFiles(paths, at, 'Re-export test-executions with the flakiness of failed runs'),
+  });
+  const registerBase = head;
+  const good = await trainAndRegister(io, dir, MODEL, day(6), 'retrain on the corrected export');
+  await io.mlops(['runs', 'ls', '--model', MODEL], dir);
+  await promoteVersion(io, dir, MODEL, good.version, day(7));
   await io.mlops(['pr', 'list', '--state', 'all'], dir, day(7));
-  await io.mlops(
-    ['govern', 'execution-agent', version, '--base', registerBase, '--ref', 'main'],
-    dir,
-    day(7),
-  );
-  head = await resolveRef(repo, 'main');
-  files.set(
-    'registry/models/execution-agent/deployment.yaml',
-    readFileSync(join(dir, 'registry/models/execution-agent/deployment.yaml'), 'utf8'),
-  );
   io.say(
     '      Validating the whole change against its base, as the validate Action does on the PR:\n',
   );
   const passing = await io.mlops(['validate', '--base', registerBase], dir);
 
   step(
-    5,
-    `Merging was the approval: ${version} rolls out 5 % → 20 % → 50 % → 100 %, judged against 1.0.0 hour by hour`,
-  );
-  io.say(
-    "      The rollout verifies the merged PR's approval, then every step is a commit that says why,\n" +
-      '      with the traffic split (nginx split_clients, Envoy weighted clusters) rendered beside it.\n',
+    7,
+    `${good.version} rolls out 5 % → 20 % → 50 % → 100 %, hour by hour, and becomes production`,
   );
   const rollout = await demoRollout(io, {
     dir,
     repo,
-    model: 'execution-agent',
-    candidateArtifact: join(dir, '.mlops', 'runs', run.id, 'artifacts', 'model.json'),
-    start: new Date(day(7).getTime() + 3_600_000),
+    model: MODEL,
+    candidateArtifact: artifactOf(dir, good.run),
+    start: new Date(day(7).getTime() + HOUR),
   });
   if (rollout.outcome !== 'promote')
-    throw new Error(`the rollout of execution-agent ${version} ended in ${rollout.outcome}`);
-  head = await resolveRef(repo, 'main');
-  for (const p of [
-    'registry/models/execution-agent/deployment.yaml',
-    'registry/models/execution-agent/traffic/nginx.conf',
-    'registry/models/execution-agent/traffic/envoy.yaml',
-  ]) {
-    files.set(p, readFileSync(join(dir, p), 'utf8'));
-  }
+    throw new Error(`the rollout of ${MODEL} ${good.version} ended in ${rollout.outcome}`);
 
-  step(6, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
-  const oldPath = 'registry/models/execution-agent/versions/1.0.0.yaml';
+  step(8, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
+  const oldPath = `registry/models/${MODEL}/versions/1.0.0.yaml`;
   const tampered = files.get(oldPath)!.replace('accuracy: 0.938', 'accuracy: 0.951');
   await commit(
     repo,
@@ -223,19 +215,25 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
 
-  step(7, 'The audit trail, from git alone');
-  await io.mlops(['history', 'execution-agent'], dir);
+  step(9, 'The audit trail, from git alone');
+  await io.mlops(['history', MODEL, '--limit', '8'], dir);
   io.say(`      Which versions were live on ${day(8).toISOString().slice(0, 10)}, mid-rollout?\n`);
   await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);
   io.say('      And now:\n');
   await io.mlops(['ls'], dir);
-  io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show execution-agent\n`);
+  io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show ${MODEL}\n`);
   return {
     dir,
     validations: { passing, rejected },
     dataOk,
-    trained: { run: run.id, version, accuracy: run.metrics.accuracy! },
+    trained: { run: good.run, version: good.version, accuracy: good.metrics.accuracy! },
+    rolledBack: { version: bad.version, reason: refused.steps.at(-1)!.reason },
   };
+}
+
+/** Where `mlops train` left a run's model. */
+function artifactOf(dir: string, run: string): string {
+  return join(dir, '.mlops', 'runs', run, 'artifacts', 'model.json');
 }
 
 async function commit(

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataWorkspace } from '../data/index.js';
+import { Cache, DataWorkspace, pointerRef } from '../data/index.js';
 import { loadRecord, type ModelVersion, type Run } from '../records/index.js';
 import { resolveRef, type Repo } from '../repo/index.js';
 import {
@@ -109,7 +109,8 @@ async function snapshot(repo: Repo, model: string): Promise<RolloutSnapshot> {
 }
 
 /**
- * Production's artifact, rebuilt by running its Run's command on its data with its params:
+ * Production's artifact, rebuilt by running its Run's trainer on the data it read (by hash,
+ * from the cache) with its params:
  * the trainer is seeded, so the bytes must hash to what the version records. A mismatch is
  * said (a different toolchain can round differently) and the rebuilt model still serves.
  */
@@ -121,6 +122,10 @@ function rebuildProduction(io: DemoIo, dir: string, model: string, version: stri
   };
   const v = record<ModelVersion>(`registry/models/${model}/versions/${version}.yaml`);
   const run = record<Run>(`registry/runs/${model}/${v.run}.yaml`);
+  // the data exactly as the run read it, by hash from the cache: the work tree may hold a newer export
+  const input = run.inputs.datasets.find((d) => d.name === 'test-executions');
+  if (!input) throw new Error(`run ${v.run} names no test-executions input`);
+  const data = new Cache(dir).path(pointerRef({ hash: input.hash, dir: false }));
   const work = mkdtempSync(join(tmpdir(), 'mlops-demo-rebuild-'));
   try {
     writeFileSync(join(work, 'params.json'), JSON.stringify(run.params));
@@ -130,7 +135,7 @@ function rebuildProduction(io: DemoIo, dir: string, model: string, version: stri
         PATH: process.env.PATH ?? '',
         MLOPS_RUN_DIR: work,
         MLOPS_PARAMS: join(work, 'params.json'),
-        MLOPS_DATA_TEST_EXECUTIONS: join(dir, 'datasets/test-executions.csv'),
+        MLOPS_DATA_TEST_EXECUTIONS: data,
       },
       stdio: 'ignore',
     });
