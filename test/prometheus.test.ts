@@ -1,32 +1,61 @@
 /**
  * The `prometheus` metrics provider against a real Prometheus: Debian's binary on loopback
  * scrapes two node:http "serving" arms every second (baseline 1.0.0 failing 1 % of requests,
- * candidate 1.1.0 failing 10 %) while the test sends them traffic, and the rollout state
- * machine ticks on the provider's windows until the error-rate trigger rolls the candidate back.
+ * candidate 1.1.0 failing 10 %) while the test sends them traffic, and `mlops rollout tick`
+ * in a real registry whose rollout policy names this Prometheus ticks on its windows until the
+ * error-rate trigger rolls the candidate back, in a commit.
  *
  * Prometheus must be installed (scripts/test-all.sh installs Debian's package): in CI this
  * test fails without it; elsewhere it is skipped, saying why.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRecord, type RolloutPolicy } from '../src/records/index.js';
-import { analyzeAB } from '../src/rollout/bayes/index.js';
-import { decide } from '../src/rollout/decide.js';
+import { main } from '../src/cli/main.js';
+import { resolveRef } from '../src/repo/index.js';
 import {
   PROMETHEUS_DEFAULT_QUERIES,
-  PrometheusMetricsProvider,
-} from '../src/rollout/metrics/index.js';
-import { startRollout, type Decision } from '../src/rollout/state.js';
-import type { RolloutWindow } from '../src/rollout/window.js';
+  readRolloutSnapshot,
+  startModelRollout,
+  type RolloutWindow,
+} from '../src/rollout/index.js';
+import { exampleRegistry, type TestRegistry } from './helpers/registry.js';
+
+/** What `mlops rollout tick --json` prints per model. */
+interface TickJson {
+  action: string;
+  reason: string;
+  figures: Record<string, number | string>;
+  window: RolloutWindow | null;
+  source: string | null;
+  unreachable: string | null;
+  commit: string | null;
+}
+
+let reg: TestRegistry | undefined;
+
+/** The CLI in the test registry, at a given time. */
+async function mlops(at: Date, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    cwd: reg!.dir,
+    env: {},
+    now: () => at,
+    isTTY: false,
+  });
+  return { code, out, err };
+}
 
 const PROMETHEUS = '/usr/bin/prometheus';
-const MODEL = 'fraud';
+const MODEL = 'execution-agent';
 const BOUNDS_MS = [10, 25, 50, 100, 250, 500];
 // One cycle of request latencies, the same in both arms: p95 falls in (100, 250] ms.
 const LATENCIES_MS = [
@@ -183,34 +212,39 @@ describe('prometheus metrics provider against a real Prometheus', () => {
     for (const s of [baseline.server, candidate.server])
       if (s.listening) await new Promise((r) => s.close(r));
     if (dir) await rm(dir, { recursive: true, force: true });
+    reg?.cleanup();
   });
 
   it('rolls a candidate with 10× the baseline error rate back on its windows', async (ctx) => {
     if (!installed) ctx.skip(`${PROMETHEUS} is not installed (apt-get install prometheus)`);
-    const shipped = loadRecord(
-      'policies/rollout.yaml',
-      await readFile(new URL('../policies/rollout.yaml', import.meta.url)),
-    );
-    if (!shipped.ok) throw new Error(JSON.stringify(shipped.findings));
-    const base = shipped.record.value as unknown as RolloutPolicy;
-    const policy: RolloutPolicy = {
-      ...base,
-      analysis: { ...base.analysis, min_samples_per_arm: 50 },
-    };
-    const analyze = (
-      c: { successes: number; trials: number },
-      t: { successes: number; trials: number },
-    ) => analyzeAB(c, t, policy.analysis);
-    const provider = new PrometheusMetricsProvider({
-      model: MODEL,
-      url,
-      queries: PROMETHEUS_DEFAULT_QUERIES,
+    // A real registry whose rollout policy names this Prometheus, the candidate 1.1.0 started
+    // now: every tick below is `mlops rollout tick`, reading its window through the policy.
+    reg = await exampleRegistry();
+    const policyText = reg.files
+      .get('policies/rollout.yaml')!
+      .replace('min_samples_per_arm: 1000', 'min_samples_per_arm: 50')
+      .concat(
+        `metrics:\n  provider: prometheus\n  url: ${url}\n  queries:\n` +
+          Object.entries(PROMETHEUS_DEFAULT_QUERIES)
+            .map(([k, q]) => `    ${k}: ${JSON.stringify(q)}\n`)
+            .join(''),
+      );
+    const v = 'registry/models/execution-agent/versions';
+    const deployment = 'registry/models/execution-agent/deployment.yaml';
+    await reg.commit({
+      'policies/rollout.yaml': policyText,
+      [`${v}/1.1.0.yaml`]: reg.files
+        .get(`${v}/1.0.0.yaml`)!
+        .replace('version: 1.0.0', 'version: 1.1.0'),
+      [deployment]: reg.files.get(deployment)!.replace('candidate: null', 'candidate: 1.1.0'),
     });
-    const versions = { baseline: '1.0.0', candidate: '1.1.0' };
-
-    const since = new Date();
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000);
     const deadline = since.getTime() + 25_000;
-    let state = startRollout('fraud-1.1.0', '1.0.0', '1.1.0', policy, since);
+    const author = { name: 'Tick', email: 'tick@example.com' };
+    await startModelRollout(
+      { repo: reg.repo, branch: 'main', now: since, author, updateWorkTree: true },
+      MODEL,
+    );
     // Traffic starts after each arm reported 0 well inside the window: the window's first
     // sample is then 0, so increase() does not extrapolate back before it.
     const zero = await Promise.all(
@@ -223,9 +257,9 @@ describe('prometheus metrics provider against a real Prometheus', () => {
       candidate.serve(1);
     }, 50);
 
-    const actions: Decision['action'][] = [];
+    const actions: string[] = [];
     let empty = 0;
-    let d: Decision | null = null;
+    let d: TickJson | undefined;
     let w: RolloutWindow | null = null;
     let to = 0;
     let tick = Date.now();
@@ -235,21 +269,31 @@ describe('prometheus metrics provider against a real Prometheus', () => {
       await sleep(150);
       tick = Date.now();
       to = tick;
-      w = await provider.window({ from: since, to: new Date(to) }, versions);
+      const r = await mlops(new Date(to), 'rollout', 'tick', '--json');
+      expect(r.code, r.err).toBe(0);
+      d = (JSON.parse(r.out) as TickJson[])[0]!;
+      w = d.window;
       if (w === null) empty++;
-      d = decide(state, w, policy, new Date(to), analyze);
       actions.push(d.action);
       if (d.action === 'rollback') break;
-      if (d.changed && d.next) state = d.next;
     }
     clearInterval(traffic);
     console.info(`prometheus: ${actions.length} tick(s), ${d?.reason}`);
 
-    // Every tick before held the 5 % stage on real data: none lacked metrics.
-    expect(empty, provider.unreachable ?? 'windows without metrics').toBe(0);
+    // Every tick before held the 5 % stage on real data: none lacked metrics, none committed.
+    expect(empty, d?.unreachable ?? 'windows without metrics').toBe(0);
+    expect(d?.source).toBe(`prometheus ${url}`);
     expect(actions.slice(0, -1).every((a) => a === 'continue')).toBe(true);
     expect(d?.action, d?.reason).toBe('rollback');
     expect(d?.figures.triggers).toBe('error_rate');
+    // the rollback is a commit: the candidate rejected with the reason, its traffic at 0 %
+    const dep = (await readRolloutSnapshot(reg.repo, await resolveRef(reg.repo, 'main'), MODEL))
+      .deployment;
+    expect(dep).toMatchObject({ production: '1.0.0', candidate: null, rollout: null });
+    expect(dep.rejected).toEqual([
+      { version: '1.1.0', reason: d!.reason, at: new Date(to).toISOString() },
+    ]);
+    expect(d?.commit).toBe(await resolveRef(reg.repo, 'main'));
     const c = w!.candidate;
     const b = w!.baseline;
     expect(d?.reason).toMatch(/^rollback 1\.1\.0 at 5 %: error rate \d+(\.\d)? % \(/);

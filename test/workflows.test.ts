@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { checkFiles, formatProblem, validateText } from '../scripts/check-workflows.mjs';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../scripts/check-workflows.mjs');
@@ -55,6 +57,8 @@ describe('scripts/check-workflows.mjs', () => {
     expect(checked).toContain('actions/validate/action.yml');
     expect(checked).toContain('.github/workflows/train.yml');
     expect(checked).toContain('actions/train/action.yml');
+    expect(checked).toContain('.github/workflows/rollout.yml');
+    expect(checked).toContain('actions/rollout/action.yml');
     expect(problems.map(formatProblem)).toEqual([]);
   });
 
@@ -113,5 +117,77 @@ describe('scripts/check-workflows.mjs', () => {
     const result = run('--root', empty);
     expect(result.status).toBe(1);
     expect(result.output).toContain('no .github/workflows/*.yml or actions/*/action.yml files');
+  });
+});
+
+describe('.github/workflows/rollout.yml', () => {
+  const file = path.resolve(import.meta.dirname, '../.github/workflows/rollout.yml');
+  interface Job {
+    if: string;
+    needs?: string;
+    outputs?: Record<string, string>;
+    strategy?: { 'fail-fast': boolean; matrix: Record<string, string> };
+    concurrency?: { group: string; 'cancel-in-progress': boolean };
+    permissions?: Record<string, string>;
+    steps: { id?: string; uses?: string; with?: Record<string, unknown> }[];
+  }
+  const wf = parse(readFileSync(file, 'utf8')) as {
+    on: {
+      push: { branches: string[]; paths: string[] };
+      schedule: { cron: string }[];
+      workflow_dispatch: unknown;
+    };
+    permissions: Record<string, string>;
+    concurrency?: unknown;
+    jobs: Record<string, Job>;
+  };
+  const plan = wf.jobs.plan!;
+  const job = wf.jobs.rollout!;
+
+  it('starts rollouts on a push of a Deployment or the policy, and ticks every 15 minutes', () => {
+    expect(wf.on.push).toEqual({
+      branches: ['main'],
+      paths: ['registry/models/*/deployment.yaml', 'policies/rollout.yaml'],
+    });
+    expect(wf.on.schedule).toEqual([{ cron: '*/15 * * * *' }]);
+    expect(wf.on).toHaveProperty('workflow_dispatch');
+    // its own step commits, pushed with a token that starts workflows, start no run
+    expect(plan.if).toContain("!startsWith(github.event.head_commit.message, 'rollout ')");
+  });
+
+  it('plans read-only, then gives each model its own job and concurrency group, never cancelled', () => {
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.concurrency).toBeUndefined();
+    expect(plan.permissions).toBeUndefined();
+    expect(plan.steps[1]).toMatchObject({ uses: './actions/rollout', with: { plan: 'true' } });
+    expect(plan.outputs).toEqual({ models: '${{ steps.plan.outputs.models }}' });
+    expect(job.needs).toBe('plan');
+    expect(job.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { model: '${{ fromJSON(needs.plan.outputs.models) }}' },
+    });
+    expect(job.concurrency).toEqual({
+      group: 'rollout-${{ matrix.model }}',
+      'cancel-in-progress': false,
+    });
+    expect(job.permissions).toEqual({
+      contents: 'write',
+      issues: 'write',
+      'pull-requests': 'read',
+    });
+  });
+
+  it('checks out main with its history and runs the local action for its model with MLOPS_TOKEN', () => {
+    const [checkout, rollout] = job.steps;
+    expect(checkout?.uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+    expect(checkout?.with).toMatchObject({ ref: 'main', 'fetch-depth': 0 });
+    expect(rollout).toMatchObject({
+      uses: './actions/rollout',
+      with: {
+        token: '${{ secrets.MLOPS_TOKEN || github.token }}',
+        branch: 'main',
+        models: '${{ matrix.model }}',
+      },
+    });
   });
 });

@@ -1,0 +1,190 @@
+/**
+ * The rollout action's test fixture: the example registry as a real git repository whose
+ * `origin` is a bare repository, so the real `git push`, `git fetch` and `git reset` run; only
+ * the forge is the local one, kept in the registry's .git as `mlops promote` keeps it.
+ * `rolloutFixture()` registers the hooks that build and remove it around each test.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { LocalForge } from '../../../src/forge/index.js';
+import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { gitFetch, gitPush, gitReset, main, type Deps } from './main.js';
+
+export const MODEL = 'execution-agent';
+export const DEPLOYMENT = `registry/models/${MODEL}/deployment.yaml`;
+const VERSIONS = `registry/models/${MODEL}/versions`;
+export const t0 = new Date('2026-02-01T00:00:00.000Z');
+export const ID = `${MODEL}-1.1.0-20260201T0000Z`;
+export const START_REASON = 'start: 1.1.0 at 5 % for 6h against baseline 1.0.0';
+export const APPROVAL = '#1 auto-approved by policy (low risk, all checks pass)';
+
+export type PushEvent = ReturnType<Fixture['pushEvent']>;
+
+export interface Fixture {
+  readonly reg: TestRegistry;
+  readonly scratch: string;
+  readonly origin: string;
+  git(...args: string[]): string;
+  inOrigin(...args: string[]): string;
+  forge(): LocalForge;
+  version110(candidate?: boolean): Record<string, string>;
+  pushEvent(before: string): {
+    name: string;
+    payload: { ref: string; before: string; after: string };
+  };
+  mergedPromotion(): Promise<PushEvent>;
+  action(
+    event: { name: string; payload?: unknown },
+    opts?: { now?: Date; inputs?: Record<string, string>; push?: Deps['push'] },
+  ): Promise<{
+    outputs: Record<string, string>;
+    log: string;
+    errors: string[];
+    summary: string;
+    failed: boolean;
+  }>;
+}
+
+/**
+ * Builds the fixture before each test and removes it after. @actions/core caches the summary
+ * file's path on first use: one summary file per test file, emptied before each test.
+ */
+export function rolloutFixture(): Fixture {
+  const summary = path.join(mkdtempSync(path.join(tmpdir(), 'rollout-summary-')), 'summary.md');
+  let reg: TestRegistry;
+  let scratch: string;
+  let origin: string;
+  let stdout: string[];
+
+  beforeEach(async () => {
+    reg = await exampleRegistry();
+    scratch = mkdtempSync(path.join(tmpdir(), 'mlops-rollout-action-'));
+    origin = path.join(scratch, 'origin.git');
+    execFileSync('git', ['init', '--bare', '--quiet', origin]);
+    fx.git('remote', 'add', 'origin', origin);
+    fx.git('push', '--quiet', 'origin', 'main');
+    writeFileSync(summary, '');
+    core.summary.emptyBuffer();
+    stdout = [];
+    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
+    // the action reports through @actions/core on stdout (::error:: for setFailed)
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    // setFailed sets the exit code of the process running the tests
+    process.exitCode = undefined;
+    reg.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const fx: Fixture = {
+    get reg() {
+      return reg;
+    },
+    get scratch() {
+      return scratch;
+    },
+    get origin() {
+      return origin;
+    },
+    git: (...a) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' }).trim(),
+    inOrigin: (...a) =>
+      execFileSync('git', [`--git-dir=${origin}`, ...a], { encoding: 'utf8' }).trim(),
+    forge: () => new LocalForge(reg.repo, { login: 'mlops-bot' }),
+    /**
+     * 1.1.0 registered from 1.0.0's records: 2.8 % more accurate (the policy asks 2 %) and a minor
+     * change, so governance auto-approves its promotion. `candidate` also makes it the candidate.
+     */
+    version110(candidate = false) {
+      let v = edit(reg.files.get(`${VERSIONS}/1.0.0.yaml`), 'version: 1.0.0', 'version: 1.1.0');
+      v = edit(v, '  accuracy: 0.938', '  accuracy: 0.964');
+      v = edit(v, 'level: major\n  reason: first version', 'level: minor\n  reason: more data');
+      v = edit(
+        v,
+        'card: model-cards/execution-agent/1.0.0.yaml',
+        `card: model-cards/${MODEL}/1.1.0.yaml`,
+      );
+      let card = edit(
+        reg.files.get(`model-cards/${MODEL}/1.0.0.yaml`),
+        'version: 1.0.0',
+        'version: 1.1.0',
+      );
+      card = edit(card, 'value: 0.938', 'value: 0.964');
+      return {
+        [`${VERSIONS}/1.1.0.yaml`]: v,
+        [`model-cards/${MODEL}/1.1.0.yaml`]: card,
+        ...(candidate
+          ? { [DEPLOYMENT]: edit(reg.files.get(DEPLOYMENT), 'candidate: null', 'candidate: 1.1.0') }
+          : {}),
+      };
+    },
+    /** The push event GitHub sends for main moving from `before` to the local main, pushed first. */
+    pushEvent(before) {
+      fx.git('push', '--quiet', 'origin', 'main');
+      return {
+        name: 'push',
+        payload: { ref: 'refs/heads/main', before, after: fx.git('rev-parse', 'main') },
+      };
+    },
+    /** Runs the action as a step would: inputs and context in the environment, real git. */
+    async action(event, opts = {}) {
+      const outputFile = path.join(scratch, 'output.txt');
+      const eventFile = path.join(scratch, 'event.json');
+      writeFileSync(outputFile, '');
+      writeFileSync(eventFile, JSON.stringify(event.payload ?? {}));
+      vi.stubEnv('GITHUB_OUTPUT', outputFile);
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        GITHUB_WORKSPACE: reg.dir,
+        GITHUB_EVENT_NAME: event.name,
+        GITHUB_EVENT_PATH: eventFile,
+        GIT_AUTHOR_NAME: 'rollout-bot',
+        GIT_AUTHOR_EMAIL: 'rollout-bot@example.com',
+        ...Object.fromEntries(
+          Object.entries(opts.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+        ),
+      };
+      const deps: Deps = {
+        forge: () => Promise.resolve(fx.forge()),
+        now: () => opts.now ?? t0,
+        push: opts.push ?? gitPush(env),
+        fetch: gitFetch(env),
+        reset: gitReset(env),
+      };
+      await main(env, deps);
+      const outputs: Record<string, string> = {};
+      for (const m of readFileSync(outputFile, 'utf8').matchAll(
+        /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm,
+      )) {
+        outputs[m[1]!] = m[3]!;
+      }
+      const log = stdout.join('');
+      return {
+        outputs,
+        log,
+        errors: log.split('\n').filter((l) => l.startsWith('::error::')),
+        summary: readFileSync(summary, 'utf8'),
+        failed: process.exitCode === 1,
+      };
+    },
+    /** 1.1.0 promoted through a PR that the local forge auto-approves and merges: the push event. */
+    async mergedPromotion() {
+      await reg.commit(fx.version110(), { message: 'register execution-agent 1.1.0' });
+      const before = fx.pushEvent(fx.git('rev-parse', 'main')).payload.after;
+      const p = await reg.mlops('promote', MODEL, '1.1.0', '--as', 'ana');
+      expect(p.code, p.err).toBe(0);
+      return fx.pushEvent(before);
+    },
+  };
+  return fx;
+}
