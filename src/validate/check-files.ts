@@ -2,11 +2,17 @@ import type { Finding, LoadedRecord } from '../records/index.js';
 import { isGeneratedPath } from '../records/index.js';
 import type { RecordIndex } from './record-index.js';
 import { consistency, deploymentInvariants } from './rules/consistency.js';
+import { featureSchema } from './rules/feature-schema.js';
 import { references } from './rules/references.js';
 import type { RecordRule } from './rules/rule.js';
 import { checkWorkflow, isWorkflowPath } from './rules/workflows.js';
 
-export const RECORD_RULES: RecordRule[] = [references, deploymentInvariants, consistency];
+export const RECORD_RULES: RecordRule[] = [
+  references,
+  deploymentInvariants,
+  consistency,
+  featureSchema,
+];
 
 /** Per-file checks and the record rules, for the given paths of one tree. */
 export async function checkFiles(index: RecordIndex, paths: string[]): Promise<Finding[]> {

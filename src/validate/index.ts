@@ -118,6 +118,8 @@ async function validateChange(
     if (after?.kind === 'Dataset') changedPointers.push(after);
     if (c.status === 'removed' && identityOfPath(c.path)) wholeTree = true;
     if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
+    // the feature views reading a dataset are judged by its columns
+    if (before?.kind === 'Dataset' && !sameColumns(before, after)) wholeTree = true;
   }
   const toCheck = wholeTree
     ? await head.paths()
@@ -131,4 +133,8 @@ async function validateChange(
     head: head.id,
     threads: 1,
   };
+}
+
+function sameColumns(a: LoadedRecord, b: LoadedRecord | undefined): boolean {
+  return JSON.stringify(a.value.columns) === JSON.stringify(b?.value.columns);
 }
