@@ -55,11 +55,15 @@ export interface OnlineStore {
  * entityKey(['test_id'], { test_id: 't0001' })                 // 't0001'
  * entityKey(['repo', 'test_id'], { repo: 'web', test_id: 7 })  // 'repo=web&test_id=7'
  */
-export function entityKey(joinKeys: readonly string[], row: Record<string, unknown>): string {
+export function entityKey(
+  joinKeys: readonly string[],
+  row: Readonly<Record<string, unknown>>,
+): string {
   const part = (k: string) => {
     const v = row[k];
-    if (v === undefined || v === null) throw new Error(`entity row has no ${k}`);
-    return String(v);
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+    throw new Error(`entity row has no ${k}, or not a string or number`);
   };
   if (joinKeys.length === 1) return part(joinKeys[0]!);
   return joinKeys.map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(part(k))}`).join('&');
