@@ -79,6 +79,8 @@ need_py_module torch python3-torch || abort "could not install python3-torch" "i
 need_pkg nginx nginx || abort "could not install nginx" "install nginx"
 # test/prometheus.test.ts runs the prometheus metrics provider against a real Prometheus
 need_pkg prometheus prometheus || abort "could not install prometheus" "install prometheus"
+# test/online-redis.test.ts runs the Redis online store against a real redis-server
+need_pkg redis-server redis-server || abort "could not install redis-server" "install redis-server"
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock = stale.
 # --ignore-scripts: `prepare` would build here; the build is one of the checks below instead,
