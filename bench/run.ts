@@ -13,6 +13,8 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   'data-transfer': () => import('./data-transfer.bench.js'),
   tracking: () => import('./tracking.bench.js'),
   ab: () => import('./ab.bench.js'),
+  'features-join': () => import('./features-join.bench.js'),
+  'features-online': () => import('./features-online.bench.js'),
 };
 
 const only = process.argv.slice(2);
