@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   formatHash,
+  hashBytes,
   hashFile,
   push,
   type DataRef,
@@ -50,7 +51,8 @@ export async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * Hashes files into the cache and pushes them to the remote, verified, returning what the
- * Run record says of each. Nothing is returned unless every file reached the remote.
+ * Run record says of each. Nothing is returned unless every file reached the remote. A file
+ * given with its `bytes` (still in memory) is hashed from them rather than read back.
  * @example
  * const stored = await storeFiles(ws, 'local', runId, [{ name: 'model.json', path: abs }]);
  * @throws Error naming the file that could not be stored.
@@ -59,25 +61,34 @@ export async function storeFiles(
   ws: DataWorkspace,
   remote: string | undefined,
   runId: string,
-  files: readonly { name: string; path: string }[],
+  files: readonly { name: string; path: string; bytes?: Uint8Array }[],
 ): Promise<StoredFile[]> {
   if (!files.length) return [];
   const algo: HashAlgorithm = ws.algo;
-  const refs: DataRef[] = [];
-  const stored: StoredFile[] = [];
   const { name: remoteName, store } = ws.store(remote);
-  for (const f of files) {
-    const h = await hashFile(f.path, algo);
-    const ref: DataRef = { algo, hex: h.hex, size: h.size };
-    await ws.cache.add(f.path, ref);
-    refs.push(ref);
-    stored.push({
-      name: f.name,
-      uri: runFileUri(remoteName, runId, f.name),
-      hash: formatHash(ref),
-      size: h.size,
-    });
-  }
+  // the files are independent: hash and copy them into the cache at once (a run's checkpoints
+  // and its metric history), where each used to wait for the one before
+  const hashed = await Promise.allSettled(
+    files.map(async (f): Promise<DataRef> => {
+      const h = f.bytes
+        ? { hex: hashBytes(f.bytes, algo), size: f.bytes.length }
+        : await hashFile(f.path, algo);
+      const ref: DataRef = { algo, hex: h.hex, size: h.size };
+      await ws.cache.add(f.path, ref);
+      return ref;
+    }),
+  );
+  // the first file that failed, in their order, as when they went one by one
+  const refs = hashed.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  const stored = files.map((f, i) => ({
+    name: f.name,
+    uri: runFileUri(remoteName, runId, f.name),
+    hash: formatHash(refs[i]!),
+    size: refs[i]!.size!,
+  }));
   const report = await push(ws.cache, store, refs);
   if (report.failed.length) {
     const f = report.failed[0]!;

@@ -17,6 +17,9 @@ export class FileTail {
   private fh: FileHandle | undefined;
   private busy: Promise<void> = Promise.resolve();
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  // one buffer for every poll: a fresh megabyte a poll is memory V8 counts against its heap
+  // and collects for, on a core the trainer may need
+  private buf: Buffer | undefined;
 
   constructor(
     readonly path: string,
@@ -37,6 +40,7 @@ export class FileTail {
     this.log.end();
     await this.fh?.close();
     this.fh = undefined;
+    this.buf = undefined;
   }
 
   private async read(): Promise<void> {
@@ -47,7 +51,7 @@ export class FileTail {
         return; // not written yet
       }
     }
-    const buf = Buffer.allocUnsafe(1 << 20);
+    const buf = (this.buf ??= Buffer.allocUnsafe(1 << 20));
     for (;;) {
       const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.offset);
       if (!bytesRead) return;

@@ -124,9 +124,12 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
     );
   }, deps.pollMs ?? 250);
   // what the machine is does not depend on how the run goes: find out while it runs, and
-  // compile the schemas the end of the run needs then too, off its critical path
+  // do then too what the end of the run would otherwise wait for (the schemas, the remotes)
   const environment = captureEnvironment(deps.host, deps.exec, { command, gpus });
-  setImmediate(() => precompileSchemas(['Run', 'Remotes']));
+  setImmediate(() => {
+    precompileSchemas(['Run', 'Remotes']);
+    prepareStore(opts.ws);
+  });
   const exit = await runProcess({
     command,
     cwd: opts.root,
@@ -160,11 +163,12 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
 
   // the metric history is kept for any run (it shows how a failure came about); artifacts
   // only for a succeeded one. One push moves them all, in parallel.
-  const toStore: { name: string; path: string }[] = [];
+  const toStore: { name: string; path: string; bytes?: Uint8Array }[] = [];
   if (log.count) {
     const file = join(runDir, 'metrics.arrow');
-    writeFileSync(file, metricHistoryIpc(log));
-    toStore.push({ name: 'metrics.arrow', path: file });
+    const bytes = metricHistoryIpc(log);
+    writeFileSync(file, bytes);
+    toStore.push({ name: 'metrics.arrow', path: file, bytes });
   }
   if (!failure) {
     const names = await listFiles(join(runDir, 'artifacts'));
@@ -213,6 +217,20 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   mkdirSync(dirname(join(opts.root, path)), { recursive: true });
   writeAtomic(join(opts.root, path), text);
   return { run, path, runDir, durationMs: exit.durationMs };
+}
+
+/**
+ * Reads `data/remotes.yaml` and probes the cache's file system, both kept by the workspace,
+ * so that storing the run's files after it does neither. A failure here is left for
+ * {@link storeFiles} to meet again and report as the run's.
+ */
+function prepareStore(ws: DataWorkspace): void {
+  try {
+    void ws.algo;
+    ws.cache.reflink().catch(() => undefined);
+  } catch {
+    // reported when the files are stored
+  }
 }
 
 /**

@@ -59199,6 +59199,66 @@ var GovernancePolicy = Strict(
   },
   { title: "GovernancePolicy", description: "The checks and approvals a promotion must pass." }
 );
+var Template = Type.String({
+  minLength: 1,
+  description: "placeholders: {model}, {arm} (baseline or candidate), {version}, {window} (e.g. 3600s)"
+});
+var RolloutMetrics = Type.Union([
+  Strict(
+    {
+      provider: Type.Literal("file"),
+      prefix: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: "key prefix on the data remote; buckets live under <prefix>/<model>/<rollout id>/ (default metrics)"
+        })
+      ),
+      remote: Type.Optional(
+        Type.String({ minLength: 1, description: "default: the default remote" })
+      )
+    },
+    { description: "per-arm counters and latency histograms as JSONL in storage" }
+  ),
+  Strict(
+    {
+      provider: Type.Literal("prometheus"),
+      url: Type.String({
+        minLength: 1,
+        description: "the Prometheus server, e.g. http://prometheus:9090"
+      }),
+      queries: Strict({
+        requests: Template,
+        errors: Template,
+        latency_p95_ms: Template,
+        labelled: Type.Optional(Template),
+        correct: Type.Optional(Template)
+      })
+    },
+    { description: "PromQL templates evaluated over the HTTP API, one per figure and arm" }
+  )
+]);
+var RolloutTraffic = Strict({
+  dir: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "where the configs are written; default registry/models/{model}/traffic"
+    })
+  ),
+  nginx: Type.Optional(
+    Strict({
+      key: Type.Optional(Type.String({ pattern: "^\\$[A-Za-z_][A-Za-z0-9_]*$" })),
+      control: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+      candidate: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })
+    })
+  ),
+  envoy: Type.Optional(
+    Strict({
+      control: Type.String({ minLength: 1 }),
+      candidate: Type.String({ minLength: 1 }),
+      prefix: Type.Optional(Type.String({ minLength: 1 }))
+    })
+  )
+});
 var RolloutPolicy = Strict(
   {
     ...recordHead("RolloutPolicy"),
@@ -59218,7 +59278,9 @@ var RolloutPolicy = Strict(
       max_error_rate_ratio: Type.Number({ exclusiveMinimum: 1 }),
       max_latency_ratio: Type.Number({ exclusiveMinimum: 1 }),
       max_accuracy_drop: Share
-    })
+    }),
+    metrics: Type.Optional(RolloutMetrics),
+    traffic: Type.Optional(RolloutTraffic)
   },
   { title: "RolloutPolicy", description: "The stages and judgements of a gradual rollout." }
 );
