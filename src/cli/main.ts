@@ -1,18 +1,34 @@
 import { Command, CommanderError } from 'commander';
-import { registerAb } from './commands/ab.js';
-import { registerData } from './commands/data.js';
-import { registerDemo } from './commands/demo.js';
-import { registerGovern } from './commands/govern.js';
-import { registerHistory } from './commands/history.js';
-import { registerPr } from './commands/pr.js';
-import { registerPromote } from './commands/promote.js';
-import { registerQueries } from './commands/query.js';
-import { registerRegister } from './commands/register.js';
-import { registerRollout } from './commands/rollout.js';
-import { registerRuns } from './commands/runs.js';
-import { registerTrain } from './commands/train.js';
-import { registerValidate } from './commands/validate.js';
 import { NoError, UsageError, type Io } from './io.js';
+
+type Register = (
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+  main: (argv: string[], io: Io) => Promise<number>,
+) => void;
+type Load = () => Promise<Register>;
+
+// One loader per module; several names may share it (`ls`, `show` and `at` are queries).
+const queries: Load = async () => (await import('./commands/query.js')).registerQueries;
+/** Every command by name, in the order `mlops --help` lists them. */
+const COMMANDS: Record<string, Load> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  ls: queries,
+  show: queries,
+  at: queries,
+  history: async () => (await import('./commands/history.js')).registerHistory,
+  data: async () => (await import('./commands/data.js')).registerData,
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  runs: async () => (await import('./commands/runs.js')).registerRuns,
+  register: async () => (await import('./commands/register.js')).registerRegister,
+  pr: async () => (await import('./commands/pr.js')).registerPr,
+  promote: async () => (await import('./commands/promote.js')).registerPromote,
+  govern: async () => (await import('./commands/govern.js')).registerGovern,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  ab: async () => (await import('./commands/ab.js')).registerAb,
+  rollout: async () => (await import('./commands/rollout.js')).registerRollout,
+};
 
 /** Errors from the core that carry a stable code are environment problems: exit 2. */
 function isCodedError(e: unknown): e is Error & { code: string } {
@@ -48,19 +64,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  registerValidate(program, io, setExit);
-  registerQueries(program, io, setExit);
-  registerHistory(program, io);
-  registerData(program, io, setExit);
-  registerTrain(program, io, setExit);
-  registerRuns(program, io, setExit);
-  registerRegister(program, io);
-  registerPr(program, io);
-  registerPromote(program, io, setExit);
-  registerGovern(program, io, setExit);
-  registerDemo(program, io, setExit, main);
-  registerAb(program, io);
-  registerRollout(program, io, setExit);
+  // Only the command being run is loaded (all of them for help or an unknown name): the
+  // bundle evaluates a command's modules when it is first imported, and that is most of
+  // every command's start-up (bench/tracking.bench.ts).
+  const name = argv.find((a) => !a.startsWith('-'));
+  const chosen =
+    name !== undefined && name in COMMANDS
+      ? [COMMANDS[name]!]
+      : name === undefined && argv.includes('--version')
+        ? []
+        : Object.values(COMMANDS);
+  for (const load of new Set(chosen)) (await load())(program, io, setExit, main);
   // every command, nested ones too, reports through io and never exits the process
   const quiet = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
