@@ -28,6 +28,7 @@ const COMMANDS: Record<string, Load> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   ab: async () => (await import('./commands/ab.js')).registerAb,
   rollout: async () => (await import('./commands/rollout.js')).registerRollout,
+  features: async () => (await import('./commands/features.js')).registerFeatures,
 };
 
 /** Errors from the core that carry a stable code are environment problems: exit 2. */

@@ -17,6 +17,7 @@ import { TrackingError } from './errors.js';
 import { queryGpus, type Exec, type Gpu } from './gpus.js';
 import { metricHistoryIpc } from './history-arrow.js';
 import { prepareInputs } from './inputs.js';
+import { trainingFeatures, type TrainingFeatures } from '../features/training.js';
 import { FileTail } from './metrics-tail.js';
 import { MetricsLog, parseFinalMetrics, type FinalMetrics } from './metrics-log.js';
 import { LastLines } from './output-lines.js';
@@ -64,6 +65,8 @@ export interface TrainResult {
   runDir: string;
   /** How long the command ran. */
   durationMs: number;
+  /** The training table built through the model's feature views (`MLOPS_FEATURES`). */
+  features?: TrainingFeatures;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   const id = freeRunId(opts.root, experiment, startedAt, model.name);
   const runDir = join(ensureToolDir(opts.root), 'runs', id);
   mkdirSync(join(runDir, 'artifacts'), { recursive: true });
+  const features = await featuresFor(opts, t.inputs, runDir);
   const params = { ...t.params, ...opts.params };
   writeFileSync(join(runDir, 'params.json'), JSON.stringify(params, null, 2) + '\n');
   const command = t.command.replaceAll('{num_gpus}', String(gpus.length));
@@ -103,6 +107,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
     MLOPS_PARAMS: join(runDir, 'params.json'),
   };
   for (const i of inputs) env[i.envName] = i.path;
+  if (features) env.MLOPS_FEATURES = features.path;
   // a run given no GPU must not take one another run was given
   env.CUDA_VISIBLE_DEVICES = gpus.map((g) => g.index).join(',');
   if (!gpus.length && !opts.gpus && deps.env.CUDA_VISIBLE_DEVICES === undefined) {
@@ -216,7 +221,7 @@ export async function trainModel(opts: TrainOptions, deps: TrainDeps): Promise<T
   }
   mkdirSync(dirname(join(opts.root, path)), { recursive: true });
   writeAtomic(join(opts.root, path), text);
-  return { run, path, runDir, durationMs: exit.durationMs };
+  return { run, path, runDir, durationMs: exit.durationMs, ...(features ? { features } : {}) };
 }
 
 /**
@@ -315,4 +320,34 @@ function readArchitecture(runDir: string): Run['architecture'] | string | undefi
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The training table through the feature views a model names (`inputs.features`), joined
+ * onto its first input dataset as of each row; none when it names no features.
+ */
+async function featuresFor(
+  opts: TrainOptions,
+  inputs: Model['training']['inputs'],
+  runDir: string,
+): Promise<TrainingFeatures | undefined> {
+  if (!inputs.features?.length) return undefined;
+  const labels = inputs.datasets[0];
+  if (!labels) {
+    throw new TrackingError(
+      'NO_INPUT',
+      `${opts.model} names features but no dataset: the first of training.inputs.datasets holds the labelled rows they are joined onto`,
+    );
+  }
+  try {
+    return await trainingFeatures(opts.ws, opts.root, inputs.features, labels, runDir);
+  } catch (e) {
+    if (e instanceof TrackingError) throw e;
+    throw new TrackingError(
+      'NO_INPUT',
+      `building the training features: ${(e as Error).message}`,
+      {},
+      { cause: e },
+    );
+  }
 }

@@ -5,6 +5,9 @@
  * directory. Only Node built-ins are imported, so its esbuild bundle runs with plain `node`:
  *
  *   MLOPS_RUN_DIR=... MLOPS_PARAMS=... MLOPS_DATA_TEST_EXECUTIONS=... node dist/train.js
+ *
+ * With `MLOPS_FEATURES` (the model's feature view joined onto its labelled rows by
+ * `mlops train`), it trains on that table instead.
  */
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { writeFileSync, writeSync } from 'node:fs';
@@ -109,8 +112,11 @@ export function main(
   const runDir = requireEnv(env, 'MLOPS_RUN_DIR');
   if (!existsSync(runDir)) throw new TrainError(`MLOPS_RUN_DIR: ${runDir} does not exist`);
   const params = readParams(requireEnv(env, 'MLOPS_PARAMS'));
-  const dataFile = requireEnv(env, 'MLOPS_DATA_TEST_EXECUTIONS');
-  const rows = parseExecutions(readInput(dataFile, 'MLOPS_DATA_TEST_EXECUTIONS'), dataFile);
+  // the training table built through the feature view when the model names one (the same
+  // columns, each feature as of its row's time), else the raw executions
+  const source = env.MLOPS_FEATURES ? 'MLOPS_FEATURES' : 'MLOPS_DATA_TEST_EXECUTIONS';
+  const dataFile = requireEnv(env, source);
+  const rows = parseExecutions(readInput(dataFile, source), dataFile);
 
   const rnd = seededRandom(params.seed);
   const { train, test } = splitRows(rows, rnd);

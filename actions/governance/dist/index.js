@@ -3319,7 +3319,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder2 = new TextEncoder();
+    var encoder3 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3392,7 +3392,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder2.encode(input);
+      const bytes = encoder3.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -15059,11 +15059,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder3 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder2.write(chunk));
+            dataURL += btoa2(decoder3.write(chunk));
           }
-          dataURL += btoa2(decoder2.end());
+          dataURL += btoa2(decoder3.end());
           return dataURL;
         }
         case "Text": {
@@ -15088,11 +15088,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder3 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder2.write(chunk);
+            binaryString += decoder3.write(chunk);
           }
-          binaryString += decoder2.end();
+          binaryString += decoder3.end();
           return binaryString;
         }
       }
@@ -37020,8 +37020,8 @@ var require_directives = __commonJS({
               this.yaml.version = version;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid2 = /^\d+\.\d+$/.test(version);
+              onError(6, `Unsupported YAML version ${version}`, isValid2);
               return false;
             }
           }
@@ -54546,11 +54546,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row2) => {
-      const cells = row2.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row2.map((cell3) => {
+        if (typeof cell3 === "string") {
+          return this.wrap("td", cell3);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell3;
         const tag2 = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag2, data, attrs);
@@ -67997,6 +67997,12 @@ function round(v) {
 // src/tracking/errors.ts
 init_coded_error();
 
+// src/features/join/strings.ts
+var decoder2 = new TextDecoder();
+
+// src/features/join/to-arrow.ts
+var encoder2 = new TextEncoder();
+
 // src/tracking/runs.ts
 function guessDirection(metric) {
   return /(loss|error|err_|latency|_ms$|_s$|time|mse|mae|rmse|perplexity|regret)/.test(metric) ? "minimize" : "maximize";
@@ -68484,7 +68490,7 @@ function governanceMarkdown(r, extras = {}) {
   const out = [];
   if (extras.title) out.push(`### ${extras.title}`, "");
   const decision = { "auto-approve": "✅", "needs-review": "👀", reject: "❌" }[r.decision];
-  out.push(`${decision} **Decision: ${r.decision}** — ${cell(r.reasons[0] ?? "")}`, "");
+  out.push(`${decision} **Decision: ${r.decision}** — ${cell2(r.reasons[0] ?? "")}`, "");
   const against = r.production ? `production ${r.production}` : "no production version";
   const lines = [
     `**${r.model} ${r.version}** against ${against}`,
@@ -68499,22 +68505,22 @@ function governanceMarkdown(r, extras = {}) {
       );
   } else out.push(`_No checks ran: ${r.version} has no version record._`);
   out.push("", `**Risk: ${r.risk.level}**`);
-  if (r.risk.reasons.length) out.push("", ...r.risk.reasons.map((x) => `- ${cell(x)}`));
-  out.push("", `**Why ${r.decision}:**`, "", ...r.reasons.map((x) => `- ${cell(x)}`));
+  if (r.risk.reasons.length) out.push("", ...r.risk.reasons.map((x) => `- ${cell2(x)}`));
+  out.push("", `**Why ${r.decision}:**`, "", ...r.reasons.map((x) => `- ${cell2(x)}`));
   out.push("", `**Reviewers:** ${reviewersLine(r)}`);
   const a = extras.approval;
   if (a) {
-    out.push("", `**Approval:** ${a.satisfied ? "✅" : "⏳"} ${cell(a.summary)}`);
+    out.push("", `**Approval:** ${a.satisfied ? "✅" : "⏳"} ${cell2(a.summary)}`);
     const lines2 = [
       ...a.approvedBy.map((u) => `- ${handle(u)} approved the latest commit`),
       ...a.changesRequestedBy.map((u) => `- ${handle(u)} requested changes on the latest commit`),
-      ...a.ignored.map((i) => `- ${handle(i.user)}'s review does not count: ${cell(i.reason)}`)
+      ...a.ignored.map((i) => `- ${handle(i.user)}'s review does not count: ${cell2(i.reason)}`)
     ];
     if (lines2.length) out.push("", ...lines2);
   }
   return out.join("\n") + "\n";
 }
-function cell(s) {
+function cell2(s) {
   return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 

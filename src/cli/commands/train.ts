@@ -165,6 +165,10 @@ function describeRun(r: TrainResult): string {
   const run = r.run;
   const ms = r.durationMs;
   const secs = ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+  const f = r.features;
+  const via = f
+    ? `  trained on ${f.rows} rows joined point-in-time through ${f.views.map((v) => `${v.view} (${v.features.join(', ')})`).join(', ')}\n`
+    : '';
   if (run.status === 'succeeded') {
     const metrics = Object.entries(run.metrics)
       .map(([k, v]) => `${k} ${formatMetric(v)}`)
@@ -172,6 +176,7 @@ function describeRun(r: TrainResult): string {
     return (
       `✔ ${run.model}: run ${run.id} succeeded in ${secs} s\n` +
       `  ${metrics}\n` +
+      via +
       `  ${run.artifacts.length} artifact${run.artifacts.length === 1 ? '' : 's'} stored; record ${r.path}\n` +
       `  next: mlops register ${run.model} --run ${run.id}\n`
     );

@@ -7,6 +7,7 @@ import { DataType, DateUnit, Precision, TimeUnit, type Data, type Vector } from 
 import { typeName } from '../../data/table/read.js';
 import type { Column, Dtype } from './frames.js';
 import { Utf8Interner } from './strings.js';
+import { JoinError } from './errors.js';
 
 const TWO32 = 4294967296;
 
@@ -175,7 +176,7 @@ export function columnFromVector(name: string, vector: Vector): Column {
     for (let i = 0; i < n; i++) values[i] = (vector.get(i) as Uint8Array | null) ?? null;
     return { name, dtype: 'bytes', values };
   }
-  throw new Error(`column ${name} is ${typeName(type)}: not a feature value type`);
+  throw new JoinError(`column ${name} is ${typeName(type)}: not a feature value type`);
 }
 
 function asFloat(col: Column): Float64Array | undefined {

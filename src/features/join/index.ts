@@ -20,3 +20,4 @@ export { latestPerKey, pointInTimeJoin, type JoinOptions } from './join.js';
 export { onlineRows } from './online.js';
 export { entityFrameFromTable, viewFrameFromTable, type ViewSource } from './table.js';
 export { columnToData, resultToTable, writeResult } from './to-arrow.js';
+export { JoinError } from './errors.js';

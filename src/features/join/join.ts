@@ -6,6 +6,7 @@ import type { Column, EntityFrame, ResultFrame, ViewFrame, ViewSpec } from './fr
 import { gather } from './gather.js';
 import { encodeKeys } from './keys.js';
 import { orderByKeyAndTime, type KeyOrder } from './order.js';
+import { JoinError } from './errors.js';
 
 export interface JoinOptions {
   /** Name output columns `view__feature` rather than `feature`. */
@@ -22,7 +23,7 @@ function pickFeatures(spec: ViewSpec): Column[] {
   if (!spec.features) return view.features;
   return spec.features.map((f) => {
     const col = view.features.find((c) => c.name === f);
-    if (!col) throw new Error(`feature view ${view.name} has no feature ${f}`);
+    if (!col) throw new JoinError(`feature view ${view.name} has no feature ${f}`);
     return col;
   });
 }
@@ -33,14 +34,14 @@ function outputNames(entities: EntityFrame, specs: ViewSpec[], full: boolean): s
   const seenViews = new Set<string>();
   return specs.map((spec) => {
     const v = spec.view.name;
-    if (seenViews.has(v)) throw new Error(`feature view ${v} is requested twice`);
+    if (seenViews.has(v)) throw new JoinError(`feature view ${v} is requested twice`);
     seenViews.add(v);
     return pickFeatures(spec).map((c) => {
       const name = full ? `${v}__${c.name}` : c.name;
       const other = owner.get(name);
       if (other !== undefined) {
         const where = other === 'the entity rows' ? other : `feature view ${other}`;
-        throw new Error(
+        throw new JoinError(
           `feature ${name} of feature view ${v} clashes with a column of ${where}` +
             (full ? '' : '; use full feature names (view__feature)'),
         );
@@ -55,7 +56,7 @@ function entityKeys(entities: EntityFrame, view: ViewFrame): Column[] {
   return view.joinKeys.map((k) => {
     const col = entities.columns.find((c) => c.name === k);
     if (!col)
-      throw new Error(`the entity rows have no ${k}, a join key of feature view ${view.name}`);
+      throw new JoinError(`the entity rows have no ${k}, a join key of feature view ${view.name}`);
     return col;
   });
 }

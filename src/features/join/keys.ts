@@ -3,6 +3,7 @@
  * same keys, so the join compares int32s and can counting-sort by key.
  */
 import type { Column } from './frames.js';
+import { JoinError } from './errors.js';
 
 const TWO32 = 4294967296;
 
@@ -107,14 +108,14 @@ function integerIds(col: Column, table: PairTable): Int32Array {
         const x = col.values[i]!;
         if (col.valid && col.valid[i] === 0) continue;
         if (!Number.isInteger(x)) {
-          throw new Error(`join key ${col.name} has a non-integer value ${x} at row ${i}`);
+          throw new JoinError(`join key ${col.name} has a non-integer value ${x} at row ${i}`);
         }
         const hi = Math.floor(x / TWO32);
         out[i] = table.id(hi, (x - hi * TWO32) | 0);
       }
       break;
     default:
-      throw new Error(`join key ${col.name} is ${col.dtype}: keys are strings or integers`);
+      throw new JoinError(`join key ${col.name} is ${col.dtype}: keys are strings or integers`);
   }
   if (col.valid) for (let i = 0; i < n; i++) if (col.valid[i] === 0) out[i] = -1;
   return out;
@@ -150,7 +151,7 @@ export function encodeKeys(sides: Column[][]): { ids: Int32Array[]; count: numbe
     const strings = cols.filter((c) => c.dtype === 'string').length;
     if (strings > 0 && strings < cols.length) {
       const kinds = cols.map((c) => `${c.name}: ${c.dtype}`).join(', ');
-      throw new Error(`join key ${cols[0]!.name} is a string on one side only (${kinds})`);
+      throw new JoinError(`join key ${cols[0]!.name} is a string on one side only (${kinds})`);
     }
     let colIds: Int32Array[];
     let colCount: number;

@@ -2,12 +2,13 @@
 import type { Table, Vector } from 'apache-arrow';
 import type { Column, Dtype, EntityFrame, ViewFrame } from './frames.js';
 import { columnFromVector, convertColumn } from './from-arrow.js';
+import { JoinError } from './errors.js';
 
 function child(table: Table, name: string, what: string): Vector {
   const v = table.getChild(name);
   if (!v) {
     const have = table.schema.fields.map((f) => f.name).join(', ');
-    throw new Error(`${what} has no column ${name} (it has ${have})`);
+    throw new JoinError(`${what} has no column ${name} (it has ${have})`);
   }
   return v;
 }
@@ -15,7 +16,7 @@ function child(table: Table, name: string, what: string): Vector {
 /** Epoch ms per row, NaN for null, from a timestamp (or date, or epoch-ms number) column. */
 function times(col: Column, what: string): Float64Array {
   if (col.dtype !== 'unix_timestamp' && col.dtype !== 'float64' && col.dtype !== 'int64') {
-    throw new Error(`${what}: column ${col.name} is ${col.dtype}, not a timestamp`);
+    throw new JoinError(`${what}: column ${col.name} is ${col.dtype}, not a timestamp`);
   }
   const ms = (
     convertColumn(col, col.dtype === 'int64' ? 'float64' : col.dtype) as { values: Float64Array }

@@ -256,8 +256,9 @@ function main(env, log = console.log) {
   const runDir = requireEnv(env, "MLOPS_RUN_DIR");
   if (!existsSync2(runDir)) throw new TrainError(`MLOPS_RUN_DIR: ${runDir} does not exist`);
   const params = readParams(requireEnv(env, "MLOPS_PARAMS"));
-  const dataFile = requireEnv(env, "MLOPS_DATA_TEST_EXECUTIONS");
-  const rows = parseExecutions(readInput(dataFile, "MLOPS_DATA_TEST_EXECUTIONS"), dataFile);
+  const source = env.MLOPS_FEATURES ? "MLOPS_FEATURES" : "MLOPS_DATA_TEST_EXECUTIONS";
+  const dataFile = requireEnv(env, source);
+  const rows = parseExecutions(readInput(dataFile, source), dataFile);
   const rnd = seededRandom(params.seed);
   const { train, test } = splitRows(rows, rnd);
   const rawTrain = train.map(rawFeatures);
