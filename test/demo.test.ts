@@ -29,7 +29,12 @@ describe('mlops demo', () => {
     made.push(dir);
     const r = await mlops(process.cwd(), 'demo', '--dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('[9/9] The audit trail, from git alone');
+    expect(r.out).toContain('[10/10] The audit trail, from git alone');
+    // training went through the feature view; serving reads it back after materialization
+    expect(r.out.match(/trained on 5000 rows built through its feature view/g)).toHaveLength(2);
+    expect(r.out).toMatch(/test_execution_features: 250 keys with rows in \[.*\] → 250 written/);
+    expect(r.out).toMatch(/^ +t0041 +0\.9704 +0\.0584 +3028$/m);
+    expect(r.out).toMatch(/200: test_id="t0041" \(PRESENT\), pass_rate_7d=0\.9704 \(PRESENT\)/);
     const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' });
     const runs = [...r.out.matchAll(/run (\d{8}-\d{6}-execution-agent): accuracy ([\d.]+)/g)];
     expect(runs.map((m) => Number(m[2]))).toEqual([0.983, 0.964]);

@@ -11,6 +11,7 @@ import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '.
 import { exampleDatasets, lostFlakinessExport, writeExampleDatasets } from './datasets.js';
 import { exampleFiles } from './example.js';
 import { demoRollout } from './rollout.js';
+import { demoServing, lastEvent } from './serving.js';
 import { newExport, promoteVersion, trainAndRegister } from './steps.js';
 
 export interface DemoIo {
@@ -54,7 +55,7 @@ export interface DemoResult {
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const STEPS = 9;
+const STEPS = 10;
 const MODEL = 'execution-agent';
 const EXECUTIONS = 'datasets/test-executions.csv';
 
@@ -197,7 +198,14 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   if (rollout.outcome !== 'promote')
     throw new Error(`the rollout of ${MODEL} ${good.version} ended in ${rollout.outcome}`);
 
-  step(8, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
+  step(8, `The features ${good.version} was trained through, served online after materialization`);
+  io.say(
+    '      Training read them through the feature view (a point-in-time join onto the labelled runs);\n' +
+      '      serving reads the same definitions from the online store, ttl enforced.\n',
+  );
+  await demoServing(io, dir, lastEvent(goodExport));
+
+  step(9, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
   const oldPath = `registry/models/${MODEL}/versions/1.0.0.yaml`;
   const tampered = files.get(oldPath)!.replace('accuracy: 0.938', 'accuracy: 0.951');
   await commit(
@@ -215,7 +223,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
 
-  step(9, 'The audit trail, from git alone');
+  step(10, 'The audit trail, from git alone');
   await io.mlops(['history', MODEL, '--limit', '8'], dir);
   io.say(`      Which versions were live on ${day(8).toISOString().slice(0, 10)}, mid-rollout?\n`);
   await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);

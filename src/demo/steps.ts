@@ -3,7 +3,7 @@
  * register a version, promote it through a pull request, and replace a dataset with a new
  * export (pointer re-added, pushed and committed).
  */
-import { utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveRef, type Repo } from '../repo/index.js';
 import type { DemoIo } from './index.js';
@@ -34,8 +34,12 @@ export async function trainAndRegister(
       ? (JSON.parse(t.out) as { id: string; metrics: Record<string, number> }[])[0]
       : undefined;
   if (!run) throw new Error(`training ${model} failed (exit ${t.code})`);
+  const table = join(dir, '.mlops', 'runs', run.id, 'features.csv');
+  const through = existsSync(table)
+    ? `, trained on ${readFileSync(table, 'utf8').trimEnd().split('\n').length - 1} rows built through its feature view`
+    : '';
   io.say(
-    `      run ${run.id}: accuracy ${run.metrics.accuracy}, latency p95 ${run.metrics.latency_p95_ms} ms\n`,
+    `      run ${run.id}: accuracy ${run.metrics.accuracy}, latency p95 ${run.metrics.latency_p95_ms} ms${through}\n`,
   );
   const r = await io.capture(['register', model, '--run', run.id, '--json'], dir, at);
   if (r.code !== 0) throw new Error(`registering run ${run.id} failed (exit ${r.code})`);
