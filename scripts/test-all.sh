@@ -81,6 +81,8 @@ need_pkg nginx nginx || abort "could not install nginx" "install nginx"
 need_pkg prometheus prometheus || abort "could not install prometheus" "install prometheus"
 # test/online-redis.test.ts runs the Redis online store against a real redis-server
 need_pkg redis-server redis-server || abort "could not install redis-server" "install redis-server"
+# test/drift-report-chromium.test.ts renders the HTML drift report in headless Chromium
+need_pkg chromium chromium || abort "could not install chromium" "install chromium"
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock = stale.
 # --ignore-scripts: `prepare` would build here; the build is one of the checks below instead,
