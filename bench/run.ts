@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   ab: () => import('./ab.bench.js'),
   'features-join': () => import('./features-join.bench.js'),
   'features-online': () => import('./features-online.bench.js'),
+  drift: () => import('./drift.bench.js'),
 };
 
 const only = process.argv.slice(2);
