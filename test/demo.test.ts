@@ -29,7 +29,21 @@ describe('mlops demo', () => {
     made.push(dir);
     const r = await mlops(process.cwd(), 'demo', '--dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('[10/10] The audit trail, from git alone');
+    expect(r.out).toContain('[12/12] The audit trail, from git alone');
+    // drift in a shifted window is critical, and the retraining pipeline ends in PR #3
+    expect(r.out).toMatch(/^ +pass_rate_7d +wasserstein +[\d.]+ +0\.1 +yes +[\d.]+ +critical$/m);
+    expect(r.out).toMatch(
+      /level critical: retrain now\n +drift status committed \([0-9a-f]{7}\)\n +retraining dispatched/,
+    );
+    expect(r.out).toMatch(
+      /✔ collect new data: 4800 labelled rows from 24 log files added to test-executions \(9800 rows now\)/,
+    );
+    expect(r.out).toMatch(/✔ register: execution-agent 1\.3\.0 \(minor\)/);
+    expect(r.out).toMatch(
+      /Pull request #3's description cites the drift:\n +## Retrained because of drift\n/,
+    );
+    expect(r.out).toMatch(/\| psi_pass_rate_7d \| (\d+\.\d+) \|/);
+    expect(Number(/\| psi_pass_rate_7d \| (\d+\.\d+) \|/.exec(r.out)![1])).toBeGreaterThan(0.3);
     // training went through the feature view; serving reads it back after materialization
     expect(r.out.match(/trained on 5000 rows built through its feature view/g)).toHaveLength(2);
     expect(r.out).toMatch(/test_execution_features: 250 keys with rows in \[.*\] → 250 written/);
@@ -37,7 +51,8 @@ describe('mlops demo', () => {
     expect(r.out).toMatch(/200: test_id="t0041" \(PRESENT\), pass_rate_7d=0\.9704 \(PRESENT\)/);
     const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' });
     const runs = [...r.out.matchAll(/run (\d{8}-\d{6}-execution-agent): accuracy ([\d.]+)/g)];
-    expect(runs.map((m) => Number(m[2]))).toEqual([0.983, 0.964]);
+    // the leaky retrain, the fixed one, and the one after the drift
+    expect(runs.map((m) => Number(m[2]))).toEqual([0.983, 0.964, 0.9694]);
     // each registration is one commit holding the run, the version and the card
     for (const [version, m] of [
       ['1.1.0', runs[0]!],

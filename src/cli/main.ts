@@ -29,6 +29,8 @@ const COMMANDS: Record<string, Load> = {
   ab: async () => (await import('./commands/ab.js')).registerAb,
   rollout: async () => (await import('./commands/rollout.js')).registerRollout,
   features: async () => (await import('./commands/features.js')).registerFeatures,
+  drift: async () => (await import('./commands/drift.js')).registerDrift,
+  retrain: async () => (await import('./commands/retrain.js')).registerRetrain,
 };
 
 /** Errors from the core that carry a stable code are environment problems: exit 2. */

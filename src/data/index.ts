@@ -55,6 +55,7 @@ export type { CacheOptions, StatFs, VerifyResult } from './cache.js';
 
 // remotes
 export { LocalObjectStore } from './store/local.js';
+export { putTextObject, readTextObjects } from './store/text-objects.js';
 
 // transfers
 export { push } from './transfer/push.js';

@@ -12,6 +12,8 @@ import { exampleDatasets, lostFlakinessExport, writeExampleDatasets } from './da
 import { exampleFiles } from './example.js';
 import { demoRollout } from './rollout.js';
 import { demoServing, lastEvent } from './serving.js';
+import { logShiftedDay } from './drift.js';
+import { driftFigures, type DriftReport } from '../drift/index.js';
 import { newExport, promoteVersion, trainAndRegister } from './steps.js';
 
 export interface DemoIo {
@@ -55,7 +57,7 @@ export interface DemoResult {
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const STEPS = 10;
+const STEPS = 12;
 const MODEL = 'execution-agent';
 const EXECUTIONS = 'datasets/test-executions.csv';
 
@@ -205,14 +207,70 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   await demoServing(io, dir, lastEvent(goodExport));
 
-  step(9, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
+  step(
+    9,
+    'Production drifts: CI starts reporting lower pass rates, and the hourly drift check notices',
+  );
+  const driftAt = day(11);
+  const logged = await logShiftedDay(dir, MODEL, artifactOf(dir, good.run), driftAt);
+  io.say(
+    `      ${logged} requests of the last 24 h were logged by the serving replicas with ${good.version}'s predictions;\n` +
+      `      the check compares them with ${good.version}'s training data, feature by feature.\n`,
+  );
+  await io.mlops(
+    [
+      'drift',
+      MODEL,
+      '--act',
+      '--as',
+      'mlops-bot',
+      '--markdown',
+      '.mlops/reports/drift.md',
+      '--html',
+      '.mlops/reports/drift.html',
+    ],
+    dir,
+    driftAt,
+  );
+  const checked = await io.capture(['drift', MODEL, '--json'], dir, driftAt, true);
+  const drift = JSON.parse(checked.out) as DriftReport & { reason: string };
+  io.say(
+    `      The HTML report, a histogram per feature: ${join(dir, '.mlops', 'reports', 'drift.html')}\n`,
+  );
+  if (drift.level !== 'critical')
+    throw new Error(`the drift check said ${drift.level}, not critical`);
+
+  step(
+    10,
+    'Critical drift starts the retraining pipeline, which ends in the next promotion pull request',
+  );
+  const figures = JSON.stringify(driftFigures(drift));
+  const retrained = await io.mlops(
+    ['retrain', MODEL, '--trigger', 'drift', '--reason', drift.reason, '--drift-figures', figures],
+    dir,
+    new Date(driftAt.getTime() + HOUR),
+  );
+  if (retrained !== 0) throw new Error(`the retraining pipeline failed (exit ${retrained})`);
+  const shown = await io.capture(
+    ['pr', 'show', '3'],
+    dir,
+    new Date(driftAt.getTime() + HOUR),
+    true,
+  );
+  const section = /## Retrained because of drift[\s\S]*?(?=\n## )/.exec(shown.out)?.[0];
+  if (!section) throw new Error('the promotion pull request does not cite the drift');
+  io.say(
+    `      Pull request #3's description cites the drift:\n${section.replace(/^/gm, '        ')}\n`,
+  );
+
+  step(11, 'A bad change is refused: someone edits the accuracy of the released 1.0.0 on a branch');
   const oldPath = `registry/models/${MODEL}/versions/1.0.0.yaml`;
   const tampered = files.get(oldPath)!.replace('accuracy: 0.938', 'accuracy: 0.951');
   await commit(
     repo,
     null,
     [{ path: oldPath, content: tampered }],
-    day(10),
+    day(12),
     'Tweak the 1.0.0 accuracy',
     {},
     'tweak-old-version',
@@ -223,7 +281,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   );
   io.say(`      exit code ${rejected}: versions are immutable; the PR cannot merge.\n`);
 
-  step(10, 'The audit trail, from git alone');
+  step(12, 'The audit trail, from git alone');
   await io.mlops(['history', MODEL, '--limit', '8'], dir);
   io.say(`      Which versions were live on ${day(8).toISOString().slice(0, 10)}, mid-rollout?\n`);
   await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);

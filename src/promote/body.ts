@@ -48,6 +48,7 @@ export function promotionBody(i: PromotionBodyInput): string {
       direction: i.model.evaluation.direction,
     }),
     metricsChart(i.production, c),
+    driftSection(i),
     '## Lineage',
     lineage(i),
   ];
@@ -63,6 +64,24 @@ export function promotionBody(i: PromotionBodyInput): string {
     );
   }
   return sections.filter((s) => s !== '').join('\n\n') + '\n';
+}
+
+/**
+ * Why a retrain happened, when drift started it: the reason and every figure the drift check
+ * handed to the run (the Run's `trigger.drift`), so the reviewer sees what moved.
+ */
+function driftSection(i: PromotionBodyInput): string {
+  const t = i.run?.trigger;
+  if (t?.type !== 'drift') return '';
+  const figures = Object.entries(t.drift ?? {});
+  const rows = figures.map(
+    ([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : Number(v.toPrecision(4))} |`,
+  );
+  return [
+    '## Retrained because of drift',
+    t.reason ?? 'The drift check asked for it.',
+    ...(rows.length ? ['| figure | value |\n| --- | --: |\n' + rows.join('\n')] : []),
+  ].join('\n\n');
 }
 
 function lineage(i: PromotionBodyInput): string {

@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Deployment } from './kinds/deployment.js';
+import { DriftStatus } from './kinds/drift-status.js';
 import { Dataset, Remotes } from './kinds/dataset.js';
 import { Entity, FeatureService, FeatureView } from './kinds/features.js';
 import { Model } from './kinds/model.js';
@@ -18,6 +19,7 @@ export const KINDS = {
   Model,
   ModelVersion,
   Deployment,
+  DriftStatus,
   Run,
   ModelCard,
   Dataset,
@@ -84,6 +86,7 @@ export function identityOfPath(path: string): PathIdentity | null {
   if (p[0] === 'registry' && p[1] === 'models' && p.length === 4) {
     if (p[3] === 'model.yaml') return { kinds: ['Model'], fields: { name: p[2]! } };
     if (p[3] === 'deployment.yaml') return { kinds: ['Deployment'], fields: { model: p[2]! } };
+    if (p[3] === 'drift.yaml') return { kinds: ['DriftStatus'], fields: { model: p[2]! } };
   }
   if (p[0] === 'registry' && p[1] === 'models' && p[3] === 'versions' && p.length === 5) {
     return { kinds: ['ModelVersion'], fields: { model: p[2]!, version: base(p[4]) } };
@@ -118,6 +121,8 @@ export function pathOfRecord(value: { kind: string } & Record<string, unknown>):
       return `registry/models/${s('model')}/versions/${s('version')}.yaml`;
     case 'Deployment':
       return `registry/models/${s('model')}/deployment.yaml`;
+    case 'DriftStatus':
+      return `registry/models/${s('model')}/drift.yaml`;
     case 'Run':
       return `registry/runs/${s('experiment')}/${s('id')}.yaml`;
     case 'ModelCard':

@@ -15,6 +15,7 @@ export { durationMs } from './duration.js';
 export type { Model } from './kinds/model.js';
 export type { ModelVersion } from './kinds/model-version.js';
 export type { Deployment } from './kinds/deployment.js';
+export type { DriftStatus } from './kinds/drift-status.js';
 export type { Run } from './kinds/run.js';
 export type { ModelCard } from './kinds/model-card.js';
 export type { Dataset, Remote, Remotes, Expectation } from './kinds/dataset.js';

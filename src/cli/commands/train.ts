@@ -24,6 +24,7 @@ interface TrainFlags {
   parallel?: boolean;
   reason?: string;
   trigger: string;
+  triggerFigures?: string;
   experiment?: string;
   param: string[];
   timeout?: string;
@@ -46,6 +47,10 @@ export function registerTrain(program: Command, io: Io, setExit: (code: number) 
     .option('--parallel', 'with --all: train at once, each model on its own set of GPUs')
     .option('--reason <text>', 'why this run (kept in the Run record and the version it makes)')
     .option('--trigger <type>', `what started it: ${TRIGGERS.join(', ')}`, 'manual')
+    .option(
+      '--trigger-figures <json>',
+      'the figures behind the trigger, as a JSON object of numbers (a drift check’s PSI per column); kept in the Run and shown in its promotion',
+    )
     .option('--experiment <name>', 'group runs under this experiment (default: the model name)')
     .option(
       '-p, --param <key=value>',
@@ -95,6 +100,7 @@ nothing could start (no model, data or GPU).`,
       const trigger: Run['trigger'] = {
         type: flags.trigger as Run['trigger']['type'],
         ...(flags.reason ? { reason: flags.reason } : {}),
+        ...(flags.triggerFigures ? { drift: parseFigures(flags.triggerFigures) } : {}),
         ...(io.env.GITHUB_ACTOR ? { actor: io.env.GITHUB_ACTOR } : {}),
       };
       const outcomes = await scheduleTrainings(
@@ -230,4 +236,23 @@ export function parseParams(pairs: string[]): Run['params'] {
 
 function readText(root: string, path: string): string {
   return readFileSync(join(root, path), 'utf8');
+}
+
+/** `--trigger-figures`: a JSON object whose values are all finite numbers. */
+function parseFigures(text: string): Record<string, number> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--trigger-figures must be a JSON object; got ${text}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new UsageError(`--trigger-figures must be a JSON object; got ${text}`);
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new UsageError(
+        `--trigger-figures: ${k} must be a finite number; got ${JSON.stringify(x)}`,
+      );
+  }
+  return v as Record<string, number>;
 }

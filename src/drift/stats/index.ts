@@ -12,6 +12,6 @@ export type { CategoricalSample, ColumnDriftOptions, NumericSample, PsiLevels } 
 export { jensenShannon, psi, wassersteinNormed } from './distances.js';
 export { kstwoSf, smirnovSf } from './kolmogorov.js';
 export { ks2, type KsResult } from './ks.js';
-export { readColumns, type ColumnValues } from './read.js';
+export { readColumns, columnNames, type ColumnValues } from './read.js';
 export { chi2Sf } from './special.js';
 export { chiSquare, zTestProportions, type ChiSquareResult, type ZTestResult } from './tests.js';

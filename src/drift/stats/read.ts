@@ -108,6 +108,11 @@ async function fileSchema(file: string, format: TableFormat): Promise<Schema> {
   throw new RangeError(`readColumns: ${file}: no schema`);
 }
 
+/** The column names of a table file, from its schema alone. */
+export async function columnNames(file: string, format?: TableFormat): Promise<string[]> {
+  return (await fileSchema(file, format ?? detectFormat(file))).fields.map((f) => f.name);
+}
+
 /**
  * Yields the named columns (all, by default) one at a time, each whole.
  * @example

@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ObjectStore } from '../../data/index.js';
+import { putTextObject, readTextObjects, type ObjectStore } from '../../data/index.js';
 import type { RolloutWindow } from '../window.js';
 import {
   formatMetricsLine,
@@ -99,22 +98,7 @@ async function readAll(loc: MetricsLocation): Promise<{ name: string; text: stri
       })),
     );
   }
-  const prefix = folder(loc.prefix);
-  const keys: string[] = [];
-  for await (const o of loc.store.list(prefix)) if (o.key.endsWith('.jsonl')) keys.push(o.key);
-  keys.sort();
-  const tmp = await mkdtemp(join(tmpdir(), 'mlops-metrics-'));
-  try {
-    const out: { name: string; text: string }[] = [];
-    for (const [i, key] of keys.entries()) {
-      const file = join(tmp, `${i}.jsonl`);
-      await loc.store.get(key, file);
-      out.push({ name: key, text: await readFile(file, 'utf8') });
-    }
-    return out;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  return readTextObjects(loc.store, folder(loc.prefix), '.jsonl');
 }
 
 /**
@@ -145,19 +129,8 @@ export async function writeMetricsBucket(
     return path;
   }
   const key = `${folder(loc.prefix)}${fileName}`;
-  if ((await loc.store.stat(key)) !== null)
-    throw new Error(
-      `${key} is already in ${loc.store.description}; metrics files are not rewritten`,
-    );
-  const tmp = await mkdtemp(join(tmpdir(), 'mlops-metrics-'));
-  try {
-    const file = join(tmp, 'bucket.jsonl');
-    await writeFile(file, text);
-    await loc.store.put(key, file, Buffer.byteLength(text), undefined, { knownAbsent: true });
-    return key;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  await putTextObject(loc.store, key, text);
+  return key;
 }
 
 /** `2026-03-01T00:00:00.000Z` → `20260301T000000Z` (milliseconds kept when not zero). */
