@@ -17,7 +17,7 @@ export async function collectLoggedRows(
   model: string,
   dataset: string,
   env: Record<string, string | undefined> = {},
-): Promise<{ path: string; added: number; rows: number; files: number }> {
+): Promise<{ path: string; added: number; rows: number; files: number; previous: string }> {
   const d = readWorktreeRecord<Dataset>(root, `data/${dataset}.yaml`);
   if (!d) throw new Error(`no dataset "${dataset}" (data/${dataset}.yaml)`);
   if (d.format !== 'csv')
@@ -30,7 +30,8 @@ export async function collectLoggedRows(
   try {
     const { store } = ws.store(d.remote);
     const logs = await readLogWindow(store, model, { from: new Date(0), to: new Date(8.64e15) });
-    if (logs.rows === 0) return { path: d.path, added: 0, rows: existing.length, files: 0 };
+    if (logs.rows === 0)
+      return { path: d.path, added: 0, rows: existing.length, files: 0, previous: text };
     const [logHeader = '', ...logged] = logs.csv.trimEnd().split('\n');
     const at = columns.map((c) => logHeader.split(',').indexOf(c));
     const missing = columns.filter((_, i) => at[i] === -1);
@@ -53,6 +54,7 @@ export async function collectLoggedRows(
       added: added.length,
       rows: existing.length + added.length,
       files: logs.files.length,
+      previous: text,
     };
   } finally {
     ws.close();

@@ -7,6 +7,8 @@
  * would, so the pipeline is exactly the commands its report shows; a failed stage stops it
  * with its reason and nothing downstream runs.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GovernancePolicy, Model, RetrainingPolicy } from '../records/index.js';
 import { readWorktreeRecord } from '../repo/index.js';
 import { collectLoggedRows } from './collect.js';
@@ -82,6 +84,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     const policy = readWorktreeRecord<RetrainingPolicy>(o.root, 'policies/retraining.yaml');
     const governance = readWorktreeRecord<GovernancePolicy>(o.root, 'policies/governance.yaml');
     const labels = model?.training.inputs.datasets[0];
+    let collected: { pointer: string; message: string } | undefined;
+    let restore: () => void = noop;
 
     await stage('check triggers', () => {
       if (!model) throw new Error(`no model "${o.model}"`);
@@ -98,15 +102,23 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
 
     await stage('collect new data', async () => {
       if (!labels) return 'the model trains on no dataset: nothing to collect';
+      const pointer = `data/${labels}.yaml`;
+      const keepPointer = snapshot(o.root, pointer);
       const c = await collectLoggedRows(o.root, o.model, labels);
       if (c.added === 0)
         return `no new labelled production rows for ${labels}: training on it as it is`;
+      // the new version is committed only once its expectations hold (the next stage)
+      const keepData = snapshot(o.root, c.path, c.previous);
+      restore = () => {
+        keepPointer();
+        keepData();
+      };
       await run(['data', 'add', c.path], 'adding the new version');
       await run(['data', 'push', labels], 'pushing it');
-      await o.commit(
-        [`data/${labels}.yaml`],
-        `Collect ${c.added} labelled production rows of ${o.model} into ${labels}`,
-      );
+      collected = {
+        pointer,
+        message: `Collect ${c.added} labelled production rows of ${o.model} into ${labels}`,
+      };
       return `${c.added} labelled rows from ${c.files} log files added to ${labels} (${c.rows} rows now)`;
     });
 
@@ -126,11 +138,13 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
           (x) =>
             `${x.expectation.type}(${x.expectation.column ?? ''}): ${x.unexpected_count ?? '?'} unexpected`,
         );
+        restore();
         throw new Error(
-          `${labels} breaks its expectations: ${named.join('; ') || firstLine(r.err)}`,
+          `${labels} breaks its expectations: ${named.join('; ') || firstLine(r.err)}; the new version is not kept`,
         );
       }
-      return `${labels}: all ${results.length} expectations hold`;
+      if (collected) await o.commit([collected.pointer], collected.message);
+      return `${labels}: all ${results.length} expectations hold${collected ? ': the new version is committed' : ''}`;
     });
 
     let metrics: Record<string, number> = {};
@@ -220,6 +234,17 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     if (!(e instanceof Stop)) throw e;
   }
   return result;
+}
+
+function noop(): void {}
+
+/** Puts a work-tree file back as it is now (or as `text`) when called. */
+function snapshot(root: string, path: string, text?: string): () => void {
+  const file = join(root, path);
+  const kept = text ?? (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  return () => {
+    if (kept !== undefined) writeFileSync(file, kept);
+  };
 }
 
 function firstLine(s: string): string {
