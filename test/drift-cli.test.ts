@@ -115,6 +115,26 @@ describe('mlops drift', () => {
     );
   });
 
+  it('critical dispatches retraining once, when the level changes, not at every check', async () => {
+    await registry();
+    const first = new Date('2026-06-01T00:00:00Z');
+    await logDay(first, 0.35);
+    const r1 = await mlops(first, 'drift', MODEL, '--act', '--as', 'ops');
+    expect(r1.out).toMatch(/drift status committed \([0-9a-f]{7}\)\n +retraining dispatched/);
+    const second = new Date(first.getTime() + HOUR);
+    const r2 = await mlops(second, 'drift', MODEL, '--act', '--as', 'ops');
+    expect(r2.code).toBe(1);
+    expect(r2.out).toMatch(
+      /level unchanged \(critical\): nothing committed\n +still critical: retraining was dispatched when the level changed/,
+    );
+    const dispatched = await new LocalForge(reg.repo, { login: 'ops' }).dispatches();
+    expect(dispatched).toHaveLength(1);
+    expect(dispatched[0]).toMatchObject({
+      event_type: 'retrain',
+      client_payload: { model: MODEL, trigger: 'drift' },
+    });
+  });
+
   it('an empty window is an error that says where it looked, not an ok', async () => {
     await registry();
     const r = await mlops(new Date('2026-06-01T00:00:00Z'), 'drift', MODEL);

@@ -59,6 +59,9 @@ describe('scripts/check-workflows.mjs', () => {
     expect(checked).toContain('actions/train/action.yml');
     expect(checked).toContain('.github/workflows/rollout.yml');
     expect(checked).toContain('actions/rollout/action.yml');
+    expect(checked).toContain('.github/workflows/drift.yml');
+    expect(checked).toContain('actions/drift/action.yml');
+    expect(checked).toContain('.github/workflows/retrain.yml');
     expect(problems.map(formatProblem)).toEqual([]);
   });
 
@@ -189,5 +192,135 @@ describe('.github/workflows/rollout.yml', () => {
         models: '${{ matrix.model }}',
       },
     });
+  });
+});
+
+describe('.github/workflows/drift.yml', () => {
+  const file = path.resolve(import.meta.dirname, '../.github/workflows/drift.yml');
+  const wf = parse(readFileSync(file, 'utf8')) as {
+    on: Record<string, unknown> & {
+      schedule: { cron: string }[];
+      workflow_dispatch: { inputs: Record<string, { type: string; required: boolean }> };
+    };
+    permissions: Record<string, string>;
+    concurrency: unknown;
+    jobs: Record<
+      string,
+      {
+        env: Record<string, string>;
+        steps: { uses?: string; with?: Record<string, unknown> }[];
+      }
+    >;
+  };
+  const job = wf.jobs.drift!;
+
+  it('checks hourly and by hand, never on a push or a pull request', () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.on.schedule).toEqual([{ cron: '0 * * * *' }]);
+    expect(wf.on.workflow_dispatch.inputs).toEqual({
+      models: expect.objectContaining({ type: 'string', required: false }) as unknown,
+    });
+  });
+
+  it('may push statuses and open issues, one run at a time, never cancelled', () => {
+    expect(wf.permissions).toEqual({ contents: 'write', issues: 'write' });
+    expect(wf.concurrency).toEqual({ group: 'drift', 'cancel-in-progress': false });
+  });
+
+  it('checks out main with its history and MLOPS_TOKEN, and runs the local action', () => {
+    const [checkout, drift] = job.steps;
+    expect(checkout?.uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+    expect(checkout?.with).toEqual({
+      ref: 'main',
+      'fetch-depth': 0,
+      token: '${{ secrets.MLOPS_TOKEN || github.token }}',
+    });
+    expect(drift).toMatchObject({
+      uses: './actions/drift',
+      with: {
+        token: '${{ secrets.MLOPS_TOKEN || github.token }}',
+        branch: 'main',
+        models: '${{ inputs.models }}',
+      },
+    });
+    // the data remote's credentials come from secrets, for an S3 remote only
+    expect(job.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: '${{ secrets.AWS_ACCESS_KEY_ID }}',
+      AWS_SECRET_ACCESS_KEY: '${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+    });
+  });
+});
+
+describe('.github/workflows/retrain.yml', () => {
+  const read = (name: string): unknown =>
+    parse(readFileSync(path.resolve(import.meta.dirname, `../.github/workflows/${name}`), 'utf8'));
+  interface Job {
+    needs?: string;
+    if?: string;
+    outputs?: Record<string, string>;
+    strategy?: { 'fail-fast': boolean; matrix: Record<string, string> };
+    permissions?: Record<string, string>;
+    uses?: string;
+    with?: Record<string, string>;
+    secrets?: string;
+    steps?: { uses?: string; run?: string; env?: Record<string, string> }[];
+  }
+  const wf = read('retrain.yml') as {
+    on: Record<string, unknown> & {
+      schedule: { cron: string }[];
+      repository_dispatch: { types: string[] };
+      workflow_dispatch: { inputs: Record<string, unknown> };
+    };
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  };
+  const train = read('train.yml') as {
+    on: { workflow_call: { inputs: Record<string, unknown> } };
+  };
+  const call = wf.jobs.train!;
+
+  it("retrains weekly, on the drift action's dispatch and by hand, never on a pull request", () => {
+    expect(Object.keys(wf.on).sort()).toEqual([
+      'repository_dispatch',
+      'schedule',
+      'workflow_dispatch',
+    ]);
+    expect(wf.on.schedule).toEqual([{ cron: '0 2 * * 0' }]);
+    expect(wf.on.repository_dispatch).toEqual({ types: ['retrain'] });
+    // only here: were train.yml to listen too, each dispatch would train the model twice
+    expect(Object.keys(train.on)).not.toContain('repository_dispatch');
+    expect(Object.keys(wf.on.workflow_dispatch.inputs).sort()).toEqual(['model', 'reason']);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('lists the models to train, the one named or every registry/models/*/model.yaml', () => {
+    const list = wf.jobs.models!;
+    expect(list.permissions).toBeUndefined();
+    expect(list.outputs).toEqual({ models: '${{ steps.list.outputs.models }}' });
+    const step = list.steps!.find((s) => s.run)!;
+    expect(step.env).toEqual({
+      MODEL: '${{ inputs.model || github.event.client_payload.model }}',
+    });
+    expect(step.run).toContain('registry/models/*/model.yaml');
+    // the untrusted name reaches the script through the environment only
+    expect(step.run).not.toContain('${{');
+  });
+
+  it('calls train.yml once per model with what its workflow_call accepts, and the secrets', () => {
+    expect(call.needs).toBe('models');
+    expect(call.uses).toBe('./.github/workflows/train.yml');
+    expect(call.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { model: '${{ fromJSON(needs.models.outputs.models) }}' },
+    });
+    expect(call.permissions).toEqual({ contents: 'write' });
+    expect(call.secrets).toBe('inherit');
+    expect(Object.keys(call.with!).sort()).toEqual(['model', 'reason', 'trigger']);
+    for (const input of Object.keys(call.with!))
+      expect(train.on.workflow_call.inputs).toHaveProperty(input);
+    expect(call.with!.model).toBe('${{ matrix.model }}');
+    expect(call.with!.reason).toContain('github.event.client_payload.reason');
+    for (const trigger of ["'drift'", "'schedule'", "'manual'"])
+      expect(call.with!.trigger).toContain(trigger);
   });
 });

@@ -28,6 +28,47 @@ export async function openOrUpdateDriftIssue(
   return { issue: await forge.createIssue({ title, body, labels: ['drift'] }), created: true };
 }
 
+export interface DriftActed {
+  issue?: Issue;
+  /** Whether the issue was opened (true) or updated (false). */
+  created?: boolean;
+  /** Whether a retraining was dispatched now. */
+  dispatched?: boolean;
+}
+
+/**
+ * Does on the forge what a drift level calls for (the action from `actionFor`): a warning
+ * opens or updates the model's one issue; critical dispatches `retrain` with the reason and the
+ * figures — only when the level has just become critical (`levelChanged`), so a model that
+ * stays critical is retrained once, not at every hourly check.
+ * @example
+ * await actOnDrift(forge, { report, markdown, action: 'retrain', reason, deadline: '48h', levelChanged: true })
+ * // { dispatched: true }
+ */
+export async function actOnDrift(
+  forge: Forge,
+  o: {
+    report: DriftReport;
+    markdown: string;
+    action: 'retrain' | 'issue' | 'none';
+    reason: string;
+    deadline: string;
+    levelChanged: boolean;
+  },
+): Promise<DriftActed> {
+  if (o.action === 'issue') return openOrUpdateDriftIssue(forge, o.report, o.markdown, o.deadline);
+  if (o.action === 'retrain' && o.levelChanged) {
+    await forge.dispatch('retrain', {
+      model: o.report.model,
+      reason: o.reason,
+      trigger: 'drift',
+      drift: driftFigures(o.report),
+    });
+    return { dispatched: true };
+  }
+  return o.action === 'retrain' ? { dispatched: false } : {};
+}
+
 /**
  * The figures a drift hands to the retraining it starts (the run's `trigger.drift`): each
  * drifted column's PSI, the dataset drift share, and the accuracy drop when labels were there.

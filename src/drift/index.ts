@@ -8,5 +8,12 @@ export { checkDrift, PREDICTION_COLUMN, type DriftCheckOptions } from './check.j
 export { DriftError } from './inputs.js';
 export { levelOf, worstLevel, actionFor } from './levels.js';
 export { recordDriftStatus, statusOf, driftStatusPath } from './status.js';
-export { openOrUpdateDriftIssue, driftFigures, driftReason, driftIssueTitle } from './act.js';
+export {
+  actOnDrift,
+  openOrUpdateDriftIssue,
+  driftFigures,
+  driftReason,
+  driftIssueTitle,
+  type DriftActed,
+} from './act.js';
 export { writeLogFile, readLogWindow, logsPrefix } from './logs.js';

@@ -4,10 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { DataWorkspace } from '../../data/index.js';
 import {
   actionFor,
+  actOnDrift,
   checkDrift,
-  driftFigures,
   driftReason,
-  openOrUpdateDriftIssue,
   recordDriftStatus,
 } from '../../drift/index.js';
 import type { RetrainingPolicy } from '../../records/index.js';
@@ -96,24 +95,22 @@ accuracy drop (2 / 5 / 10 %). Exit code 1 when the level is critical.`,
             : `level unchanged (${report.level}): nothing committed`,
         );
         const forge = await openForge(await openRepo(io.cwd), io, flags.as);
-        if (action === 'issue') {
-          const { issue, created } = await openOrUpdateDriftIssue(
-            forge,
-            report,
-            md,
-            retraining?.warning_deadline ?? '48h',
+        const deadline = retraining?.warning_deadline ?? '48h';
+        const done = await actOnDrift(forge, {
+          report,
+          markdown: md,
+          action,
+          reason,
+          deadline,
+          levelChanged: commit !== null,
+        });
+        if (done.issue)
+          acted.push(
+            `${done.created ? 'opened' : 'updated'} issue #${done.issue.number}: ${done.issue.title}`,
           );
-          acted.push(`${created ? 'opened' : 'updated'} issue #${issue.number}: ${issue.title}`);
-        }
-        if (action === 'retrain') {
-          await forge.dispatch('retrain', {
-            model,
-            reason,
-            trigger: 'drift',
-            drift: driftFigures(report),
-          });
-          acted.push('retraining dispatched (repository_dispatch retrain)');
-        }
+        if (done.dispatched) acted.push('retraining dispatched (repository_dispatch retrain)');
+        if (done.dispatched === false)
+          acted.push('still critical: retraining was dispatched when the level changed');
       }
       if (flags.json) json(io, { ...report, action, reason, acted });
       else {

@@ -1,0 +1,165 @@
+/**
+ * The `drift` action. It checks each model in production against its training data, commits
+ * the drift status of each model whose level changed, pushes those commits, then acts on the
+ * levels as `mlops drift --act` does: a warning opens or updates the model's drift issue,
+ * critical drift dispatches `retrain`. When origin's branch moved meanwhile it fetches, resets
+ * and checks again from there (at most 3 passes): main is never force-pushed.
+ *
+ * Inputs and the GitHub context are read from `env` when `main` runs, never at import;
+ * outputs and the summary go through `@actions/core` (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`).
+ */
+import * as core from '@actions/core';
+import { readContext, type Env } from '../../../src/action-context/index.js';
+import type { Forge } from '../../../src/forge/index.js';
+import { durationMs } from '../../../src/records/index.js';
+import { actOn, type Acted } from './act.js';
+import { defaultDeps, type Deps } from './deps.js';
+import { driftPass, type Checked, type PassResult } from './pass.js';
+import { driftSummary } from './summary.js';
+
+export { defaultDeps, gitFetch, gitPush, gitReset, type Deps } from './deps.js';
+
+/** Passes before giving up on a branch that keeps moving: each one checks afresh. */
+export const MAX_PASSES = 3;
+
+/**
+ * Runs the action. Never throws: a failure becomes `core.setFailed`.
+ * @example
+ * // GITHUB_EVENT_NAME=schedule GITHUB_WORKSPACE=/repo INPUT_TOKEN=…
+ * await main(process.env, defaultDeps(process.env));
+ */
+export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)): Promise<void> {
+  try {
+    const { eventName, workspace: root } = readContext(env);
+    const token = (env['INPUT_TOKEN'] ?? '').trim();
+    if (token) core.setSecret(token);
+    const branch = (env['INPUT_BRANCH'] ?? '').trim() || 'main';
+    const names = (env['INPUT_MODELS'] ?? '').split(/[\s,]+/).filter(Boolean);
+    const window = (env['INPUT_WINDOW'] ?? '').trim();
+    // checkDrift calls a bad window a DriftError, which skips a model: a typo here is a failure
+    if (window && durationMs(window) === null)
+      throw new Error(`window: "${window}" is not a duration (24h, 7d)`);
+    // made on first use: a run with nothing to act on needs no API
+    let made: Promise<Forge> | undefined;
+    const forge = () => (made ??= deps.forge(token));
+
+    let result: PassResult | undefined;
+    let pushError: Error | undefined;
+    for (let pass = 1; ; pass++) {
+      result = await driftPass({
+        root,
+        branch,
+        env,
+        now: deps.now(),
+        models: names.length ? names : null,
+        ...(window ? { window } : {}),
+      });
+      if (!result.committed) break;
+      const pushed = await push(deps, root, branch, token).catch((e: Error) => e);
+      if (pushed === true) {
+        core.info(`pushed ${branch} to origin`);
+        break;
+      }
+      if (pushed instanceof Error) {
+        // the levels stand even when their record could not be pushed: still act on them
+        pushError = pushed;
+        break;
+      }
+      if (pass >= MAX_PASSES) {
+        pushError = new Error(
+          `origin/${branch} kept moving: gave up after ${MAX_PASSES} passes, nothing was pushed (${pushed})`,
+        );
+        break;
+      }
+      core.info(
+        `origin/${branch} moved since this pass read it: fetching it and checking again (pass ${pass + 1} of ${MAX_PASSES})`,
+      );
+      await deps.fetch(root, branch, token);
+      await deps.reset(root, branch);
+    }
+
+    const acted: Acted[] = [];
+    for (const c of result.checks) if (c.kind === 'checked') acted.push(await actOn(forge, c));
+    await report(result, acted, eventName || 'manual', pushError);
+  } catch (err) {
+    core.setFailed(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Pushes the branch: true once on origin, else why origin refused (it moved). Any other
+ * refusal rejects, saying where the statuses are.
+ */
+async function push(deps: Deps, root: string, branch: string, token: string) {
+  try {
+    const r = await deps.push(root, branch, token);
+    return r.pushed ? true : r.why.split('\n')[0]!;
+  } catch (e) {
+    throw new Error(
+      `${(e as Error).message}\nThe drift statuses are committed on the local ${branch} only, and the next run records them again. The token input needs contents: write, and may bypass the protection of ${branch} (a GitHub App token).`,
+      { cause: e },
+    );
+  }
+}
+
+async function report(
+  result: PassResult,
+  acted: Acted[],
+  source: string,
+  pushError: Error | undefined,
+): Promise<void> {
+  const levels = Object.fromEntries(result.checks.map((c) => [c.model, c.level]));
+  core.setOutput('levels', JSON.stringify(levels));
+  core.setOutput(
+    'actions',
+    JSON.stringify(
+      acted.map((a) => ({
+        model: a.model,
+        level: a.level,
+        action: a.action,
+        ...(a.issue !== undefined ? { issue: a.issue } : {}),
+        ...(a.dispatched !== undefined ? { dispatched: a.dispatched } : {}),
+      })),
+    ),
+  );
+  const failures: string[] = [];
+  for (const c of result.checks) {
+    if (c.kind === 'checked')
+      core.info(
+        `${c.model}: ${describe(
+          c,
+          acted.find((a) => a.model === c.model),
+        )}`,
+      );
+    else if (c.kind === 'skipped') core.warning(`${c.model}: not checked: ${c.message}`);
+    else {
+      core.error(`${c.model}: ${c.message}`);
+      failures.push(c.model);
+    }
+  }
+  for (const a of acted.filter((x) => x.error)) {
+    core.error(`${a.model}: ${a.error}`);
+    failures.push(a.model);
+  }
+  if (!result.checks.length) core.info('no model in production: nothing to check');
+  if (process.env['GITHUB_STEP_SUMMARY']) {
+    await core.summary.addRaw(driftSummary(result.checks, acted, source), true).write();
+  }
+  if (pushError) core.setFailed(pushError.message);
+  else if (failures.length)
+    core.setFailed(
+      `drift failed for ${failures.length} model(s): ${[...new Set(failures)].join(', ')}`,
+    );
+}
+
+/** One log line: the level and why, what was committed, and what was done about it. */
+function describe(c: Checked, a: Acted | undefined): string {
+  const commit = c.commit ? `status committed [${c.commit.slice(0, 7)}]` : 'level unchanged';
+  const done =
+    a?.issue !== undefined
+      ? `; ${a.created ? 'opened' : 'updated'} issue #${a.issue}`
+      : a?.dispatched
+        ? '; retraining dispatched'
+        : '';
+  return `${c.reason} (${commit}${done})`;
+}
