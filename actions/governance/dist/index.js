@@ -58890,6 +58890,48 @@ var Deployment = Strict(
   }
 );
 
+// src/records/kinds/drift-status.ts
+var Level = Type.Union(
+  ["ok", "monitor", "warning", "critical"].map((l) => Type.Literal(l))
+);
+var DriftStatus = Strict(
+  {
+    ...recordHead("DriftStatus"),
+    model: Name,
+    /** The production version the check judged (its training data is the reference). */
+    version: Type.Optional(SemVer),
+    level: Level,
+    /** When the model entered this level. */
+    since: Timestamp,
+    /** The check that set it. */
+    checked_at: Timestamp,
+    reference: Strict({ name: Type.String({ minLength: 1 }), rows: Type.Integer({ minimum: 0 }) }),
+    current: Strict({
+      name: Type.String({ minLength: 1 }),
+      rows: Type.Integer({ minimum: 0 }),
+      from: Type.Optional(Timestamp),
+      to: Type.Optional(Timestamp)
+    }),
+    /** PSI of each column that is not ok, worst first. */
+    drifted: Type.Array(
+      Strict({
+        column: Type.String({ minLength: 1 }),
+        psi: Type.Number({ minimum: 0 }),
+        level: Level
+      })
+    ),
+    dataset_drift_share: Type.Number({ minimum: 0, maximum: 1 }),
+    accuracy_drop: Type.Optional(Type.Number()),
+    /** What the level called for: nothing, an issue, or a retraining. */
+    action: Type.Union([Type.Literal("none"), Type.Literal("issue"), Type.Literal("retrain")]),
+    reason: Type.String({ minLength: 1 })
+  },
+  {
+    title: "DriftStatus",
+    description: "The drift level of a model, committed only when it changes: git history is the drift timeline."
+  }
+);
+
 // src/records/kinds/dataset.ts
 var Mostly = Type.Optional(
   Type.Number({
@@ -59386,6 +59428,7 @@ var KINDS = {
   Model,
   ModelVersion,
   Deployment,
+  DriftStatus,
   Run,
   ModelCard,
   Dataset,
@@ -59416,6 +59459,7 @@ function identityOfPath(path) {
   if (p[0] === "registry" && p[1] === "models" && p.length === 4) {
     if (p[3] === "model.yaml") return { kinds: ["Model"], fields: { name: p[2] } };
     if (p[3] === "deployment.yaml") return { kinds: ["Deployment"], fields: { model: p[2] } };
+    if (p[3] === "drift.yaml") return { kinds: ["DriftStatus"], fields: { model: p[2] } };
   }
   if (p[0] === "registry" && p[1] === "models" && p[3] === "versions" && p.length === 5) {
     return { kinds: ["ModelVersion"], fields: { model: p[2], version: base(p[4]) } };
@@ -68056,6 +68100,7 @@ function promotionBody(i) {
       direction: i.model.evaluation.direction
     }),
     metricsChart(i.production, c),
+    driftSection(i),
     "## Lineage",
     lineage(i)
   ];
@@ -68067,6 +68112,19 @@ function promotionBody(i) {
     );
   }
   return sections.filter((s) => s !== "").join("\n\n") + "\n";
+}
+function driftSection(i) {
+  const t = i.run?.trigger;
+  if (t?.type !== "drift") return "";
+  const figures = Object.entries(t.drift ?? {});
+  const rows = figures.map(
+    ([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : Number(v.toPrecision(4))} |`
+  );
+  return [
+    "## Retrained because of drift",
+    t.reason ?? "The drift check asked for it.",
+    ...rows.length ? ["| figure | value |\n| --- | --: |\n" + rows.join("\n")] : []
+  ].join("\n\n");
 }
 function lineage(i) {
   const c = i.candidate;

@@ -106,12 +106,73 @@ function indexOf(defs: FeatureDefs): Map<string, ViewInfo> {
 /** One view to read, and where its features go. */
 interface ViewRead {
   info: ViewInfo;
-  /** [feature name in the view, column index in featureNames] */
-  columns: [string, number][];
+  /** The view's features asked for, each one's column index in featureNames, and its name. */
+  features: string[];
+  cols: number[];
+  names: string[];
+  /** The view's one join key when it has one: its value is then the entity key as is. */
+  singleKey: string | undefined;
+}
+
+/** A request's features resolved: the views to read, the columns and the join keys. */
+interface Plan {
+  reads: ViewRead[];
+  featureNames: string[];
+  joinKeys: string[];
+}
+
+/**
+ * Plans by defs object, then by feature list (or service), so that a server answering the same
+ * features again and again resolves them once. Like the index, it takes defs (and their
+ * services) as fixed once used. Only plans that resolved are kept; a bounded number of lists.
+ */
+interface PlanCache {
+  byRefs: Map<string, Plan>;
+  byService: WeakMap<FeatureService, Plan>;
+  byServiceFull: WeakMap<FeatureService, Plan>;
+}
+const plans = new WeakMap<FeatureDefs, PlanCache>();
+const MAX_CACHED_LISTS = 1024;
+
+/** A feature list as a cache key; undefined when one cannot be made unambiguously. */
+function refsKey(features: readonly string[], full: boolean): string | undefined {
+  let key = full ? '1' : '0';
+  for (const ref of features) {
+    if (typeof ref !== 'string' || ref.includes('\0')) return undefined;
+    key += '\0' + ref;
+  }
+  return key;
+}
+
+function cachedPlan(defs: FeatureDefs, request: OnlineFeaturesRequest): Plan {
+  indexOf(defs); // a bad definition is reported first, as plan() does
+  if ((request.features === undefined) === (request.service === undefined))
+    throw new OnlineFeaturesError('BAD_REQUEST', 'ask for either features or a feature service');
+  let cache = plans.get(defs);
+  if (!cache) {
+    cache = { byRefs: new Map(), byService: new WeakMap(), byServiceFull: new WeakMap() };
+    plans.set(defs, cache);
+  }
+  const full = request.fullFeatureNames === true;
+  if (request.service) {
+    const byService = full ? cache.byServiceFull : cache.byService;
+    let p = byService.get(request.service);
+    if (!p) byService.set(request.service, (p = plan(defs, request)));
+    return p;
+  }
+  const key = Array.isArray(request.features) ? refsKey(request.features, full) : undefined;
+  if (key === undefined) return plan(defs, request);
+  let p = cache.byRefs.get(key);
+  if (!p) {
+    p = plan(defs, request);
+    if (cache.byRefs.size >= MAX_CACHED_LISTS) cache.byRefs.clear();
+    cache.byRefs.set(key, p);
+  }
+  return p;
 }
 
 /** Resolves the request's features: the views to read, and the column names. */
-function plan(defs: FeatureDefs, request: OnlineFeaturesRequest) {
+function plan(defs: FeatureDefs, request: OnlineFeaturesRequest): Plan {
   const index = indexOf(defs);
   const refs: [string, string][] = [];
   if ((request.features === undefined) === (request.service === undefined))
@@ -169,8 +230,14 @@ function plan(defs: FeatureDefs, request: OnlineFeaturesRequest) {
       );
     owner.set(column, ref);
     let read = reads.get(viewName);
-    if (!read) reads.set(viewName, (read = { info, columns: [] }));
-    read.columns.push([feature, featureNames.length]);
+    if (!read) {
+      const singleKey = info.joinKeys.length === 1 ? info.joinKeys[0] : undefined;
+      read = { info, features: [], cols: [], names: [], singleKey };
+      reads.set(viewName, read);
+    }
+    read.features.push(feature);
+    read.cols.push(featureNames.length);
+    read.names.push(column);
     featureNames.push(column);
   }
   const joinKeys = [...new Set([...reads.values()].flatMap((r) => r.info.joinKeys))];
@@ -183,6 +250,18 @@ function plan(defs: FeatureDefs, request: OnlineFeaturesRequest) {
       );
   }
   return { reads: [...reads.values()], featureNames, joinKeys };
+}
+
+/** The entity keys of `rows` in the view of `r`. */
+function keysOf(r: ViewRead, rows: readonly Record<string, FeatureValue>[]): string[] {
+  const k = r.singleKey;
+  // one join key: the key is its value (a string, or a finite number as String writes it)
+  if (k !== undefined)
+    return rows.map((row) => {
+      const v = row[k];
+      return typeof v === 'string' ? v : String(v);
+    });
+  return rows.map((row) => entityKey(r.info.joinKeys, row));
 }
 
 /**
@@ -198,12 +277,13 @@ export async function getOnlineFeatures(
   request: OnlineFeaturesRequest,
   now: Date | number,
 ): Promise<OnlineFeaturesResult> {
-  const { reads, featureNames, joinKeys } = plan(defs, request);
+  const { reads, featureNames, joinKeys } = cachedPlan(defs, request);
   const nowMs = typeof now === 'number' ? now : now.getTime();
   const entityRows = request.entityRows;
   const rows: Record<string, FeatureValue>[] = entityRows.map((given, i) => {
     const row: Record<string, FeatureValue> = {};
-    for (const k of joinKeys) {
+    for (let j = 0; j < joinKeys.length; j++) {
+      const k = joinKeys[j]!;
       const v = given[k];
       if (v === undefined || v === null)
         throw new OnlineFeaturesError('MISSING_JOIN_KEY', `entity row ${i} has no ${k}`);
@@ -216,36 +296,56 @@ export async function getOnlineFeatures(
     }
     return row;
   });
-  const hits = await Promise.all(
-    reads.map((r) =>
-      store.read(
-        r.info.view.name,
-        rows.map((row) => entityKey(r.info.joinKeys, row)),
-      ),
-    ),
-  );
-  const statuses = rows.map(() => new Array<FeatureStatus>(featureNames.length));
-  const eventTimestamps = rows.map(() => new Array<number | null>(featureNames.length));
-  reads.forEach((r, v) => {
+  const hits =
+    reads.length === 1
+      ? [await store.read(reads[0]!.info.view.name, keysOf(reads[0]!, rows))]
+      : await Promise.all(reads.map((r) => store.read(r.info.view.name, keysOf(r, rows))));
+  const width = featureNames.length;
+  const statuses = rows.map(() => new Array<FeatureStatus>(width));
+  const eventTimestamps = rows.map(() => new Array<number | null>(width));
+  for (let v = 0; v < reads.length; v++) {
+    const r = reads[v]!;
     const ttlMs = r.info.ttlMs;
-    rows.forEach((row, i) => {
-      const hit = hits[v]![i];
-      const expired = hit != null && nowMs - hit.eventTs > ttlMs;
-      for (const [feature, col] of r.columns) {
-        const name = featureNames[col]!;
-        // hasOwn: a feature may be named like an Object.prototype member (`constructor`)
-        const value = hit && Object.hasOwn(hit.values, feature) ? hit.values[feature] : undefined;
-        if (hit == null || value === undefined) {
-          row[name] = null;
-          statuses[i]![col] = 'NOT_FOUND';
-          eventTimestamps[i]![col] = hit?.eventTs ?? null;
-        } else {
-          row[name] = expired ? null : value;
-          statuses[i]![col] = expired ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
-          eventTimestamps[i]![col] = hit.eventTs;
+    const { features, cols, names } = r;
+    const viewHits = hits[v]!;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const rowStatuses = statuses[i]!;
+      const rowTimes = eventTimestamps[i]!;
+      const hit = viewHits[i];
+      if (hit == null) {
+        for (let c = 0; c < features.length; c++) {
+          const col = cols[c]!;
+          row[names[c]!] = null;
+          rowStatuses[col] = 'NOT_FOUND';
+          rowTimes[col] = null;
         }
+        continue;
       }
-    });
-  });
-  return { rows, joinKeys, featureNames, statuses, eventTimestamps };
+      const expired = nowMs - hit.eventTs > ttlMs;
+      const values = hit.values;
+      for (let c = 0; c < features.length; c++) {
+        const feature = features[c]!;
+        const col = cols[c]!;
+        // hasOwn: a feature may be named like an Object.prototype member (`constructor`)
+        const value = Object.hasOwn(values, feature) ? values[feature] : undefined;
+        if (value === undefined) {
+          row[names[c]!] = null;
+          rowStatuses[col] = 'NOT_FOUND';
+        } else {
+          row[names[c]!] = expired ? null : value;
+          rowStatuses[col] = expired ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
+        }
+        rowTimes[col] = hit.eventTs;
+      }
+    }
+  }
+  // copies: the plan's lists are cached, and a caller may change what it is given
+  return {
+    rows,
+    joinKeys: joinKeys.slice(),
+    featureNames: featureNames.slice(),
+    statuses,
+    eventTimestamps,
+  };
 }

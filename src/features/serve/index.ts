@@ -1,2 +1,7 @@
 export { createFeatureServer, type FeatureServerOptions } from './server.js';
-export { feastResponse, parseFeastRequest, type FeastResponse } from './feast.js';
+export {
+  feastResponse,
+  feastResponseJson,
+  parseFeastRequest,
+  type FeastResponse,
+} from './feast.js';

@@ -16,8 +16,11 @@ class Histogram {
     this.sum += seconds;
     this.count++;
     // buckets are cumulative when written; here each observation lands in its first bucket
-    const i = BUCKETS.findIndex((le) => seconds <= le);
-    if (i >= 0) this.counts[i]!++;
+    for (let i = 0; i < BUCKETS.length; i++)
+      if (seconds <= BUCKETS[i]!) {
+        this.counts[i]!++;
+        return;
+      }
   }
 
   lines(name: string, labels: string): string[] {
@@ -45,19 +48,24 @@ export class ServerMetrics {
   private readonly latency = new Map<string, Histogram>();
   private readonly reads = new Map<string, Histogram>();
   private readErrors = 0;
+  /** The label text of each (path, status) seen, built once: requests' keys. */
+  private readonly keys = new Map<string, Map<number, string>>();
 
   /** `path` should be one of the server's routes or `other`, to keep the label set small. */
   request(path: string, status: number, seconds: number): void {
-    const key = `path="${label(path)}",code="${status}"`;
+    let byStatus = this.keys.get(path);
+    if (!byStatus) this.keys.set(path, (byStatus = new Map<number, string>()));
+    let key = byStatus.get(status);
+    if (key === undefined) byStatus.set(status, (key = `path="${label(path)}",code="${status}"`));
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    const h = this.latency.get(path) ?? new Histogram();
-    this.latency.set(path, h);
+    let h = this.latency.get(path);
+    if (!h) this.latency.set(path, (h = new Histogram()));
     h.observe(seconds);
   }
 
   storeRead(view: string, seconds: number, ok: boolean): void {
-    const h = this.reads.get(view) ?? new Histogram();
-    this.reads.set(view, h);
+    let h = this.reads.get(view);
+    if (!h) this.reads.set(view, (h = new Histogram()));
     h.observe(seconds);
     if (!ok) this.readErrors++;
   }

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getOnlineFeatures, OnlineFeaturesError, type FeatureDefs } from '../online/get.js';
 import type { OnlineStore } from '../types.js';
-import { feastResponse, parseFeastRequest } from './feast.js';
+import { feastResponseJson, parseFeastRequest } from './feast.js';
 import { ServerMetrics } from './metrics.js';
 
 export interface FeatureServerOptions {
@@ -41,16 +41,27 @@ function timedStore(store: OnlineStore, metrics: ServerMetrics): OnlineStore {
   return {
     describe: store.describe,
     write: (view, rows) => store.write(view, rows),
-    read: async (view, keys) => {
+    // no async wrapper: one promise per read, not three (this is the hot path)
+    read: (view, keys) => {
       const t0 = performance.now();
-      let ok = false;
+      let read: ReturnType<OnlineStore['read']>;
       try {
-        const hits = await store.read(view, keys);
-        ok = true;
-        return hits;
-      } finally {
-        metrics.storeRead(view, (performance.now() - t0) / 1000, ok);
+        read = Promise.resolve(store.read(view, keys));
+      } catch (err) {
+        // thrown, not rejected: still a failed read, passed on as it came
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        read = Promise.reject(err);
       }
+      return read.then(
+        (hits) => {
+          metrics.storeRead(view, (performance.now() - t0) / 1000, true);
+          return hits;
+        },
+        (err: unknown) => {
+          metrics.storeRead(view, (performance.now() - t0) / 1000, false);
+          throw err;
+        },
+      );
     },
     watermark: (view) => store.watermark(view),
     setWatermark: (view, ms) => store.setWatermark(view, ms),
@@ -71,9 +82,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      // one chunk (a small body, the usual case): no copy into a new buffer
+      resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')),
+    );
     req.on('error', reject);
   });
+}
+
+/** The request's path, without its query. */
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }
 
 function send(res: ServerResponse, status: number, body: string, type: string): void {
@@ -102,7 +123,7 @@ export function createFeatureServer(opts: FeatureServerOptions): Server {
     }
     const request = parseFeastRequest(body, opts.defs);
     const result = await getOnlineFeatures(store, opts.defs, request, opts.now());
-    sendJson(res, 200, feastResponse(result));
+    send(res, 200, feastResponseJson(result), 'application/json');
   }
 
   async function health(res: ServerResponse): Promise<void> {
@@ -117,7 +138,7 @@ export function createFeatureServer(opts: FeatureServerOptions): Server {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = pathOf(req);
     const method = ROUTES[path];
     if (!method) throw new HttpError(404, 'NOT_FOUND', `no such path: ${path}`);
     if (req.method !== method) {
@@ -145,7 +166,7 @@ export function createFeatureServer(opts: FeatureServerOptions): Server {
         if (!res.headersSent)
           sendJson(res, e.status, { error: { code: e.code, message: e.message } });
         else res.destroy();
-        return e.status === 404 ? 'other' : (req.url ?? '/').split('?')[0]!;
+        return e.status === 404 ? 'other' : pathOf(req);
       })
       .then((path) => metrics.request(path, res.statusCode, (performance.now() - t0) / 1000))
       .catch(() => undefined);
