@@ -17,7 +17,7 @@ import { TrackingError } from './errors.js';
 import { queryGpus, type Exec, type Gpu } from './gpus.js';
 import { metricHistoryIpc } from './history-arrow.js';
 import { prepareInputs } from './inputs.js';
-import { trainingFeatures, type TrainingFeatures } from '../features/training.js';
+import type { TrainingFeatures } from '../features/training.js';
 import { FileTail } from './metrics-tail.js';
 import { MetricsLog, parseFinalMetrics, type FinalMetrics } from './metrics-log.js';
 import { LastLines } from './output-lines.js';
@@ -340,6 +340,8 @@ async function featuresFor(
     );
   }
   try {
+    // loaded only for a model that names features: the join is not every run's start-up cost
+    const { trainingFeatures } = await import('../features/training.js');
     return await trainingFeatures(opts.ws, opts.root, inputs.features, labels, runDir);
   } catch (e) {
     if (e instanceof TrackingError) throw e;

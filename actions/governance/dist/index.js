@@ -3319,7 +3319,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder3 = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3392,7 +3392,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder3.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -15059,11 +15059,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder3 = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder3.write(chunk));
+            dataURL += btoa2(decoder2.write(chunk));
           }
-          dataURL += btoa2(decoder3.end());
+          dataURL += btoa2(decoder2.end());
           return dataURL;
         }
         case "Text": {
@@ -15088,11 +15088,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder3 = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder3.write(chunk);
+            binaryString += decoder2.write(chunk);
           }
-          binaryString += decoder3.end();
+          binaryString += decoder2.end();
           return binaryString;
         }
       }
@@ -19179,6 +19179,66 @@ var init_coded_error = __esm({
         this.data = data;
       }
     };
+  }
+});
+
+// src/repo/errors.ts
+function isFsError(e, code) {
+  return typeof e === "object" && e !== null && e.code === code;
+}
+var RepoError;
+var init_errors = __esm({
+  "src/repo/errors.ts"() {
+    "use strict";
+    init_coded_error();
+    RepoError = class extends CodedError {
+      name = "RepoError";
+    };
+  }
+});
+
+// src/repo/open.ts
+import * as nodeFs from "node:fs";
+import { dirname, join, resolve } from "node:path";
+async function openRepo(dir) {
+  const fs3 = nodeFs;
+  const start = resolve(dir);
+  for (let at = start; ; at = dirname(at)) {
+    const gitdir = await findGitdir(fs3, at);
+    if (gitdir) return { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs: fs3, cache: {} };
+    if (dirname(at) === at) break;
+  }
+  throw new RepoError("NOT_A_REPO", `not a git repository (or any parent up to /): ${start}`, {
+    dir: start
+  });
+}
+async function findGitdir(fs3, at) {
+  const dotGit = join(at, ".git");
+  try {
+    const st = await fs3.promises.stat(dotGit);
+    if (st.isDirectory() && await looksLikeGitdir(fs3, dotGit))
+      return { path: dotGit, bare: false };
+    if (st.isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs3.promises.readFile(dotGit, "utf8"));
+      if (m) return { path: resolve(at, m[1]), bare: false };
+    }
+  } catch (e) {
+    if (!isFsError(e, "ENOENT") && !isFsError(e, "ENOTDIR")) throw e;
+  }
+  if (await looksLikeGitdir(fs3, at)) return { path: at, bare: true };
+  return void 0;
+}
+async function looksLikeGitdir(fs3, dir) {
+  const exists2 = (p) => fs3.promises.stat(join(dir, p)).then(
+    () => true,
+    () => false
+  );
+  return await exists2("HEAD") && await exists2("objects") && await exists2("refs");
+}
+var init_open = __esm({
+  "src/repo/open.ts"() {
+    "use strict";
+    init_errors();
   }
 });
 
@@ -36723,6 +36783,9701 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
   }
 });
 
+// src/repo/objects/commit.ts
+function latin1(buf, from, to) {
+  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString("latin1");
+}
+function startsAt(buf, at, word) {
+  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+function parseCommitHeader(buf) {
+  if (!startsAt(buf, 0, "tree ") || buf[45] !== NL) bad("commit: no tree line");
+  const tree = latin1(buf, 5, 45);
+  const parents = [];
+  let pos = 46;
+  while (startsAt(buf, pos, "parent ")) {
+    parents.push(latin1(buf, pos + 7, pos + 47));
+    pos += 48;
+  }
+  let time = 0;
+  while (pos < buf.length && buf[pos] !== NL) {
+    const end = buf.indexOf(NL, pos);
+    const lineEnd = end < 0 ? buf.length : end;
+    if (startsAt(buf, pos, "committer ")) {
+      time = signatureTime(buf, pos, lineEnd);
+      break;
+    }
+    pos = lineEnd + 1;
+  }
+  return { tree, parents, time };
+}
+function signatureTime(buf, from, to) {
+  const tzSpace = buf.lastIndexOf(32, to - 1);
+  let i = tzSpace - 1;
+  let value = 0;
+  let scale = 1;
+  while (i > from && buf[i] >= 48 && buf[i] <= 57) {
+    value += (buf[i] - 48) * scale;
+    scale *= 10;
+    i--;
+  }
+  return value;
+}
+function parseCommit(buf) {
+  const header = parseCommitHeader(buf);
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
+  const split = text.indexOf("\n\n");
+  const head = split < 0 ? text : text.slice(0, split);
+  const message = split < 0 ? "" : text.slice(split + 2);
+  let author;
+  let committer;
+  for (const line of head.split("\n")) {
+    if (line.startsWith("author ")) author = parseSignature(line.slice(7));
+    else if (line.startsWith("committer ")) committer = parseSignature(line.slice(10));
+  }
+  if (!author || !committer) bad("commit: no author or committer");
+  return { ...header, author, committer, message };
+}
+function parseSignature(s) {
+  const lt = s.indexOf("<");
+  const gt = s.lastIndexOf(">");
+  if (lt < 0 || gt < lt) bad(`commit: bad signature "${s}"`);
+  const [ts = "0", tz = "+0000"] = s.slice(gt + 1).trim().split(/\s+/);
+  const sign = tz.startsWith("-") ? -1 : 1;
+  const digits = tz.replace(/^[+-]/, "").padStart(4, "0");
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+  return {
+    name: s.slice(0, lt).trim(),
+    email: s.slice(lt + 1, gt),
+    timestamp: Number(ts),
+    // `-0` would not equal 0 in deep comparisons.
+    timezoneOffset: minutes === 0 ? 0 : -sign * minutes
+  };
+}
+function parseTagTarget(buf) {
+  const text = latin1(buf, 0, Math.min(buf.length, 200));
+  const m = /^object ([0-9a-f]{40})\ntype (\w+)\n/.exec(text);
+  if (!m) bad("tag: no object and type lines");
+  return { object: m[1], type: m[2] };
+}
+function bad(why) {
+  throw new RepoError("CORRUPT_OBJECT", why);
+}
+var NL;
+var init_commit = __esm({
+  "src/repo/objects/commit.ts"() {
+    "use strict";
+    init_errors();
+    NL = 10;
+  }
+});
+
+// src/repo/objects/lru.ts
+var Lru;
+var init_lru = __esm({
+  "src/repo/objects/lru.ts"() {
+    "use strict";
+    Lru = class {
+      constructor(budget) {
+        this.budget = budget;
+      }
+      budget;
+      young = /* @__PURE__ */ new Map();
+      old = /* @__PURE__ */ new Map();
+      youngWeight = 0;
+      get(key) {
+        const hit = this.young.get(key);
+        if (hit !== void 0) return hit.value;
+        const aged = this.old.get(key);
+        if (aged === void 0) return void 0;
+        this.old.delete(key);
+        this.insert(key, aged);
+        return aged.value;
+      }
+      set(key, value, weight) {
+        if (weight > this.budget / 2) return;
+        const prev = this.young.get(key);
+        if (prev !== void 0) {
+          this.youngWeight -= prev.weight;
+          this.young.delete(key);
+        }
+        this.old.delete(key);
+        this.insert(key, { value, weight });
+      }
+      get size() {
+        return this.young.size + this.old.size;
+      }
+      insert(key, entry) {
+        if (this.youngWeight + entry.weight > this.budget / 2) {
+          this.old = this.young;
+          this.young = /* @__PURE__ */ new Map();
+          this.youngWeight = 0;
+        }
+        this.young.set(key, entry);
+        this.youngWeight += entry.weight;
+      }
+    };
+  }
+});
+
+// src/repo/objects/huffman.ts
+var FAST, OFFS, REV, Huffman, fixedLit, fixedDist;
+var init_huffman = __esm({
+  "src/repo/objects/huffman.ts"() {
+    "use strict";
+    FAST = 9;
+    OFFS = new Uint16Array(16);
+    REV = new Uint16Array(1 << FAST).map((_, x) => {
+      let r = 0;
+      for (let b = 0; b < FAST; b++) r |= (x >> b & 1) << FAST - 1 - b;
+      return r;
+    });
+    Huffman = class {
+      counts = new Uint16Array(16);
+      symbols;
+      /** (symbol << 4) | length for codes of at most `bits` bits, indexed by the next bits; 0 = slow path. */
+      fast = new Int32Array(1 << FAST);
+      bits = FAST;
+      mask = (1 << FAST) - 1;
+      constructor(size) {
+        this.symbols = new Uint16Array(size);
+      }
+      /** Builds from code lengths; false when the lengths over-subscribe the code space. */
+      build(lengths2, n) {
+        const { counts, symbols, fast } = this;
+        counts.fill(0);
+        let maxLen = 1;
+        for (let i = 0; i < n; i++) {
+          const l = lengths2[i];
+          counts[l]++;
+          if (l > maxLen) maxLen = l;
+        }
+        counts[0] = 0;
+        const bits = maxLen < FAST ? maxLen : FAST;
+        const tableSize = 1 << bits;
+        this.bits = bits;
+        this.mask = tableSize - 1;
+        fast.fill(0, 0, tableSize);
+        const offs = OFFS;
+        let left = 1;
+        for (let len = 1; len < 16; len++) {
+          left = (left << 1) - counts[len];
+          if (left < 0) return false;
+          offs[len] = len === 1 ? 0 : offs[len - 1] + counts[len - 1];
+        }
+        for (let i = 0; i < n; i++) if (lengths2[i]) symbols[offs[lengths2[i]]++] = i;
+        let code = 0;
+        let index = 0;
+        for (let len = 1; len <= bits; len++) {
+          for (let k = 0; k < counts[len]; k++) {
+            const rev = REV[code << FAST - len];
+            const entry = symbols[index + k] << 4 | len;
+            for (let j = rev; j < tableSize; j += 1 << len) fast[j] = entry;
+            code++;
+          }
+          index += counts[len];
+          code <<= 1;
+        }
+        return true;
+      }
+    };
+    fixedLit = new Huffman(288);
+    fixedDist = new Huffman(30);
+    {
+      const l = new Uint8Array(288);
+      l.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
+      fixedLit.build(l, 288);
+      fixedDist.build(new Uint8Array(30).fill(5), 30);
+    }
+  }
+});
+
+// src/repo/objects/js-inflate.ts
+function jsInflate(input, size, start = 0) {
+  const cmf = input[start] ?? 0;
+  const flg = input[start + 1] ?? 0;
+  if ((cmf & 15) !== 8 || (cmf << 8 | flg) % 31 !== 0 || flg & 32) return null;
+  try {
+    return inflater.reset(input, start + 2, size).run();
+  } catch (e) {
+    if (e instanceof Malformed) return null;
+    throw e;
+  }
+}
+function adler32(data) {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length; ) {
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      a += data[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return (b << 16 | a) >>> 0;
+}
+var LEN_BASE, LEN_EXTRA, DIST_BASE, DIST_EXTRA, CL_ORDER, dynLit, dynDist, clCode, lengths, Malformed, Inflater, inflater;
+var init_js_inflate = __esm({
+  "src/repo/objects/js-inflate.ts"() {
+    "use strict";
+    init_huffman();
+    LEN_BASE = [
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      13,
+      15,
+      17,
+      19,
+      23,
+      27,
+      31,
+      35,
+      43,
+      51,
+      59,
+      67,
+      83,
+      99,
+      115,
+      131,
+      163,
+      195,
+      227,
+      258
+    ];
+    LEN_EXTRA = [
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0
+    ];
+    DIST_BASE = [
+      1,
+      2,
+      3,
+      4,
+      5,
+      7,
+      9,
+      13,
+      17,
+      25,
+      33,
+      49,
+      65,
+      97,
+      129,
+      193,
+      257,
+      385,
+      513,
+      769,
+      1025,
+      1537,
+      2049,
+      3073,
+      4097,
+      6145,
+      8193,
+      12289,
+      16385,
+      24577
+    ];
+    DIST_EXTRA = [
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13
+    ];
+    CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+    dynLit = new Huffman(288);
+    dynDist = new Huffman(30);
+    clCode = new Huffman(19);
+    lengths = new Uint8Array(288 + 32);
+    Malformed = class extends Error {
+    };
+    Inflater = class {
+      input = new Uint8Array(0);
+      size = 0;
+      pos = 0;
+      bitbuf = 0;
+      bitcnt = 0;
+      o = 0;
+      out = new Uint8Array(0);
+      /** Starts on a new stream (one instance serves all: inflating is synchronous). */
+      reset(input, pos, size) {
+        this.input = input;
+        this.pos = pos;
+        this.size = size;
+        this.bitbuf = 0;
+        this.bitcnt = 0;
+        this.o = 0;
+        this.out = Buffer.allocUnsafe(size);
+        return this;
+      }
+      run() {
+        const { input, size, out } = this;
+        let last = 0;
+        while (!last) {
+          last = this.bits(1);
+          const type2 = this.bits(2);
+          if (type2 === 0) {
+            if (!this.stored()) return null;
+            continue;
+          }
+          let lit = fixedLit;
+          let dist = fixedDist;
+          if (type2 === 2) {
+            if (!this.dynamic()) return null;
+            lit = dynLit;
+            dist = dynDist;
+          } else if (type2 !== 1) {
+            return null;
+          }
+          if (!this.codes(lit, dist)) return null;
+        }
+        if (this.o !== size) return null;
+        const pos = this.pos - (this.bitcnt >> 3);
+        if (pos + 4 > input.length) return null;
+        const want = (input[pos] << 24 | input[pos + 1] << 16 | input[pos + 2] << 8 | input[pos + 3]) >>> 0;
+        return adler32(out) === want ? out : null;
+      }
+      /**
+       * Decodes one Huffman-coded block to its end-of-block symbol: the hot loop, on local copies
+       * of the bit state (written back around the rare slow path and at the end).
+       */
+      codes(lit, dist) {
+        const { input, out, size } = this;
+        const inLen = input.length;
+        const lfast = lit.fast;
+        const lmask = lit.mask;
+        const dfast = dist.fast;
+        const dmask = dist.mask;
+        let { pos, bitbuf, bitcnt, o } = this;
+        for (; ; ) {
+          while (bitcnt < 24 && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          let sym;
+          let entry = lfast[bitbuf & lmask];
+          if (entry !== 0 && (entry & 15) <= bitcnt) {
+            bitbuf >>>= entry & 15;
+            bitcnt -= entry & 15;
+            sym = entry >> 4;
+          } else {
+            Object.assign(this, { pos, bitbuf, bitcnt });
+            sym = this.slowDecode(lit);
+            ({ pos, bitbuf, bitcnt } = this);
+          }
+          if (sym < 256) {
+            if (o >= size) return false;
+            out[o++] = sym;
+            continue;
+          }
+          if (sym === 256) break;
+          const li = sym - 257;
+          if (li >= 29) return false;
+          let extra = LEN_EXTRA[li];
+          if (bitcnt < extra) throw new Malformed();
+          const len = LEN_BASE[li] + (bitbuf & (1 << extra) - 1);
+          bitbuf >>>= extra;
+          bitcnt -= extra;
+          while (bitcnt < 24 && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          entry = dfast[bitbuf & dmask];
+          let di;
+          if (entry !== 0 && (entry & 15) <= bitcnt) {
+            bitbuf >>>= entry & 15;
+            bitcnt -= entry & 15;
+            di = entry >> 4;
+          } else {
+            Object.assign(this, { pos, bitbuf, bitcnt });
+            di = this.slowDecode(dist);
+            ({ pos, bitbuf, bitcnt } = this);
+          }
+          if (di >= 30) return false;
+          extra = DIST_EXTRA[di];
+          while (bitcnt < extra && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          if (bitcnt < extra) throw new Malformed();
+          const d = DIST_BASE[di] + (bitbuf & (1 << extra) - 1);
+          bitbuf >>>= extra;
+          bitcnt -= extra;
+          if (d > o || o + len > size) return false;
+          for (const end = o + len; o < end; o++) out[o] = out[o - d];
+        }
+        Object.assign(this, { pos, bitbuf, bitcnt, o });
+        return true;
+      }
+      stored() {
+        const { input } = this;
+        let pos = this.pos - (this.bitcnt >> 3);
+        this.bitbuf = 0;
+        this.bitcnt = 0;
+        if (pos + 4 > input.length) return false;
+        const len = input[pos] | input[pos + 1] << 8;
+        const nlen = input[pos + 2] | input[pos + 3] << 8;
+        pos += 4;
+        if ((len ^ 65535) !== nlen || pos + len > input.length || this.o + len > this.size)
+          return false;
+        this.out.set(input.subarray(pos, pos + len), this.o);
+        this.pos = pos + len;
+        this.o += len;
+        return true;
+      }
+      dynamic() {
+        const hlit = this.bits(5) + 257;
+        const hdist = this.bits(5) + 1;
+        const hclen = this.bits(4) + 4;
+        lengths.fill(0, 0, 19);
+        for (let i = 0; i < hclen; i++) lengths[CL_ORDER[i]] = this.bits(3);
+        if (!clCode.build(lengths, 19)) return false;
+        const total = hlit + hdist;
+        for (let i = 0; i < total; ) {
+          const sym = this.decode(clCode);
+          if (sym < 16) {
+            lengths[i++] = sym;
+            continue;
+          }
+          let rep;
+          let val = 0;
+          if (sym === 16) {
+            if (i === 0) return false;
+            val = lengths[i - 1];
+            rep = 3 + this.bits(2);
+          } else rep = sym === 17 ? 3 + this.bits(3) : 11 + this.bits(7);
+          if (i + rep > total) return false;
+          lengths.fill(val, i, i + rep);
+          i += rep;
+        }
+        return dynLit.build(lengths, hlit) && dynDist.build(lengths.subarray(hlit), hdist);
+      }
+      bits(n) {
+        while (this.bitcnt < n) {
+          if (this.pos >= this.input.length) throw new Malformed();
+          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
+          this.bitcnt += 8;
+        }
+        const v = this.bitbuf & (1 << n) - 1;
+        this.bitbuf >>>= n;
+        this.bitcnt -= n;
+        return v;
+      }
+      decode(h) {
+        while (this.bitcnt < h.bits && this.pos < this.input.length) {
+          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
+          this.bitcnt += 8;
+        }
+        const entry = h.fast[this.bitbuf & h.mask];
+        const len = entry & 15;
+        if (entry !== 0 && len <= this.bitcnt) {
+          this.bitbuf >>>= len;
+          this.bitcnt -= len;
+          return entry >> 4;
+        }
+        return this.slowDecode(h);
+      }
+      /** Walks the canonical code one bit at a time (codes longer than the table, or the last bits). */
+      slowDecode(h) {
+        let code = 0;
+        let first = 0;
+        let index = 0;
+        for (let l = 1; l < 16; l++) {
+          code |= this.bits(1);
+          const count = h.counts[l];
+          if (code - first < count) return h.symbols[index + code - first];
+          index += count;
+          first = first + count << 1;
+          code <<= 1;
+        }
+        throw new Malformed();
+      }
+    };
+    inflater = new Inflater();
+  }
+});
+
+// src/repo/objects/inflate.ts
+import { inflateSync } from "node:zlib";
+function inflate(input, size, what, start = 0) {
+  if (size !== void 0 && size <= JS_INFLATE_MAX) {
+    const out = jsInflate(input, size, start);
+    if (out) return out;
+  }
+  const from = start === 0 ? input : input.subarray(start);
+  try {
+    const out = size === void 0 ? inflateSync(from) : inflateSync(from, { chunkSize: Math.max(64, Math.min(size + 1, 1 << 20)) });
+    if (size !== void 0 && out.length !== size) {
+      throw new RepoError(
+        "CORRUPT_OBJECT",
+        `${what}: inflated ${out.length} bytes, expected ${size}`,
+        {
+          object: what
+        }
+      );
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof RepoError) throw e;
+    throw new RepoError(
+      "CORRUPT_OBJECT",
+      `${what}: cannot inflate`,
+      { object: what },
+      { cause: e }
+    );
+  }
+}
+var JS_INFLATE_MAX;
+var init_inflate = __esm({
+  "src/repo/objects/inflate.ts"() {
+    "use strict";
+    init_errors();
+    init_js_inflate();
+    JS_INFLATE_MAX = 256;
+  }
+});
+
+// src/repo/objects/pack-index.ts
+var MAGIC, PackIndex;
+var init_pack_index = __esm({
+  "src/repo/objects/pack-index.ts"() {
+    "use strict";
+    init_errors();
+    MAGIC = 4285812579;
+    PackIndex = class {
+      constructor(buf, name) {
+        this.buf = buf;
+        this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        if (buf.length < 8 + 1024 || this.view.getUint32(0) !== MAGIC || this.view.getUint32(4) !== 2) {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: not a version-2 pack index`, { file: name });
+        }
+        this.count = this.view.getUint32(8 + 255 * 4);
+        this.namesAt = 8 + 1024;
+        this.offsetsAt = this.namesAt + this.count * 20 + this.count * 4;
+        this.bigOffsetsAt = this.offsetsAt + this.count * 4;
+        if (buf.length < this.bigOffsetsAt + 40) {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: truncated pack index`, { file: name });
+        }
+      }
+      buf;
+      count;
+      view;
+      namesAt;
+      offsetsAt;
+      bigOffsetsAt;
+      /** Offset in the pack of the object with this binary name, or -1. */
+      find(oid) {
+        let lo = oid[0] === 0 ? 0 : this.view.getUint32(8 + (oid[0] - 1) * 4);
+        let hi = this.view.getUint32(8 + oid[0] * 4);
+        const buf = this.buf;
+        const view = this.view;
+        const head = (oid[0] << 24 | oid[1] << 16 | oid[2] << 8 | oid[3]) >>> 0;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          const at = this.namesAt + mid * 20;
+          const first = view.getUint32(at);
+          let cmp = first - head;
+          for (let i = 4; cmp === 0 && i < 20; i++) cmp = buf[at + i] - oid[i];
+          if (cmp === 0) return this.offsetAt(mid);
+          if (cmp < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        return -1;
+      }
+      /** Up to `max` full names starting with the (lower-case) hex prefix. */
+      findPrefix(prefix, max) {
+        const first = parseInt(prefix.slice(0, 2).padEnd(2, "0"), 16);
+        const lo0 = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
+        const hi0 = prefix.length >= 2 ? this.view.getUint32(8 + first * 4) : this.count;
+        let lo = lo0;
+        let hi = hi0;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if (this.oidAt(mid) < prefix) lo = mid + 1;
+          else hi = mid;
+        }
+        const out = [];
+        for (let i = lo; i < this.count && out.length < max; i++) {
+          const oid = this.oidAt(i);
+          if (!oid.startsWith(prefix)) break;
+          out.push(oid);
+        }
+        return out;
+      }
+      oidAt(i) {
+        const at = this.namesAt + i * 20;
+        return Buffer.from(this.buf.buffer, this.buf.byteOffset + at, 20).toString("hex");
+      }
+      offsetAt(i) {
+        const small = this.view.getUint32(this.offsetsAt + i * 4);
+        if ((small & 2147483648) === 0) return small;
+        const big = this.bigOffsetsAt + (small & 2147483647) * 8;
+        return this.view.getUint32(big) * 2 ** 32 + this.view.getUint32(big + 4);
+      }
+    };
+  }
+});
+
+// src/repo/objects/delta.ts
+function applyDelta(base, delta) {
+  let pos = 0;
+  let baseSize = 0;
+  let byte;
+  let shift = 0;
+  do {
+    byte = delta[pos++] ?? corrupt("truncated size");
+    baseSize += (byte & 127) * 2 ** shift;
+    shift += 7;
+  } while (byte & 128);
+  let outSize = 0;
+  shift = 0;
+  do {
+    byte = delta[pos++] ?? corrupt("truncated size");
+    outSize += (byte & 127) * 2 ** shift;
+    shift += 7;
+  } while (byte & 128);
+  if (baseSize !== base.length) corrupt(`base is ${base.length} bytes, delta expects ${baseSize}`);
+  const out = Buffer.allocUnsafe(outSize);
+  let o = 0;
+  while (pos < delta.length) {
+    const op = delta[pos++];
+    if (op & 128) {
+      let offset = 0;
+      let size = 0;
+      if (op & 1) offset = delta[pos++];
+      if (op & 2) offset |= delta[pos++] << 8;
+      if (op & 4) offset |= delta[pos++] << 16;
+      if (op & 8) offset += delta[pos++] * 16777216;
+      if (op & 16) size = delta[pos++];
+      if (op & 32) size |= delta[pos++] << 8;
+      if (op & 64) size |= delta[pos++] << 16;
+      if (size === 0) size = 65536;
+      if (offset + size > base.length || o + size > outSize) corrupt("copy out of range");
+      if (size > 32) out.set(base.subarray(offset, offset + size), o);
+      else for (let i = 0; i < size; i++) out[o + i] = base[offset + i];
+      o += size;
+    } else if (op !== 0) {
+      if (pos + op > delta.length || o + op > outSize) corrupt("insert out of range");
+      for (let i = 0; i < op; i++) out[o + i] = delta[pos + i];
+      pos += op;
+      o += op;
+    } else {
+      corrupt("reserved opcode 0");
+    }
+  }
+  if (o !== outSize) corrupt(`result is ${o} bytes, delta promised ${outSize}`);
+  return out;
+}
+function corrupt(why) {
+  throw new RepoError("CORRUPT_OBJECT", `bad delta: ${why}`);
+}
+var init_delta = __esm({
+  "src/repo/objects/delta.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/repo/objects/pack.ts
+var TYPES, OFS_DELTA, REF_DELTA, Pack;
+var init_pack = __esm({
+  "src/repo/objects/pack.ts"() {
+    "use strict";
+    init_errors();
+    init_delta();
+    init_inflate();
+    init_lru();
+    TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
+    OFS_DELTA = 6;
+    REF_DELTA = 7;
+    Pack = class {
+      constructor(name, index, data, readExternal, cacheBytes) {
+        this.name = name;
+        this.index = index;
+        this.data = data;
+        this.readExternal = readExternal;
+        this.cache = new Lru(cacheBytes);
+        if (data.length < 32 || String.fromCharCode(...data.subarray(0, 4)) !== "PACK") {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: not a packfile`, { file: name });
+        }
+      }
+      name;
+      index;
+      data;
+      readExternal;
+      cache;
+      /** The object at `offset` (a value from this pack's index), deltas resolved. */
+      readAt(offset) {
+        const hit = this.cache.get(offset);
+        if (hit) return hit;
+        const chain = [];
+        let base;
+        let at = offset;
+        for (; ; ) {
+          const cached = at === offset ? void 0 : this.cache.get(at);
+          if (cached) {
+            base = cached;
+            break;
+          }
+          const entry = this.entryAt(at);
+          if (entry.type === OFS_DELTA) {
+            chain.push({ offset: at, entry });
+            at = entry.baseOffset;
+          } else if (entry.type === REF_DELTA) {
+            chain.push({ offset: at, entry });
+            const local = this.index.find(Buffer.from(entry.baseOid, "hex"));
+            if (local < 0) {
+              base = this.readExternal(entry.baseOid);
+              break;
+            }
+            at = local;
+          } else {
+            const type2 = TYPES[entry.type];
+            if (!type2) this.corrupt(at, `unknown object type ${entry.type}`);
+            base = { type: type2, data: this.inflateAt(entry, at) };
+            this.remember(at, base);
+            break;
+          }
+          if (chain.length > 1e4) this.corrupt(offset, "delta chain too long");
+        }
+        for (let i = chain.length - 1; i >= 0; i--) {
+          const { offset: o, entry } = chain[i];
+          base = { type: base.type, data: applyDelta(base.data, this.inflateAt(entry, o)) };
+          this.remember(o, base);
+        }
+        return base;
+      }
+      remember(offset, obj) {
+        this.cache.set(offset, obj, obj.data.length + 64);
+      }
+      inflateAt(entry, offset) {
+        try {
+          return inflate(this.data, entry.size, this.name, entry.dataAt);
+        } catch (e) {
+          if (e instanceof RepoError) this.corrupt(offset, e.message);
+          throw e;
+        }
+      }
+      entryAt(offset) {
+        const d = this.data;
+        let pos = offset;
+        let byte = d[pos++] ?? this.corrupt(offset, "offset past end");
+        const type2 = byte >> 4 & 7;
+        let size = byte & 15;
+        let shift = 4;
+        while (byte & 128) {
+          byte = d[pos++];
+          size += (byte & 127) * 2 ** shift;
+          shift += 7;
+        }
+        if (type2 === OFS_DELTA) {
+          byte = d[pos++];
+          let back = byte & 127;
+          while (byte & 128) {
+            byte = d[pos++];
+            back = (back + 1) * 128 + (byte & 127);
+          }
+          if (back > offset) this.corrupt(offset, "delta base before start of pack");
+          return { type: type2, size, dataAt: pos, baseOffset: offset - back };
+        }
+        if (type2 === REF_DELTA) {
+          const baseOid = Buffer.from(d.buffer, d.byteOffset + pos, 20).toString("hex");
+          return { type: type2, size, dataAt: pos + 20, baseOid };
+        }
+        return { type: type2, size, dataAt: pos };
+      }
+      corrupt(offset, why) {
+        throw new RepoError("CORRUPT_OBJECT", `${this.name}@${offset}: ${why}`, {
+          file: this.name,
+          offset
+        });
+      }
+    };
+  }
+});
+
+// src/repo/objects/store.ts
+import { join as join2 } from "node:path";
+function isType(t) {
+  return t === "commit" || t === "tree" || t === "blob" || t === "tag";
+}
+var PACK_CACHE_BYTES, LOOSE_CACHE_BYTES, OID, scratch, ObjectStore;
+var init_store = __esm({
+  "src/repo/objects/store.ts"() {
+    "use strict";
+    init_errors();
+    init_inflate();
+    init_lru();
+    init_pack_index();
+    init_pack();
+    PACK_CACHE_BYTES = 48 << 20;
+    LOOSE_CACHE_BYTES = 16 << 20;
+    OID = /^[0-9a-f]{40}$/;
+    scratch = Buffer.alloc(20);
+    ObjectStore = class _ObjectStore {
+      constructor(fs3, objectsDir) {
+        this.fs = fs3;
+        this.objectsDir = objectsDir;
+      }
+      fs;
+      objectsDir;
+      packs;
+      packsByName = /* @__PURE__ */ new Map();
+      alternates;
+      loose = new Lru(LOOSE_CACHE_BYTES);
+      /** The object named `oid`; throws `MISSING_OBJECT` when no store has it. */
+      read(oid) {
+        const found = this.tryRead(oid, true);
+        if (!found) throw new RepoError("MISSING_OBJECT", `object ${oid} not found`, { oid });
+        return found;
+      }
+      /** The content of `oid`, which must be of `type`. */
+      readAs(oid, type2) {
+        const obj = this.read(oid);
+        if (obj.type !== type2) {
+          throw new RepoError("CORRUPT_OBJECT", `object ${oid} is a ${obj.type}, not a ${type2}`, {
+            oid,
+            type: obj.type,
+            expected: type2
+          });
+        }
+        return obj.data;
+      }
+      has(oid) {
+        return this.tryRead(oid, true) !== void 0;
+      }
+      /** Up to `max` object names starting with a hex prefix, from every store. */
+      findPrefix(prefix, max = 2) {
+        const found = /* @__PURE__ */ new Set();
+        for (const pack of this.loadPacks()) {
+          for (const oid of pack.index.findPrefix(prefix, max)) found.add(oid);
+        }
+        if (prefix.length >= 2) {
+          try {
+            for (const name of this.fs.readdirSync(join2(this.objectsDir, prefix.slice(0, 2)))) {
+              const oid = prefix.slice(0, 2) + name;
+              if (OID.test(oid) && oid.startsWith(prefix)) found.add(oid);
+            }
+          } catch (e) {
+            if (!isFsError(e, "ENOENT")) throw e;
+          }
+        }
+        for (const alt of this.loadAlternates()) {
+          for (const oid of alt.findPrefix(prefix, max)) found.add(oid);
+        }
+        return [...found].sort().slice(0, max);
+      }
+      tryRead(oid, rescan) {
+        const packs = this.loadPacks();
+        if (packs.length > 0 && scratch.write(oid, "hex") === 20) {
+          for (const pack of packs) {
+            const offset = pack.index.find(scratch);
+            if (offset >= 0) return pack.readAt(offset);
+          }
+        }
+        if (!OID.test(oid))
+          throw new RepoError("MISSING_OBJECT", `not an object name: ${oid}`, { oid });
+        const loose = this.readLoose(oid);
+        if (loose) return loose;
+        for (const alt of this.loadAlternates()) {
+          const found = alt.tryRead(oid, rescan);
+          if (found) return found;
+        }
+        if (!rescan || !this.rescanPacks()) return void 0;
+        return this.tryRead(oid, false);
+      }
+      readLoose(oid) {
+        const hit = this.loose.get(oid);
+        if (hit) return hit;
+        let compressed;
+        try {
+          compressed = this.fs.readFileSync(join2(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
+        } catch (e) {
+          if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR")) return void 0;
+          throw e;
+        }
+        const raw = inflate(compressed, void 0, `loose object ${oid}`);
+        const space = raw.indexOf(32);
+        const nul = raw.indexOf(0, space);
+        const type2 = Buffer.from(raw.subarray(0, space)).toString("latin1");
+        const size = Number(Buffer.from(raw.subarray(space + 1, nul)).toString("latin1"));
+        if (!isType(type2) || nul < 0 || size !== raw.length - nul - 1) {
+          throw new RepoError("CORRUPT_OBJECT", `loose object ${oid}: bad header`, { oid });
+        }
+        const obj = { type: type2, data: raw.subarray(nul + 1) };
+        this.loose.set(oid, obj, raw.length + 64);
+        return obj;
+      }
+      loadPacks() {
+        if (!this.packs) this.rescanPacks();
+        return this.packs;
+      }
+      /** Opens packs not seen before; true when there were any. */
+      rescanPacks() {
+        const dir = join2(this.objectsDir, "pack");
+        let names;
+        try {
+          names = this.fs.readdirSync(dir).filter((n) => n.endsWith(".idx"));
+        } catch (e) {
+          if (!isFsError(e, "ENOENT")) throw e;
+          names = [];
+        }
+        let added = false;
+        for (const idxName of names.sort()) {
+          const base = idxName.slice(0, -4);
+          if (this.packsByName.has(base)) continue;
+          let index;
+          let data;
+          try {
+            index = new PackIndex(this.fs.readFileSync(join2(dir, idxName)), idxName);
+            data = this.fs.readFileSync(join2(dir, `${base}.pack`));
+          } catch (e) {
+            if (isFsError(e, "ENOENT")) continue;
+            throw e;
+          }
+          const pack = new Pack(`${base}.pack`, index, data, (oid) => this.read(oid), PACK_CACHE_BYTES);
+          this.packsByName.set(base, pack);
+          added = true;
+        }
+        this.packs = [...this.packsByName.values()];
+        return added;
+      }
+      loadAlternates() {
+        if (this.alternates) return this.alternates;
+        let text = "";
+        try {
+          text = String(this.fs.readFileSync(join2(this.objectsDir, "info", "alternates"), "utf8"));
+        } catch (e) {
+          if (!isFsError(e, "ENOENT")) throw e;
+        }
+        this.alternates = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => new _ObjectStore(this.fs, l.startsWith("/") ? l : join2(this.objectsDir, l)));
+        return this.alternates;
+      }
+    };
+  }
+});
+
+// src/repo/objects/tree.ts
+function hexAt(buf, at) {
+  return Buffer.from(buf.buffer, buf.byteOffset + at, 20).toString("hex");
+}
+function parseTree(buf) {
+  const out = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const space = buf.indexOf(SPACE, pos);
+    const nul = buf.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
+      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
+    }
+    out.push({
+      mode: latin12(buf, pos, space),
+      name: Buffer.from(buf.buffer, buf.byteOffset + space + 1, nul - space - 1).toString("utf8"),
+      oid: hexAt(buf, nul + 1)
+    });
+    pos = nul + 21;
+  }
+  return out;
+}
+function findEntry(buf, name) {
+  const n = name.length;
+  let pos = 0;
+  while (pos < buf.length) {
+    const space = buf.indexOf(SPACE, pos);
+    const start = space + 1;
+    const nul = buf.indexOf(0, start);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
+      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
+    }
+    const len = nul - start;
+    let cmp = 0;
+    const common2 = len < n ? len : n;
+    for (let i = 0; i < common2; i++) {
+      cmp = buf[start + i] - name[i];
+      if (cmp !== 0) break;
+    }
+    if (cmp === 0) {
+      if (len === n) return { mode: latin12(buf, pos, space), oid: hexAt(buf, nul + 1) };
+      if (len > n) {
+        cmp = buf[start + n] - SLASH;
+      } else {
+        cmp = -1;
+      }
+    }
+    if (cmp > 0) return void 0;
+    pos = nul + 21;
+  }
+  return void 0;
+}
+function latin12(buf, from, to) {
+  let s = "";
+  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+var TREE_MODE, GITLINK_MODE, SPACE, SLASH;
+var init_tree = __esm({
+  "src/repo/objects/tree.ts"() {
+    "use strict";
+    init_errors();
+    TREE_MODE = "40000";
+    GITLINK_MODE = "160000";
+    SPACE = 32;
+    SLASH = 47;
+  }
+});
+
+// src/repo/db.ts
+import { join as join3 } from "node:path";
+function dbOf(repo) {
+  let db = dbs.get(repo.cache);
+  if (!db) {
+    db = new Db(repo);
+    dbs.set(repo.cache, db);
+  }
+  return db;
+}
+function readShallow(repo) {
+  try {
+    const text = repo.fs.readFileSync(join3(repo.gitdir, "shallow"), "utf8");
+    return new Set(text.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
+  } catch (e) {
+    if (isFsError(e, "ENOENT")) return /* @__PURE__ */ new Set();
+    throw e;
+  }
+}
+var Db, dbs;
+var init_db = __esm({
+  "src/repo/db.ts"() {
+    "use strict";
+    init_errors();
+    init_commit();
+    init_lru();
+    init_store();
+    init_tree();
+    Db = class {
+      store;
+      trees = new Lru(16 << 20);
+      headers = new Lru(16 << 20);
+      /** Commits whose parents a shallow clone does not have (`.git/shallow`). */
+      shallow;
+      constructor(repo) {
+        this.store = new ObjectStore(repo.fs, join3(repo.gitdir, "objects"));
+        this.shallow = readShallow(repo);
+      }
+      /** A commit's tree, parents and committer time (a shallow commit has no parents). */
+      header(oid) {
+        let h = this.headers.get(oid);
+        if (!h) {
+          h = parseCommitHeader(this.store.readAs(oid, "commit"));
+          if (this.shallow.has(oid)) h = { ...h, parents: [] };
+          this.headers.set(oid, h, 160 + 48 * h.parents.length);
+        }
+        return h;
+      }
+      commit(oid) {
+        const c = parseCommit(this.store.readAs(oid, "commit"));
+        return this.shallow.has(oid) ? { ...c, parents: [] } : c;
+      }
+      rawTree(oid) {
+        return this.store.readAs(oid, "tree");
+      }
+      /** A tree's entries, parsed once per oid. */
+      tree(oid) {
+        let t = this.trees.get(oid);
+        if (!t) {
+          t = parseTree(this.rawTree(oid));
+          this.trees.set(oid, t, 64 + t.length * 160);
+        }
+        return t;
+      }
+      /** One entry of a tree by (UTF-8) name, found in the raw tree without parsing it. */
+      entry(treeOid, name) {
+        return findEntry(this.rawTree(treeOid), name);
+      }
+      /** Follows annotated tags down to a non-tag object: its oid and type. */
+      peel(oid) {
+        for (let depth = 0; depth < 100; depth++) {
+          const obj = this.store.read(oid);
+          if (obj.type !== "tag") return { oid, type: obj.type };
+          oid = parseTagTarget(obj.data).object;
+        }
+        throw new RepoError("CORRUPT_OBJECT", `tag chain too long at ${oid}`, { oid });
+      }
+    };
+    dbs = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/repo/refs.ts
+async function resolveRef(repo, ref) {
+  const m = REV2.exec(ref);
+  if (!m) throw badRef(ref, "is not a revision");
+  const [, name = "", suffixes = ""] = m;
+  const db = dbOf(repo);
+  let oid = await resolveName(repo, name, ref);
+  const peeled = db.peel(oid);
+  if (peeled.type !== "commit") throw badRef(ref, `names a ${peeled.type}, not a commit`);
+  oid = peeled.oid;
+  let done = name;
+  for (const [, op, digits] of suffixes.matchAll(/([~^])([0-9]*)/g)) {
+    const n = digits === "" ? 1 : Number(digits);
+    if (op === "~") {
+      for (let i = 0; i < n; i++) {
+        const parent = db.header(oid).parents[0];
+        if (!parent) throw badRef(ref, `goes past the root: ${done}~${i} has no parent`);
+        oid = parent;
+      }
+    } else if (n > 0) {
+      const parents = db.header(oid).parents;
+      const parent = parents[n - 1];
+      if (!parent) throw badRef(ref, `${done} has ${parents.length} parent(s), not ${n}`);
+      oid = parent;
+    }
+    done += `${op}${digits}`;
+  }
+  return oid;
+}
+async function resolveName(repo, name, ref) {
+  const db = dbOf(repo);
+  if (FULL_OID.test(name)) {
+    if (!db.store.has(name)) throw badRef(ref, "names no object in this repository");
+    return name;
+  }
+  try {
+    return await import_isomorphic_git.default.resolveRef({
+      fs: repo.fs,
+      dir: repo.dir,
+      gitdir: repo.gitdir,
+      ref: name === "@" ? "HEAD" : name
+    });
+  } catch (e) {
+    if (e.code !== "NotFoundError") {
+      throw new RepoError("BAD_REF", `cannot resolve ${ref}`, { ref }, { cause: e });
+    }
+  }
+  if (SHORT_OID.test(name)) {
+    const found = db.store.findPrefix(name, 2);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) throw badRef(ref, `is ambiguous (${found.join(", ")}, ...)`);
+  }
+  throw badRef(ref, "is not a branch, tag, or commit");
+}
+function badRef(ref, why) {
+  return new RepoError("BAD_REF", `revision "${ref}" ${why}`, { ref });
+}
+var import_isomorphic_git, FULL_OID, SHORT_OID, REV2;
+var init_refs = __esm({
+  "src/repo/refs.ts"() {
+    "use strict";
+    import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
+    init_db();
+    init_errors();
+    FULL_OID = /^[0-9a-f]{40}$/;
+    SHORT_OID = /^[0-9a-f]{4,39}$/;
+    REV2 = /^([^~^]+)((?:[~^][0-9]*)*)$/;
+  }
+});
+
+// src/repo/paths.ts
+function compilePrefixes(prefixes) {
+  const root = { full: prefixes.length === 0, dirOnly: false, children: /* @__PURE__ */ new Map() };
+  for (const prefix of prefixes) {
+    const parts = splitPrefix(prefix);
+    if (parts.length === 0) {
+      root.full = true;
+      continue;
+    }
+    let node = root;
+    for (const name of parts) {
+      let child = node.children.get(name);
+      if (!child) {
+        child = { full: false, dirOnly: true, children: /* @__PURE__ */ new Map(), name, bytes: Buffer.from(name) };
+        node.children.set(name, child);
+      }
+      node = child;
+    }
+    const dirOnly = prefix.endsWith("/");
+    node.dirOnly = node.full ? node.dirOnly && dirOnly : dirOnly;
+    node.full = true;
+  }
+  return root;
+}
+function splitPrefix(prefix) {
+  if (prefix.startsWith("/")) badPath(prefix, "must be relative to the repository root");
+  const parts = prefix.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.includes("..")) badPath(prefix, 'must not contain ".."');
+  return parts;
+}
+function badPath(path, why) {
+  throw new RepoError("BAD_PATH", `path "${path}" ${why}`, { path });
+}
+var EVERYTHING;
+var init_paths = __esm({
+  "src/repo/paths.ts"() {
+    "use strict";
+    init_errors();
+    EVERYTHING = { full: true, dirOnly: false, children: /* @__PURE__ */ new Map() };
+  }
+});
+
+// src/repo/walk.ts
+function walkFiles(db, treeOid, node, base = "") {
+  const out = [];
+  walk(db, treeOid, node, base, out);
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+function walk(db, treeOid, node, base, out) {
+  if (node.full) {
+    for (const e of db.tree(treeOid)) {
+      if (e.mode === TREE_MODE) walk(db, e.oid, EVERYTHING, `${base}${e.name}/`, out);
+      else if (e.mode !== GITLINK_MODE) out.push({ path: base + e.name, oid: e.oid, mode: e.mode });
+    }
+    return;
+  }
+  for (const child of node.children.values()) {
+    const e = db.entry(treeOid, child.bytes);
+    if (!e) continue;
+    if (e.mode === TREE_MODE) walk(db, e.oid, child, `${base}${child.name}/`, out);
+    else if (child.full && !child.dirOnly && e.mode !== GITLINK_MODE) {
+      out.push({ path: base + child.name, oid: e.oid, mode: e.mode });
+    }
+  }
+}
+var init_walk = __esm({
+  "src/repo/walk.ts"() {
+    "use strict";
+    init_tree();
+    init_paths();
+  }
+});
+
+// src/repo/worktree.ts
+import { createHash } from "node:crypto";
+import { join as join4, sep } from "node:path";
+function blobOid(bytes) {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+async function readWorktree(repo, node) {
+  if (repo.dir === repo.gitdir) {
+    throw new RepoError("NO_WORKTREE", `${repo.dir} is a bare repository`, { dir: repo.dir });
+  }
+  const fs3 = repo.fs.promises;
+  const root = await fs3.realpath(repo.dir);
+  const gitdir = await fs3.realpath(repo.gitdir).catch(() => repo.gitdir);
+  const inside = (real) => (real === root || real.startsWith(root + sep)) && real !== gitdir && !real.startsWith(gitdir + sep);
+  const found = [];
+  const seenDirs = /* @__PURE__ */ new Set();
+  const visit = async (abs, rel, n) => {
+    let st;
+    try {
+      st = await fs3.lstat(abs);
+      if (st.isSymbolicLink()) {
+        const real = await fs3.realpath(abs);
+        if (!inside(real)) return;
+        st = await fs3.stat(real);
+      }
+    } catch (e) {
+      if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR") || isFsError(e, "ELOOP")) return;
+      throw e;
+    }
+    if (st.isDirectory()) {
+      const real = await fs3.realpath(abs);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      const prefix = rel === "" ? "" : `${rel}/`;
+      if (n.full) {
+        const names = await fs3.readdir(abs);
+        for (const name of names) {
+          if (name !== ".git") await visit(join4(abs, name), prefix + name, EVERYTHING);
+        }
+      } else {
+        for (const child of n.children.values()) {
+          if (child.name !== ".git") await visit(join4(abs, child.name), prefix + child.name, child);
+        }
+      }
+    } else if (st.isFile() && n.full && !n.dirOnly) {
+      const bytes = await fs3.readFile(abs);
+      found.push([rel, { oid: blobOid(bytes), bytes }]);
+    }
+  };
+  await visit(root, "", node);
+  found.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return new Map(found);
+}
+var WORKTREE;
+var init_worktree = __esm({
+  "src/repo/worktree.ts"() {
+    "use strict";
+    init_errors();
+    init_paths();
+    WORKTREE = /* @__PURE__ */ Symbol("worktree");
+  }
+});
+
+// src/repo/snapshot.ts
+async function treeOf(repo, ref) {
+  return dbOf(repo).header(await resolveRef(repo, ref)).tree;
+}
+async function listFiles(repo, ref, prefixes) {
+  const node = compilePrefixes(prefixes);
+  return walkFiles(dbOf(repo), await treeOf(repo, ref), node);
+}
+async function readBlob(repo, oid) {
+  return dbOf(repo).store.readAs(oid, "blob");
+}
+async function readFiles(repo, ref, prefixes) {
+  const node = compilePrefixes(prefixes);
+  if (ref === WORKTREE) return readWorktree(repo, node);
+  const db = dbOf(repo);
+  const out = /* @__PURE__ */ new Map();
+  for (const f of walkFiles(db, await treeOf(repo, ref), node)) {
+    out.set(f.path, { oid: f.oid, bytes: db.store.readAs(f.oid, "blob") });
+  }
+  return out;
+}
+var init_snapshot = __esm({
+  "src/repo/snapshot.ts"() {
+    "use strict";
+    init_db();
+    init_paths();
+    init_refs();
+    init_walk();
+    init_worktree();
+  }
+});
+
+// src/repo/tree-diff.ts
+function diffTrees(db, base, head, node) {
+  const out = [];
+  diffDir(db, base, head, node, "", out);
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+function diffDir(db, a, b, node, dir, out) {
+  if (a === b) return;
+  if (node.full) {
+    const inA = new Map((a ? db.tree(a) : []).map((e) => [e.name, e]));
+    for (const eb of b ? db.tree(b) : []) {
+      const ea = inA.get(eb.name);
+      inA.delete(eb.name);
+      diffEntry(db, ea, eb, EVERYTHING, dir + eb.name, out);
+    }
+    for (const ea of inA.values()) diffEntry(db, ea, void 0, EVERYTHING, dir + ea.name, out);
+    return;
+  }
+  for (const child of node.children.values()) {
+    const ea = a ? db.entry(a, child.bytes) : void 0;
+    const eb = b ? db.entry(b, child.bytes) : void 0;
+    diffEntry(db, ea, eb, child, dir + child.name, out);
+  }
+}
+function diffEntry(db, ea, eb, node, path, out) {
+  if (ea && eb && ea.oid === eb.oid && ea.mode === eb.mode) return;
+  const fileSelected = node.full && !node.dirOnly;
+  const fa = fileSelected && ea && isFile(ea.mode) ? ea : void 0;
+  const fb = fileSelected && eb && isFile(eb.mode) ? eb : void 0;
+  if (fa && fb) out.push({ path, status: "modified", baseOid: fa.oid, headOid: fb.oid });
+  else if (fa) out.push({ path, status: "removed", baseOid: fa.oid });
+  else if (fb) out.push({ path, status: "added", headOid: fb.oid });
+  const ta = ea?.mode === TREE_MODE ? ea.oid : null;
+  const tb = eb?.mode === TREE_MODE ? eb.oid : null;
+  if (ta !== null || tb !== null) diffDir(db, ta, tb, node, `${path}/`, out);
+}
+function isFile(mode) {
+  return mode !== TREE_MODE && mode !== GITLINK_MODE;
+}
+var init_tree_diff = __esm({
+  "src/repo/tree-diff.ts"() {
+    "use strict";
+    init_tree();
+    init_paths();
+  }
+});
+
+// src/repo/diff.ts
+async function diffRefs(repo, base, head, prefixes) {
+  const node = compilePrefixes(prefixes);
+  if (head !== WORKTREE) {
+    return diffTrees(dbOf(repo), await treeOf(repo, base), await treeOf(repo, head), node);
+  }
+  const before = new Map((await listFiles(repo, base, prefixes)).map((f) => [f.path, f.oid]));
+  const after = await readWorktree(repo, node);
+  const out = [];
+  for (const [path, file] of after) {
+    const baseOid = before.get(path);
+    before.delete(path);
+    if (baseOid === void 0) out.push({ path, status: "added", headOid: file.oid });
+    else if (baseOid !== file.oid)
+      out.push({ path, status: "modified", baseOid, headOid: file.oid });
+  }
+  for (const [path, baseOid] of before) out.push({ path, status: "removed", baseOid });
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+var init_diff = __esm({
+  "src/repo/diff.ts"() {
+    "use strict";
+    init_db();
+    init_paths();
+    init_snapshot();
+    init_tree_diff();
+    init_worktree();
+  }
+});
+
+// src/repo/trailers.ts
+var init_trailers = __esm({
+  "src/repo/trailers.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/repo/commit-queue.ts
+var init_commit_queue = __esm({
+  "src/repo/commit-queue.ts"() {
+    "use strict";
+  }
+});
+
+// src/repo/history.ts
+var init_history = __esm({
+  "src/repo/history.ts"() {
+    "use strict";
+    init_commit_queue();
+    init_db();
+    init_tree();
+    init_paths();
+    init_refs();
+    init_tree_diff();
+    init_trailers();
+  }
+});
+
+// src/repo/ref-lock.ts
+var init_ref_lock = __esm({
+  "src/repo/ref-lock.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/repo/commit-edits.ts
+var init_commit_edits = __esm({
+  "src/repo/commit-edits.ts"() {
+    "use strict";
+    init_db();
+    init_errors();
+    init_tree();
+    init_paths();
+    init_ref_lock();
+    init_refs();
+    init_trailers();
+  }
+});
+
+// src/repo/init.ts
+var init_init = __esm({
+  "src/repo/init.ts"() {
+    "use strict";
+    init_open();
+  }
+});
+
+// src/repo/merge-base.ts
+function mergeBase(repo, a, b) {
+  if (a === b) return Promise.resolve(a);
+  const db = dbOf(repo);
+  const flags = /* @__PURE__ */ new Map([
+    [a, FROM_A],
+    [b, FROM_B]
+  ]);
+  const queue = [];
+  const push2 = (oid) => {
+    const time = db.header(oid).time;
+    let i = queue.length;
+    while (i > 0 && queue[i - 1].time > time) i--;
+    queue.splice(i, 0, { oid, time });
+  };
+  push2(a);
+  push2(b);
+  const found = [];
+  while (queue.some((q) => !((flags.get(q.oid) ?? 0) & STALE))) {
+    const { oid } = queue.pop();
+    let f = flags.get(oid);
+    if ((f & (FROM_A | FROM_B)) === (FROM_A | FROM_B) && !(f & STALE)) {
+      found.push(oid);
+      f |= STALE;
+      flags.set(oid, f);
+    }
+    for (const p of db.header(oid).parents) {
+      const pf = flags.get(p);
+      const next = (pf ?? 0) | f & (FROM_A | FROM_B | STALE);
+      if (pf === next) continue;
+      flags.set(p, next);
+      if (pf === void 0) push2(p);
+      else if (!queue.some((q) => q.oid === p)) push2(p);
+    }
+  }
+  return Promise.resolve(found[0] ?? null);
+}
+var FROM_A, FROM_B, STALE;
+var init_merge_base = __esm({
+  "src/repo/merge-base.ts"() {
+    "use strict";
+    init_db();
+    FROM_A = 1;
+    FROM_B = 2;
+    STALE = 4;
+  }
+});
+
+// src/repo/branches.ts
+var init_branches = __esm({
+  "src/repo/branches.ts"() {
+    "use strict";
+  }
+});
+
+// src/repo/commit-here.ts
+var init_commit_here = __esm({
+  "src/repo/commit-here.ts"() {
+    "use strict";
+    init_branches();
+    init_commit_edits();
+    init_errors();
+    init_open();
+    init_refs();
+  }
+});
+
+// src/records/finding.ts
+function formatFinding(f) {
+  const tag2 = f.severity === "warning" ? "warning: " : "";
+  return `${f.path}:${f.line}:${f.col}: ${tag2}${f.rule}: ${f.message}`;
+}
+function finding(path, pos, rule, message, severity = "error") {
+  return { path, line: pos.line, col: pos.col, rule, message, severity };
+}
+var init_finding = __esm({
+  "src/records/finding.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/guard/value.mjs
+var value_exports = {};
+__export(value_exports, {
+  HasPropertyKey: () => HasPropertyKey,
+  IsArray: () => IsArray,
+  IsAsyncIterator: () => IsAsyncIterator,
+  IsBigInt: () => IsBigInt,
+  IsBoolean: () => IsBoolean,
+  IsDate: () => IsDate,
+  IsFunction: () => IsFunction,
+  IsIterator: () => IsIterator,
+  IsNull: () => IsNull,
+  IsNumber: () => IsNumber,
+  IsObject: () => IsObject,
+  IsRegExp: () => IsRegExp,
+  IsString: () => IsString,
+  IsSymbol: () => IsSymbol,
+  IsUint8Array: () => IsUint8Array,
+  IsUndefined: () => IsUndefined
+});
+function HasPropertyKey(value, key) {
+  return key in value;
+}
+function IsAsyncIterator(value) {
+  return IsObject(value) && !IsArray(value) && !IsUint8Array(value) && Symbol.asyncIterator in value;
+}
+function IsArray(value) {
+  return Array.isArray(value);
+}
+function IsBigInt(value) {
+  return typeof value === "bigint";
+}
+function IsBoolean(value) {
+  return typeof value === "boolean";
+}
+function IsDate(value) {
+  return value instanceof globalThis.Date;
+}
+function IsFunction(value) {
+  return typeof value === "function";
+}
+function IsIterator(value) {
+  return IsObject(value) && !IsArray(value) && !IsUint8Array(value) && Symbol.iterator in value;
+}
+function IsNull(value) {
+  return value === null;
+}
+function IsNumber(value) {
+  return typeof value === "number";
+}
+function IsObject(value) {
+  return typeof value === "object" && value !== null;
+}
+function IsRegExp(value) {
+  return value instanceof globalThis.RegExp;
+}
+function IsString(value) {
+  return typeof value === "string";
+}
+function IsSymbol(value) {
+  return typeof value === "symbol";
+}
+function IsUint8Array(value) {
+  return value instanceof globalThis.Uint8Array;
+}
+function IsUndefined(value) {
+  return value === void 0;
+}
+var init_value = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/guard/value.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/clone/value.mjs
+function ArrayType(value) {
+  return value.map((value2) => Visit(value2));
+}
+function DateType(value) {
+  return new Date(value.getTime());
+}
+function Uint8ArrayType(value) {
+  return new Uint8Array(value);
+}
+function RegExpType(value) {
+  return new RegExp(value.source, value.flags);
+}
+function ObjectType(value) {
+  const result = {};
+  for (const key of Object.getOwnPropertyNames(value)) {
+    result[key] = Visit(value[key]);
+  }
+  for (const key of Object.getOwnPropertySymbols(value)) {
+    result[key] = Visit(value[key]);
+  }
+  return result;
+}
+function Visit(value) {
+  return IsArray(value) ? ArrayType(value) : IsDate(value) ? DateType(value) : IsUint8Array(value) ? Uint8ArrayType(value) : IsRegExp(value) ? RegExpType(value) : IsObject(value) ? ObjectType(value) : value;
+}
+function Clone(value) {
+  return Visit(value);
+}
+var init_value2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/clone/value.mjs"() {
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/clone/type.mjs
+function CloneType(schema2, options) {
+  return options === void 0 ? Clone(schema2) : Clone({ ...options, ...schema2 });
+}
+var init_type = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/clone/type.mjs"() {
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/clone/index.mjs
+var init_clone = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/clone/index.mjs"() {
+    init_type();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/value/guard/guard.mjs
+function IsObject2(value) {
+  return value !== null && typeof value === "object";
+}
+function IsArray2(value) {
+  return globalThis.Array.isArray(value) && !globalThis.ArrayBuffer.isView(value);
+}
+function IsUndefined2(value) {
+  return value === void 0;
+}
+function IsNumber2(value) {
+  return typeof value === "number";
+}
+var init_guard = __esm({
+  "node_modules/@sinclair/typebox/build/esm/value/guard/guard.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/value/guard/index.mjs
+var init_guard2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/value/guard/index.mjs"() {
+    init_guard();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/system/policy.mjs
+var TypeSystemPolicy;
+var init_policy = __esm({
+  "node_modules/@sinclair/typebox/build/esm/system/policy.mjs"() {
+    init_guard2();
+    (function(TypeSystemPolicy2) {
+      TypeSystemPolicy2.InstanceMode = "default";
+      TypeSystemPolicy2.ExactOptionalPropertyTypes = false;
+      TypeSystemPolicy2.AllowArrayObject = false;
+      TypeSystemPolicy2.AllowNaN = false;
+      TypeSystemPolicy2.AllowNullVoid = false;
+      function IsExactOptionalProperty(value, key) {
+        return TypeSystemPolicy2.ExactOptionalPropertyTypes ? key in value : value[key] !== void 0;
+      }
+      TypeSystemPolicy2.IsExactOptionalProperty = IsExactOptionalProperty;
+      function IsObjectLike(value) {
+        const isObject = IsObject2(value);
+        return TypeSystemPolicy2.AllowArrayObject ? isObject : isObject && !IsArray2(value);
+      }
+      TypeSystemPolicy2.IsObjectLike = IsObjectLike;
+      function IsRecordLike(value) {
+        return IsObjectLike(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+      }
+      TypeSystemPolicy2.IsRecordLike = IsRecordLike;
+      function IsNumberLike(value) {
+        return TypeSystemPolicy2.AllowNaN ? IsNumber2(value) : Number.isFinite(value);
+      }
+      TypeSystemPolicy2.IsNumberLike = IsNumberLike;
+      function IsVoidLike(value) {
+        const isUndefined = IsUndefined2(value);
+        return TypeSystemPolicy2.AllowNullVoid ? isUndefined || value === null : isUndefined;
+      }
+      TypeSystemPolicy2.IsVoidLike = IsVoidLike;
+    })(TypeSystemPolicy || (TypeSystemPolicy = {}));
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/create/immutable.mjs
+function ImmutableArray(value) {
+  return globalThis.Object.freeze(value).map((value2) => Immutable(value2));
+}
+function ImmutableDate(value) {
+  return value;
+}
+function ImmutableUint8Array(value) {
+  return value;
+}
+function ImmutableRegExp(value) {
+  return value;
+}
+function ImmutableObject(value) {
+  const result = {};
+  for (const key of Object.getOwnPropertyNames(value)) {
+    result[key] = Immutable(value[key]);
+  }
+  for (const key of Object.getOwnPropertySymbols(value)) {
+    result[key] = Immutable(value[key]);
+  }
+  return globalThis.Object.freeze(result);
+}
+function Immutable(value) {
+  return IsArray(value) ? ImmutableArray(value) : IsDate(value) ? ImmutableDate(value) : IsUint8Array(value) ? ImmutableUint8Array(value) : IsRegExp(value) ? ImmutableRegExp(value) : IsObject(value) ? ImmutableObject(value) : value;
+}
+var init_immutable = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/create/immutable.mjs"() {
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/create/type.mjs
+function CreateType(schema2, options) {
+  const result = options !== void 0 ? { ...options, ...schema2 } : schema2;
+  switch (TypeSystemPolicy.InstanceMode) {
+    case "freeze":
+      return Immutable(result);
+    case "clone":
+      return Clone(result);
+    default:
+      return result;
+  }
+}
+var init_type2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/create/type.mjs"() {
+    init_policy();
+    init_immutable();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/create/index.mjs
+var init_create = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/create/index.mjs"() {
+    init_type2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/error/error.mjs
+var TypeBoxError;
+var init_error = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/error/error.mjs"() {
+    TypeBoxError = class extends Error {
+      constructor(message) {
+        super(message);
+      }
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/error/index.mjs
+var init_error2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/error/index.mjs"() {
+    init_error();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/symbols/symbols.mjs
+var TransformKind, ReadonlyKind, OptionalKind, Hint, Kind;
+var init_symbols = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/symbols/symbols.mjs"() {
+    TransformKind = /* @__PURE__ */ Symbol.for("TypeBox.Transform");
+    ReadonlyKind = /* @__PURE__ */ Symbol.for("TypeBox.Readonly");
+    OptionalKind = /* @__PURE__ */ Symbol.for("TypeBox.Optional");
+    Hint = /* @__PURE__ */ Symbol.for("TypeBox.Hint");
+    Kind = /* @__PURE__ */ Symbol.for("TypeBox.Kind");
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/symbols/index.mjs
+var init_symbols2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/symbols/index.mjs"() {
+    init_symbols();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/guard/kind.mjs
+function IsReadonly(value) {
+  return IsObject(value) && value[ReadonlyKind] === "Readonly";
+}
+function IsOptional(value) {
+  return IsObject(value) && value[OptionalKind] === "Optional";
+}
+function IsAny(value) {
+  return IsKindOf(value, "Any");
+}
+function IsArgument(value) {
+  return IsKindOf(value, "Argument");
+}
+function IsArray3(value) {
+  return IsKindOf(value, "Array");
+}
+function IsAsyncIterator2(value) {
+  return IsKindOf(value, "AsyncIterator");
+}
+function IsBigInt2(value) {
+  return IsKindOf(value, "BigInt");
+}
+function IsBoolean2(value) {
+  return IsKindOf(value, "Boolean");
+}
+function IsComputed(value) {
+  return IsKindOf(value, "Computed");
+}
+function IsConstructor(value) {
+  return IsKindOf(value, "Constructor");
+}
+function IsDate2(value) {
+  return IsKindOf(value, "Date");
+}
+function IsFunction2(value) {
+  return IsKindOf(value, "Function");
+}
+function IsInteger(value) {
+  return IsKindOf(value, "Integer");
+}
+function IsIntersect(value) {
+  return IsKindOf(value, "Intersect");
+}
+function IsIterator2(value) {
+  return IsKindOf(value, "Iterator");
+}
+function IsKindOf(value, kind) {
+  return IsObject(value) && Kind in value && value[Kind] === kind;
+}
+function IsLiteralValue(value) {
+  return IsBoolean(value) || IsNumber(value) || IsString(value);
+}
+function IsLiteral(value) {
+  return IsKindOf(value, "Literal");
+}
+function IsMappedKey(value) {
+  return IsKindOf(value, "MappedKey");
+}
+function IsMappedResult(value) {
+  return IsKindOf(value, "MappedResult");
+}
+function IsNever(value) {
+  return IsKindOf(value, "Never");
+}
+function IsNot(value) {
+  return IsKindOf(value, "Not");
+}
+function IsNull2(value) {
+  return IsKindOf(value, "Null");
+}
+function IsNumber3(value) {
+  return IsKindOf(value, "Number");
+}
+function IsObject3(value) {
+  return IsKindOf(value, "Object");
+}
+function IsPromise(value) {
+  return IsKindOf(value, "Promise");
+}
+function IsRecord(value) {
+  return IsKindOf(value, "Record");
+}
+function IsRef(value) {
+  return IsKindOf(value, "Ref");
+}
+function IsRegExp2(value) {
+  return IsKindOf(value, "RegExp");
+}
+function IsString2(value) {
+  return IsKindOf(value, "String");
+}
+function IsSymbol2(value) {
+  return IsKindOf(value, "Symbol");
+}
+function IsTemplateLiteral(value) {
+  return IsKindOf(value, "TemplateLiteral");
+}
+function IsThis(value) {
+  return IsKindOf(value, "This");
+}
+function IsTransform(value) {
+  return IsObject(value) && TransformKind in value;
+}
+function IsTuple(value) {
+  return IsKindOf(value, "Tuple");
+}
+function IsUndefined3(value) {
+  return IsKindOf(value, "Undefined");
+}
+function IsUnion(value) {
+  return IsKindOf(value, "Union");
+}
+function IsUint8Array2(value) {
+  return IsKindOf(value, "Uint8Array");
+}
+function IsUnknown(value) {
+  return IsKindOf(value, "Unknown");
+}
+function IsUnsafe(value) {
+  return IsKindOf(value, "Unsafe");
+}
+function IsVoid(value) {
+  return IsKindOf(value, "Void");
+}
+function IsKind(value) {
+  return IsObject(value) && Kind in value && IsString(value[Kind]);
+}
+function IsSchema(value) {
+  return IsAny(value) || IsArgument(value) || IsArray3(value) || IsBoolean2(value) || IsBigInt2(value) || IsAsyncIterator2(value) || IsComputed(value) || IsConstructor(value) || IsDate2(value) || IsFunction2(value) || IsInteger(value) || IsIntersect(value) || IsIterator2(value) || IsLiteral(value) || IsMappedKey(value) || IsMappedResult(value) || IsNever(value) || IsNot(value) || IsNull2(value) || IsNumber3(value) || IsObject3(value) || IsPromise(value) || IsRecord(value) || IsRef(value) || IsRegExp2(value) || IsString2(value) || IsSymbol2(value) || IsTemplateLiteral(value) || IsThis(value) || IsTuple(value) || IsUndefined3(value) || IsUnion(value) || IsUint8Array2(value) || IsUnknown(value) || IsUnsafe(value) || IsVoid(value) || IsKind(value);
+}
+var init_kind = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/guard/kind.mjs"() {
+    init_value();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/guard/type.mjs
+var type_exports = {};
+__export(type_exports, {
+  IsAny: () => IsAny2,
+  IsArgument: () => IsArgument2,
+  IsArray: () => IsArray4,
+  IsAsyncIterator: () => IsAsyncIterator3,
+  IsBigInt: () => IsBigInt3,
+  IsBoolean: () => IsBoolean3,
+  IsComputed: () => IsComputed2,
+  IsConstructor: () => IsConstructor2,
+  IsDate: () => IsDate3,
+  IsFunction: () => IsFunction3,
+  IsImport: () => IsImport,
+  IsInteger: () => IsInteger2,
+  IsIntersect: () => IsIntersect2,
+  IsIterator: () => IsIterator3,
+  IsKind: () => IsKind2,
+  IsKindOf: () => IsKindOf2,
+  IsLiteral: () => IsLiteral2,
+  IsLiteralBoolean: () => IsLiteralBoolean,
+  IsLiteralNumber: () => IsLiteralNumber,
+  IsLiteralString: () => IsLiteralString,
+  IsLiteralValue: () => IsLiteralValue2,
+  IsMappedKey: () => IsMappedKey2,
+  IsMappedResult: () => IsMappedResult2,
+  IsNever: () => IsNever2,
+  IsNot: () => IsNot2,
+  IsNull: () => IsNull3,
+  IsNumber: () => IsNumber4,
+  IsObject: () => IsObject4,
+  IsOptional: () => IsOptional2,
+  IsPromise: () => IsPromise2,
+  IsProperties: () => IsProperties,
+  IsReadonly: () => IsReadonly2,
+  IsRecord: () => IsRecord2,
+  IsRecursive: () => IsRecursive,
+  IsRef: () => IsRef2,
+  IsRegExp: () => IsRegExp3,
+  IsSchema: () => IsSchema2,
+  IsString: () => IsString3,
+  IsSymbol: () => IsSymbol3,
+  IsTemplateLiteral: () => IsTemplateLiteral2,
+  IsThis: () => IsThis2,
+  IsTransform: () => IsTransform2,
+  IsTuple: () => IsTuple2,
+  IsUint8Array: () => IsUint8Array3,
+  IsUndefined: () => IsUndefined4,
+  IsUnion: () => IsUnion2,
+  IsUnionLiteral: () => IsUnionLiteral,
+  IsUnknown: () => IsUnknown2,
+  IsUnsafe: () => IsUnsafe2,
+  IsVoid: () => IsVoid2,
+  TypeGuardUnknownTypeError: () => TypeGuardUnknownTypeError
+});
+function IsPattern(value) {
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function IsControlCharacterFree(value) {
+  if (!IsString(value))
+    return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 7 && code <= 13 || code === 27 || code === 127) {
+      return false;
+    }
+  }
+  return true;
+}
+function IsAdditionalProperties(value) {
+  return IsOptionalBoolean(value) || IsSchema2(value);
+}
+function IsOptionalBigInt(value) {
+  return IsUndefined(value) || IsBigInt(value);
+}
+function IsOptionalNumber(value) {
+  return IsUndefined(value) || IsNumber(value);
+}
+function IsOptionalBoolean(value) {
+  return IsUndefined(value) || IsBoolean(value);
+}
+function IsOptionalString(value) {
+  return IsUndefined(value) || IsString(value);
+}
+function IsOptionalPattern(value) {
+  return IsUndefined(value) || IsString(value) && IsControlCharacterFree(value) && IsPattern(value);
+}
+function IsOptionalFormat(value) {
+  return IsUndefined(value) || IsString(value) && IsControlCharacterFree(value);
+}
+function IsOptionalSchema(value) {
+  return IsUndefined(value) || IsSchema2(value);
+}
+function IsReadonly2(value) {
+  return IsObject(value) && value[ReadonlyKind] === "Readonly";
+}
+function IsOptional2(value) {
+  return IsObject(value) && value[OptionalKind] === "Optional";
+}
+function IsAny2(value) {
+  return IsKindOf2(value, "Any") && IsOptionalString(value.$id);
+}
+function IsArgument2(value) {
+  return IsKindOf2(value, "Argument") && IsNumber(value.index);
+}
+function IsArray4(value) {
+  return IsKindOf2(value, "Array") && value.type === "array" && IsOptionalString(value.$id) && IsSchema2(value.items) && IsOptionalNumber(value.minItems) && IsOptionalNumber(value.maxItems) && IsOptionalBoolean(value.uniqueItems) && IsOptionalSchema(value.contains) && IsOptionalNumber(value.minContains) && IsOptionalNumber(value.maxContains);
+}
+function IsAsyncIterator3(value) {
+  return IsKindOf2(value, "AsyncIterator") && value.type === "AsyncIterator" && IsOptionalString(value.$id) && IsSchema2(value.items);
+}
+function IsBigInt3(value) {
+  return IsKindOf2(value, "BigInt") && value.type === "bigint" && IsOptionalString(value.$id) && IsOptionalBigInt(value.exclusiveMaximum) && IsOptionalBigInt(value.exclusiveMinimum) && IsOptionalBigInt(value.maximum) && IsOptionalBigInt(value.minimum) && IsOptionalBigInt(value.multipleOf);
+}
+function IsBoolean3(value) {
+  return IsKindOf2(value, "Boolean") && value.type === "boolean" && IsOptionalString(value.$id);
+}
+function IsComputed2(value) {
+  return IsKindOf2(value, "Computed") && IsString(value.target) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2));
+}
+function IsConstructor2(value) {
+  return IsKindOf2(value, "Constructor") && value.type === "Constructor" && IsOptionalString(value.$id) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2)) && IsSchema2(value.returns);
+}
+function IsDate3(value) {
+  return IsKindOf2(value, "Date") && value.type === "Date" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximumTimestamp) && IsOptionalNumber(value.exclusiveMinimumTimestamp) && IsOptionalNumber(value.maximumTimestamp) && IsOptionalNumber(value.minimumTimestamp) && IsOptionalNumber(value.multipleOfTimestamp);
+}
+function IsFunction3(value) {
+  return IsKindOf2(value, "Function") && value.type === "Function" && IsOptionalString(value.$id) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2)) && IsSchema2(value.returns);
+}
+function IsImport(value) {
+  return IsKindOf2(value, "Import") && HasPropertyKey(value, "$defs") && IsObject(value.$defs) && IsProperties(value.$defs) && HasPropertyKey(value, "$ref") && IsString(value.$ref) && value.$ref in value.$defs;
+}
+function IsInteger2(value) {
+  return IsKindOf2(value, "Integer") && value.type === "integer" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximum) && IsOptionalNumber(value.exclusiveMinimum) && IsOptionalNumber(value.maximum) && IsOptionalNumber(value.minimum) && IsOptionalNumber(value.multipleOf);
+}
+function IsProperties(value) {
+  return IsObject(value) && Object.entries(value).every(([key, schema2]) => IsControlCharacterFree(key) && IsSchema2(schema2));
+}
+function IsIntersect2(value) {
+  return IsKindOf2(value, "Intersect") && (IsString(value.type) && value.type !== "object" ? false : true) && IsArray(value.allOf) && value.allOf.every((schema2) => IsSchema2(schema2) && !IsTransform2(schema2)) && IsOptionalString(value.type) && (IsOptionalBoolean(value.unevaluatedProperties) || IsOptionalSchema(value.unevaluatedProperties)) && IsOptionalString(value.$id);
+}
+function IsIterator3(value) {
+  return IsKindOf2(value, "Iterator") && value.type === "Iterator" && IsOptionalString(value.$id) && IsSchema2(value.items);
+}
+function IsKindOf2(value, kind) {
+  return IsObject(value) && Kind in value && value[Kind] === kind;
+}
+function IsLiteralString(value) {
+  return IsLiteral2(value) && IsString(value.const);
+}
+function IsLiteralNumber(value) {
+  return IsLiteral2(value) && IsNumber(value.const);
+}
+function IsLiteralBoolean(value) {
+  return IsLiteral2(value) && IsBoolean(value.const);
+}
+function IsLiteral2(value) {
+  return IsKindOf2(value, "Literal") && IsOptionalString(value.$id) && IsLiteralValue2(value.const);
+}
+function IsLiteralValue2(value) {
+  return IsBoolean(value) || IsNumber(value) || IsString(value);
+}
+function IsMappedKey2(value) {
+  return IsKindOf2(value, "MappedKey") && IsArray(value.keys) && value.keys.every((key) => IsNumber(key) || IsString(key));
+}
+function IsMappedResult2(value) {
+  return IsKindOf2(value, "MappedResult") && IsProperties(value.properties);
+}
+function IsNever2(value) {
+  return IsKindOf2(value, "Never") && IsObject(value.not) && Object.getOwnPropertyNames(value.not).length === 0;
+}
+function IsNot2(value) {
+  return IsKindOf2(value, "Not") && IsSchema2(value.not);
+}
+function IsNull3(value) {
+  return IsKindOf2(value, "Null") && value.type === "null" && IsOptionalString(value.$id);
+}
+function IsNumber4(value) {
+  return IsKindOf2(value, "Number") && value.type === "number" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximum) && IsOptionalNumber(value.exclusiveMinimum) && IsOptionalNumber(value.maximum) && IsOptionalNumber(value.minimum) && IsOptionalNumber(value.multipleOf);
+}
+function IsObject4(value) {
+  return IsKindOf2(value, "Object") && value.type === "object" && IsOptionalString(value.$id) && IsProperties(value.properties) && IsAdditionalProperties(value.additionalProperties) && IsOptionalNumber(value.minProperties) && IsOptionalNumber(value.maxProperties);
+}
+function IsPromise2(value) {
+  return IsKindOf2(value, "Promise") && value.type === "Promise" && IsOptionalString(value.$id) && IsSchema2(value.item);
+}
+function IsRecord2(value) {
+  return IsKindOf2(value, "Record") && value.type === "object" && IsOptionalString(value.$id) && IsAdditionalProperties(value.additionalProperties) && IsObject(value.patternProperties) && ((schema2) => {
+    const keys = Object.getOwnPropertyNames(schema2.patternProperties);
+    return keys.length === 1 && IsPattern(keys[0]) && IsObject(schema2.patternProperties) && IsSchema2(schema2.patternProperties[keys[0]]);
+  })(value);
+}
+function IsRecursive(value) {
+  return IsObject(value) && Hint in value && value[Hint] === "Recursive";
+}
+function IsRef2(value) {
+  return IsKindOf2(value, "Ref") && IsOptionalString(value.$id) && IsString(value.$ref);
+}
+function IsRegExp3(value) {
+  return IsKindOf2(value, "RegExp") && IsOptionalString(value.$id) && IsString(value.source) && IsString(value.flags) && IsOptionalNumber(value.maxLength) && IsOptionalNumber(value.minLength);
+}
+function IsString3(value) {
+  return IsKindOf2(value, "String") && value.type === "string" && IsOptionalString(value.$id) && IsOptionalNumber(value.minLength) && IsOptionalNumber(value.maxLength) && IsOptionalPattern(value.pattern) && IsOptionalFormat(value.format);
+}
+function IsSymbol3(value) {
+  return IsKindOf2(value, "Symbol") && value.type === "symbol" && IsOptionalString(value.$id);
+}
+function IsTemplateLiteral2(value) {
+  return IsKindOf2(value, "TemplateLiteral") && value.type === "string" && IsString(value.pattern) && value.pattern[0] === "^" && value.pattern[value.pattern.length - 1] === "$";
+}
+function IsThis2(value) {
+  return IsKindOf2(value, "This") && IsOptionalString(value.$id) && IsString(value.$ref);
+}
+function IsTransform2(value) {
+  return IsObject(value) && TransformKind in value;
+}
+function IsTuple2(value) {
+  return IsKindOf2(value, "Tuple") && value.type === "array" && IsOptionalString(value.$id) && IsNumber(value.minItems) && IsNumber(value.maxItems) && value.minItems === value.maxItems && // empty
+  (IsUndefined(value.items) && IsUndefined(value.additionalItems) && value.minItems === 0 || IsArray(value.items) && value.items.every((schema2) => IsSchema2(schema2)));
+}
+function IsUndefined4(value) {
+  return IsKindOf2(value, "Undefined") && value.type === "undefined" && IsOptionalString(value.$id);
+}
+function IsUnionLiteral(value) {
+  return IsUnion2(value) && value.anyOf.every((schema2) => IsLiteralString(schema2) || IsLiteralNumber(schema2));
+}
+function IsUnion2(value) {
+  return IsKindOf2(value, "Union") && IsOptionalString(value.$id) && IsObject(value) && IsArray(value.anyOf) && value.anyOf.every((schema2) => IsSchema2(schema2));
+}
+function IsUint8Array3(value) {
+  return IsKindOf2(value, "Uint8Array") && value.type === "Uint8Array" && IsOptionalString(value.$id) && IsOptionalNumber(value.minByteLength) && IsOptionalNumber(value.maxByteLength);
+}
+function IsUnknown2(value) {
+  return IsKindOf2(value, "Unknown") && IsOptionalString(value.$id);
+}
+function IsUnsafe2(value) {
+  return IsKindOf2(value, "Unsafe");
+}
+function IsVoid2(value) {
+  return IsKindOf2(value, "Void") && value.type === "void" && IsOptionalString(value.$id);
+}
+function IsKind2(value) {
+  return IsObject(value) && Kind in value && IsString(value[Kind]) && !KnownTypes.includes(value[Kind]);
+}
+function IsSchema2(value) {
+  return IsObject(value) && (IsAny2(value) || IsArgument2(value) || IsArray4(value) || IsBoolean3(value) || IsBigInt3(value) || IsAsyncIterator3(value) || IsComputed2(value) || IsConstructor2(value) || IsDate3(value) || IsFunction3(value) || IsInteger2(value) || IsIntersect2(value) || IsIterator3(value) || IsLiteral2(value) || IsMappedKey2(value) || IsMappedResult2(value) || IsNever2(value) || IsNot2(value) || IsNull3(value) || IsNumber4(value) || IsObject4(value) || IsPromise2(value) || IsRecord2(value) || IsRef2(value) || IsRegExp3(value) || IsString3(value) || IsSymbol3(value) || IsTemplateLiteral2(value) || IsThis2(value) || IsTuple2(value) || IsUndefined4(value) || IsUnion2(value) || IsUint8Array3(value) || IsUnknown2(value) || IsUnsafe2(value) || IsVoid2(value) || IsKind2(value));
+}
+var TypeGuardUnknownTypeError, KnownTypes;
+var init_type3 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/guard/type.mjs"() {
+    init_value();
+    init_symbols2();
+    init_error2();
+    TypeGuardUnknownTypeError = class extends TypeBoxError {
+    };
+    KnownTypes = [
+      "Argument",
+      "Any",
+      "Array",
+      "AsyncIterator",
+      "BigInt",
+      "Boolean",
+      "Computed",
+      "Constructor",
+      "Date",
+      "Enum",
+      "Function",
+      "Integer",
+      "Intersect",
+      "Iterator",
+      "Literal",
+      "MappedKey",
+      "MappedResult",
+      "Not",
+      "Null",
+      "Number",
+      "Object",
+      "Promise",
+      "Record",
+      "Ref",
+      "RegExp",
+      "String",
+      "Symbol",
+      "TemplateLiteral",
+      "This",
+      "Tuple",
+      "Undefined",
+      "Union",
+      "Uint8Array",
+      "Unknown",
+      "Void"
+    ];
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/guard/index.mjs
+var init_guard3 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/guard/index.mjs"() {
+    init_kind();
+    init_type3();
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/helpers/helpers.mjs
+var init_helpers = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/helpers/helpers.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/helpers/index.mjs
+var init_helpers2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/helpers/index.mjs"() {
+    init_helpers();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/patterns/patterns.mjs
+var PatternBoolean, PatternNumber, PatternString, PatternNever, PatternBooleanExact, PatternNumberExact, PatternStringExact, PatternNeverExact;
+var init_patterns = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/patterns/patterns.mjs"() {
+    PatternBoolean = "(true|false)";
+    PatternNumber = "(0|[1-9][0-9]*)";
+    PatternString = "(.*)";
+    PatternNever = "(?!.*)";
+    PatternBooleanExact = `^${PatternBoolean}$`;
+    PatternNumberExact = `^${PatternNumber}$`;
+    PatternStringExact = `^${PatternString}$`;
+    PatternNeverExact = `^${PatternNever}$`;
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/patterns/index.mjs
+var init_patterns2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/patterns/index.mjs"() {
+    init_patterns();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/registry/format.mjs
+var init_format = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/registry/format.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/registry/type.mjs
+var init_type4 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/registry/type.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/registry/index.mjs
+var init_registry = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/registry/index.mjs"() {
+    init_format();
+    init_type4();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/sets/set.mjs
+function SetIncludes(T, S) {
+  return T.includes(S);
+}
+function SetDistinct(T) {
+  return [...new Set(T)];
+}
+function SetIntersect(T, S) {
+  return T.filter((L) => S.includes(L));
+}
+function SetIntersectManyResolve(T, Init) {
+  return T.reduce((Acc, L) => {
+    return SetIntersect(Acc, L);
+  }, Init);
+}
+function SetIntersectMany(T) {
+  return T.length === 1 ? T[0] : T.length > 1 ? SetIntersectManyResolve(T.slice(1), T[0]) : [];
+}
+function SetUnionMany(T) {
+  const Acc = [];
+  for (const L of T)
+    Acc.push(...L);
+  return Acc;
+}
+var init_set = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/sets/set.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/sets/index.mjs
+var init_sets = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/sets/index.mjs"() {
+    init_set();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/any/any.mjs
+function Any(options) {
+  return CreateType({ [Kind]: "Any" }, options);
+}
+var init_any = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/any/any.mjs"() {
+    init_create();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/any/index.mjs
+var init_any2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/any/index.mjs"() {
+    init_any();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/array/array.mjs
+function Array2(items, options) {
+  return CreateType({ [Kind]: "Array", type: "array", items }, options);
+}
+var init_array = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/array/array.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/array/index.mjs
+var init_array2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/array/index.mjs"() {
+    init_array();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/argument/argument.mjs
+function Argument(index) {
+  return CreateType({ [Kind]: "Argument", index });
+}
+var init_argument = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/argument/argument.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/argument/index.mjs
+var init_argument2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/argument/index.mjs"() {
+    init_argument();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/async-iterator/async-iterator.mjs
+function AsyncIterator(items, options) {
+  return CreateType({ [Kind]: "AsyncIterator", type: "AsyncIterator", items }, options);
+}
+var init_async_iterator = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/async-iterator/async-iterator.mjs"() {
+    init_symbols2();
+    init_type2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/async-iterator/index.mjs
+var init_async_iterator2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/async-iterator/index.mjs"() {
+    init_async_iterator();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/computed/computed.mjs
+function Computed(target, parameters, options) {
+  return CreateType({ [Kind]: "Computed", target, parameters }, options);
+}
+var init_computed = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/computed/computed.mjs"() {
+    init_create();
+    init_symbols();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/computed/index.mjs
+var init_computed2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/computed/index.mjs"() {
+    init_computed();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/discard/discard.mjs
+function DiscardKey(value, key) {
+  const { [key]: _, ...rest } = value;
+  return rest;
+}
+function Discard(value, keys) {
+  return keys.reduce((acc, key) => DiscardKey(acc, key), value);
+}
+var init_discard = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/discard/discard.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/discard/index.mjs
+var init_discard2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/discard/index.mjs"() {
+    init_discard();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/never/never.mjs
+function Never(options) {
+  return CreateType({ [Kind]: "Never", not: {} }, options);
+}
+var init_never = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/never/never.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/never/index.mjs
+var init_never2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/never/index.mjs"() {
+    init_never();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/mapped/mapped-key.mjs
+var init_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/mapped/mapped-key.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/mapped/mapped-result.mjs
+function MappedResult(properties) {
+  return CreateType({
+    [Kind]: "MappedResult",
+    properties
+  });
+}
+var init_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/mapped/mapped-result.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/constructor/constructor.mjs
+function Constructor(parameters, returns, options) {
+  return CreateType({ [Kind]: "Constructor", type: "Constructor", parameters, returns }, options);
+}
+var init_constructor = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/constructor/constructor.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/constructor/index.mjs
+var init_constructor2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/constructor/index.mjs"() {
+    init_constructor();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/function/function.mjs
+function Function2(parameters, returns, options) {
+  return CreateType({ [Kind]: "Function", type: "Function", parameters, returns }, options);
+}
+var init_function = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/function/function.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/function/index.mjs
+var init_function2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/function/index.mjs"() {
+    init_function();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/union/union-create.mjs
+function UnionCreate(T, options) {
+  return CreateType({ [Kind]: "Union", anyOf: T }, options);
+}
+var init_union_create = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/union/union-create.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/union/union-evaluated.mjs
+function IsUnionOptional(types2) {
+  return types2.some((type2) => IsOptional(type2));
+}
+function RemoveOptionalFromRest(types2) {
+  return types2.map((left) => IsOptional(left) ? RemoveOptionalFromType(left) : left);
+}
+function RemoveOptionalFromType(T) {
+  return Discard(T, [OptionalKind]);
+}
+function ResolveUnion(types2, options) {
+  const isOptional = IsUnionOptional(types2);
+  return isOptional ? Optional(UnionCreate(RemoveOptionalFromRest(types2), options)) : UnionCreate(RemoveOptionalFromRest(types2), options);
+}
+function UnionEvaluated(T, options) {
+  return T.length === 1 ? CreateType(T[0], options) : T.length === 0 ? Never(options) : ResolveUnion(T, options);
+}
+var init_union_evaluated = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/union/union-evaluated.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_discard2();
+    init_never2();
+    init_optional2();
+    init_union_create();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/union/union-type.mjs
+var init_union_type = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/union/union-type.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/union/union.mjs
+function Union(types2, options) {
+  return types2.length === 0 ? Never(options) : types2.length === 1 ? CreateType(types2[0], options) : UnionCreate(types2, options);
+}
+var init_union = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/union/union.mjs"() {
+    init_never2();
+    init_type2();
+    init_union_create();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/union/index.mjs
+var init_union2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/union/index.mjs"() {
+    init_union_evaluated();
+    init_union_type();
+    init_union();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/parse.mjs
+function Unescape(pattern) {
+  return pattern.replace(/\\\$/g, "$").replace(/\\\*/g, "*").replace(/\\\^/g, "^").replace(/\\\|/g, "|").replace(/\\\(/g, "(").replace(/\\\)/g, ")");
+}
+function IsNonEscaped(pattern, index, char) {
+  return pattern[index] === char && pattern.charCodeAt(index - 1) !== 92;
+}
+function IsOpenParen(pattern, index) {
+  return IsNonEscaped(pattern, index, "(");
+}
+function IsCloseParen(pattern, index) {
+  return IsNonEscaped(pattern, index, ")");
+}
+function IsSeparator(pattern, index) {
+  return IsNonEscaped(pattern, index, "|");
+}
+function IsGroup(pattern) {
+  if (!(IsOpenParen(pattern, 0) && IsCloseParen(pattern, pattern.length - 1)))
+    return false;
+  let count = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    if (IsOpenParen(pattern, index))
+      count += 1;
+    if (IsCloseParen(pattern, index))
+      count -= 1;
+    if (count === 0 && index !== pattern.length - 1)
+      return false;
+  }
+  return true;
+}
+function InGroup(pattern) {
+  return pattern.slice(1, pattern.length - 1);
+}
+function IsPrecedenceOr(pattern) {
+  let count = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    if (IsOpenParen(pattern, index))
+      count += 1;
+    if (IsCloseParen(pattern, index))
+      count -= 1;
+    if (IsSeparator(pattern, index) && count === 0)
+      return true;
+  }
+  return false;
+}
+function IsPrecedenceAnd(pattern) {
+  for (let index = 0; index < pattern.length; index++) {
+    if (IsOpenParen(pattern, index))
+      return true;
+  }
+  return false;
+}
+function Or(pattern) {
+  let [count, start] = [0, 0];
+  const expressions = [];
+  for (let index = 0; index < pattern.length; index++) {
+    if (IsOpenParen(pattern, index))
+      count += 1;
+    if (IsCloseParen(pattern, index))
+      count -= 1;
+    if (IsSeparator(pattern, index) && count === 0) {
+      const range2 = pattern.slice(start, index);
+      if (range2.length > 0)
+        expressions.push(TemplateLiteralParse(range2));
+      start = index + 1;
+    }
+  }
+  const range = pattern.slice(start);
+  if (range.length > 0)
+    expressions.push(TemplateLiteralParse(range));
+  if (expressions.length === 0)
+    return { type: "const", const: "" };
+  if (expressions.length === 1)
+    return expressions[0];
+  return { type: "or", expr: expressions };
+}
+function And(pattern) {
+  function Group(value, index) {
+    if (!IsOpenParen(value, index))
+      throw new TemplateLiteralParserError(`TemplateLiteralParser: Index must point to open parens`);
+    let count = 0;
+    for (let scan = index; scan < value.length; scan++) {
+      if (IsOpenParen(value, scan))
+        count += 1;
+      if (IsCloseParen(value, scan))
+        count -= 1;
+      if (count === 0)
+        return [index, scan];
+    }
+    throw new TemplateLiteralParserError(`TemplateLiteralParser: Unclosed group parens in expression`);
+  }
+  function Range(pattern2, index) {
+    for (let scan = index; scan < pattern2.length; scan++) {
+      if (IsOpenParen(pattern2, scan))
+        return [index, scan];
+    }
+    return [index, pattern2.length];
+  }
+  const expressions = [];
+  for (let index = 0; index < pattern.length; index++) {
+    if (IsOpenParen(pattern, index)) {
+      const [start, end] = Group(pattern, index);
+      const range = pattern.slice(start, end + 1);
+      expressions.push(TemplateLiteralParse(range));
+      index = end;
+    } else {
+      const [start, end] = Range(pattern, index);
+      const range = pattern.slice(start, end);
+      if (range.length > 0)
+        expressions.push(TemplateLiteralParse(range));
+      index = end - 1;
+    }
+  }
+  return expressions.length === 0 ? { type: "const", const: "" } : expressions.length === 1 ? expressions[0] : { type: "and", expr: expressions };
+}
+function TemplateLiteralParse(pattern) {
+  return IsGroup(pattern) ? TemplateLiteralParse(InGroup(pattern)) : IsPrecedenceOr(pattern) ? Or(pattern) : IsPrecedenceAnd(pattern) ? And(pattern) : { type: "const", const: Unescape(pattern) };
+}
+function TemplateLiteralParseExact(pattern) {
+  return TemplateLiteralParse(pattern.slice(1, pattern.length - 1));
+}
+var TemplateLiteralParserError;
+var init_parse = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/parse.mjs"() {
+    init_error2();
+    TemplateLiteralParserError = class extends TypeBoxError {
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/finite.mjs
+function IsNumberExpression(expression) {
+  return expression.type === "or" && expression.expr.length === 2 && expression.expr[0].type === "const" && expression.expr[0].const === "0" && expression.expr[1].type === "const" && expression.expr[1].const === "[1-9][0-9]*";
+}
+function IsBooleanExpression(expression) {
+  return expression.type === "or" && expression.expr.length === 2 && expression.expr[0].type === "const" && expression.expr[0].const === "true" && expression.expr[1].type === "const" && expression.expr[1].const === "false";
+}
+function IsStringExpression(expression) {
+  return expression.type === "const" && expression.const === ".*";
+}
+function IsTemplateLiteralExpressionFinite(expression) {
+  return IsNumberExpression(expression) || IsStringExpression(expression) ? false : IsBooleanExpression(expression) ? true : expression.type === "and" ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) : expression.type === "or" ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) : expression.type === "const" ? true : (() => {
+    throw new TemplateLiteralFiniteError(`Unknown expression type`);
+  })();
+}
+function IsTemplateLiteralFinite(schema2) {
+  const expression = TemplateLiteralParseExact(schema2.pattern);
+  return IsTemplateLiteralExpressionFinite(expression);
+}
+var TemplateLiteralFiniteError;
+var init_finite = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/finite.mjs"() {
+    init_parse();
+    init_error2();
+    TemplateLiteralFiniteError = class extends TypeBoxError {
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/generate.mjs
+function* GenerateReduce(buffer) {
+  if (buffer.length === 1)
+    return yield* buffer[0];
+  for (const left of buffer[0]) {
+    for (const right of GenerateReduce(buffer.slice(1))) {
+      yield `${left}${right}`;
+    }
+  }
+}
+function* GenerateAnd(expression) {
+  return yield* GenerateReduce(expression.expr.map((expr) => [...TemplateLiteralExpressionGenerate(expr)]));
+}
+function* GenerateOr(expression) {
+  for (const expr of expression.expr)
+    yield* TemplateLiteralExpressionGenerate(expr);
+}
+function* GenerateConst(expression) {
+  return yield expression.const;
+}
+function* TemplateLiteralExpressionGenerate(expression) {
+  return expression.type === "and" ? yield* GenerateAnd(expression) : expression.type === "or" ? yield* GenerateOr(expression) : expression.type === "const" ? yield* GenerateConst(expression) : (() => {
+    throw new TemplateLiteralGenerateError("Unknown expression");
+  })();
+}
+function TemplateLiteralGenerate(schema2) {
+  const expression = TemplateLiteralParseExact(schema2.pattern);
+  return IsTemplateLiteralExpressionFinite(expression) ? [...TemplateLiteralExpressionGenerate(expression)] : [];
+}
+var TemplateLiteralGenerateError;
+var init_generate = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/generate.mjs"() {
+    init_finite();
+    init_parse();
+    init_error2();
+    TemplateLiteralGenerateError = class extends TypeBoxError {
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/literal/literal.mjs
+function Literal(value, options) {
+  return CreateType({
+    [Kind]: "Literal",
+    const: value,
+    type: typeof value
+  }, options);
+}
+var init_literal = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/literal/literal.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/literal/index.mjs
+var init_literal2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/literal/index.mjs"() {
+    init_literal();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/boolean/boolean.mjs
+function Boolean2(options) {
+  return CreateType({ [Kind]: "Boolean", type: "boolean" }, options);
+}
+var init_boolean = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/boolean/boolean.mjs"() {
+    init_symbols2();
+    init_create();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/boolean/index.mjs
+var init_boolean2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/boolean/index.mjs"() {
+    init_boolean();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/bigint/bigint.mjs
+function BigInt2(options) {
+  return CreateType({ [Kind]: "BigInt", type: "bigint" }, options);
+}
+var init_bigint = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/bigint/bigint.mjs"() {
+    init_symbols2();
+    init_create();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/bigint/index.mjs
+var init_bigint2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/bigint/index.mjs"() {
+    init_bigint();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/number/number.mjs
+function Number2(options) {
+  return CreateType({ [Kind]: "Number", type: "number" }, options);
+}
+var init_number = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/number/number.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/number/index.mjs
+var init_number2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/number/index.mjs"() {
+    init_number();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/string/string.mjs
+function String2(options) {
+  return CreateType({ [Kind]: "String", type: "string" }, options);
+}
+var init_string = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/string/string.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/string/index.mjs
+var init_string2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/string/index.mjs"() {
+    init_string();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/syntax.mjs
+function* FromUnion(syntax) {
+  const trim = syntax.trim().replace(/"|'/g, "");
+  return trim === "boolean" ? yield Boolean2() : trim === "number" ? yield Number2() : trim === "bigint" ? yield BigInt2() : trim === "string" ? yield String2() : yield (() => {
+    const literals = trim.split("|").map((literal) => Literal(literal.trim()));
+    return literals.length === 0 ? Never() : literals.length === 1 ? literals[0] : UnionEvaluated(literals);
+  })();
+}
+function* FromTerminal(syntax) {
+  if (syntax[1] !== "{") {
+    const L = Literal("$");
+    const R = FromSyntax(syntax.slice(1));
+    return yield* [L, ...R];
+  }
+  for (let i = 2; i < syntax.length; i++) {
+    if (syntax[i] === "}") {
+      const L = FromUnion(syntax.slice(2, i));
+      const R = FromSyntax(syntax.slice(i + 1));
+      return yield* [...L, ...R];
+    }
+  }
+  yield Literal(syntax);
+}
+function* FromSyntax(syntax) {
+  for (let i = 0; i < syntax.length; i++) {
+    if (syntax[i] === "$") {
+      const L = Literal(syntax.slice(0, i));
+      const R = FromTerminal(syntax.slice(i));
+      return yield* [L, ...R];
+    }
+  }
+  yield Literal(syntax);
+}
+function TemplateLiteralSyntax(syntax) {
+  return [...FromSyntax(syntax)];
+}
+var init_syntax = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/syntax.mjs"() {
+    init_literal2();
+    init_boolean2();
+    init_bigint2();
+    init_number2();
+    init_string2();
+    init_union2();
+    init_never2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/pattern.mjs
+function Escape(value) {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function Visit2(schema2, acc) {
+  return IsTemplateLiteral(schema2) ? schema2.pattern.slice(1, schema2.pattern.length - 1) : IsUnion(schema2) ? `(${schema2.anyOf.map((schema3) => Visit2(schema3, acc)).join("|")})` : IsNumber3(schema2) ? `${acc}${PatternNumber}` : IsInteger(schema2) ? `${acc}${PatternNumber}` : IsBigInt2(schema2) ? `${acc}${PatternNumber}` : IsString2(schema2) ? `${acc}${PatternString}` : IsLiteral(schema2) ? `${acc}${Escape(schema2.const.toString())}` : IsBoolean2(schema2) ? `${acc}${PatternBoolean}` : (() => {
+    throw new TemplateLiteralPatternError(`Unexpected Kind '${schema2[Kind]}'`);
+  })();
+}
+function TemplateLiteralPattern(kinds) {
+  return `^${kinds.map((schema2) => Visit2(schema2, "")).join("")}$`;
+}
+var TemplateLiteralPatternError;
+var init_pattern = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/pattern.mjs"() {
+    init_patterns2();
+    init_symbols2();
+    init_error2();
+    init_kind();
+    TemplateLiteralPatternError = class extends TypeBoxError {
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/union.mjs
+function TemplateLiteralToUnion(schema2) {
+  const R = TemplateLiteralGenerate(schema2);
+  const L = R.map((S) => Literal(S));
+  return UnionEvaluated(L);
+}
+var init_union3 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/union.mjs"() {
+    init_union2();
+    init_literal2();
+    init_generate();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/template-literal.mjs
+function TemplateLiteral(unresolved, options) {
+  const pattern = IsString(unresolved) ? TemplateLiteralPattern(TemplateLiteralSyntax(unresolved)) : TemplateLiteralPattern(unresolved);
+  return CreateType({ [Kind]: "TemplateLiteral", type: "string", pattern }, options);
+}
+var init_template_literal = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/template-literal.mjs"() {
+    init_type2();
+    init_syntax();
+    init_pattern();
+    init_value();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/template-literal/index.mjs
+var init_template_literal2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/template-literal/index.mjs"() {
+    init_finite();
+    init_generate();
+    init_syntax();
+    init_parse();
+    init_pattern();
+    init_union3();
+    init_template_literal();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-property-keys.mjs
+function FromTemplateLiteral(templateLiteral) {
+  const keys = TemplateLiteralGenerate(templateLiteral);
+  return keys.map((key) => key.toString());
+}
+function FromUnion2(types2) {
+  const result = [];
+  for (const type2 of types2)
+    result.push(...IndexPropertyKeys(type2));
+  return result;
+}
+function FromLiteral(literalValue) {
+  return [literalValue.toString()];
+}
+function IndexPropertyKeys(type2) {
+  return [...new Set(IsTemplateLiteral(type2) ? FromTemplateLiteral(type2) : IsUnion(type2) ? FromUnion2(type2.anyOf) : IsLiteral(type2) ? FromLiteral(type2.const) : IsNumber3(type2) ? ["[number]"] : IsInteger(type2) ? ["[number]"] : [])];
+}
+var init_indexed_property_keys = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-property-keys.mjs"() {
+    init_template_literal2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-result.mjs
+function FromProperties(type2, properties, options) {
+  const result = {};
+  for (const K2 of Object.getOwnPropertyNames(properties)) {
+    result[K2] = Index(type2, IndexPropertyKeys(properties[K2]), options);
+  }
+  return result;
+}
+function FromMappedResult(type2, mappedResult, options) {
+  return FromProperties(type2, mappedResult.properties, options);
+}
+function IndexFromMappedResult(type2, mappedResult, options) {
+  const properties = FromMappedResult(type2, mappedResult, options);
+  return MappedResult(properties);
+}
+var init_indexed_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_indexed_property_keys();
+    init_indexed2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed.mjs
+function FromRest(types2, key) {
+  return types2.map((type2) => IndexFromPropertyKey(type2, key));
+}
+function FromIntersectRest(types2) {
+  return types2.filter((type2) => !IsNever(type2));
+}
+function FromIntersect(types2, key) {
+  return IntersectEvaluated(FromIntersectRest(FromRest(types2, key)));
+}
+function FromUnionRest(types2) {
+  return types2.some((L) => IsNever(L)) ? [] : types2;
+}
+function FromUnion3(types2, key) {
+  return UnionEvaluated(FromUnionRest(FromRest(types2, key)));
+}
+function FromTuple(types2, key) {
+  return key in types2 ? types2[key] : key === "[number]" ? UnionEvaluated(types2) : Never();
+}
+function FromArray(type2, key) {
+  return key === "[number]" ? type2 : Never();
+}
+function FromProperty(properties, propertyKey) {
+  return propertyKey in properties ? properties[propertyKey] : Never();
+}
+function IndexFromPropertyKey(type2, propertyKey) {
+  return IsIntersect(type2) ? FromIntersect(type2.allOf, propertyKey) : IsUnion(type2) ? FromUnion3(type2.anyOf, propertyKey) : IsTuple(type2) ? FromTuple(type2.items ?? [], propertyKey) : IsArray3(type2) ? FromArray(type2.items, propertyKey) : IsObject3(type2) ? FromProperty(type2.properties, propertyKey) : Never();
+}
+function IndexFromPropertyKeys(type2, propertyKeys) {
+  return propertyKeys.map((propertyKey) => IndexFromPropertyKey(type2, propertyKey));
+}
+function FromSchema(type2, propertyKeys) {
+  return UnionEvaluated(IndexFromPropertyKeys(type2, propertyKeys));
+}
+function Index(type2, key, options) {
+  if (IsRef(type2) || IsRef(key)) {
+    const error2 = `Index types using Ref parameters require both Type and Key to be of TSchema`;
+    if (!IsSchema(type2) || !IsSchema(key))
+      throw new TypeBoxError(error2);
+    return Computed("Index", [type2, key]);
+  }
+  if (IsMappedResult(key))
+    return IndexFromMappedResult(type2, key, options);
+  if (IsMappedKey(key))
+    return IndexFromMappedKey(type2, key, options);
+  return CreateType(IsSchema(key) ? FromSchema(type2, IndexPropertyKeys(key)) : FromSchema(type2, key), options);
+}
+var init_indexed = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/indexed/indexed.mjs"() {
+    init_type2();
+    init_error2();
+    init_computed2();
+    init_never2();
+    init_intersect2();
+    init_union2();
+    init_indexed_property_keys();
+    init_indexed_from_mapped_key();
+    init_indexed_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-key.mjs
+function MappedIndexPropertyKey(type2, key, options) {
+  return { [key]: Index(type2, [key], Clone(options)) };
+}
+function MappedIndexPropertyKeys(type2, propertyKeys, options) {
+  return propertyKeys.reduce((result, left) => {
+    return { ...result, ...MappedIndexPropertyKey(type2, left, options) };
+  }, {});
+}
+function MappedIndexProperties(type2, mappedKey, options) {
+  return MappedIndexPropertyKeys(type2, mappedKey.keys, options);
+}
+function IndexFromMappedKey(type2, mappedKey, options) {
+  const properties = MappedIndexProperties(type2, mappedKey, options);
+  return MappedResult(properties);
+}
+var init_indexed_from_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-key.mjs"() {
+    init_indexed();
+    init_mapped2();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/indexed/index.mjs
+var init_indexed2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/indexed/index.mjs"() {
+    init_indexed_from_mapped_key();
+    init_indexed_from_mapped_result();
+    init_indexed_property_keys();
+    init_indexed();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/iterator/iterator.mjs
+function Iterator(items, options) {
+  return CreateType({ [Kind]: "Iterator", type: "Iterator", items }, options);
+}
+var init_iterator = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/iterator/iterator.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/iterator/index.mjs
+var init_iterator2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/iterator/index.mjs"() {
+    init_iterator();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/object/object.mjs
+function RequiredArray(properties) {
+  return globalThis.Object.keys(properties).filter((key) => !IsOptional(properties[key]));
+}
+function _Object_(properties, options) {
+  const required = RequiredArray(properties);
+  const schema2 = required.length > 0 ? { [Kind]: "Object", type: "object", required, properties } : { [Kind]: "Object", type: "object", properties };
+  return CreateType(schema2, options);
+}
+var Object2;
+var init_object = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/object/object.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_kind();
+    Object2 = _Object_;
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/object/index.mjs
+var init_object2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/object/index.mjs"() {
+    init_object();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/promise/promise.mjs
+function Promise2(item, options) {
+  return CreateType({ [Kind]: "Promise", type: "Promise", item }, options);
+}
+var init_promise = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/promise/promise.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/promise/index.mjs
+var init_promise2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/promise/index.mjs"() {
+    init_promise();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/readonly/readonly.mjs
+function RemoveReadonly(schema2) {
+  return CreateType(Discard(schema2, [ReadonlyKind]));
+}
+function AddReadonly(schema2) {
+  return CreateType({ ...schema2, [ReadonlyKind]: "Readonly" });
+}
+function ReadonlyWithFlag(schema2, F) {
+  return F === false ? RemoveReadonly(schema2) : AddReadonly(schema2);
+}
+function Readonly(schema2, enable) {
+  const F = enable ?? true;
+  return IsMappedResult(schema2) ? ReadonlyFromMappedResult(schema2, F) : ReadonlyWithFlag(schema2, F);
+}
+var init_readonly = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/readonly/readonly.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_discard2();
+    init_readonly_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/readonly/readonly-from-mapped-result.mjs
+function FromProperties2(K, F) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(K))
+    Acc[K2] = Readonly(K[K2], F);
+  return Acc;
+}
+function FromMappedResult2(R, F) {
+  return FromProperties2(R.properties, F);
+}
+function ReadonlyFromMappedResult(R, F) {
+  const P = FromMappedResult2(R, F);
+  return MappedResult(P);
+}
+var init_readonly_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/readonly/readonly-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_readonly();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/readonly/index.mjs
+var init_readonly2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/readonly/index.mjs"() {
+    init_readonly_from_mapped_result();
+    init_readonly();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/tuple/tuple.mjs
+function Tuple(types2, options) {
+  return CreateType(types2.length > 0 ? { [Kind]: "Tuple", type: "array", items: types2, additionalItems: false, minItems: types2.length, maxItems: types2.length } : { [Kind]: "Tuple", type: "array", minItems: types2.length, maxItems: types2.length }, options);
+}
+var init_tuple = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/tuple/tuple.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/tuple/index.mjs
+var init_tuple2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/tuple/index.mjs"() {
+    init_tuple();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/mapped/mapped.mjs
+function FromMappedResult3(K, P) {
+  return K in P ? FromSchemaType(K, P[K]) : MappedResult(P);
+}
+function MappedKeyToKnownMappedResultProperties(K) {
+  return { [K]: Literal(K) };
+}
+function MappedKeyToUnknownMappedResultProperties(P) {
+  const Acc = {};
+  for (const L of P)
+    Acc[L] = Literal(L);
+  return Acc;
+}
+function MappedKeyToMappedResultProperties(K, P) {
+  return SetIncludes(P, K) ? MappedKeyToKnownMappedResultProperties(K) : MappedKeyToUnknownMappedResultProperties(P);
+}
+function FromMappedKey(K, P) {
+  const R = MappedKeyToMappedResultProperties(K, P);
+  return FromMappedResult3(K, R);
+}
+function FromRest2(K, T) {
+  return T.map((L) => FromSchemaType(K, L));
+}
+function FromProperties3(K, T) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(T))
+    Acc[K2] = FromSchemaType(K, T[K2]);
+  return Acc;
+}
+function FromSchemaType(K, T) {
+  const options = { ...T };
+  return (
+    // unevaluated modifier types
+    IsOptional(T) ? Optional(FromSchemaType(K, Discard(T, [OptionalKind]))) : IsReadonly(T) ? Readonly(FromSchemaType(K, Discard(T, [ReadonlyKind]))) : (
+      // unevaluated mapped types
+      IsMappedResult(T) ? FromMappedResult3(K, T.properties) : IsMappedKey(T) ? FromMappedKey(K, T.keys) : (
+        // unevaluated types
+        IsConstructor(T) ? Constructor(FromRest2(K, T.parameters), FromSchemaType(K, T.returns), options) : IsFunction2(T) ? Function2(FromRest2(K, T.parameters), FromSchemaType(K, T.returns), options) : IsAsyncIterator2(T) ? AsyncIterator(FromSchemaType(K, T.items), options) : IsIterator2(T) ? Iterator(FromSchemaType(K, T.items), options) : IsIntersect(T) ? Intersect(FromRest2(K, T.allOf), options) : IsUnion(T) ? Union(FromRest2(K, T.anyOf), options) : IsTuple(T) ? Tuple(FromRest2(K, T.items ?? []), options) : IsObject3(T) ? Object2(FromProperties3(K, T.properties), options) : IsArray3(T) ? Array2(FromSchemaType(K, T.items), options) : IsPromise(T) ? Promise2(FromSchemaType(K, T.item), options) : T
+      )
+    )
+  );
+}
+function MappedFunctionReturnType(K, T) {
+  const Acc = {};
+  for (const L of K)
+    Acc[L] = FromSchemaType(L, T);
+  return Acc;
+}
+function Mapped(key, map2, options) {
+  const K = IsSchema(key) ? IndexPropertyKeys(key) : key;
+  const RT = map2({ [Kind]: "MappedKey", keys: K });
+  const R = MappedFunctionReturnType(K, RT);
+  return Object2(R, options);
+}
+var init_mapped = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/mapped/mapped.mjs"() {
+    init_symbols2();
+    init_discard2();
+    init_array2();
+    init_async_iterator2();
+    init_constructor2();
+    init_function2();
+    init_indexed2();
+    init_intersect2();
+    init_iterator2();
+    init_literal2();
+    init_object2();
+    init_optional2();
+    init_promise2();
+    init_readonly2();
+    init_tuple2();
+    init_union2();
+    init_sets();
+    init_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/mapped/index.mjs
+var init_mapped2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/mapped/index.mjs"() {
+    init_mapped_key();
+    init_mapped_result();
+    init_mapped();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/optional/optional.mjs
+function RemoveOptional(schema2) {
+  return CreateType(Discard(schema2, [OptionalKind]));
+}
+function AddOptional(schema2) {
+  return CreateType({ ...schema2, [OptionalKind]: "Optional" });
+}
+function OptionalWithFlag(schema2, F) {
+  return F === false ? RemoveOptional(schema2) : AddOptional(schema2);
+}
+function Optional(schema2, enable) {
+  const F = enable ?? true;
+  return IsMappedResult(schema2) ? OptionalFromMappedResult(schema2, F) : OptionalWithFlag(schema2, F);
+}
+var init_optional = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/optional/optional.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_discard2();
+    init_optional_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/optional/optional-from-mapped-result.mjs
+function FromProperties4(P, F) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+    Acc[K2] = Optional(P[K2], F);
+  return Acc;
+}
+function FromMappedResult4(R, F) {
+  return FromProperties4(R.properties, F);
+}
+function OptionalFromMappedResult(R, F) {
+  const P = FromMappedResult4(R, F);
+  return MappedResult(P);
+}
+var init_optional_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/optional/optional-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_optional();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/optional/index.mjs
+var init_optional2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/optional/index.mjs"() {
+    init_optional_from_mapped_result();
+    init_optional();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-create.mjs
+function IntersectCreate(T, options = {}) {
+  const allObjects = T.every((schema2) => IsObject3(schema2));
+  const clonedUnevaluatedProperties = IsSchema(options.unevaluatedProperties) ? { unevaluatedProperties: options.unevaluatedProperties } : {};
+  return CreateType(options.unevaluatedProperties === false || IsSchema(options.unevaluatedProperties) || allObjects ? { ...clonedUnevaluatedProperties, [Kind]: "Intersect", type: "object", allOf: T } : { ...clonedUnevaluatedProperties, [Kind]: "Intersect", allOf: T }, options);
+}
+var init_intersect_create = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-create.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-evaluated.mjs
+function IsIntersectOptional(types2) {
+  return types2.every((left) => IsOptional(left));
+}
+function RemoveOptionalFromType2(type2) {
+  return Discard(type2, [OptionalKind]);
+}
+function RemoveOptionalFromRest2(types2) {
+  return types2.map((left) => IsOptional(left) ? RemoveOptionalFromType2(left) : left);
+}
+function ResolveIntersect(types2, options) {
+  return IsIntersectOptional(types2) ? Optional(IntersectCreate(RemoveOptionalFromRest2(types2), options)) : IntersectCreate(RemoveOptionalFromRest2(types2), options);
+}
+function IntersectEvaluated(types2, options = {}) {
+  if (types2.length === 1)
+    return CreateType(types2[0], options);
+  if (types2.length === 0)
+    return Never(options);
+  if (types2.some((schema2) => IsTransform(schema2)))
+    throw new Error("Cannot intersect transform types");
+  return ResolveIntersect(types2, options);
+}
+var init_intersect_evaluated = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-evaluated.mjs"() {
+    init_symbols2();
+    init_type2();
+    init_discard2();
+    init_never2();
+    init_optional2();
+    init_intersect_create();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-type.mjs
+var init_intersect_type = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-type.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect.mjs
+function Intersect(types2, options) {
+  if (types2.length === 1)
+    return CreateType(types2[0], options);
+  if (types2.length === 0)
+    return Never(options);
+  if (types2.some((schema2) => IsTransform(schema2)))
+    throw new Error("Cannot intersect transform types");
+  return IntersectCreate(types2, options);
+}
+var init_intersect = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intersect/intersect.mjs"() {
+    init_type2();
+    init_never2();
+    init_intersect_create();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intersect/index.mjs
+var init_intersect2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intersect/index.mjs"() {
+    init_intersect_evaluated();
+    init_intersect_type();
+    init_intersect();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/ref/ref.mjs
+function Ref(...args) {
+  const [$ref, options] = typeof args[0] === "string" ? [args[0], args[1]] : [args[0].$id, args[1]];
+  if (typeof $ref !== "string")
+    throw new TypeBoxError("Ref: $ref must be a string");
+  return CreateType({ [Kind]: "Ref", $ref }, options);
+}
+var init_ref = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/ref/ref.mjs"() {
+    init_error2();
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/ref/index.mjs
+var init_ref2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/ref/index.mjs"() {
+    init_ref();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/awaited/awaited.mjs
+function FromComputed(target, parameters) {
+  return Computed("Awaited", [Computed(target, parameters)]);
+}
+function FromRef($ref) {
+  return Computed("Awaited", [Ref($ref)]);
+}
+function FromIntersect2(types2) {
+  return Intersect(FromRest3(types2));
+}
+function FromUnion4(types2) {
+  return Union(FromRest3(types2));
+}
+function FromPromise(type2) {
+  return Awaited(type2);
+}
+function FromRest3(types2) {
+  return types2.map((type2) => Awaited(type2));
+}
+function Awaited(type2, options) {
+  return CreateType(IsComputed(type2) ? FromComputed(type2.target, type2.parameters) : IsIntersect(type2) ? FromIntersect2(type2.allOf) : IsUnion(type2) ? FromUnion4(type2.anyOf) : IsPromise(type2) ? FromPromise(type2.item) : IsRef(type2) ? FromRef(type2.$ref) : type2, options);
+}
+var init_awaited = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/awaited/awaited.mjs"() {
+    init_type2();
+    init_computed2();
+    init_intersect2();
+    init_union2();
+    init_ref2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/awaited/index.mjs
+var init_awaited2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/awaited/index.mjs"() {
+    init_awaited();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-property-keys.mjs
+function FromRest4(types2) {
+  const result = [];
+  for (const L of types2)
+    result.push(KeyOfPropertyKeys(L));
+  return result;
+}
+function FromIntersect3(types2) {
+  const propertyKeysArray = FromRest4(types2);
+  const propertyKeys = SetUnionMany(propertyKeysArray);
+  return propertyKeys;
+}
+function FromUnion5(types2) {
+  const propertyKeysArray = FromRest4(types2);
+  const propertyKeys = SetIntersectMany(propertyKeysArray);
+  return propertyKeys;
+}
+function FromTuple2(types2) {
+  return types2.map((_, indexer) => indexer.toString());
+}
+function FromArray2(_) {
+  return ["[number]"];
+}
+function FromProperties5(T) {
+  return globalThis.Object.getOwnPropertyNames(T);
+}
+function FromPatternProperties(patternProperties) {
+  if (!includePatternProperties)
+    return [];
+  const patternPropertyKeys = globalThis.Object.getOwnPropertyNames(patternProperties);
+  return patternPropertyKeys.map((key) => {
+    return key[0] === "^" && key[key.length - 1] === "$" ? key.slice(1, key.length - 1) : key;
+  });
+}
+function KeyOfPropertyKeys(type2) {
+  return IsIntersect(type2) ? FromIntersect3(type2.allOf) : IsUnion(type2) ? FromUnion5(type2.anyOf) : IsTuple(type2) ? FromTuple2(type2.items ?? []) : IsArray3(type2) ? FromArray2(type2.items) : IsObject3(type2) ? FromProperties5(type2.properties) : IsRecord(type2) ? FromPatternProperties(type2.patternProperties) : [];
+}
+var includePatternProperties;
+var init_keyof_property_keys = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-property-keys.mjs"() {
+    init_sets();
+    init_kind();
+    includePatternProperties = false;
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof.mjs
+function FromComputed2(target, parameters) {
+  return Computed("KeyOf", [Computed(target, parameters)]);
+}
+function FromRef2($ref) {
+  return Computed("KeyOf", [Ref($ref)]);
+}
+function KeyOfFromType(type2, options) {
+  const propertyKeys = KeyOfPropertyKeys(type2);
+  const propertyKeyTypes = KeyOfPropertyKeysToRest(propertyKeys);
+  const result = UnionEvaluated(propertyKeyTypes);
+  return CreateType(result, options);
+}
+function KeyOfPropertyKeysToRest(propertyKeys) {
+  return propertyKeys.map((L) => L === "[number]" ? Number2() : Literal(L));
+}
+function KeyOf(type2, options) {
+  return IsComputed(type2) ? FromComputed2(type2.target, type2.parameters) : IsRef(type2) ? FromRef2(type2.$ref) : IsMappedResult(type2) ? KeyOfFromMappedResult(type2, options) : KeyOfFromType(type2, options);
+}
+var init_keyof = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/keyof/keyof.mjs"() {
+    init_type2();
+    init_literal2();
+    init_number2();
+    init_computed2();
+    init_ref2();
+    init_keyof_property_keys();
+    init_union2();
+    init_keyof_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-from-mapped-result.mjs
+function FromProperties6(properties, options) {
+  const result = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+    result[K2] = KeyOf(properties[K2], Clone(options));
+  return result;
+}
+function FromMappedResult5(mappedResult, options) {
+  return FromProperties6(mappedResult.properties, options);
+}
+function KeyOfFromMappedResult(mappedResult, options) {
+  const properties = FromMappedResult5(mappedResult, options);
+  return MappedResult(properties);
+}
+var init_keyof_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_keyof();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-property-entries.mjs
+var init_keyof_property_entries = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-property-entries.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/keyof/index.mjs
+var init_keyof2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/keyof/index.mjs"() {
+    init_keyof_from_mapped_result();
+    init_keyof_property_entries();
+    init_keyof_property_keys();
+    init_keyof();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/composite/composite.mjs
+function CompositeKeys(T) {
+  const Acc = [];
+  for (const L of T)
+    Acc.push(...KeyOfPropertyKeys(L));
+  return SetDistinct(Acc);
+}
+function FilterNever(T) {
+  return T.filter((L) => !IsNever(L));
+}
+function CompositeProperty(T, K) {
+  const Acc = [];
+  for (const L of T)
+    Acc.push(...IndexFromPropertyKeys(L, [K]));
+  return FilterNever(Acc);
+}
+function CompositeProperties(T, K) {
+  const Acc = {};
+  for (const L of K) {
+    Acc[L] = IntersectEvaluated(CompositeProperty(T, L));
+  }
+  return Acc;
+}
+function Composite(T, options) {
+  const K = CompositeKeys(T);
+  const P = CompositeProperties(T, K);
+  const R = Object2(P, options);
+  return R;
+}
+var init_composite = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/composite/composite.mjs"() {
+    init_intersect2();
+    init_indexed2();
+    init_keyof2();
+    init_object2();
+    init_sets();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/composite/index.mjs
+var init_composite2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/composite/index.mjs"() {
+    init_composite();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/date/date.mjs
+function Date2(options) {
+  return CreateType({ [Kind]: "Date", type: "Date" }, options);
+}
+var init_date = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/date/date.mjs"() {
+    init_symbols2();
+    init_type2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/date/index.mjs
+var init_date2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/date/index.mjs"() {
+    init_date();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/null/null.mjs
+function Null(options) {
+  return CreateType({ [Kind]: "Null", type: "null" }, options);
+}
+var init_null = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/null/null.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/null/index.mjs
+var init_null2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/null/index.mjs"() {
+    init_null();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/symbol/symbol.mjs
+function Symbol2(options) {
+  return CreateType({ [Kind]: "Symbol", type: "symbol" }, options);
+}
+var init_symbol = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/symbol/symbol.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/symbol/index.mjs
+var init_symbol2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/symbol/index.mjs"() {
+    init_symbol();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/undefined/undefined.mjs
+function Undefined(options) {
+  return CreateType({ [Kind]: "Undefined", type: "undefined" }, options);
+}
+var init_undefined = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/undefined/undefined.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/undefined/index.mjs
+var init_undefined2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/undefined/index.mjs"() {
+    init_undefined();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/uint8array/uint8array.mjs
+function Uint8Array2(options) {
+  return CreateType({ [Kind]: "Uint8Array", type: "Uint8Array" }, options);
+}
+var init_uint8array = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/uint8array/uint8array.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/uint8array/index.mjs
+var init_uint8array2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/uint8array/index.mjs"() {
+    init_uint8array();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/unknown/unknown.mjs
+function Unknown(options) {
+  return CreateType({ [Kind]: "Unknown" }, options);
+}
+var init_unknown = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/unknown/unknown.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/unknown/index.mjs
+var init_unknown2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/unknown/index.mjs"() {
+    init_unknown();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/const/const.mjs
+function FromArray3(T) {
+  return T.map((L) => FromValue(L, false));
+}
+function FromProperties7(value) {
+  const Acc = {};
+  for (const K of globalThis.Object.getOwnPropertyNames(value))
+    Acc[K] = Readonly(FromValue(value[K], false));
+  return Acc;
+}
+function ConditionalReadonly(T, root) {
+  return root === true ? T : Readonly(T);
+}
+function FromValue(value, root) {
+  return IsAsyncIterator(value) ? ConditionalReadonly(Any(), root) : IsIterator(value) ? ConditionalReadonly(Any(), root) : IsArray(value) ? Readonly(Tuple(FromArray3(value))) : IsUint8Array(value) ? Uint8Array2() : IsDate(value) ? Date2() : IsObject(value) ? ConditionalReadonly(Object2(FromProperties7(value)), root) : IsFunction(value) ? ConditionalReadonly(Function2([], Unknown()), root) : IsUndefined(value) ? Undefined() : IsNull(value) ? Null() : IsSymbol(value) ? Symbol2() : IsBigInt(value) ? BigInt2() : IsNumber(value) ? Literal(value) : IsBoolean(value) ? Literal(value) : IsString(value) ? Literal(value) : Object2({});
+}
+function Const(T, options) {
+  return CreateType(FromValue(T, true), options);
+}
+var init_const = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/const/const.mjs"() {
+    init_any2();
+    init_bigint2();
+    init_date2();
+    init_function2();
+    init_literal2();
+    init_null2();
+    init_object2();
+    init_symbol2();
+    init_tuple2();
+    init_readonly2();
+    init_undefined2();
+    init_uint8array2();
+    init_unknown2();
+    init_create();
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/const/index.mjs
+var init_const2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/const/index.mjs"() {
+    init_const();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/constructor-parameters/constructor-parameters.mjs
+function ConstructorParameters(schema2, options) {
+  return IsConstructor(schema2) ? Tuple(schema2.parameters, options) : Never(options);
+}
+var init_constructor_parameters = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/constructor-parameters/constructor-parameters.mjs"() {
+    init_tuple2();
+    init_never2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/constructor-parameters/index.mjs
+var init_constructor_parameters2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/constructor-parameters/index.mjs"() {
+    init_constructor_parameters();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/enum/enum.mjs
+function Enum(item, options) {
+  if (IsUndefined(item))
+    throw new Error("Enum undefined or empty");
+  const values1 = globalThis.Object.getOwnPropertyNames(item).filter((key) => isNaN(key)).map((key) => item[key]);
+  const values2 = [...new Set(values1)];
+  const anyOf = values2.map((value) => Literal(value));
+  return Union(anyOf, { ...options, [Hint]: "Enum" });
+}
+var init_enum = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/enum/enum.mjs"() {
+    init_literal2();
+    init_symbols2();
+    init_union2();
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/enum/index.mjs
+var init_enum2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/enum/index.mjs"() {
+    init_enum();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/extends-check.mjs
+function IntoBooleanResult(result) {
+  return result === ExtendsResult.False ? result : ExtendsResult.True;
+}
+function Throw(message) {
+  throw new ExtendsResolverError(message);
+}
+function IsStructuralRight(right) {
+  return type_exports.IsNever(right) || type_exports.IsIntersect(right) || type_exports.IsUnion(right) || type_exports.IsUnknown(right) || type_exports.IsAny(right);
+}
+function StructuralRight(left, right) {
+  return type_exports.IsNever(right) ? FromNeverRight(left, right) : type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsUnknown(right) ? FromUnknownRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : Throw("StructuralRight");
+}
+function FromAnyRight(left, right) {
+  return ExtendsResult.True;
+}
+function FromAny(left, right) {
+  return type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) && right.anyOf.some((schema2) => type_exports.IsAny(schema2) || type_exports.IsUnknown(schema2)) ? ExtendsResult.True : type_exports.IsUnion(right) ? ExtendsResult.Union : type_exports.IsUnknown(right) ? ExtendsResult.True : type_exports.IsAny(right) ? ExtendsResult.True : ExtendsResult.Union;
+}
+function FromArrayRight(left, right) {
+  return type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : type_exports.IsNever(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromArray4(left, right) {
+  return type_exports.IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsArray(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
+}
+function FromAsyncIterator(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsAsyncIterator(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
+}
+function FromBigInt(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsBigInt(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromBooleanRight(left, right) {
+  return type_exports.IsLiteralBoolean(left) ? ExtendsResult.True : type_exports.IsBoolean(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromBoolean(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsBoolean(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromConstructor(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsConstructor(right) ? ExtendsResult.False : left.parameters.length > right.parameters.length ? ExtendsResult.False : !left.parameters.every((schema2, index) => IntoBooleanResult(Visit3(right.parameters[index], schema2)) === ExtendsResult.True) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.returns, right.returns));
+}
+function FromDate(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsDate(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromFunction(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsFunction(right) ? ExtendsResult.False : left.parameters.length > right.parameters.length ? ExtendsResult.False : !left.parameters.every((schema2, index) => IntoBooleanResult(Visit3(right.parameters[index], schema2)) === ExtendsResult.True) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.returns, right.returns));
+}
+function FromIntegerRight(left, right) {
+  return type_exports.IsLiteral(left) && value_exports.IsNumber(left.const) ? ExtendsResult.True : type_exports.IsNumber(left) || type_exports.IsInteger(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromInteger(left, right) {
+  return type_exports.IsInteger(right) || type_exports.IsNumber(right) ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : ExtendsResult.False;
+}
+function FromIntersectRight(left, right) {
+  return right.allOf.every((schema2) => Visit3(left, schema2) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromIntersect4(left, right) {
+  return left.allOf.some((schema2) => Visit3(schema2, right) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromIterator(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsIterator(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
+}
+function FromLiteral2(left, right) {
+  return type_exports.IsLiteral(right) && right.const === left.const ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsString(right) ? FromStringRight(left, right) : type_exports.IsNumber(right) ? FromNumberRight(left, right) : type_exports.IsInteger(right) ? FromIntegerRight(left, right) : type_exports.IsBoolean(right) ? FromBooleanRight(left, right) : ExtendsResult.False;
+}
+function FromNeverRight(left, right) {
+  return ExtendsResult.False;
+}
+function FromNever(left, right) {
+  return ExtendsResult.True;
+}
+function UnwrapTNot(schema2) {
+  let [current, depth] = [schema2, 0];
+  while (true) {
+    if (!type_exports.IsNot(current))
+      break;
+    current = current.not;
+    depth += 1;
+  }
+  return depth % 2 === 0 ? current : Unknown();
+}
+function FromNot(left, right) {
+  return type_exports.IsNot(left) ? Visit3(UnwrapTNot(left), right) : type_exports.IsNot(right) ? Visit3(left, UnwrapTNot(right)) : Throw("Invalid fallthrough for Not");
+}
+function FromNull(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsNull(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromNumberRight(left, right) {
+  return type_exports.IsLiteralNumber(left) ? ExtendsResult.True : type_exports.IsNumber(left) || type_exports.IsInteger(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromNumber(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsInteger(right) || type_exports.IsNumber(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function IsObjectPropertyCount(schema2, count) {
+  return Object.getOwnPropertyNames(schema2.properties).length === count;
+}
+function IsObjectStringLike(schema2) {
+  return IsObjectArrayLike(schema2);
+}
+function IsObjectSymbolLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "description" in schema2.properties && type_exports.IsUnion(schema2.properties.description) && schema2.properties.description.anyOf.length === 2 && (type_exports.IsString(schema2.properties.description.anyOf[0]) && type_exports.IsUndefined(schema2.properties.description.anyOf[1]) || type_exports.IsString(schema2.properties.description.anyOf[1]) && type_exports.IsUndefined(schema2.properties.description.anyOf[0]));
+}
+function IsObjectNumberLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0);
+}
+function IsObjectBooleanLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0);
+}
+function IsObjectBigIntLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0);
+}
+function IsObjectDateLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0);
+}
+function IsObjectUint8ArrayLike(schema2) {
+  return IsObjectArrayLike(schema2);
+}
+function IsObjectFunctionLike(schema2) {
+  const length = Number2();
+  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "length" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["length"], length)) === ExtendsResult.True;
+}
+function IsObjectConstructorLike(schema2) {
+  return IsObjectPropertyCount(schema2, 0);
+}
+function IsObjectArrayLike(schema2) {
+  const length = Number2();
+  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "length" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["length"], length)) === ExtendsResult.True;
+}
+function IsObjectPromiseLike(schema2) {
+  const then = Function2([Any()], Any());
+  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "then" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["then"], then)) === ExtendsResult.True;
+}
+function Property(left, right) {
+  return Visit3(left, right) === ExtendsResult.False ? ExtendsResult.False : type_exports.IsOptional(left) && !type_exports.IsOptional(right) ? ExtendsResult.False : ExtendsResult.True;
+}
+function FromObjectRight(left, right) {
+  return type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : type_exports.IsNever(left) || type_exports.IsLiteralString(left) && IsObjectStringLike(right) || type_exports.IsLiteralNumber(left) && IsObjectNumberLike(right) || type_exports.IsLiteralBoolean(left) && IsObjectBooleanLike(right) || type_exports.IsSymbol(left) && IsObjectSymbolLike(right) || type_exports.IsBigInt(left) && IsObjectBigIntLike(right) || type_exports.IsString(left) && IsObjectStringLike(right) || type_exports.IsSymbol(left) && IsObjectSymbolLike(right) || type_exports.IsNumber(left) && IsObjectNumberLike(right) || type_exports.IsInteger(left) && IsObjectNumberLike(right) || type_exports.IsBoolean(left) && IsObjectBooleanLike(right) || type_exports.IsUint8Array(left) && IsObjectUint8ArrayLike(right) || type_exports.IsDate(left) && IsObjectDateLike(right) || type_exports.IsConstructor(left) && IsObjectConstructorLike(right) || type_exports.IsFunction(left) && IsObjectFunctionLike(right) ? ExtendsResult.True : type_exports.IsRecord(left) && type_exports.IsString(RecordKey(left)) ? (() => {
+    return right[Hint] === "Record" ? ExtendsResult.True : ExtendsResult.False;
+  })() : type_exports.IsRecord(left) && type_exports.IsNumber(RecordKey(left)) ? (() => {
+    return IsObjectPropertyCount(right, 0) ? ExtendsResult.True : ExtendsResult.False;
+  })() : ExtendsResult.False;
+}
+function FromObject(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : !type_exports.IsObject(right) ? ExtendsResult.False : (() => {
+    for (const key of Object.getOwnPropertyNames(right.properties)) {
+      if (!(key in left.properties) && !type_exports.IsOptional(right.properties[key])) {
+        return ExtendsResult.False;
+      }
+      if (type_exports.IsOptional(right.properties[key])) {
+        return ExtendsResult.True;
+      }
+      if (Property(left.properties[key], right.properties[key]) === ExtendsResult.False) {
+        return ExtendsResult.False;
+      }
+    }
+    return ExtendsResult.True;
+  })();
+}
+function FromPromise2(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) && IsObjectPromiseLike(right) ? ExtendsResult.True : !type_exports.IsPromise(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.item, right.item));
+}
+function RecordKey(schema2) {
+  return PatternNumberExact in schema2.patternProperties ? Number2() : PatternStringExact in schema2.patternProperties ? String2() : Throw("Unknown record key pattern");
+}
+function RecordValue(schema2) {
+  return PatternNumberExact in schema2.patternProperties ? schema2.patternProperties[PatternNumberExact] : PatternStringExact in schema2.patternProperties ? schema2.patternProperties[PatternStringExact] : Throw("Unable to get record value schema");
+}
+function FromRecordRight(left, right) {
+  const [Key, Value] = [RecordKey(right), RecordValue(right)];
+  return type_exports.IsLiteralString(left) && type_exports.IsNumber(Key) && IntoBooleanResult(Visit3(left, Value)) === ExtendsResult.True ? ExtendsResult.True : type_exports.IsUint8Array(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsString(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsArray(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsObject(left) ? (() => {
+    for (const key of Object.getOwnPropertyNames(left.properties)) {
+      if (Property(Value, left.properties[key]) === ExtendsResult.False) {
+        return ExtendsResult.False;
+      }
+    }
+    return ExtendsResult.True;
+  })() : ExtendsResult.False;
+}
+function FromRecord(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsRecord(right) ? ExtendsResult.False : Visit3(RecordValue(left), RecordValue(right));
+}
+function FromRegExp(left, right) {
+  const L = type_exports.IsRegExp(left) ? String2() : left;
+  const R = type_exports.IsRegExp(right) ? String2() : right;
+  return Visit3(L, R);
+}
+function FromStringRight(left, right) {
+  return type_exports.IsLiteral(left) && value_exports.IsString(left.const) ? ExtendsResult.True : type_exports.IsString(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromString(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsString(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromSymbol(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsSymbol(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromTemplateLiteral2(left, right) {
+  return type_exports.IsTemplateLiteral(left) ? Visit3(TemplateLiteralToUnion(left), right) : type_exports.IsTemplateLiteral(right) ? Visit3(left, TemplateLiteralToUnion(right)) : Throw("Invalid fallthrough for TemplateLiteral");
+}
+function IsArrayOfTuple(left, right) {
+  return type_exports.IsArray(right) && left.items !== void 0 && left.items.every((schema2) => Visit3(schema2, right.items) === ExtendsResult.True);
+}
+function FromTupleRight(left, right) {
+  return type_exports.IsNever(left) ? ExtendsResult.True : type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : ExtendsResult.False;
+}
+function FromTuple3(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True : type_exports.IsArray(right) && IsArrayOfTuple(left, right) ? ExtendsResult.True : !type_exports.IsTuple(right) ? ExtendsResult.False : value_exports.IsUndefined(left.items) && !value_exports.IsUndefined(right.items) || !value_exports.IsUndefined(left.items) && value_exports.IsUndefined(right.items) ? ExtendsResult.False : value_exports.IsUndefined(left.items) && !value_exports.IsUndefined(right.items) ? ExtendsResult.True : left.items.every((schema2, index) => Visit3(schema2, right.items[index]) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromUint8Array(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsUint8Array(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromUndefined(left, right) {
+  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsVoid(right) ? FromVoidRight(left, right) : type_exports.IsUndefined(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromUnionRight(left, right) {
+  return right.anyOf.some((schema2) => Visit3(left, schema2) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromUnion6(left, right) {
+  return left.anyOf.every((schema2) => Visit3(schema2, right) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromUnknownRight(left, right) {
+  return ExtendsResult.True;
+}
+function FromUnknown(left, right) {
+  return type_exports.IsNever(right) ? FromNeverRight(left, right) : type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : type_exports.IsString(right) ? FromStringRight(left, right) : type_exports.IsNumber(right) ? FromNumberRight(left, right) : type_exports.IsInteger(right) ? FromIntegerRight(left, right) : type_exports.IsBoolean(right) ? FromBooleanRight(left, right) : type_exports.IsArray(right) ? FromArrayRight(left, right) : type_exports.IsTuple(right) ? FromTupleRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsUnknown(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromVoidRight(left, right) {
+  return type_exports.IsUndefined(left) ? ExtendsResult.True : type_exports.IsUndefined(left) ? ExtendsResult.True : ExtendsResult.False;
+}
+function FromVoid(left, right) {
+  return type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsUnknown(right) ? FromUnknownRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsVoid(right) ? ExtendsResult.True : ExtendsResult.False;
+}
+function Visit3(left, right) {
+  return (
+    // resolvable
+    type_exports.IsTemplateLiteral(left) || type_exports.IsTemplateLiteral(right) ? FromTemplateLiteral2(left, right) : type_exports.IsRegExp(left) || type_exports.IsRegExp(right) ? FromRegExp(left, right) : type_exports.IsNot(left) || type_exports.IsNot(right) ? FromNot(left, right) : (
+      // standard
+      type_exports.IsAny(left) ? FromAny(left, right) : type_exports.IsArray(left) ? FromArray4(left, right) : type_exports.IsBigInt(left) ? FromBigInt(left, right) : type_exports.IsBoolean(left) ? FromBoolean(left, right) : type_exports.IsAsyncIterator(left) ? FromAsyncIterator(left, right) : type_exports.IsConstructor(left) ? FromConstructor(left, right) : type_exports.IsDate(left) ? FromDate(left, right) : type_exports.IsFunction(left) ? FromFunction(left, right) : type_exports.IsInteger(left) ? FromInteger(left, right) : type_exports.IsIntersect(left) ? FromIntersect4(left, right) : type_exports.IsIterator(left) ? FromIterator(left, right) : type_exports.IsLiteral(left) ? FromLiteral2(left, right) : type_exports.IsNever(left) ? FromNever(left, right) : type_exports.IsNull(left) ? FromNull(left, right) : type_exports.IsNumber(left) ? FromNumber(left, right) : type_exports.IsObject(left) ? FromObject(left, right) : type_exports.IsRecord(left) ? FromRecord(left, right) : type_exports.IsString(left) ? FromString(left, right) : type_exports.IsSymbol(left) ? FromSymbol(left, right) : type_exports.IsTuple(left) ? FromTuple3(left, right) : type_exports.IsPromise(left) ? FromPromise2(left, right) : type_exports.IsUint8Array(left) ? FromUint8Array(left, right) : type_exports.IsUndefined(left) ? FromUndefined(left, right) : type_exports.IsUnion(left) ? FromUnion6(left, right) : type_exports.IsUnknown(left) ? FromUnknown(left, right) : type_exports.IsVoid(left) ? FromVoid(left, right) : Throw(`Unknown left type operand '${left[Kind]}'`)
+    )
+  );
+}
+function ExtendsCheck(left, right) {
+  return Visit3(left, right);
+}
+var ExtendsResolverError, ExtendsResult;
+var init_extends_check = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/extends-check.mjs"() {
+    init_any2();
+    init_function2();
+    init_number2();
+    init_string2();
+    init_unknown2();
+    init_template_literal2();
+    init_patterns2();
+    init_symbols2();
+    init_error2();
+    init_guard3();
+    ExtendsResolverError = class extends TypeBoxError {
+    };
+    (function(ExtendsResult2) {
+      ExtendsResult2[ExtendsResult2["Union"] = 0] = "Union";
+      ExtendsResult2[ExtendsResult2["True"] = 1] = "True";
+      ExtendsResult2[ExtendsResult2["False"] = 2] = "False";
+    })(ExtendsResult || (ExtendsResult = {}));
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-result.mjs
+function FromProperties8(P, Right, True, False, options) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+    Acc[K2] = Extends(P[K2], Right, True, False, Clone(options));
+  return Acc;
+}
+function FromMappedResult6(Left, Right, True, False, options) {
+  return FromProperties8(Left.properties, Right, True, False, options);
+}
+function ExtendsFromMappedResult(Left, Right, True, False, options) {
+  const P = FromMappedResult6(Left, Right, True, False, options);
+  return MappedResult(P);
+}
+var init_extends_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_extends();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/extends.mjs
+function ExtendsResolve(left, right, trueType, falseType) {
+  const R = ExtendsCheck(left, right);
+  return R === ExtendsResult.Union ? Union([trueType, falseType]) : R === ExtendsResult.True ? trueType : falseType;
+}
+function Extends(L, R, T, F, options) {
+  return IsMappedResult(L) ? ExtendsFromMappedResult(L, R, T, F, options) : IsMappedKey(L) ? CreateType(ExtendsFromMappedKey(L, R, T, F, options)) : CreateType(ExtendsResolve(L, R, T, F), options);
+}
+var init_extends = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/extends.mjs"() {
+    init_type2();
+    init_union2();
+    init_extends_check();
+    init_extends_from_mapped_key();
+    init_extends_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-key.mjs
+function FromPropertyKey(K, U, L, R, options) {
+  return {
+    [K]: Extends(Literal(K), U, L, R, Clone(options))
+  };
+}
+function FromPropertyKeys(K, U, L, R, options) {
+  return K.reduce((Acc, LK) => {
+    return { ...Acc, ...FromPropertyKey(LK, U, L, R, options) };
+  }, {});
+}
+function FromMappedKey2(K, U, L, R, options) {
+  return FromPropertyKeys(K.keys, U, L, R, options);
+}
+function ExtendsFromMappedKey(T, U, L, R, options) {
+  const P = FromMappedKey2(T, U, L, R, options);
+  return MappedResult(P);
+}
+var init_extends_from_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-key.mjs"() {
+    init_mapped2();
+    init_literal2();
+    init_extends();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/extends-undefined.mjs
+var init_extends_undefined = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/extends-undefined.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extends/index.mjs
+var init_extends2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extends/index.mjs"() {
+    init_extends_check();
+    init_extends_from_mapped_key();
+    init_extends_from_mapped_result();
+    init_extends_undefined();
+    init_extends();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-template-literal.mjs
+function ExcludeFromTemplateLiteral(L, R) {
+  return Exclude(TemplateLiteralToUnion(L), R);
+}
+var init_exclude_from_template_literal = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-template-literal.mjs"() {
+    init_exclude();
+    init_template_literal2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude.mjs
+function ExcludeRest(L, R) {
+  const excluded = L.filter((inner) => ExtendsCheck(inner, R) === ExtendsResult.False);
+  return excluded.length === 1 ? excluded[0] : Union(excluded);
+}
+function Exclude(L, R, options = {}) {
+  if (IsTemplateLiteral(L))
+    return CreateType(ExcludeFromTemplateLiteral(L, R), options);
+  if (IsMappedResult(L))
+    return CreateType(ExcludeFromMappedResult(L, R), options);
+  return CreateType(IsUnion(L) ? ExcludeRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? Never() : L, options);
+}
+var init_exclude = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude.mjs"() {
+    init_type2();
+    init_union2();
+    init_never2();
+    init_extends2();
+    init_exclude_from_mapped_result();
+    init_exclude_from_template_literal();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-mapped-result.mjs
+function FromProperties9(P, U) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+    Acc[K2] = Exclude(P[K2], U);
+  return Acc;
+}
+function FromMappedResult7(R, T) {
+  return FromProperties9(R.properties, T);
+}
+function ExcludeFromMappedResult(R, T) {
+  const P = FromMappedResult7(R, T);
+  return MappedResult(P);
+}
+var init_exclude_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_exclude();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/exclude/index.mjs
+var init_exclude2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/exclude/index.mjs"() {
+    init_exclude_from_mapped_result();
+    init_exclude_from_template_literal();
+    init_exclude();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-template-literal.mjs
+function ExtractFromTemplateLiteral(L, R) {
+  return Extract(TemplateLiteralToUnion(L), R);
+}
+var init_extract_from_template_literal = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-template-literal.mjs"() {
+    init_extract();
+    init_template_literal2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extract/extract.mjs
+function ExtractRest(L, R) {
+  const extracted = L.filter((inner) => ExtendsCheck(inner, R) !== ExtendsResult.False);
+  return extracted.length === 1 ? extracted[0] : Union(extracted);
+}
+function Extract(L, R, options) {
+  if (IsTemplateLiteral(L))
+    return CreateType(ExtractFromTemplateLiteral(L, R), options);
+  if (IsMappedResult(L))
+    return CreateType(ExtractFromMappedResult(L, R), options);
+  return CreateType(IsUnion(L) ? ExtractRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? L : Never(), options);
+}
+var init_extract = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extract/extract.mjs"() {
+    init_type2();
+    init_union2();
+    init_never2();
+    init_extends2();
+    init_extract_from_mapped_result();
+    init_extract_from_template_literal();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-mapped-result.mjs
+function FromProperties10(P, T) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+    Acc[K2] = Extract(P[K2], T);
+  return Acc;
+}
+function FromMappedResult8(R, T) {
+  return FromProperties10(R.properties, T);
+}
+function ExtractFromMappedResult(R, T) {
+  const P = FromMappedResult8(R, T);
+  return MappedResult(P);
+}
+var init_extract_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_extract();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/extract/index.mjs
+var init_extract2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/extract/index.mjs"() {
+    init_extract_from_mapped_result();
+    init_extract_from_template_literal();
+    init_extract();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/instance-type/instance-type.mjs
+function InstanceType(schema2, options) {
+  return IsConstructor(schema2) ? CreateType(schema2.returns, options) : Never(options);
+}
+var init_instance_type = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/instance-type/instance-type.mjs"() {
+    init_type2();
+    init_never2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/instance-type/index.mjs
+var init_instance_type2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/instance-type/index.mjs"() {
+    init_instance_type();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/readonly-optional/readonly-optional.mjs
+function ReadonlyOptional(schema2) {
+  return Readonly(Optional(schema2));
+}
+var init_readonly_optional = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/readonly-optional/readonly-optional.mjs"() {
+    init_readonly2();
+    init_optional2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/readonly-optional/index.mjs
+var init_readonly_optional2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/readonly-optional/index.mjs"() {
+    init_readonly_optional();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/record/record.mjs
+function RecordCreateFromPattern(pattern, T, options) {
+  return CreateType({ [Kind]: "Record", type: "object", patternProperties: { [pattern]: T } }, options);
+}
+function RecordCreateFromKeys(K, T, options) {
+  const result = {};
+  for (const K2 of K)
+    result[K2] = T;
+  return Object2(result, { ...options, [Hint]: "Record" });
+}
+function FromTemplateLiteralKey(K, T, options) {
+  return IsTemplateLiteralFinite(K) ? RecordCreateFromKeys(IndexPropertyKeys(K), T, options) : RecordCreateFromPattern(K.pattern, T, options);
+}
+function FromUnionKey(key, type2, options) {
+  return RecordCreateFromKeys(IndexPropertyKeys(Union(key)), type2, options);
+}
+function FromLiteralKey(key, type2, options) {
+  return RecordCreateFromKeys([key.toString()], type2, options);
+}
+function FromRegExpKey(key, type2, options) {
+  return RecordCreateFromPattern(key.source, type2, options);
+}
+function FromStringKey(key, type2, options) {
+  const pattern = IsUndefined(key.pattern) ? PatternStringExact : key.pattern;
+  return RecordCreateFromPattern(pattern, type2, options);
+}
+function FromAnyKey(_, type2, options) {
+  return RecordCreateFromPattern(PatternStringExact, type2, options);
+}
+function FromNeverKey(_key, type2, options) {
+  return RecordCreateFromPattern(PatternNeverExact, type2, options);
+}
+function FromBooleanKey(_key, type2, options) {
+  return Object2({ true: type2, false: type2 }, options);
+}
+function FromIntegerKey(_key, type2, options) {
+  return RecordCreateFromPattern(PatternNumberExact, type2, options);
+}
+function FromNumberKey(_, type2, options) {
+  return RecordCreateFromPattern(PatternNumberExact, type2, options);
+}
+function Record(key, type2, options = {}) {
+  return IsUnion(key) ? FromUnionKey(key.anyOf, type2, options) : IsTemplateLiteral(key) ? FromTemplateLiteralKey(key, type2, options) : IsLiteral(key) ? FromLiteralKey(key.const, type2, options) : IsBoolean2(key) ? FromBooleanKey(key, type2, options) : IsInteger(key) ? FromIntegerKey(key, type2, options) : IsNumber3(key) ? FromNumberKey(key, type2, options) : IsRegExp2(key) ? FromRegExpKey(key, type2, options) : IsString2(key) ? FromStringKey(key, type2, options) : IsAny(key) ? FromAnyKey(key, type2, options) : IsNever(key) ? FromNeverKey(key, type2, options) : Never(options);
+}
+function RecordPattern(record) {
+  return globalThis.Object.getOwnPropertyNames(record.patternProperties)[0];
+}
+function RecordKey2(type2) {
+  const pattern = RecordPattern(type2);
+  return pattern === PatternStringExact ? String2() : pattern === PatternNumberExact ? Number2() : String2({ pattern });
+}
+function RecordValue2(type2) {
+  return type2.patternProperties[RecordPattern(type2)];
+}
+var init_record = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/record/record.mjs"() {
+    init_type2();
+    init_symbols2();
+    init_never2();
+    init_number2();
+    init_object2();
+    init_string2();
+    init_union2();
+    init_template_literal2();
+    init_patterns2();
+    init_indexed2();
+    init_value();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/record/index.mjs
+var init_record2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/record/index.mjs"() {
+    init_record();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/instantiate/instantiate.mjs
+function FromConstructor2(args, type2) {
+  type2.parameters = FromTypes(args, type2.parameters);
+  type2.returns = FromType(args, type2.returns);
+  return type2;
+}
+function FromFunction2(args, type2) {
+  type2.parameters = FromTypes(args, type2.parameters);
+  type2.returns = FromType(args, type2.returns);
+  return type2;
+}
+function FromIntersect5(args, type2) {
+  type2.allOf = FromTypes(args, type2.allOf);
+  return type2;
+}
+function FromUnion7(args, type2) {
+  type2.anyOf = FromTypes(args, type2.anyOf);
+  return type2;
+}
+function FromTuple4(args, type2) {
+  if (IsUndefined(type2.items))
+    return type2;
+  type2.items = FromTypes(args, type2.items);
+  return type2;
+}
+function FromArray5(args, type2) {
+  type2.items = FromType(args, type2.items);
+  return type2;
+}
+function FromAsyncIterator2(args, type2) {
+  type2.items = FromType(args, type2.items);
+  return type2;
+}
+function FromIterator2(args, type2) {
+  type2.items = FromType(args, type2.items);
+  return type2;
+}
+function FromPromise3(args, type2) {
+  type2.item = FromType(args, type2.item);
+  return type2;
+}
+function FromObject2(args, type2) {
+  const mappedProperties = FromProperties11(args, type2.properties);
+  return { ...type2, ...Object2(mappedProperties) };
+}
+function FromRecord2(args, type2) {
+  const mappedKey = FromType(args, RecordKey2(type2));
+  const mappedValue = FromType(args, RecordValue2(type2));
+  const result = Record(mappedKey, mappedValue);
+  return { ...type2, ...result };
+}
+function FromArgument(args, argument) {
+  return argument.index in args ? args[argument.index] : Unknown();
+}
+function FromProperty2(args, type2) {
+  const isReadonly = IsReadonly(type2);
+  const isOptional = IsOptional(type2);
+  const mapped = FromType(args, type2);
+  return isReadonly && isOptional ? ReadonlyOptional(mapped) : isReadonly && !isOptional ? Readonly(mapped) : !isReadonly && isOptional ? Optional(mapped) : mapped;
+}
+function FromProperties11(args, properties) {
+  return globalThis.Object.getOwnPropertyNames(properties).reduce((result, key) => {
+    return { ...result, [key]: FromProperty2(args, properties[key]) };
+  }, {});
+}
+function FromTypes(args, types2) {
+  return types2.map((type2) => FromType(args, type2));
+}
+function FromType(args, type2) {
+  return IsConstructor(type2) ? FromConstructor2(args, type2) : IsFunction2(type2) ? FromFunction2(args, type2) : IsIntersect(type2) ? FromIntersect5(args, type2) : IsUnion(type2) ? FromUnion7(args, type2) : IsTuple(type2) ? FromTuple4(args, type2) : IsArray3(type2) ? FromArray5(args, type2) : IsAsyncIterator2(type2) ? FromAsyncIterator2(args, type2) : IsIterator2(type2) ? FromIterator2(args, type2) : IsPromise(type2) ? FromPromise3(args, type2) : IsObject3(type2) ? FromObject2(args, type2) : IsRecord(type2) ? FromRecord2(args, type2) : IsArgument(type2) ? FromArgument(args, type2) : type2;
+}
+function Instantiate(type2, args) {
+  return FromType(args, CloneType(type2));
+}
+var init_instantiate = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/instantiate/instantiate.mjs"() {
+    init_type();
+    init_unknown2();
+    init_readonly_optional2();
+    init_readonly2();
+    init_optional2();
+    init_object2();
+    init_record2();
+    init_value();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/instantiate/index.mjs
+var init_instantiate2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/instantiate/index.mjs"() {
+    init_instantiate();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/integer/integer.mjs
+function Integer(options) {
+  return CreateType({ [Kind]: "Integer", type: "integer" }, options);
+}
+var init_integer = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/integer/integer.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/integer/index.mjs
+var init_integer2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/integer/index.mjs"() {
+    init_integer();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic-from-mapped-key.mjs
+function MappedIntrinsicPropertyKey(K, M, options) {
+  return {
+    [K]: Intrinsic(Literal(K), M, Clone(options))
+  };
+}
+function MappedIntrinsicPropertyKeys(K, M, options) {
+  const result = K.reduce((Acc, L) => {
+    return { ...Acc, ...MappedIntrinsicPropertyKey(L, M, options) };
+  }, {});
+  return result;
+}
+function MappedIntrinsicProperties(T, M, options) {
+  return MappedIntrinsicPropertyKeys(T["keys"], M, options);
+}
+function IntrinsicFromMappedKey(T, M, options) {
+  const P = MappedIntrinsicProperties(T, M, options);
+  return MappedResult(P);
+}
+var init_intrinsic_from_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic-from-mapped-key.mjs"() {
+    init_mapped2();
+    init_intrinsic();
+    init_literal2();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic.mjs
+function ApplyUncapitalize(value) {
+  const [first, rest] = [value.slice(0, 1), value.slice(1)];
+  return [first.toLowerCase(), rest].join("");
+}
+function ApplyCapitalize(value) {
+  const [first, rest] = [value.slice(0, 1), value.slice(1)];
+  return [first.toUpperCase(), rest].join("");
+}
+function ApplyUppercase(value) {
+  return value.toUpperCase();
+}
+function ApplyLowercase(value) {
+  return value.toLowerCase();
+}
+function FromTemplateLiteral3(schema2, mode, options) {
+  const expression = TemplateLiteralParseExact(schema2.pattern);
+  const finite = IsTemplateLiteralExpressionFinite(expression);
+  if (!finite)
+    return { ...schema2, pattern: FromLiteralValue(schema2.pattern, mode) };
+  const strings = [...TemplateLiteralExpressionGenerate(expression)];
+  const literals = strings.map((value) => Literal(value));
+  const mapped = FromRest5(literals, mode);
+  const union = Union(mapped);
+  return TemplateLiteral([union], options);
+}
+function FromLiteralValue(value, mode) {
+  return typeof value === "string" ? mode === "Uncapitalize" ? ApplyUncapitalize(value) : mode === "Capitalize" ? ApplyCapitalize(value) : mode === "Uppercase" ? ApplyUppercase(value) : mode === "Lowercase" ? ApplyLowercase(value) : value : value.toString();
+}
+function FromRest5(T, M) {
+  return T.map((L) => Intrinsic(L, M));
+}
+function Intrinsic(schema2, mode, options = {}) {
+  return (
+    // Intrinsic-Mapped-Inference
+    IsMappedKey(schema2) ? IntrinsicFromMappedKey(schema2, mode, options) : (
+      // Standard-Inference
+      IsTemplateLiteral(schema2) ? FromTemplateLiteral3(schema2, mode, options) : IsUnion(schema2) ? Union(FromRest5(schema2.anyOf, mode), options) : IsLiteral(schema2) ? Literal(FromLiteralValue(schema2.const, mode), options) : (
+        // Default Type
+        CreateType(schema2, options)
+      )
+    )
+  );
+}
+var init_intrinsic = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic.mjs"() {
+    init_type2();
+    init_template_literal2();
+    init_intrinsic_from_mapped_key();
+    init_literal2();
+    init_union2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/capitalize.mjs
+function Capitalize(T, options = {}) {
+  return Intrinsic(T, "Capitalize", options);
+}
+var init_capitalize = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/capitalize.mjs"() {
+    init_intrinsic();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/lowercase.mjs
+function Lowercase(T, options = {}) {
+  return Intrinsic(T, "Lowercase", options);
+}
+var init_lowercase = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/lowercase.mjs"() {
+    init_intrinsic();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/uncapitalize.mjs
+function Uncapitalize(T, options = {}) {
+  return Intrinsic(T, "Uncapitalize", options);
+}
+var init_uncapitalize = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/uncapitalize.mjs"() {
+    init_intrinsic();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/uppercase.mjs
+function Uppercase(T, options = {}) {
+  return Intrinsic(T, "Uppercase", options);
+}
+var init_uppercase = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/uppercase.mjs"() {
+    init_intrinsic();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/intrinsic/index.mjs
+var init_intrinsic2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/intrinsic/index.mjs"() {
+    init_capitalize();
+    init_intrinsic_from_mapped_key();
+    init_intrinsic();
+    init_lowercase();
+    init_uncapitalize();
+    init_uppercase();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-result.mjs
+function FromProperties12(properties, propertyKeys, options) {
+  const result = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+    result[K2] = Omit(properties[K2], propertyKeys, Clone(options));
+  return result;
+}
+function FromMappedResult9(mappedResult, propertyKeys, options) {
+  return FromProperties12(mappedResult.properties, propertyKeys, options);
+}
+function OmitFromMappedResult(mappedResult, propertyKeys, options) {
+  const properties = FromMappedResult9(mappedResult, propertyKeys, options);
+  return MappedResult(properties);
+}
+var init_omit_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_omit();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/omit/omit.mjs
+function FromIntersect6(types2, propertyKeys) {
+  return types2.map((type2) => OmitResolve(type2, propertyKeys));
+}
+function FromUnion8(types2, propertyKeys) {
+  return types2.map((type2) => OmitResolve(type2, propertyKeys));
+}
+function FromProperty3(properties, key) {
+  const { [key]: _, ...R } = properties;
+  return R;
+}
+function FromProperties13(properties, propertyKeys) {
+  return propertyKeys.reduce((T, K2) => FromProperty3(T, K2), properties);
+}
+function FromObject3(type2, propertyKeys, properties) {
+  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
+  const mappedProperties = FromProperties13(properties, propertyKeys);
+  return Object2(mappedProperties, options);
+}
+function UnionFromPropertyKeys(propertyKeys) {
+  const result = propertyKeys.reduce((result2, key) => IsLiteralValue(key) ? [...result2, Literal(key)] : result2, []);
+  return Union(result);
+}
+function OmitResolve(type2, propertyKeys) {
+  return IsIntersect(type2) ? Intersect(FromIntersect6(type2.allOf, propertyKeys)) : IsUnion(type2) ? Union(FromUnion8(type2.anyOf, propertyKeys)) : IsObject3(type2) ? FromObject3(type2, propertyKeys, type2.properties) : Object2({});
+}
+function Omit(type2, key, options) {
+  const typeKey = IsArray(key) ? UnionFromPropertyKeys(key) : key;
+  const propertyKeys = IsSchema(key) ? IndexPropertyKeys(key) : key;
+  const isTypeRef = IsRef(type2);
+  const isKeyRef = IsRef(key);
+  return IsMappedResult(type2) ? OmitFromMappedResult(type2, propertyKeys, options) : IsMappedKey(key) ? OmitFromMappedKey(type2, key, options) : isTypeRef && isKeyRef ? Computed("Omit", [type2, typeKey], options) : !isTypeRef && isKeyRef ? Computed("Omit", [type2, typeKey], options) : isTypeRef && !isKeyRef ? Computed("Omit", [type2, typeKey], options) : CreateType({ ...OmitResolve(type2, propertyKeys), ...options });
+}
+var init_omit = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/omit/omit.mjs"() {
+    init_type2();
+    init_discard();
+    init_symbols();
+    init_computed2();
+    init_literal2();
+    init_indexed2();
+    init_intersect2();
+    init_union2();
+    init_object2();
+    init_omit_from_mapped_key();
+    init_omit_from_mapped_result();
+    init_kind();
+    init_value();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-key.mjs
+function FromPropertyKey2(type2, key, options) {
+  return { [key]: Omit(type2, [key], Clone(options)) };
+}
+function FromPropertyKeys2(type2, propertyKeys, options) {
+  return propertyKeys.reduce((Acc, LK) => {
+    return { ...Acc, ...FromPropertyKey2(type2, LK, options) };
+  }, {});
+}
+function FromMappedKey3(type2, mappedKey, options) {
+  return FromPropertyKeys2(type2, mappedKey.keys, options);
+}
+function OmitFromMappedKey(type2, mappedKey, options) {
+  const properties = FromMappedKey3(type2, mappedKey, options);
+  return MappedResult(properties);
+}
+var init_omit_from_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-key.mjs"() {
+    init_mapped2();
+    init_omit();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/omit/index.mjs
+var init_omit2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/omit/index.mjs"() {
+    init_omit_from_mapped_key();
+    init_omit_from_mapped_result();
+    init_omit();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-result.mjs
+function FromProperties14(properties, propertyKeys, options) {
+  const result = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+    result[K2] = Pick(properties[K2], propertyKeys, Clone(options));
+  return result;
+}
+function FromMappedResult10(mappedResult, propertyKeys, options) {
+  return FromProperties14(mappedResult.properties, propertyKeys, options);
+}
+function PickFromMappedResult(mappedResult, propertyKeys, options) {
+  const properties = FromMappedResult10(mappedResult, propertyKeys, options);
+  return MappedResult(properties);
+}
+var init_pick_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_pick();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/pick/pick.mjs
+function FromIntersect7(types2, propertyKeys) {
+  return types2.map((type2) => PickResolve(type2, propertyKeys));
+}
+function FromUnion9(types2, propertyKeys) {
+  return types2.map((type2) => PickResolve(type2, propertyKeys));
+}
+function FromProperties15(properties, propertyKeys) {
+  const result = {};
+  for (const K2 of propertyKeys)
+    if (K2 in properties)
+      result[K2] = properties[K2];
+  return result;
+}
+function FromObject4(Type3, keys, properties) {
+  const options = Discard(Type3, [TransformKind, "$id", "required", "properties"]);
+  const mappedProperties = FromProperties15(properties, keys);
+  return Object2(mappedProperties, options);
+}
+function UnionFromPropertyKeys2(propertyKeys) {
+  const result = propertyKeys.reduce((result2, key) => IsLiteralValue(key) ? [...result2, Literal(key)] : result2, []);
+  return Union(result);
+}
+function PickResolve(type2, propertyKeys) {
+  return IsIntersect(type2) ? Intersect(FromIntersect7(type2.allOf, propertyKeys)) : IsUnion(type2) ? Union(FromUnion9(type2.anyOf, propertyKeys)) : IsObject3(type2) ? FromObject4(type2, propertyKeys, type2.properties) : Object2({});
+}
+function Pick(type2, key, options) {
+  const typeKey = IsArray(key) ? UnionFromPropertyKeys2(key) : key;
+  const propertyKeys = IsSchema(key) ? IndexPropertyKeys(key) : key;
+  const isTypeRef = IsRef(type2);
+  const isKeyRef = IsRef(key);
+  return IsMappedResult(type2) ? PickFromMappedResult(type2, propertyKeys, options) : IsMappedKey(key) ? PickFromMappedKey(type2, key, options) : isTypeRef && isKeyRef ? Computed("Pick", [type2, typeKey], options) : !isTypeRef && isKeyRef ? Computed("Pick", [type2, typeKey], options) : isTypeRef && !isKeyRef ? Computed("Pick", [type2, typeKey], options) : CreateType({ ...PickResolve(type2, propertyKeys), ...options });
+}
+var init_pick = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/pick/pick.mjs"() {
+    init_type2();
+    init_discard();
+    init_computed2();
+    init_intersect2();
+    init_literal2();
+    init_object2();
+    init_union2();
+    init_indexed2();
+    init_symbols();
+    init_kind();
+    init_value();
+    init_pick_from_mapped_key();
+    init_pick_from_mapped_result();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-key.mjs
+function FromPropertyKey3(type2, key, options) {
+  return {
+    [key]: Pick(type2, [key], Clone(options))
+  };
+}
+function FromPropertyKeys3(type2, propertyKeys, options) {
+  return propertyKeys.reduce((result, leftKey) => {
+    return { ...result, ...FromPropertyKey3(type2, leftKey, options) };
+  }, {});
+}
+function FromMappedKey4(type2, mappedKey, options) {
+  return FromPropertyKeys3(type2, mappedKey.keys, options);
+}
+function PickFromMappedKey(type2, mappedKey, options) {
+  const properties = FromMappedKey4(type2, mappedKey, options);
+  return MappedResult(properties);
+}
+var init_pick_from_mapped_key = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-key.mjs"() {
+    init_mapped2();
+    init_pick();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/pick/index.mjs
+var init_pick2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/pick/index.mjs"() {
+    init_pick_from_mapped_key();
+    init_pick_from_mapped_result();
+    init_pick();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/partial/partial.mjs
+function FromComputed3(target, parameters) {
+  return Computed("Partial", [Computed(target, parameters)]);
+}
+function FromRef3($ref) {
+  return Computed("Partial", [Ref($ref)]);
+}
+function FromProperties16(properties) {
+  const partialProperties = {};
+  for (const K of globalThis.Object.getOwnPropertyNames(properties))
+    partialProperties[K] = Optional(properties[K]);
+  return partialProperties;
+}
+function FromObject5(type2, properties) {
+  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
+  const mappedProperties = FromProperties16(properties);
+  return Object2(mappedProperties, options);
+}
+function FromRest6(types2) {
+  return types2.map((type2) => PartialResolve(type2));
+}
+function PartialResolve(type2) {
+  return (
+    // Mappable
+    IsComputed(type2) ? FromComputed3(type2.target, type2.parameters) : IsRef(type2) ? FromRef3(type2.$ref) : IsIntersect(type2) ? Intersect(FromRest6(type2.allOf)) : IsUnion(type2) ? Union(FromRest6(type2.anyOf)) : IsObject3(type2) ? FromObject5(type2, type2.properties) : (
+      // Intrinsic
+      IsBigInt2(type2) ? type2 : IsBoolean2(type2) ? type2 : IsInteger(type2) ? type2 : IsLiteral(type2) ? type2 : IsNull2(type2) ? type2 : IsNumber3(type2) ? type2 : IsString2(type2) ? type2 : IsSymbol2(type2) ? type2 : IsUndefined3(type2) ? type2 : (
+        // Passthrough
+        Object2({})
+      )
+    )
+  );
+}
+function Partial(type2, options) {
+  if (IsMappedResult(type2)) {
+    return PartialFromMappedResult(type2, options);
+  } else {
+    return CreateType({ ...PartialResolve(type2), ...options });
+  }
+}
+var init_partial = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/partial/partial.mjs"() {
+    init_type2();
+    init_computed2();
+    init_optional2();
+    init_object2();
+    init_intersect2();
+    init_union2();
+    init_ref2();
+    init_discard2();
+    init_symbols2();
+    init_partial_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/partial/partial-from-mapped-result.mjs
+function FromProperties17(K, options) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(K))
+    Acc[K2] = Partial(K[K2], Clone(options));
+  return Acc;
+}
+function FromMappedResult11(R, options) {
+  return FromProperties17(R.properties, options);
+}
+function PartialFromMappedResult(R, options) {
+  const P = FromMappedResult11(R, options);
+  return MappedResult(P);
+}
+var init_partial_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/partial/partial-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_partial();
+    init_value2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/partial/index.mjs
+var init_partial2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/partial/index.mjs"() {
+    init_partial_from_mapped_result();
+    init_partial();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/required/required.mjs
+function FromComputed4(target, parameters) {
+  return Computed("Required", [Computed(target, parameters)]);
+}
+function FromRef4($ref) {
+  return Computed("Required", [Ref($ref)]);
+}
+function FromProperties18(properties) {
+  const requiredProperties = {};
+  for (const K of globalThis.Object.getOwnPropertyNames(properties))
+    requiredProperties[K] = Discard(properties[K], [OptionalKind]);
+  return requiredProperties;
+}
+function FromObject6(type2, properties) {
+  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
+  const mappedProperties = FromProperties18(properties);
+  return Object2(mappedProperties, options);
+}
+function FromRest7(types2) {
+  return types2.map((type2) => RequiredResolve(type2));
+}
+function RequiredResolve(type2) {
+  return (
+    // Mappable
+    IsComputed(type2) ? FromComputed4(type2.target, type2.parameters) : IsRef(type2) ? FromRef4(type2.$ref) : IsIntersect(type2) ? Intersect(FromRest7(type2.allOf)) : IsUnion(type2) ? Union(FromRest7(type2.anyOf)) : IsObject3(type2) ? FromObject6(type2, type2.properties) : (
+      // Intrinsic
+      IsBigInt2(type2) ? type2 : IsBoolean2(type2) ? type2 : IsInteger(type2) ? type2 : IsLiteral(type2) ? type2 : IsNull2(type2) ? type2 : IsNumber3(type2) ? type2 : IsString2(type2) ? type2 : IsSymbol2(type2) ? type2 : IsUndefined3(type2) ? type2 : (
+        // Passthrough
+        Object2({})
+      )
+    )
+  );
+}
+function Required(type2, options) {
+  if (IsMappedResult(type2)) {
+    return RequiredFromMappedResult(type2, options);
+  } else {
+    return CreateType({ ...RequiredResolve(type2), ...options });
+  }
+}
+var init_required = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/required/required.mjs"() {
+    init_type2();
+    init_computed2();
+    init_object2();
+    init_intersect2();
+    init_union2();
+    init_ref2();
+    init_symbols2();
+    init_discard2();
+    init_required_from_mapped_result();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/required/required-from-mapped-result.mjs
+function FromProperties19(P, options) {
+  const Acc = {};
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+    Acc[K2] = Required(P[K2], options);
+  return Acc;
+}
+function FromMappedResult12(R, options) {
+  return FromProperties19(R.properties, options);
+}
+function RequiredFromMappedResult(R, options) {
+  const P = FromMappedResult12(R, options);
+  return MappedResult(P);
+}
+var init_required_from_mapped_result = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/required/required-from-mapped-result.mjs"() {
+    init_mapped2();
+    init_required();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/required/index.mjs
+var init_required2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/required/index.mjs"() {
+    init_required_from_mapped_result();
+    init_required();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/module/compute.mjs
+function DereferenceParameters(moduleProperties, types2) {
+  return types2.map((type2) => {
+    return IsRef(type2) ? Dereference(moduleProperties, type2.$ref) : FromType2(moduleProperties, type2);
+  });
+}
+function Dereference(moduleProperties, ref) {
+  return ref in moduleProperties ? IsRef(moduleProperties[ref]) ? Dereference(moduleProperties, moduleProperties[ref].$ref) : FromType2(moduleProperties, moduleProperties[ref]) : Never();
+}
+function FromAwaited(parameters) {
+  return Awaited(parameters[0]);
+}
+function FromIndex(parameters) {
+  return Index(parameters[0], parameters[1]);
+}
+function FromKeyOf(parameters) {
+  return KeyOf(parameters[0]);
+}
+function FromPartial(parameters) {
+  return Partial(parameters[0]);
+}
+function FromOmit(parameters) {
+  return Omit(parameters[0], parameters[1]);
+}
+function FromPick(parameters) {
+  return Pick(parameters[0], parameters[1]);
+}
+function FromRequired(parameters) {
+  return Required(parameters[0]);
+}
+function FromComputed5(moduleProperties, target, parameters) {
+  const dereferenced = DereferenceParameters(moduleProperties, parameters);
+  return target === "Awaited" ? FromAwaited(dereferenced) : target === "Index" ? FromIndex(dereferenced) : target === "KeyOf" ? FromKeyOf(dereferenced) : target === "Partial" ? FromPartial(dereferenced) : target === "Omit" ? FromOmit(dereferenced) : target === "Pick" ? FromPick(dereferenced) : target === "Required" ? FromRequired(dereferenced) : Never();
+}
+function FromArray6(moduleProperties, type2) {
+  return Array2(FromType2(moduleProperties, type2));
+}
+function FromAsyncIterator3(moduleProperties, type2) {
+  return AsyncIterator(FromType2(moduleProperties, type2));
+}
+function FromConstructor3(moduleProperties, parameters, instanceType) {
+  return Constructor(FromTypes2(moduleProperties, parameters), FromType2(moduleProperties, instanceType));
+}
+function FromFunction3(moduleProperties, parameters, returnType) {
+  return Function2(FromTypes2(moduleProperties, parameters), FromType2(moduleProperties, returnType));
+}
+function FromIntersect8(moduleProperties, types2) {
+  return Intersect(FromTypes2(moduleProperties, types2));
+}
+function FromIterator3(moduleProperties, type2) {
+  return Iterator(FromType2(moduleProperties, type2));
+}
+function FromObject7(moduleProperties, properties) {
+  return Object2(globalThis.Object.keys(properties).reduce((result, key) => {
+    return { ...result, [key]: FromType2(moduleProperties, properties[key]) };
+  }, {}));
+}
+function FromRecord3(moduleProperties, type2) {
+  const [value, pattern] = [FromType2(moduleProperties, RecordValue2(type2)), RecordPattern(type2)];
+  const result = CloneType(type2);
+  result.patternProperties[pattern] = value;
+  return result;
+}
+function FromTransform(moduleProperties, transform) {
+  return IsRef(transform) ? { ...Dereference(moduleProperties, transform.$ref), [TransformKind]: transform[TransformKind] } : transform;
+}
+function FromTuple5(moduleProperties, types2) {
+  return Tuple(FromTypes2(moduleProperties, types2));
+}
+function FromUnion10(moduleProperties, types2) {
+  return Union(FromTypes2(moduleProperties, types2));
+}
+function FromTypes2(moduleProperties, types2) {
+  return types2.map((type2) => FromType2(moduleProperties, type2));
+}
+function FromType2(moduleProperties, type2) {
+  return (
+    // Modifiers
+    IsOptional(type2) ? CreateType(FromType2(moduleProperties, Discard(type2, [OptionalKind])), type2) : IsReadonly(type2) ? CreateType(FromType2(moduleProperties, Discard(type2, [ReadonlyKind])), type2) : (
+      // Transform
+      IsTransform(type2) ? CreateType(FromTransform(moduleProperties, type2), type2) : (
+        // Types
+        IsArray3(type2) ? CreateType(FromArray6(moduleProperties, type2.items), type2) : IsAsyncIterator2(type2) ? CreateType(FromAsyncIterator3(moduleProperties, type2.items), type2) : IsComputed(type2) ? CreateType(FromComputed5(moduleProperties, type2.target, type2.parameters)) : IsConstructor(type2) ? CreateType(FromConstructor3(moduleProperties, type2.parameters, type2.returns), type2) : IsFunction2(type2) ? CreateType(FromFunction3(moduleProperties, type2.parameters, type2.returns), type2) : IsIntersect(type2) ? CreateType(FromIntersect8(moduleProperties, type2.allOf), type2) : IsIterator2(type2) ? CreateType(FromIterator3(moduleProperties, type2.items), type2) : IsObject3(type2) ? CreateType(FromObject7(moduleProperties, type2.properties), type2) : IsRecord(type2) ? CreateType(FromRecord3(moduleProperties, type2)) : IsTuple(type2) ? CreateType(FromTuple5(moduleProperties, type2.items || []), type2) : IsUnion(type2) ? CreateType(FromUnion10(moduleProperties, type2.anyOf), type2) : type2
+      )
+    )
+  );
+}
+function ComputeType(moduleProperties, key) {
+  return key in moduleProperties ? FromType2(moduleProperties, moduleProperties[key]) : Never();
+}
+function ComputeModuleProperties(moduleProperties) {
+  return globalThis.Object.getOwnPropertyNames(moduleProperties).reduce((result, key) => {
+    return { ...result, [key]: ComputeType(moduleProperties, key) };
+  }, {});
+}
+var init_compute = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/module/compute.mjs"() {
+    init_create();
+    init_clone();
+    init_discard2();
+    init_array2();
+    init_awaited2();
+    init_async_iterator2();
+    init_constructor2();
+    init_indexed2();
+    init_function2();
+    init_intersect2();
+    init_iterator2();
+    init_keyof2();
+    init_object2();
+    init_omit2();
+    init_pick2();
+    init_never2();
+    init_partial2();
+    init_record2();
+    init_required2();
+    init_tuple2();
+    init_union2();
+    init_symbols2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/module/module.mjs
+function Module(properties) {
+  return new TModule(properties);
+}
+var TModule;
+var init_module = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/module/module.mjs"() {
+    init_create();
+    init_symbols2();
+    init_compute();
+    TModule = class {
+      constructor($defs) {
+        const computed = ComputeModuleProperties($defs);
+        const identified = this.WithIdentifiers(computed);
+        this.$defs = identified;
+      }
+      /** `[Json]` Imports a Type by Key. */
+      Import(key, options) {
+        const $defs = { ...this.$defs, [key]: CreateType(this.$defs[key], options) };
+        return CreateType({ [Kind]: "Import", $defs, $ref: key });
+      }
+      // prettier-ignore
+      WithIdentifiers($defs) {
+        return globalThis.Object.getOwnPropertyNames($defs).reduce((result, key) => {
+          return { ...result, [key]: { ...$defs[key], $id: key } };
+        }, {});
+      }
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/module/index.mjs
+var init_module2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/module/index.mjs"() {
+    init_module();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/not/not.mjs
+function Not(type2, options) {
+  return CreateType({ [Kind]: "Not", not: type2 }, options);
+}
+var init_not = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/not/not.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/not/index.mjs
+var init_not2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/not/index.mjs"() {
+    init_not();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/parameters/parameters.mjs
+function Parameters(schema2, options) {
+  return IsFunction2(schema2) ? Tuple(schema2.parameters, options) : Never();
+}
+var init_parameters = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/parameters/parameters.mjs"() {
+    init_tuple2();
+    init_never2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/parameters/index.mjs
+var init_parameters2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/parameters/index.mjs"() {
+    init_parameters();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/recursive/recursive.mjs
+function Recursive(callback, options = {}) {
+  if (IsUndefined(options.$id))
+    options.$id = `T${Ordinal++}`;
+  const thisType = CloneType(callback({ [Kind]: "This", $ref: `${options.$id}` }));
+  thisType.$id = options.$id;
+  return CreateType({ [Hint]: "Recursive", ...thisType }, options);
+}
+var Ordinal;
+var init_recursive = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/recursive/recursive.mjs"() {
+    init_type();
+    init_type2();
+    init_value();
+    init_symbols2();
+    Ordinal = 0;
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/recursive/index.mjs
+var init_recursive2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/recursive/index.mjs"() {
+    init_recursive();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/regexp/regexp.mjs
+function RegExp2(unresolved, options) {
+  const expr = IsString(unresolved) ? new globalThis.RegExp(unresolved) : unresolved;
+  return CreateType({ [Kind]: "RegExp", type: "RegExp", source: expr.source, flags: expr.flags }, options);
+}
+var init_regexp = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/regexp/regexp.mjs"() {
+    init_type2();
+    init_value();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/regexp/index.mjs
+var init_regexp2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/regexp/index.mjs"() {
+    init_regexp();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/rest/rest.mjs
+function RestResolve(T) {
+  return IsIntersect(T) ? T.allOf : IsUnion(T) ? T.anyOf : IsTuple(T) ? T.items ?? [] : [];
+}
+function Rest(T) {
+  return RestResolve(T);
+}
+var init_rest = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/rest/rest.mjs"() {
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/rest/index.mjs
+var init_rest2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/rest/index.mjs"() {
+    init_rest();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/return-type/return-type.mjs
+function ReturnType(schema2, options) {
+  return IsFunction2(schema2) ? CreateType(schema2.returns, options) : Never(options);
+}
+var init_return_type = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/return-type/return-type.mjs"() {
+    init_type2();
+    init_never2();
+    init_kind();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/return-type/index.mjs
+var init_return_type2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/return-type/index.mjs"() {
+    init_return_type();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/schema/anyschema.mjs
+var init_anyschema = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/schema/anyschema.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/schema/schema.mjs
+var init_schema = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/schema/schema.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/schema/index.mjs
+var init_schema2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/schema/index.mjs"() {
+    init_anyschema();
+    init_schema();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/static/static.mjs
+var init_static = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/static/static.mjs"() {
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/static/index.mjs
+var init_static2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/static/index.mjs"() {
+    init_static();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/transform/transform.mjs
+function Transform(schema2) {
+  return new TransformDecodeBuilder(schema2);
+}
+var TransformDecodeBuilder, TransformEncodeBuilder;
+var init_transform = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/transform/transform.mjs"() {
+    init_symbols2();
+    init_kind();
+    TransformDecodeBuilder = class {
+      constructor(schema2) {
+        this.schema = schema2;
+      }
+      Decode(decode) {
+        return new TransformEncodeBuilder(this.schema, decode);
+      }
+    };
+    TransformEncodeBuilder = class {
+      constructor(schema2, decode) {
+        this.schema = schema2;
+        this.decode = decode;
+      }
+      EncodeTransform(encode, schema2) {
+        const Encode = (value) => schema2[TransformKind].Encode(encode(value));
+        const Decode = (value) => this.decode(schema2[TransformKind].Decode(value));
+        const Codec = { Encode, Decode };
+        return { ...schema2, [TransformKind]: Codec };
+      }
+      EncodeSchema(encode, schema2) {
+        const Codec = { Decode: this.decode, Encode: encode };
+        return { ...schema2, [TransformKind]: Codec };
+      }
+      Encode(encode) {
+        return IsTransform(this.schema) ? this.EncodeTransform(encode, this.schema) : this.EncodeSchema(encode, this.schema);
+      }
+    };
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/transform/index.mjs
+var init_transform2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/transform/index.mjs"() {
+    init_transform();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/unsafe/unsafe.mjs
+function Unsafe(options = {}) {
+  return CreateType({ [Kind]: options[Kind] ?? "Unsafe" }, options);
+}
+var init_unsafe = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/unsafe/unsafe.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/unsafe/index.mjs
+var init_unsafe2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/unsafe/index.mjs"() {
+    init_unsafe();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/void/void.mjs
+function Void(options) {
+  return CreateType({ [Kind]: "Void", type: "void" }, options);
+}
+var init_void = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/void/void.mjs"() {
+    init_type2();
+    init_symbols2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/void/index.mjs
+var init_void2 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/void/index.mjs"() {
+    init_void();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/type/type.mjs
+var type_exports3 = {};
+__export(type_exports3, {
+  Any: () => Any,
+  Argument: () => Argument,
+  Array: () => Array2,
+  AsyncIterator: () => AsyncIterator,
+  Awaited: () => Awaited,
+  BigInt: () => BigInt2,
+  Boolean: () => Boolean2,
+  Capitalize: () => Capitalize,
+  Composite: () => Composite,
+  Const: () => Const,
+  Constructor: () => Constructor,
+  ConstructorParameters: () => ConstructorParameters,
+  Date: () => Date2,
+  Enum: () => Enum,
+  Exclude: () => Exclude,
+  Extends: () => Extends,
+  Extract: () => Extract,
+  Function: () => Function2,
+  Index: () => Index,
+  InstanceType: () => InstanceType,
+  Instantiate: () => Instantiate,
+  Integer: () => Integer,
+  Intersect: () => Intersect,
+  Iterator: () => Iterator,
+  KeyOf: () => KeyOf,
+  Literal: () => Literal,
+  Lowercase: () => Lowercase,
+  Mapped: () => Mapped,
+  Module: () => Module,
+  Never: () => Never,
+  Not: () => Not,
+  Null: () => Null,
+  Number: () => Number2,
+  Object: () => Object2,
+  Omit: () => Omit,
+  Optional: () => Optional,
+  Parameters: () => Parameters,
+  Partial: () => Partial,
+  Pick: () => Pick,
+  Promise: () => Promise2,
+  Readonly: () => Readonly,
+  ReadonlyOptional: () => ReadonlyOptional,
+  Record: () => Record,
+  Recursive: () => Recursive,
+  Ref: () => Ref,
+  RegExp: () => RegExp2,
+  Required: () => Required,
+  Rest: () => Rest,
+  ReturnType: () => ReturnType,
+  String: () => String2,
+  Symbol: () => Symbol2,
+  TemplateLiteral: () => TemplateLiteral,
+  Transform: () => Transform,
+  Tuple: () => Tuple,
+  Uint8Array: () => Uint8Array2,
+  Uncapitalize: () => Uncapitalize,
+  Undefined: () => Undefined,
+  Union: () => Union,
+  Unknown: () => Unknown,
+  Unsafe: () => Unsafe,
+  Uppercase: () => Uppercase,
+  Void: () => Void
+});
+var init_type5 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/type/type.mjs"() {
+    init_any2();
+    init_argument2();
+    init_array2();
+    init_async_iterator2();
+    init_awaited2();
+    init_bigint2();
+    init_boolean2();
+    init_composite2();
+    init_const2();
+    init_constructor2();
+    init_constructor_parameters2();
+    init_date2();
+    init_enum2();
+    init_exclude2();
+    init_extends2();
+    init_extract2();
+    init_function2();
+    init_indexed2();
+    init_instance_type2();
+    init_instantiate2();
+    init_integer2();
+    init_intersect2();
+    init_intrinsic2();
+    init_iterator2();
+    init_keyof2();
+    init_literal2();
+    init_mapped2();
+    init_module2();
+    init_never2();
+    init_not2();
+    init_null2();
+    init_number2();
+    init_object2();
+    init_omit2();
+    init_optional2();
+    init_parameters2();
+    init_partial2();
+    init_pick2();
+    init_promise2();
+    init_readonly2();
+    init_readonly_optional2();
+    init_record2();
+    init_recursive2();
+    init_ref2();
+    init_regexp2();
+    init_required2();
+    init_rest2();
+    init_return_type2();
+    init_string2();
+    init_symbol2();
+    init_template_literal2();
+    init_transform2();
+    init_tuple2();
+    init_uint8array2();
+    init_undefined2();
+    init_union2();
+    init_unknown2();
+    init_unsafe2();
+    init_void2();
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/type/type/index.mjs
+var Type;
+var init_type6 = __esm({
+  "node_modules/@sinclair/typebox/build/esm/type/type/index.mjs"() {
+    init_type5();
+    Type = type_exports3;
+  }
+});
+
+// node_modules/@sinclair/typebox/build/esm/index.mjs
+var init_esm = __esm({
+  "node_modules/@sinclair/typebox/build/esm/index.mjs"() {
+    init_clone();
+    init_create();
+    init_error2();
+    init_guard3();
+    init_helpers2();
+    init_patterns2();
+    init_registry();
+    init_sets();
+    init_symbols2();
+    init_any2();
+    init_array2();
+    init_argument2();
+    init_async_iterator2();
+    init_awaited2();
+    init_bigint2();
+    init_boolean2();
+    init_composite2();
+    init_const2();
+    init_constructor2();
+    init_constructor_parameters2();
+    init_date2();
+    init_enum2();
+    init_exclude2();
+    init_extends2();
+    init_extract2();
+    init_function2();
+    init_indexed2();
+    init_instance_type2();
+    init_instantiate2();
+    init_integer2();
+    init_intersect2();
+    init_iterator2();
+    init_intrinsic2();
+    init_keyof2();
+    init_literal2();
+    init_module2();
+    init_mapped2();
+    init_never2();
+    init_not2();
+    init_null2();
+    init_number2();
+    init_object2();
+    init_omit2();
+    init_optional2();
+    init_parameters2();
+    init_partial2();
+    init_pick2();
+    init_promise2();
+    init_readonly2();
+    init_readonly_optional2();
+    init_record2();
+    init_recursive2();
+    init_ref2();
+    init_regexp2();
+    init_required2();
+    init_rest2();
+    init_return_type2();
+    init_schema2();
+    init_static2();
+    init_string2();
+    init_symbol2();
+    init_template_literal2();
+    init_transform2();
+    init_tuple2();
+    init_uint8array2();
+    init_undefined2();
+    init_union2();
+    init_unknown2();
+    init_unsafe2();
+    init_void2();
+    init_type6();
+  }
+});
+
+// src/records/kinds/common.ts
+function recordHead(kind) {
+  return {
+    kind: Type.Literal(kind),
+    schema_version: Type.Literal(1)
+  };
+}
+function Strict(properties, options = {}) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+var Name, SemVer, ContentHash, Timestamp, Duration, RunId, RepoPath, Handle, Metrics, SliceMetrics, Scalar;
+var init_common = __esm({
+  "src/records/kinds/common.ts"() {
+    "use strict";
+    init_esm();
+    Name = Type.String({
+      pattern: "^[a-z0-9][a-z0-9_-]{0,62}$",
+      description: 'lower-case letters, digits, "-" and "_"; at most 63 characters'
+    });
+    SemVer = Type.String({
+      pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+      description: "a semantic version such as 2.1.0"
+    });
+    ContentHash = Type.String({
+      pattern: "^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32})$",
+      description: "sha256:<64 hex> or md5:<32 hex>"
+    });
+    Timestamp = Type.String({ format: "date-time", description: "RFC 3339 date-time" });
+    Duration = Type.String({
+      pattern: "^[1-9][0-9]*(s|m|h|d|w)$",
+      description: "a duration such as 6h or 30d"
+    });
+    RunId = Type.String({
+      pattern: "^[0-9]{8}-[0-9]{6}-[a-z0-9][a-z0-9-]{0,62}$",
+      description: "YYYYMMDD-HHMMSS-<slug>"
+    });
+    RepoPath = Type.String({
+      pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\0]+$",
+      description: 'a path relative to the repository root, without ".."'
+    });
+    Handle = Type.String({
+      pattern: "^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]+)?$",
+      description: "a GitHub user or org/team"
+    });
+    Metrics = Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.Number(), {
+      description: "metric name → value"
+    });
+    SliceMetrics = Type.Record(Type.String({ pattern: "^[A-Za-z0-9_.:-]+$" }), Metrics, {
+      description: "slice name → metrics on that slice"
+    });
+    Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+  }
+});
+
+// src/records/kinds/deployment.ts
+var Nullable, RolloutDecision, RolloutStatus, Deployment;
+var init_deployment = __esm({
+  "src/records/kinds/deployment.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    Nullable = (t) => Type.Union([t, Type.Null()]);
+    RolloutDecision = Strict({
+      action: Type.Union([
+        Type.Literal("start"),
+        Type.Literal("continue"),
+        Type.Literal("advance"),
+        Type.Literal("promote"),
+        Type.Literal("rollback"),
+        Type.Literal("abort")
+      ]),
+      at: Timestamp,
+      reason: Type.String()
+    });
+    RolloutStatus = Strict({
+      id: Type.String({ minLength: 1 }),
+      baseline: Nullable(SemVer),
+      candidate: SemVer,
+      step: Type.Integer({ minimum: 0 }),
+      weight: Type.Number({ minimum: 0, maximum: 100 }),
+      since: Timestamp,
+      failures: Type.Integer({ minimum: 0 }),
+      last_decision: Type.Optional(RolloutDecision)
+    });
+    Deployment = Strict(
+      {
+        ...recordHead("Deployment"),
+        model: Name,
+        production: Nullable(SemVer),
+        candidate: Nullable(SemVer),
+        archived: Type.Array(SemVer, { uniqueItems: true }),
+        rejected: Type.Array(
+          Strict({
+            version: SemVer,
+            reason: Type.String({ minLength: 1 }),
+            at: Type.Optional(Timestamp)
+          })
+        ),
+        rollout: Nullable(RolloutStatus)
+      },
+      {
+        title: "Deployment",
+        description: "The one moving pointer of a model: which version is where."
+      }
+    );
+  }
+});
+
+// src/records/kinds/drift-status.ts
+var Level, DriftStatus;
+var init_drift_status = __esm({
+  "src/records/kinds/drift-status.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    Level = Type.Union(
+      ["ok", "monitor", "warning", "critical"].map((l) => Type.Literal(l))
+    );
+    DriftStatus = Strict(
+      {
+        ...recordHead("DriftStatus"),
+        model: Name,
+        /** The production version the check judged (its training data is the reference). */
+        version: Type.Optional(SemVer),
+        level: Level,
+        /** When the model entered this level. */
+        since: Timestamp,
+        /** The check that set it. */
+        checked_at: Timestamp,
+        reference: Strict({ name: Type.String({ minLength: 1 }), rows: Type.Integer({ minimum: 0 }) }),
+        current: Strict({
+          name: Type.String({ minLength: 1 }),
+          rows: Type.Integer({ minimum: 0 }),
+          from: Type.Optional(Timestamp),
+          to: Type.Optional(Timestamp)
+        }),
+        /** PSI of each column that is not ok, worst first. */
+        drifted: Type.Array(
+          Strict({
+            column: Type.String({ minLength: 1 }),
+            psi: Type.Number({ minimum: 0 }),
+            level: Level
+          })
+        ),
+        dataset_drift_share: Type.Number({ minimum: 0, maximum: 1 }),
+        accuracy_drop: Type.Optional(Type.Number()),
+        /** What the level called for: nothing, an issue, or a retraining. */
+        action: Type.Union([Type.Literal("none"), Type.Literal("issue"), Type.Literal("retrain")]),
+        reason: Type.String({ minLength: 1 })
+      },
+      {
+        title: "DriftStatus",
+        description: "The drift level of a model, committed only when it changes: git history is the drift timeline."
+      }
+    );
+  }
+});
+
+// src/records/kinds/dataset.ts
+function expectation(type2, props) {
+  return Strict({ type: Type.Literal(type2), ...props });
+}
+var Mostly, Column, expectationKinds, Expectation, DataFormat, Dataset, LocalRemote, S3Remote, Remote, Remotes;
+var init_dataset = __esm({
+  "src/records/kinds/dataset.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    Mostly = Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: "share that must pass: of non-null values, or of all rows for not_null"
+      })
+    );
+    Column = Type.String({ minLength: 1 });
+    expectationKinds = [
+      expectation("not_null", { column: Column, mostly: Mostly }),
+      expectation("between", {
+        column: Column,
+        min: Type.Optional(Type.Number()),
+        max: Type.Optional(Type.Number()),
+        strict_min: Type.Optional(Type.Boolean()),
+        strict_max: Type.Optional(Type.Boolean()),
+        mostly: Mostly
+      }),
+      expectation("in_set", {
+        column: Column,
+        values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+          minItems: 1
+        }),
+        mostly: Mostly
+      }),
+      expectation("unique", { column: Column, mostly: Mostly }),
+      expectation("match_regex", {
+        column: Column,
+        regex: Type.String({ minLength: 1 }),
+        mostly: Mostly
+      }),
+      expectation("row_count_between", {
+        min: Type.Optional(Type.Integer({ minimum: 0 })),
+        max: Type.Optional(Type.Integer({ minimum: 0 }))
+      }),
+      expectation("mean_between", {
+        column: Column,
+        min: Type.Optional(Type.Number()),
+        max: Type.Optional(Type.Number())
+      })
+    ];
+    Expectation = Type.Unsafe({
+      oneOf: expectationKinds,
+      discriminator: { propertyName: "type" },
+      required: ["type"],
+      type: "object"
+    });
+    DataFormat = Type.Union(
+      ["csv", "parquet", "arrow", "json", "jsonl", "directory", "binary"].map((f) => Type.Literal(f))
+    );
+    Dataset = Strict(
+      {
+        ...recordHead("Dataset"),
+        name: Name,
+        description: Type.Optional(Type.String()),
+        path: RepoPath,
+        hash: ContentHash,
+        size: Type.Integer({ minimum: 0 }),
+        files: Type.Integer({ minimum: 1 }),
+        format: DataFormat,
+        rows: Type.Optional(Type.Integer({ minimum: 0 })),
+        columns: Type.Optional(
+          Type.Array(
+            Strict({ name: Type.String({ minLength: 1 }), type: Type.String({ minLength: 1 }) })
+          )
+        ),
+        remote: Type.Optional(Name),
+        lineage: Type.Optional(
+          Strict({
+            derived_from: Type.Optional(Type.Array(Name)),
+            command: Type.Optional(Type.String())
+          })
+        ),
+        expectations: Type.Optional(Type.Array(Expectation))
+      },
+      { title: "Dataset", description: "A pointer to versioned data, named by its content hash." }
+    );
+    LocalRemote = Strict({ type: Type.Literal("local"), path: Type.String({ minLength: 1 }) });
+    S3Remote = Strict({
+      type: Type.Literal("s3"),
+      bucket: Type.String({ pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }),
+      prefix: Type.Optional(Type.String()),
+      region: Type.Optional(Type.String()),
+      endpoint: Type.Optional(Type.String({ pattern: "^https?://" })),
+      path_style: Type.Optional(Type.Boolean())
+    });
+    Remote = Type.Unsafe({
+      oneOf: [LocalRemote, S3Remote],
+      discriminator: { propertyName: "type" },
+      required: ["type"],
+      type: "object"
+    });
+    Remotes = Strict(
+      {
+        ...recordHead("Remotes"),
+        default: Name,
+        hash_algorithm: Type.Optional(
+          Type.Union([Type.Literal("sha256"), Type.Literal("md5")], {
+            description: "how new pointers name content: sha256 (default), or md5 to share a DVC remote"
+          })
+        ),
+        remotes: Type.Record(Name, Remote)
+      },
+      { title: "Remotes", description: "Named storage remotes for data and artifacts." }
+    );
+  }
+});
+
+// src/records/kinds/features.ts
+var ValueType, Entity, FeatureView, FeatureService;
+var init_features = __esm({
+  "src/records/kinds/features.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    ValueType = Type.Union(
+      ["string", "int32", "int64", "float32", "float64", "bool", "bytes", "unix_timestamp"].map(
+        (t) => Type.Literal(t)
+      )
+    );
+    Entity = Strict(
+      {
+        ...recordHead("Entity"),
+        name: Name,
+        description: Type.Optional(Type.String()),
+        join_keys: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true }),
+        value_type: ValueType
+      },
+      { title: "Entity", description: "What features are about, and the keys that join them." }
+    );
+    FeatureView = Strict(
+      {
+        ...recordHead("FeatureView"),
+        name: Name,
+        description: Type.Optional(Type.String()),
+        entities: Type.Array(Name, { minItems: 1, uniqueItems: true }),
+        schema: Type.Array(
+          Strict({ name: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), dtype: ValueType }),
+          {
+            minItems: 1
+          }
+        ),
+        source: Strict({
+          dataset: Name,
+          timestamp_field: Type.String({ minLength: 1 }),
+          created_timestamp_field: Type.Optional(Type.String({ minLength: 1 }))
+        }),
+        ttl: Duration,
+        online: Type.Boolean()
+      },
+      { title: "FeatureView", description: "A group of features read from one source, Feast style." }
+    );
+    FeatureService = Strict(
+      {
+        ...recordHead("FeatureService"),
+        name: Name,
+        description: Type.Optional(Type.String()),
+        features: Type.Array(
+          Strict({
+            view: Name,
+            features: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }))
+          }),
+          { minItems: 1 }
+        )
+      },
+      { title: "FeatureService", description: "The features one model consumes." }
+    );
+  }
+});
+
+// src/records/kinds/model.ts
+var GovernanceOverrides, Model;
+var init_model = __esm({
+  "src/records/kinds/model.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    GovernanceOverrides = Strict(
+      {
+        min_accuracy: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        max_latency_p95_ms: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        min_improvement: Type.Optional(Type.Number()),
+        max_slice_gap: Type.Optional(Type.Number({ minimum: 0 })),
+        approvers: Type.Optional(Type.Array(Handle, { uniqueItems: true }))
+      },
+      { description: "per-model governance overrides; reviewed like policy" }
+    );
+    Model = Strict(
+      {
+        ...recordHead("Model"),
+        name: Name,
+        description: Type.String({ minLength: 1 }),
+        owners: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
+        task: Type.String({ minLength: 1 }),
+        training: Strict({
+          command: Type.String({ minLength: 1 }),
+          runner_labels: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }),
+          gpus: Type.Integer({ minimum: 0, maximum: 64 }),
+          params: Type.Record(Type.String(), Scalar),
+          inputs: Strict({
+            datasets: Type.Array(Name, { uniqueItems: true }),
+            features: Type.Optional(Type.Array(Name, { uniqueItems: true }))
+          }),
+          timeout: Duration
+        }),
+        evaluation: Strict({
+          primary_metric: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
+          direction: Type.Union([Type.Literal("maximize"), Type.Literal("minimize")])
+        }),
+        governance: Type.Optional(GovernanceOverrides)
+      },
+      { title: "Model", description: "A model and how it is trained and judged." }
+    );
+  }
+});
+
+// src/records/kinds/model-card.ts
+var Texts, DataRef, ModelCard;
+var init_model_card = __esm({
+  "src/records/kinds/model-card.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    Texts = Type.Array(Type.String({ minLength: 1 }));
+    DataRef = Strict({
+      dataset: Name,
+      hash: ContentHash,
+      description: Type.Optional(Type.String())
+    });
+    ModelCard = Strict(
+      {
+        ...recordHead("ModelCard"),
+        model: Name,
+        version: SemVer,
+        model_details: Strict({
+          description: Type.String({ minLength: 1 }),
+          architecture: Type.String({ minLength: 1 }),
+          framework: Type.String({ minLength: 1 }),
+          owners: Type.Array(Handle, { minItems: 1 }),
+          date: Type.String({ format: "date" }),
+          license: Type.Optional(Type.String()),
+          references: Type.Optional(Texts)
+        }),
+        intended_use: Strict({
+          primary_uses: Texts,
+          primary_users: Texts,
+          out_of_scope: Texts
+        }),
+        factors: Texts,
+        metrics: Type.Array(
+          Strict({
+            name: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
+            value: Type.Number(),
+            threshold: Type.Optional(Type.Number()),
+            direction: Type.Optional(Type.Union([Type.Literal("min"), Type.Literal("max")])),
+            slice: Type.Optional(Type.String())
+          })
+        ),
+        evaluation_data: Type.Array(DataRef),
+        training_data: Type.Array(DataRef),
+        limitations: Texts,
+        ethical_considerations: Texts,
+        caveats: Type.Optional(Texts),
+        retraining: Strict({
+          schedule: Type.String(),
+          triggers: Texts
+        })
+      },
+      { title: "ModelCard", description: "The model card of one version; immutable." }
+    );
+  }
+});
+
+// src/records/kinds/model-version.ts
+var ChangeLevel, ModelVersion;
+var init_model_version = __esm({
+  "src/records/kinds/model-version.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    ChangeLevel = Type.Union([
+      Type.Literal("major"),
+      Type.Literal("minor"),
+      Type.Literal("patch")
+    ]);
+    ModelVersion = Strict(
+      {
+        ...recordHead("ModelVersion"),
+        model: Name,
+        version: SemVer,
+        created_at: Timestamp,
+        run: RunId,
+        artifact: Strict({
+          uri: Type.String({ minLength: 1 }),
+          hash: ContentHash,
+          size: Type.Integer({ minimum: 0 }),
+          format: Type.String({ minLength: 1 })
+        }),
+        metrics: Metrics,
+        slices: Type.Optional(SliceMetrics),
+        architecture: Strict({
+          type: Type.String({ minLength: 1 }),
+          framework: Type.String({ minLength: 1 })
+        }),
+        lineage: Strict({
+          datasets: Type.Array(Strict({ name: Name, hash: ContentHash }))
+        }),
+        features: Type.Array(Name, { uniqueItems: true }),
+        change: Strict({ level: ChangeLevel, reason: Type.String({ minLength: 1 }) }),
+        card: RepoPath
+      },
+      { title: "ModelVersion", description: "One registered, immutable version of a model." }
+    );
+  }
+});
+
+// src/records/kinds/policies.ts
+var Share, GovernancePolicy, Template, RolloutMetrics, RolloutTraffic, RolloutPolicy, Levels, DriftPolicy, RetrainingPolicy;
+var init_policies = __esm({
+  "src/records/kinds/policies.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    Share = Type.Number({ minimum: 0, maximum: 1 });
+    GovernancePolicy = Strict(
+      {
+        ...recordHead("GovernancePolicy"),
+        checks: Strict({
+          min_accuracy: Share,
+          max_latency_p95_ms: Type.Number({ exclusiveMinimum: 0 }),
+          min_improvement: Type.Number({ description: "relative, 0.02 = 2 % over production" }),
+          max_slice_gap: Share
+        }),
+        risk: Strict({
+          max_metric_drop: Share,
+          high_risk_paths: Type.Array(Type.String({ minLength: 1 }))
+        }),
+        approval: Strict({
+          auto_approve_low_risk: Type.Boolean(),
+          approvers: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
+          required_approvals: Type.Integer({ minimum: 1 })
+        })
+      },
+      { title: "GovernancePolicy", description: "The checks and approvals a promotion must pass." }
+    );
+    Template = Type.String({
+      minLength: 1,
+      description: "placeholders: {model}, {arm} (baseline or candidate), {version}, {window} (e.g. 3600s)"
+    });
+    RolloutMetrics = Type.Union([
+      Strict(
+        {
+          provider: Type.Literal("file"),
+          prefix: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: "key prefix on the data remote; buckets live under <prefix>/<model>/<rollout id>/ (default metrics)"
+            })
+          ),
+          remote: Type.Optional(
+            Type.String({ minLength: 1, description: "default: the default remote" })
+          )
+        },
+        { description: "per-arm counters and latency histograms as JSONL in storage" }
+      ),
+      Strict(
+        {
+          provider: Type.Literal("prometheus"),
+          url: Type.String({
+            minLength: 1,
+            description: "the Prometheus server, e.g. http://prometheus:9090"
+          }),
+          queries: Strict({
+            requests: Template,
+            errors: Template,
+            latency_p95_ms: Template,
+            labelled: Type.Optional(Template),
+            correct: Type.Optional(Template)
+          })
+        },
+        { description: "PromQL templates evaluated over the HTTP API, one per figure and arm" }
+      )
+    ]);
+    RolloutTraffic = Strict({
+      dir: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: "where the configs are written; default registry/models/{model}/traffic"
+        })
+      ),
+      nginx: Type.Optional(
+        Strict({
+          key: Type.Optional(Type.String({ pattern: "^\\$[A-Za-z_][A-Za-z0-9_]*$" })),
+          control: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+          candidate: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })
+        })
+      ),
+      envoy: Type.Optional(
+        Strict({
+          control: Type.String({ minLength: 1 }),
+          candidate: Type.String({ minLength: 1 }),
+          prefix: Type.Optional(Type.String({ minLength: 1 }))
+        })
+      )
+    });
+    RolloutPolicy = Strict(
+      {
+        ...recordHead("RolloutPolicy"),
+        stages: Type.Array(
+          Strict({
+            weight: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+            hold: Type.Optional(Duration)
+          }),
+          { minItems: 1 }
+        ),
+        analysis: Strict({
+          promote_probability: Share,
+          keep_control_probability: Share,
+          min_samples_per_arm: Type.Integer({ minimum: 1 })
+        }),
+        rollback: Strict({
+          max_error_rate_ratio: Type.Number({ exclusiveMinimum: 1 }),
+          max_latency_ratio: Type.Number({ exclusiveMinimum: 1 }),
+          max_accuracy_drop: Share
+        }),
+        metrics: Type.Optional(RolloutMetrics),
+        traffic: Type.Optional(RolloutTraffic)
+      },
+      { title: "RolloutPolicy", description: "The stages and judgements of a gradual rollout." }
+    );
+    Levels = Strict({ monitor: Type.Number(), warning: Type.Number(), critical: Type.Number() });
+    DriftPolicy = Strict(
+      {
+        ...recordHead("DriftPolicy"),
+        schedule: Type.String({ minLength: 9, description: "cron expression" }),
+        window: Duration,
+        psi: Levels,
+        accuracy_drop: Levels,
+        dataset_drift_share: Share
+      },
+      { title: "DriftPolicy", description: "When inputs or accuracy have drifted, and how far." }
+    );
+    RetrainingPolicy = Strict(
+      {
+        ...recordHead("RetrainingPolicy"),
+        schedule: Type.String({ minLength: 9, description: "cron expression" }),
+        on_critical_drift: Type.Boolean(),
+        warning_deadline: Duration,
+        on_demand: Type.Boolean(),
+        automated_bump: Type.Union([Type.Literal("minor"), Type.Literal("patch")])
+      },
+      { title: "RetrainingPolicy", description: "When models are retrained, and how versions bump." }
+    );
+  }
+});
+
+// src/records/kinds/run.ts
+var RunStatus, StoredObject, Run;
+var init_run = __esm({
+  "src/records/kinds/run.ts"() {
+    "use strict";
+    init_esm();
+    init_common();
+    RunStatus = Type.Union([
+      Type.Literal("running"),
+      Type.Literal("succeeded"),
+      Type.Literal("failed"),
+      Type.Literal("killed")
+    ]);
+    StoredObject = Strict({
+      uri: Type.String({ minLength: 1 }),
+      hash: ContentHash,
+      size: Type.Integer({ minimum: 0 })
+    });
+    Run = Strict(
+      {
+        ...recordHead("Run"),
+        id: RunId,
+        experiment: Name,
+        model: Name,
+        status: RunStatus,
+        started_at: Timestamp,
+        ended_at: Type.Optional(Timestamp),
+        code_commit: Type.String({ pattern: "^[0-9a-f]{40}$" }),
+        trigger: Strict({
+          type: Type.Union([
+            Type.Literal("schedule"),
+            Type.Literal("drift"),
+            Type.Literal("manual"),
+            Type.Literal("push")
+          ]),
+          reason: Type.Optional(Type.String()),
+          actor: Type.Optional(Type.String()),
+          drift: Type.Optional(Metrics)
+        }),
+        command: Type.Optional(
+          Type.String({ minLength: 1, description: "the command as run, after substitutions" })
+        ),
+        params: Type.Record(Type.String(), Scalar),
+        metrics: Metrics,
+        slices: Type.Optional(Type.Record(Type.String(), Metrics)),
+        metric_history: Type.Optional(StoredObject),
+        architecture: Type.Optional(
+          Strict(
+            { type: Type.String({ minLength: 1 }), framework: Type.String({ minLength: 1 }) },
+            { description: "what the trainer reported in architecture.json" }
+          )
+        ),
+        inputs: Strict({
+          datasets: Type.Array(Strict({ name: Name, hash: ContentHash })),
+          features: Type.Optional(Type.Array(Name))
+        }),
+        artifacts: Type.Array(
+          Strict({ name: Type.String({ minLength: 1 }), ...StoredObject.properties })
+        ),
+        environment: Strict({
+          runner: Type.String(),
+          os: Type.String(),
+          node: Type.Optional(Type.String()),
+          python: Type.Optional(Type.String()),
+          gpus: Type.Array(
+            Strict({
+              name: Type.String(),
+              memory_mb: Type.Integer({ minimum: 0 }),
+              driver: Type.String()
+            })
+          )
+        }),
+        failure: Type.Optional(
+          Strict({ reason: Type.String(), last_lines: Type.Array(Type.String()) })
+        )
+      },
+      { title: "Run", description: "One tracked training run; immutable once finished." }
+    );
+  }
+});
+
+// src/records/catalog.ts
+function isKindName(s) {
+  return typeof s === "string" && Object.hasOwn(KINDS, s);
+}
+function identityOfPath(path) {
+  const p = path.split("/");
+  const base = (s) => (s ?? "").replace(/\.ya?ml$/, "");
+  const isYaml = /\.ya?ml$/.test(path);
+  if (!isYaml) return null;
+  if (p[0] === "registry" && p[1] === "models" && p.length === 4) {
+    if (p[3] === "model.yaml") return { kinds: ["Model"], fields: { name: p[2] } };
+    if (p[3] === "deployment.yaml") return { kinds: ["Deployment"], fields: { model: p[2] } };
+    if (p[3] === "drift.yaml") return { kinds: ["DriftStatus"], fields: { model: p[2] } };
+  }
+  if (p[0] === "registry" && p[1] === "models" && p[3] === "versions" && p.length === 5) {
+    return { kinds: ["ModelVersion"], fields: { model: p[2], version: base(p[4]) } };
+  }
+  if (p[0] === "registry" && p[1] === "runs" && p.length === 4) {
+    return { kinds: ["Run"], fields: { experiment: p[2], id: base(p[3]) } };
+  }
+  if (p[0] === "registry" && p[1] === "features" && p.length === 3) {
+    return { kinds: ["Entity", "FeatureView", "FeatureService"], fields: { name: base(p[2]) } };
+  }
+  if (p[0] === "model-cards" && p.length === 3) {
+    return { kinds: ["ModelCard"], fields: { model: p[1], version: base(p[2]) } };
+  }
+  if (p[0] === "data" && p.length === 2) {
+    if (p[1] === "remotes.yaml") return { kinds: ["Remotes"], fields: {} };
+    return { kinds: ["Dataset"], fields: { name: base(p[1]) } };
+  }
+  if (p[0] === "policies" && p.length === 2) {
+    const kind = POLICY_FILES[p[1]];
+    if (kind) return { kinds: [kind], fields: {} };
+  }
+  return null;
+}
+var KINDS, KIND_NAMES, POLICY_FILES;
+var init_catalog = __esm({
+  "src/records/catalog.ts"() {
+    "use strict";
+    init_deployment();
+    init_drift_status();
+    init_dataset();
+    init_features();
+    init_model();
+    init_model_card();
+    init_model_version();
+    init_policies();
+    init_run();
+    KINDS = {
+      Model,
+      ModelVersion,
+      Deployment,
+      DriftStatus,
+      Run,
+      ModelCard,
+      Dataset,
+      Remotes,
+      Entity,
+      FeatureView,
+      FeatureService,
+      GovernancePolicy,
+      RolloutPolicy,
+      DriftPolicy,
+      RetrainingPolicy
+    };
+    KIND_NAMES = Object.keys(KINDS);
+    POLICY_FILES = {
+      "governance.yaml": "GovernancePolicy",
+      "rollout.yaml": "RolloutPolicy",
+      "drift.yaml": "DriftPolicy",
+      "retraining.yaml": "RetrainingPolicy"
+    };
+  }
+});
+
+// node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type22(tag2, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag2 + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag2;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag2 + '" YAML type.');
+    }
+  }
+  type = Type22;
+  return type;
+}
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type22 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type22) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type22)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type22)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type22 = requireType();
+  str = new Type22("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type22 = requireType();
+  seq = new Type22("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type22 = requireType();
+  map = new Type22("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type22 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type22("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type22 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type22("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type22 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type22("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type22 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type22("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type22 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type22("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type22 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type22("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type22 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type22("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type22 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type22("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type22 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type22("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type22 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type22("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major2 = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major2 !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle2 = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle2)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle2)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle2 + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle2] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator2, options) {
+    if (iterator2 !== null && typeof iterator2 === "object" && typeof options === "undefined") {
+      options = iterator2;
+      iterator2 = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator2 !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator2(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag2 = keys[index];
+      let style = String(map2[tag2]);
+      if (tag2.slice(0, 2) === "!!") {
+        tag2 = "tag:yaml.org,2002:" + tag2.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag2];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag2] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle2;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle2 = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle2 = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle2 = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle2 + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey2 = objectKeyList[index];
+      let objectValue = object[objectKey2];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey2, objectValue);
+      }
+      if (!writeNode(state, level, objectKey2, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey2 = objectKeyList[index];
+      let objectValue = object[objectKey2];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey2, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey2, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYaml, loader, common, hasRequiredCommon, exception, hasRequiredException, snippet, hasRequiredSnippet, type, hasRequiredType, schema, hasRequiredSchema, str, hasRequiredStr, seq, hasRequiredSeq, map, hasRequiredMap, failsafe, hasRequiredFailsafe, _null, hasRequired_null, bool, hasRequiredBool, int, hasRequiredInt, float, hasRequiredFloat, json, hasRequiredJson, core, hasRequiredCore, timestamp, hasRequiredTimestamp, merge, hasRequiredMerge, binary, hasRequiredBinary, omap, hasRequiredOmap, pairs, hasRequiredPairs, set, hasRequiredSet, _default, hasRequired_default, hasRequiredLoader, dumper, hasRequiredDumper, hasRequiredJsYaml, jsYamlExports, yaml, Type2, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump;
+var init_js_yaml = __esm({
+  "node_modules/js-yaml/dist/js-yaml.mjs"() {
+    jsYaml = {};
+    loader = {};
+    common = {};
+    dumper = {};
+    jsYamlExports = requireJsYaml();
+    yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+    ({
+      Type: Type2,
+      Schema,
+      FAILSAFE_SCHEMA,
+      JSON_SCHEMA,
+      CORE_SCHEMA,
+      DEFAULT_SCHEMA,
+      load,
+      loadAll,
+      dump,
+      YAMLException,
+      types,
+      safeLoad,
+      safeLoadAll,
+      safeDump
+    } = yaml);
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -37020,8 +46775,8 @@ var require_directives = __commonJS({
               this.yaml.version = version;
               return true;
             } else {
-              const isValid2 = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid2);
+              const isValid = /^\d+\.\d+$/.test(version);
+              onError(6, `Unsupported YAML version ${version}`, isValid);
               return false;
             }
           }
@@ -44050,6 +53805,247 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// src/records/position.ts
+var import_yaml, PositionIndex;
+var init_position = __esm({
+  "src/records/position.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    PositionIndex = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      doc;
+      lines;
+      /** Line and column of an offset in the text. */
+      at(offset) {
+        const lc = this.counter();
+        const { line, col } = lc.linePos(offset);
+        return { line, col };
+      }
+      /**
+       * Where the value (or, with `which: 'key'`, the key) at a field path sits.
+       * A path that does not exist resolves to the nearest existing ancestor,
+       * which is where a missing key would have to be written.
+       */
+      locate(path, which2 = "value") {
+        const doc = this.document();
+        let node = doc.contents;
+        let found = node?.range?.[0] ?? 0;
+        for (let i = 0; i < path.length; i++) {
+          const seg = path[i];
+          const last = i === path.length - 1;
+          if ((0, import_yaml.isMap)(node)) {
+            const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
+            if (!pair) break;
+            const key = pair.key;
+            const value = pair.value;
+            if (last && which2 === "key") {
+              found = key.range?.[0] ?? found;
+              break;
+            }
+            found = value?.range?.[0] ?? key.range?.[0] ?? found;
+            node = value;
+          } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
+            const item = node.items[seg];
+            if (!item) break;
+            found = item.range?.[0] ?? found;
+            node = item;
+          } else {
+            break;
+          }
+        }
+        return this.at(found);
+      }
+      counter() {
+        if (!this.lines) {
+          this.lines = new import_yaml.LineCounter();
+          (0, import_yaml.parseDocument)(this.text, { lineCounter: this.lines, uniqueKeys: false });
+        }
+        return this.lines;
+      }
+      document() {
+        if (!this.doc) {
+          this.lines = new import_yaml.LineCounter();
+          this.doc = (0, import_yaml.parseDocument)(this.text, { lineCounter: this.lines, uniqueKeys: false });
+        }
+        return this.doc;
+      }
+    };
+  }
+});
+
+// src/records/utf8.ts
+function decodeUtf8(bytes) {
+  try {
+    return { text: decoder.decode(bytes) };
+  } catch {
+    return { badOffset: firstInvalidUtf8(bytes) };
+  }
+}
+function firstInvalidUtf8(b) {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let need = 0;
+    let min = 0;
+    if (c < 128) {
+      i++;
+      continue;
+    } else if (c >= 194 && c <= 223) {
+      need = 1;
+      min = 128;
+    } else if (c >= 224 && c <= 239) {
+      need = 2;
+      min = 2048;
+    } else if (c >= 240 && c <= 244) {
+      need = 3;
+      min = 65536;
+    } else return i;
+    let cp = c & 63 >> need;
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === void 0 || (cc & 192) !== 128) return i;
+      cp = cp << 6 | cc & 63;
+    }
+    if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return i;
+    i += need + 1;
+  }
+  return b.length;
+}
+var decoder;
+var init_utf8 = __esm({
+  "src/records/utf8.ts"() {
+    "use strict";
+    decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/records/parse.ts
+function parseRecordFile(path, bytes) {
+  const fail = (pos, rule, message) => ({
+    ok: false,
+    findings: [finding(path, pos, rule, message)]
+  });
+  const start = { line: 1, col: 1 };
+  if (bytes.byteLength > MAX_RECORD_BYTES) {
+    return fail(
+      start,
+      "yaml/too-large",
+      `file is ${bytes.byteLength} bytes; records are at most ${MAX_RECORD_BYTES} bytes (1 MiB)`
+    );
+  }
+  const decoded = decodeUtf8(bytes);
+  if ("badOffset" in decoded) {
+    const prefix = new TextDecoder().decode(bytes.subarray(0, decoded.badOffset));
+    const positions2 = new PositionIndex(prefix);
+    return fail(
+      positions2.at(prefix.length),
+      "yaml/encoding",
+      `invalid UTF-8 at byte ${decoded.badOffset}`
+    );
+  }
+  const text = decoded.text.replace(/^\uFEFF/, "");
+  const positions = new PositionIndex(text);
+  const parsed = mayUseAliases(text) ? parseWithAliases(path, text) : parseFast(path, text);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return fail(start, "yaml/not-a-mapping", "a record must be a YAML mapping of keys to values");
+  }
+  const suspicious = FORBIDDEN_WORD.test(text) || text.includes("\\");
+  const bad2 = suspicious ? findForbiddenKey(value, []) : null;
+  if (bad2) {
+    return fail(
+      positions.locate(bad2, "key"),
+      "yaml/forbidden-key",
+      `key "${String(bad2[bad2.length - 1])}" is not allowed (prototype pollution)`
+    );
+  }
+  return {
+    ok: true,
+    file: {
+      path,
+      text,
+      value,
+      locate: (p, which2) => positions.locate(p, which2)
+    }
+  };
+}
+function parseFast(path, text) {
+  try {
+    return { ok: true, value: load(text, { schema: CORE_SCHEMA, json: false }) };
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const mark = e.mark;
+    const pos = { line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 };
+    const reason = e.reason || e.message;
+    const rule = /duplicated mapping key/.test(reason) ? "yaml/duplicate-key" : "yaml/syntax";
+    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : reason;
+    return { ok: false, findings: [finding(path, pos, rule, message)] };
+  }
+}
+function parseWithAliases(path, text) {
+  const positions = new PositionIndex(text);
+  const doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: true, merge: false, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const rule = err.code === "DUPLICATE_KEY" ? "yaml/duplicate-key" : "yaml/syntax";
+    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : err.message;
+    return { ok: false, findings: [finding(path, positions.at(err.pos[0]), rule, message)] };
+  }
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    const alias = /[*][A-Za-z0-9_-]/.exec(text);
+    return {
+      ok: false,
+      findings: [
+        finding(
+          path,
+          positions.at(alias?.index ?? 0),
+          "yaml/alias-limit",
+          `aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes): ${e.message.split(".")[0]}`
+        )
+      ]
+    };
+  }
+}
+function mayUseAliases(text) {
+  return (text.includes("&") || text.includes("*")) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
+}
+function findForbiddenKey(v, at) {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = findForbiddenKey(v[i], [...at, i]);
+      if (r) return r;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(k)) return [...at, k];
+      const r = findForbiddenKey(v[k], [...at, k]);
+      if (r) return r;
+    }
+  }
+  return null;
+}
+var import_yaml2, MAX_RECORD_BYTES, MAX_ALIAS_COUNT, FORBIDDEN_KEYS, FORBIDDEN_WORD;
+var init_parse2 = __esm({
+  "src/records/parse.ts"() {
+    "use strict";
+    init_js_yaml();
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_finding();
+    init_position();
+    init_utf8();
+    MAX_RECORD_BYTES = 1024 * 1024;
+    MAX_ALIAS_COUNT = 64;
+    FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+    FORBIDDEN_WORD = /__proto__|constructor|prototype/;
   }
 });
 
@@ -52099,6 +62095,293 @@ var require_dist2 = __commonJS({
   }
 });
 
+// src/records/schema-check.ts
+function validatorFor(kind) {
+  let v = compiled.get(kind);
+  if (!v) {
+    if (!ajv) {
+      ajv = new import__.Ajv2020({
+        allErrors: true,
+        verbose: true,
+        strict: false,
+        discriminator: true,
+        meta: false,
+        validateSchema: false,
+        code: { optimize: false }
+      });
+      addFormats(ajv, ["date", "date-time"]);
+    }
+    v = ajv.compile(KINDS[kind]);
+    compiled.set(kind, v);
+  }
+  return v;
+}
+function checkSchema(file, kind) {
+  const validate = validatorFor(kind);
+  if (validate(file.value)) return [];
+  return explain(file, pruneErrors(validate.errors ?? []));
+}
+function pointerToPath(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+}
+function pruneErrors(errors) {
+  const unions = errors.filter((e) => e.keyword === "anyOf");
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of errors) {
+    const union = unions.find((u) => u !== e && e.schemaPath.startsWith(u.schemaPath + "/"));
+    if (union) {
+      const only = nonNullBranch(union);
+      if (only === void 0 || !e.schemaPath.startsWith(`${union.schemaPath}/${only}/`)) continue;
+    } else if (e.keyword === "anyOf" && nonNullBranch(e) !== void 0) continue;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function nonNullBranch(e) {
+  const branches = e.parentSchema?.anyOf ?? [];
+  const nonNull = branches.flatMap((b, i) => b.type === "null" ? [] : [i]);
+  return branches.length === 2 && nonNull.length === 1 && e.data !== null ? nonNull[0] : void 0;
+}
+function explain(file, errors) {
+  return errors.map((e) => {
+    const at = pointerToPath(e.instancePath);
+    const name = at.length ? at.join(".") : "record";
+    const schema2 = e.parentSchema;
+    switch (e.keyword) {
+      case "additionalProperties": {
+        const key = e.params.additionalProperty;
+        const allowed = Object.keys(schema2?.properties ?? {});
+        return finding(
+          file.path,
+          file.locate([...at, key], "key"),
+          "schema/unknown-key",
+          `unknown key "${key}" in ${name}` + (allowed.length ? ` (allowed: ${allowed.join(", ")})` : "")
+        );
+      }
+      case "required": {
+        const key = e.params.missingProperty;
+        return finding(
+          file.path,
+          file.locate(at, "key"),
+          "schema/required",
+          `missing required key "${key}" in ${name}`
+        );
+      }
+      case "anyOf":
+      case "oneOf": {
+        const options = schema2?.anyOf ?? schema2?.oneOf ?? [];
+        const consts = options.map((o) => o.const).filter((c) => c !== void 0);
+        const message = consts.length === options.length && consts.length ? `${name} must be one of ${consts.map((c) => JSON.stringify(c)).join(", ")}; got ${JSON.stringify(e.data)}` : `${name} does not match any allowed form`;
+        return finding(file.path, file.locate(at), "schema/enum", message);
+      }
+      case "discriminator": {
+        const p = e.params;
+        const options = (schema2?.oneOf ?? []).map((o) => JSON.stringify(o.properties?.[p.tag]?.const)).join(", ");
+        return finding(
+          file.path,
+          file.locate([...at, p.tag]),
+          "schema/enum",
+          `${name}.${p.tag} must be one of ${options}; got ${JSON.stringify(p.tagValue)}`
+        );
+      }
+      case "const":
+        return finding(
+          file.path,
+          file.locate(at),
+          "schema/const",
+          `${name} must be ${JSON.stringify(e.params.allowedValue)}; got ${JSON.stringify(e.data)}`
+        );
+      case "type":
+        return finding(
+          file.path,
+          file.locate(at),
+          "schema/type",
+          `${name} must be ${e.params.type}; got ${describe(e.data)}`
+        );
+      case "pattern":
+      case "format":
+        return finding(
+          file.path,
+          file.locate(at),
+          `schema/${e.keyword}`,
+          `${name} must be ${schema2?.description ?? e.message}; got ${JSON.stringify(e.data)}`
+        );
+      default:
+        return finding(
+          file.path,
+          file.locate(at),
+          `schema/${e.keyword}`,
+          `${name} ${e.message ?? "is invalid"}; got ${JSON.stringify(e.data)}`
+        );
+    }
+  });
+}
+function describe(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+var import__, import_ajv_formats, addFormats, ajv, compiled;
+var init_schema_check = __esm({
+  "src/records/schema-check.ts"() {
+    "use strict";
+    import__ = __toESM(require__(), 1);
+    import_ajv_formats = __toESM(require_dist2(), 1);
+    init_catalog();
+    init_finding();
+    addFormats = import_ajv_formats.default.default;
+    compiled = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/records/load.ts
+function loadRecord(path, bytes) {
+  const identity = identityOfPath(path);
+  const parsed = parseRecordFile(path, bytes);
+  if (!parsed.ok) return { ok: false, findings: parsed.findings };
+  const file = parsed.file;
+  if (!identity) {
+    return {
+      ok: false,
+      file,
+      findings: [
+        finding(
+          path,
+          { line: 1, col: 1 },
+          "path/unknown",
+          "not a record path; see the layout in the README (registry/, model-cards/, data/, policies/)"
+        )
+      ]
+    };
+  }
+  const kind = file.value.kind;
+  if (!isKindName(kind) || !identity.kinds.includes(kind)) {
+    const pos = file.value.kind === void 0 ? { line: 1, col: 1 } : file.locate(["kind"]);
+    return {
+      ok: false,
+      file,
+      findings: [
+        finding(
+          path,
+          pos,
+          "path/kind",
+          `a file at this path must be ${identity.kinds.join(" or ")}; got kind ${JSON.stringify(kind ?? null)}`
+        )
+      ]
+    };
+  }
+  const findings = checkSchema(file, kind);
+  for (const [field, expected] of Object.entries(identity.fields)) {
+    const actual = file.value[field];
+    if (actual !== void 0 && actual !== expected) {
+      findings.push(
+        finding(
+          path,
+          file.locate([field]),
+          "path/identity",
+          `${field} is ${JSON.stringify(actual)} but the path says ${JSON.stringify(expected)}`
+        )
+      );
+    }
+  }
+  if (findings.length) return { ok: false, findings, file };
+  return { ok: true, record: { ...file, kind, value: file.value }, findings };
+}
+var init_load = __esm({
+  "src/records/load.ts"() {
+    "use strict";
+    init_catalog();
+    init_finding();
+    init_parse2();
+    init_schema_check();
+  }
+});
+
+// src/records/emit.ts
+var init_emit = __esm({
+  "src/records/emit.ts"() {
+    "use strict";
+    init_catalog();
+  }
+});
+
+// src/records/write.ts
+var import_yaml3;
+var init_write = __esm({
+  "src/records/write.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_catalog();
+    init_emit();
+  }
+});
+
+// src/records/diff.ts
+var init_diff2 = __esm({
+  "src/records/diff.ts"() {
+    "use strict";
+  }
+});
+
+// src/records/duration.ts
+var init_duration = __esm({
+  "src/records/duration.ts"() {
+    "use strict";
+  }
+});
+
+// src/records/index.ts
+var init_records = __esm({
+  "src/records/index.ts"() {
+    "use strict";
+    init_finding();
+    init_catalog();
+    init_parse2();
+    init_load();
+    init_schema_check();
+    init_emit();
+    init_write();
+    init_diff2();
+    init_duration();
+  }
+});
+
+// src/repo/worktree-records.ts
+var init_worktree_records = __esm({
+  "src/repo/worktree-records.ts"() {
+    "use strict";
+    init_records();
+    init_errors();
+  }
+});
+
+// src/repo/index.ts
+var init_repo = __esm({
+  "src/repo/index.ts"() {
+    "use strict";
+    init_errors();
+    init_open();
+    init_refs();
+    init_snapshot();
+    init_worktree();
+    init_diff();
+    init_trailers();
+    init_history();
+    init_commit_edits();
+    init_init();
+    init_merge_base();
+    init_branches();
+    init_commit_here();
+    init_worktree_records();
+  }
+});
+
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
@@ -54190,6 +64473,185 @@ var require_light = __commonJS({
   }
 });
 
+// src/data/errors.ts
+var init_errors2 = __esm({
+  "src/data/errors.ts"() {
+    "use strict";
+    init_coded_error();
+  }
+});
+
+// src/data/paths.ts
+var init_paths2 = __esm({
+  "src/data/paths.ts"() {
+    "use strict";
+    init_errors2();
+  }
+});
+
+// src/data/tool-dir.ts
+var init_tool_dir = __esm({
+  "src/data/tool-dir.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/store/object-store.ts
+var init_object_store = __esm({
+  "src/data/store/object-store.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/hash/ref.ts
+var init_ref3 = __esm({
+  "src/data/hash/ref.ts"() {
+    "use strict";
+    init_errors2();
+    init_object_store();
+  }
+});
+
+// src/data/hash/file.ts
+import { constants as constants3 } from "node:fs";
+var CHUNK, READ_FLAGS;
+var init_file = __esm({
+  "src/data/hash/file.ts"() {
+    "use strict";
+    init_errors2();
+    CHUNK = 4 << 20;
+    READ_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK;
+  }
+});
+
+// src/data/hash/stat-cache.ts
+var init_stat_cache = __esm({
+  "src/data/hash/stat-cache.ts"() {
+    "use strict";
+    init_tool_dir();
+    init_errors2();
+    init_file();
+    init_ref3();
+  }
+});
+
+// src/data/hash/walk.ts
+var init_walk2 = __esm({
+  "src/data/hash/walk.ts"() {
+    "use strict";
+    init_errors2();
+    init_paths2();
+  }
+});
+
+// src/data/hash/sync.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { threadId } from "node:worker_threads";
+var tag;
+var init_sync = __esm({
+  "src/data/hash/sync.ts"() {
+    "use strict";
+    init_errors2();
+    init_ref3();
+    tag = `${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
+  }
+});
+
+// src/data/hash/worker.ts
+var WORKER_MIN_BYTES;
+var init_worker = __esm({
+  "src/data/hash/worker.ts"() {
+    "use strict";
+    init_errors2();
+    init_file();
+    init_sync();
+    WORKER_MIN_BYTES = 32 << 20;
+  }
+});
+
+// src/data/hash/tree.ts
+var init_tree2 = __esm({
+  "src/data/hash/tree.ts"() {
+    "use strict";
+    init_errors2();
+    init_paths2();
+    init_stat_cache();
+    init_walk2();
+    init_worker();
+  }
+});
+
+// src/data/manifest.ts
+var init_manifest = __esm({
+  "src/data/manifest.ts"() {
+    "use strict";
+    init_errors2();
+    init_file();
+    init_ref3();
+    init_walk2();
+    init_paths2();
+  }
+});
+
+// src/data/hash/add.ts
+var init_add = __esm({
+  "src/data/hash/add.ts"() {
+    "use strict";
+    init_errors2();
+    init_manifest();
+    init_paths2();
+    init_ref3();
+    init_tree2();
+  }
+});
+
+// src/data/cache.ts
+var init_cache = __esm({
+  "src/data/cache.ts"() {
+    "use strict";
+    init_tool_dir();
+    init_errors2();
+    init_file();
+    init_ref3();
+    init_sync();
+    init_manifest();
+    init_paths2();
+  }
+});
+
+// src/data/store/local.ts
+var CHUNK2;
+var init_local = __esm({
+  "src/data/store/local.ts"() {
+    "use strict";
+    init_errors2();
+    CHUNK2 = 1 << 20;
+  }
+});
+
+// src/data/store/text-objects.ts
+var init_text_objects = __esm({
+  "src/data/store/text-objects.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/transfer/common.ts
+var init_common2 = __esm({
+  "src/data/transfer/common.ts"() {
+    "use strict";
+    init_errors2();
+    init_ref3();
+  }
+});
+
+// src/data/transfer/progress.ts
+var init_progress = __esm({
+  "src/data/transfer/progress.ts"() {
+    "use strict";
+  }
+});
+
 // src/data/store/s3-errors.ts
 var init_s3_errors = __esm({
   "src/data/store/s3-errors.ts"() {
@@ -54198,11 +64660,386 @@ var init_s3_errors = __esm({
   }
 });
 
+// src/data/transfer/retry.ts
+var init_retry = __esm({
+  "src/data/transfer/retry.ts"() {
+    "use strict";
+    init_errors2();
+    init_s3_errors();
+  }
+});
+
+// src/data/transfer/push.ts
+var init_push = __esm({
+  "src/data/transfer/push.ts"() {
+    "use strict";
+    init_errors2();
+    init_file();
+    init_ref3();
+    init_manifest();
+    init_common2();
+    init_progress();
+    init_retry();
+  }
+});
+
+// src/data/transfer/pull.ts
+var init_pull = __esm({
+  "src/data/transfer/pull.ts"() {
+    "use strict";
+    init_errors2();
+    init_file();
+    init_ref3();
+    init_manifest();
+    init_common2();
+    init_progress();
+    init_retry();
+  }
+});
+
+// src/data/transfer/verify.ts
+var init_verify = __esm({
+  "src/data/transfer/verify.ts"() {
+    "use strict";
+    init_errors2();
+    init_file();
+    init_ref3();
+    init_manifest();
+    init_common2();
+    init_progress();
+    init_retry();
+  }
+});
+
+// src/data/transfer/gc.ts
+var init_gc = __esm({
+  "src/data/transfer/gc.ts"() {
+    "use strict";
+    init_errors2();
+    init_ref3();
+    init_sync();
+    init_manifest();
+  }
+});
+
+// src/data/transfer/checkout.ts
+var init_checkout = __esm({
+  "src/data/transfer/checkout.ts"() {
+    "use strict";
+    init_errors2();
+    init_ref3();
+    init_stat_cache();
+    init_walk2();
+    init_paths2();
+    init_common2();
+  }
+});
+
+// src/data/dvc.ts
+var import_yaml4;
+var init_dvc = __esm({
+  "src/data/dvc.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist(), 1);
+    init_errors2();
+    init_paths2();
+  }
+});
+
+// src/data/table/columns.ts
+var BOOL, INT, FLOAT, TSZ, TSN, ALL, INT64_MIN, INT64_MAX, encoder;
+var init_columns = __esm({
+  "src/data/table/columns.ts"() {
+    "use strict";
+    BOOL = 1;
+    INT = 2;
+    FLOAT = 4;
+    TSZ = 8;
+    TSN = 16;
+    ALL = BOOL | INT | FLOAT | TSZ | TSN;
+    INT64_MIN = -(2n ** 63n);
+    INT64_MAX = 2n ** 63n - 1n;
+    encoder = new TextEncoder();
+  }
+});
+
+// src/data/table/errors.ts
+var init_errors3 = __esm({
+  "src/data/table/errors.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/table/arrow-ipc.ts
+var init_arrow_ipc = __esm({
+  "src/data/table/arrow-ipc.ts"() {
+    "use strict";
+    init_columns();
+    init_errors3();
+  }
+});
+
+// src/data/table/csv-tokenizer.ts
+var init_csv_tokenizer = __esm({
+  "src/data/table/csv-tokenizer.ts"() {
+    "use strict";
+    init_errors3();
+  }
+});
+
+// src/data/table/text-chunks.ts
+var init_text_chunks = __esm({
+  "src/data/table/text-chunks.ts"() {
+    "use strict";
+    init_errors3();
+  }
+});
+
+// src/data/table/csv.ts
+var init_csv = __esm({
+  "src/data/table/csv.ts"() {
+    "use strict";
+    init_columns();
+    init_csv_tokenizer();
+    init_errors3();
+    init_text_chunks();
+    init_csv_tokenizer();
+    init_text_chunks();
+  }
+});
+
+// src/data/table/format.ts
+var init_format2 = __esm({
+  "src/data/table/format.ts"() {
+    "use strict";
+    init_errors3();
+  }
+});
+
+// src/data/table/jsonl.ts
+var init_jsonl = __esm({
+  "src/data/table/jsonl.ts"() {
+    "use strict";
+    init_columns();
+    init_csv();
+    init_errors3();
+  }
+});
+
+// src/data/table/parquet-wasm.ts
+var init_parquet_wasm = __esm({
+  "src/data/table/parquet-wasm.ts"() {
+    "use strict";
+    init_errors3();
+  }
+});
+
+// src/data/table/parquet.ts
+var init_parquet = __esm({
+  "src/data/table/parquet.ts"() {
+    "use strict";
+    init_columns();
+    init_errors3();
+    init_parquet_wasm();
+  }
+});
+
+// src/data/table/read.ts
+var init_read = __esm({
+  "src/data/table/read.ts"() {
+    "use strict";
+    init_arrow_ipc();
+    init_csv();
+    init_columns();
+    init_format2();
+    init_jsonl();
+    init_parquet();
+  }
+});
+
+// src/data/table/index.ts
+var init_table = __esm({
+  "src/data/table/index.ts"() {
+    "use strict";
+    init_read();
+    init_format2();
+    init_errors3();
+    init_csv();
+    init_columns();
+    init_parquet_wasm();
+  }
+});
+
+// src/data/pointer-file.ts
+var init_pointer_file = __esm({
+  "src/data/pointer-file.ts"() {
+    "use strict";
+    init_records();
+    init_table();
+  }
+});
+
 // src/data/store/s3-config.ts
 var init_s3_config = __esm({
   "src/data/store/s3-config.ts"() {
     "use strict";
     init_s3_errors();
+  }
+});
+
+// src/data/store/lazy-s3.ts
+var init_lazy_s3 = __esm({
+  "src/data/store/lazy-s3.ts"() {
+    "use strict";
+    init_s3_config();
+  }
+});
+
+// src/data/workspace.ts
+var init_workspace = __esm({
+  "src/data/workspace.ts"() {
+    "use strict";
+    init_records();
+    init_cache();
+    init_dvc();
+    init_pointer_file();
+    init_errors2();
+    init_local();
+    init_lazy_s3();
+  }
+});
+
+// src/data/expectations/cells.ts
+var init_cells = __esm({
+  "src/data/expectations/cells.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/expectations/result.ts
+var init_result = __esm({
+  "src/data/expectations/result.ts"() {
+    "use strict";
+  }
+});
+
+// src/data/expectations/evaluator.ts
+var init_evaluator = __esm({
+  "src/data/expectations/evaluator.ts"() {
+    "use strict";
+    init_cells();
+    init_result();
+  }
+});
+
+// src/data/expectations/aggregate-evaluators.ts
+var init_aggregate_evaluators = __esm({
+  "src/data/expectations/aggregate-evaluators.ts"() {
+    "use strict";
+    init_evaluator();
+  }
+});
+
+// src/data/expectations/map-evaluators.ts
+var init_map_evaluators = __esm({
+  "src/data/expectations/map-evaluators.ts"() {
+    "use strict";
+    init_evaluator();
+    init_result();
+  }
+});
+
+// src/data/expectations/check.ts
+var init_check = __esm({
+  "src/data/expectations/check.ts"() {
+    "use strict";
+    init_aggregate_evaluators();
+    init_map_evaluators();
+    init_result();
+  }
+});
+
+// src/data/expectations/index.ts
+var init_expectations = __esm({
+  "src/data/expectations/index.ts"() {
+    "use strict";
+    init_check();
+  }
+});
+
+// src/data/check.ts
+var init_check2 = __esm({
+  "src/data/check.ts"() {
+    "use strict";
+    init_records();
+    init_errors2();
+    init_expectations();
+    init_ref3();
+    init_table();
+    init_pull();
+  }
+});
+
+// src/data/validate-hook.ts
+var init_validate_hook = __esm({
+  "src/data/validate-hook.ts"() {
+    "use strict";
+    init_records();
+    init_check2();
+    init_errors2();
+    init_workspace();
+  }
+});
+
+// src/data/index.ts
+var init_data = __esm({
+  "src/data/index.ts"() {
+    "use strict";
+    init_errors2();
+    init_paths2();
+    init_tool_dir();
+    init_ref3();
+    init_object_store();
+    init_file();
+    init_tree2();
+    init_add();
+    init_stat_cache();
+    init_worker();
+    init_manifest();
+    init_cache();
+    init_local();
+    init_text_objects();
+    init_push();
+    init_pull();
+    init_verify();
+    init_gc();
+    init_checkout();
+    init_retry();
+    init_progress();
+    init_dvc();
+    init_workspace();
+    init_pointer_file();
+    init_check2();
+    init_expectations();
+    init_table();
+    init_validate_hook();
+  }
+});
+
+// src/tracking/errors.ts
+var init_errors4 = __esm({
+  "src/tracking/errors.ts"() {
+    "use strict";
+    init_coded_error();
+  }
+});
+
+// src/tracking/inputs.ts
+var init_inputs = __esm({
+  "src/tracking/inputs.ts"() {
+    "use strict";
+    init_data();
+    init_errors4();
   }
 });
 
@@ -54546,11 +65383,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row2) => {
-      const cells = row2.map((cell3) => {
-        if (typeof cell3 === "string") {
-          return this.wrap("td", cell3);
+      const cells = row2.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell3;
+        const { header, data, colspan, rowspan } = cell2;
         const tag2 = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag2, data, attrs);
@@ -54722,8249 +65559,15 @@ var ForgeError = class extends CodedError {
   name = "ForgeError";
 };
 
-// src/repo/errors.ts
-init_coded_error();
-var RepoError = class extends CodedError {
-  name = "RepoError";
-};
-function isFsError(e, code) {
-  return typeof e === "object" && e !== null && e.code === code;
-}
-
-// src/repo/open.ts
-import * as nodeFs from "node:fs";
-import { dirname, join, resolve } from "node:path";
-async function openRepo(dir) {
-  const fs3 = nodeFs;
-  const start = resolve(dir);
-  for (let at = start; ; at = dirname(at)) {
-    const gitdir = await findGitdir(fs3, at);
-    if (gitdir) return { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs: fs3, cache: {} };
-    if (dirname(at) === at) break;
-  }
-  throw new RepoError("NOT_A_REPO", `not a git repository (or any parent up to /): ${start}`, {
-    dir: start
-  });
-}
-async function findGitdir(fs3, at) {
-  const dotGit = join(at, ".git");
-  try {
-    const st = await fs3.promises.stat(dotGit);
-    if (st.isDirectory() && await looksLikeGitdir(fs3, dotGit))
-      return { path: dotGit, bare: false };
-    if (st.isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs3.promises.readFile(dotGit, "utf8"));
-      if (m) return { path: resolve(at, m[1]), bare: false };
-    }
-  } catch (e) {
-    if (!isFsError(e, "ENOENT") && !isFsError(e, "ENOTDIR")) throw e;
-  }
-  if (await looksLikeGitdir(fs3, at)) return { path: at, bare: true };
-  return void 0;
-}
-async function looksLikeGitdir(fs3, dir) {
-  const exists2 = (p) => fs3.promises.stat(join(dir, p)).then(
-    () => true,
-    () => false
-  );
-  return await exists2("HEAD") && await exists2("objects") && await exists2("refs");
-}
-
-// src/repo/refs.ts
-var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
-
-// src/repo/db.ts
-import { join as join3 } from "node:path";
-
-// src/repo/objects/commit.ts
-var NL = 10;
-function latin1(buf, from, to) {
-  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString("latin1");
-}
-function startsAt(buf, at, word) {
-  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word.charCodeAt(i)) return false;
-  return true;
-}
-function parseCommitHeader(buf) {
-  if (!startsAt(buf, 0, "tree ") || buf[45] !== NL) bad("commit: no tree line");
-  const tree = latin1(buf, 5, 45);
-  const parents = [];
-  let pos = 46;
-  while (startsAt(buf, pos, "parent ")) {
-    parents.push(latin1(buf, pos + 7, pos + 47));
-    pos += 48;
-  }
-  let time = 0;
-  while (pos < buf.length && buf[pos] !== NL) {
-    const end = buf.indexOf(NL, pos);
-    const lineEnd = end < 0 ? buf.length : end;
-    if (startsAt(buf, pos, "committer ")) {
-      time = signatureTime(buf, pos, lineEnd);
-      break;
-    }
-    pos = lineEnd + 1;
-  }
-  return { tree, parents, time };
-}
-function signatureTime(buf, from, to) {
-  const tzSpace = buf.lastIndexOf(32, to - 1);
-  let i = tzSpace - 1;
-  let value = 0;
-  let scale = 1;
-  while (i > from && buf[i] >= 48 && buf[i] <= 57) {
-    value += (buf[i] - 48) * scale;
-    scale *= 10;
-    i--;
-  }
-  return value;
-}
-function parseCommit(buf) {
-  const header = parseCommitHeader(buf);
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
-  const split = text.indexOf("\n\n");
-  const head = split < 0 ? text : text.slice(0, split);
-  const message = split < 0 ? "" : text.slice(split + 2);
-  let author;
-  let committer;
-  for (const line of head.split("\n")) {
-    if (line.startsWith("author ")) author = parseSignature(line.slice(7));
-    else if (line.startsWith("committer ")) committer = parseSignature(line.slice(10));
-  }
-  if (!author || !committer) bad("commit: no author or committer");
-  return { ...header, author, committer, message };
-}
-function parseSignature(s) {
-  const lt = s.indexOf("<");
-  const gt = s.lastIndexOf(">");
-  if (lt < 0 || gt < lt) bad(`commit: bad signature "${s}"`);
-  const [ts = "0", tz = "+0000"] = s.slice(gt + 1).trim().split(/\s+/);
-  const sign = tz.startsWith("-") ? -1 : 1;
-  const digits = tz.replace(/^[+-]/, "").padStart(4, "0");
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
-  return {
-    name: s.slice(0, lt).trim(),
-    email: s.slice(lt + 1, gt),
-    timestamp: Number(ts),
-    // `-0` would not equal 0 in deep comparisons.
-    timezoneOffset: minutes === 0 ? 0 : -sign * minutes
-  };
-}
-function parseTagTarget(buf) {
-  const text = latin1(buf, 0, Math.min(buf.length, 200));
-  const m = /^object ([0-9a-f]{40})\ntype (\w+)\n/.exec(text);
-  if (!m) bad("tag: no object and type lines");
-  return { object: m[1], type: m[2] };
-}
-function bad(why) {
-  throw new RepoError("CORRUPT_OBJECT", why);
-}
-
-// src/repo/objects/lru.ts
-var Lru = class {
-  constructor(budget) {
-    this.budget = budget;
-  }
-  budget;
-  young = /* @__PURE__ */ new Map();
-  old = /* @__PURE__ */ new Map();
-  youngWeight = 0;
-  get(key) {
-    const hit = this.young.get(key);
-    if (hit !== void 0) return hit.value;
-    const aged = this.old.get(key);
-    if (aged === void 0) return void 0;
-    this.old.delete(key);
-    this.insert(key, aged);
-    return aged.value;
-  }
-  set(key, value, weight) {
-    if (weight > this.budget / 2) return;
-    const prev = this.young.get(key);
-    if (prev !== void 0) {
-      this.youngWeight -= prev.weight;
-      this.young.delete(key);
-    }
-    this.old.delete(key);
-    this.insert(key, { value, weight });
-  }
-  get size() {
-    return this.young.size + this.old.size;
-  }
-  insert(key, entry) {
-    if (this.youngWeight + entry.weight > this.budget / 2) {
-      this.old = this.young;
-      this.young = /* @__PURE__ */ new Map();
-      this.youngWeight = 0;
-    }
-    this.young.set(key, entry);
-    this.youngWeight += entry.weight;
-  }
-};
-
-// src/repo/objects/store.ts
-import { join as join2 } from "node:path";
-
-// src/repo/objects/inflate.ts
-import { inflateSync } from "node:zlib";
-
-// src/repo/objects/huffman.ts
-var FAST = 9;
-var OFFS = new Uint16Array(16);
-var REV = new Uint16Array(1 << FAST).map((_, x) => {
-  let r = 0;
-  for (let b = 0; b < FAST; b++) r |= (x >> b & 1) << FAST - 1 - b;
-  return r;
-});
-var Huffman = class {
-  counts = new Uint16Array(16);
-  symbols;
-  /** (symbol << 4) | length for codes of at most `bits` bits, indexed by the next bits; 0 = slow path. */
-  fast = new Int32Array(1 << FAST);
-  bits = FAST;
-  mask = (1 << FAST) - 1;
-  constructor(size) {
-    this.symbols = new Uint16Array(size);
-  }
-  /** Builds from code lengths; false when the lengths over-subscribe the code space. */
-  build(lengths2, n) {
-    const { counts, symbols, fast } = this;
-    counts.fill(0);
-    let maxLen = 1;
-    for (let i = 0; i < n; i++) {
-      const l = lengths2[i];
-      counts[l]++;
-      if (l > maxLen) maxLen = l;
-    }
-    counts[0] = 0;
-    const bits = maxLen < FAST ? maxLen : FAST;
-    const tableSize = 1 << bits;
-    this.bits = bits;
-    this.mask = tableSize - 1;
-    fast.fill(0, 0, tableSize);
-    const offs = OFFS;
-    let left = 1;
-    for (let len = 1; len < 16; len++) {
-      left = (left << 1) - counts[len];
-      if (left < 0) return false;
-      offs[len] = len === 1 ? 0 : offs[len - 1] + counts[len - 1];
-    }
-    for (let i = 0; i < n; i++) if (lengths2[i]) symbols[offs[lengths2[i]]++] = i;
-    let code = 0;
-    let index = 0;
-    for (let len = 1; len <= bits; len++) {
-      for (let k = 0; k < counts[len]; k++) {
-        const rev = REV[code << FAST - len];
-        const entry = symbols[index + k] << 4 | len;
-        for (let j = rev; j < tableSize; j += 1 << len) fast[j] = entry;
-        code++;
-      }
-      index += counts[len];
-      code <<= 1;
-    }
-    return true;
-  }
-};
-var fixedLit = new Huffman(288);
-var fixedDist = new Huffman(30);
-{
-  const l = new Uint8Array(288);
-  l.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
-  fixedLit.build(l, 288);
-  fixedDist.build(new Uint8Array(30).fill(5), 30);
-}
-
-// src/repo/objects/js-inflate.ts
-var LEN_BASE = [
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258
-];
-var LEN_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0
-];
-var DIST_BASE = [
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577
-];
-var DIST_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13
-];
-var CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
-var dynLit = new Huffman(288);
-var dynDist = new Huffman(30);
-var clCode = new Huffman(19);
-var lengths = new Uint8Array(288 + 32);
-var Malformed = class extends Error {
-};
-function jsInflate(input, size, start = 0) {
-  const cmf = input[start] ?? 0;
-  const flg = input[start + 1] ?? 0;
-  if ((cmf & 15) !== 8 || (cmf << 8 | flg) % 31 !== 0 || flg & 32) return null;
-  try {
-    return inflater.reset(input, start + 2, size).run();
-  } catch (e) {
-    if (e instanceof Malformed) return null;
-    throw e;
-  }
-}
-var Inflater = class {
-  input = new Uint8Array(0);
-  size = 0;
-  pos = 0;
-  bitbuf = 0;
-  bitcnt = 0;
-  o = 0;
-  out = new Uint8Array(0);
-  /** Starts on a new stream (one instance serves all: inflating is synchronous). */
-  reset(input, pos, size) {
-    this.input = input;
-    this.pos = pos;
-    this.size = size;
-    this.bitbuf = 0;
-    this.bitcnt = 0;
-    this.o = 0;
-    this.out = Buffer.allocUnsafe(size);
-    return this;
-  }
-  run() {
-    const { input, size, out } = this;
-    let last = 0;
-    while (!last) {
-      last = this.bits(1);
-      const type2 = this.bits(2);
-      if (type2 === 0) {
-        if (!this.stored()) return null;
-        continue;
-      }
-      let lit = fixedLit;
-      let dist = fixedDist;
-      if (type2 === 2) {
-        if (!this.dynamic()) return null;
-        lit = dynLit;
-        dist = dynDist;
-      } else if (type2 !== 1) {
-        return null;
-      }
-      if (!this.codes(lit, dist)) return null;
-    }
-    if (this.o !== size) return null;
-    const pos = this.pos - (this.bitcnt >> 3);
-    if (pos + 4 > input.length) return null;
-    const want = (input[pos] << 24 | input[pos + 1] << 16 | input[pos + 2] << 8 | input[pos + 3]) >>> 0;
-    return adler32(out) === want ? out : null;
-  }
-  /**
-   * Decodes one Huffman-coded block to its end-of-block symbol: the hot loop, on local copies
-   * of the bit state (written back around the rare slow path and at the end).
-   */
-  codes(lit, dist) {
-    const { input, out, size } = this;
-    const inLen = input.length;
-    const lfast = lit.fast;
-    const lmask = lit.mask;
-    const dfast = dist.fast;
-    const dmask = dist.mask;
-    let { pos, bitbuf, bitcnt, o } = this;
-    for (; ; ) {
-      while (bitcnt < 24 && pos < inLen) {
-        bitbuf |= input[pos++] << bitcnt;
-        bitcnt += 8;
-      }
-      let sym;
-      let entry = lfast[bitbuf & lmask];
-      if (entry !== 0 && (entry & 15) <= bitcnt) {
-        bitbuf >>>= entry & 15;
-        bitcnt -= entry & 15;
-        sym = entry >> 4;
-      } else {
-        Object.assign(this, { pos, bitbuf, bitcnt });
-        sym = this.slowDecode(lit);
-        ({ pos, bitbuf, bitcnt } = this);
-      }
-      if (sym < 256) {
-        if (o >= size) return false;
-        out[o++] = sym;
-        continue;
-      }
-      if (sym === 256) break;
-      const li = sym - 257;
-      if (li >= 29) return false;
-      let extra = LEN_EXTRA[li];
-      if (bitcnt < extra) throw new Malformed();
-      const len = LEN_BASE[li] + (bitbuf & (1 << extra) - 1);
-      bitbuf >>>= extra;
-      bitcnt -= extra;
-      while (bitcnt < 24 && pos < inLen) {
-        bitbuf |= input[pos++] << bitcnt;
-        bitcnt += 8;
-      }
-      entry = dfast[bitbuf & dmask];
-      let di;
-      if (entry !== 0 && (entry & 15) <= bitcnt) {
-        bitbuf >>>= entry & 15;
-        bitcnt -= entry & 15;
-        di = entry >> 4;
-      } else {
-        Object.assign(this, { pos, bitbuf, bitcnt });
-        di = this.slowDecode(dist);
-        ({ pos, bitbuf, bitcnt } = this);
-      }
-      if (di >= 30) return false;
-      extra = DIST_EXTRA[di];
-      while (bitcnt < extra && pos < inLen) {
-        bitbuf |= input[pos++] << bitcnt;
-        bitcnt += 8;
-      }
-      if (bitcnt < extra) throw new Malformed();
-      const d = DIST_BASE[di] + (bitbuf & (1 << extra) - 1);
-      bitbuf >>>= extra;
-      bitcnt -= extra;
-      if (d > o || o + len > size) return false;
-      for (const end = o + len; o < end; o++) out[o] = out[o - d];
-    }
-    Object.assign(this, { pos, bitbuf, bitcnt, o });
-    return true;
-  }
-  stored() {
-    const { input } = this;
-    let pos = this.pos - (this.bitcnt >> 3);
-    this.bitbuf = 0;
-    this.bitcnt = 0;
-    if (pos + 4 > input.length) return false;
-    const len = input[pos] | input[pos + 1] << 8;
-    const nlen = input[pos + 2] | input[pos + 3] << 8;
-    pos += 4;
-    if ((len ^ 65535) !== nlen || pos + len > input.length || this.o + len > this.size)
-      return false;
-    this.out.set(input.subarray(pos, pos + len), this.o);
-    this.pos = pos + len;
-    this.o += len;
-    return true;
-  }
-  dynamic() {
-    const hlit = this.bits(5) + 257;
-    const hdist = this.bits(5) + 1;
-    const hclen = this.bits(4) + 4;
-    lengths.fill(0, 0, 19);
-    for (let i = 0; i < hclen; i++) lengths[CL_ORDER[i]] = this.bits(3);
-    if (!clCode.build(lengths, 19)) return false;
-    const total = hlit + hdist;
-    for (let i = 0; i < total; ) {
-      const sym = this.decode(clCode);
-      if (sym < 16) {
-        lengths[i++] = sym;
-        continue;
-      }
-      let rep;
-      let val = 0;
-      if (sym === 16) {
-        if (i === 0) return false;
-        val = lengths[i - 1];
-        rep = 3 + this.bits(2);
-      } else rep = sym === 17 ? 3 + this.bits(3) : 11 + this.bits(7);
-      if (i + rep > total) return false;
-      lengths.fill(val, i, i + rep);
-      i += rep;
-    }
-    return dynLit.build(lengths, hlit) && dynDist.build(lengths.subarray(hlit), hdist);
-  }
-  bits(n) {
-    while (this.bitcnt < n) {
-      if (this.pos >= this.input.length) throw new Malformed();
-      this.bitbuf |= this.input[this.pos++] << this.bitcnt;
-      this.bitcnt += 8;
-    }
-    const v = this.bitbuf & (1 << n) - 1;
-    this.bitbuf >>>= n;
-    this.bitcnt -= n;
-    return v;
-  }
-  decode(h) {
-    while (this.bitcnt < h.bits && this.pos < this.input.length) {
-      this.bitbuf |= this.input[this.pos++] << this.bitcnt;
-      this.bitcnt += 8;
-    }
-    const entry = h.fast[this.bitbuf & h.mask];
-    const len = entry & 15;
-    if (entry !== 0 && len <= this.bitcnt) {
-      this.bitbuf >>>= len;
-      this.bitcnt -= len;
-      return entry >> 4;
-    }
-    return this.slowDecode(h);
-  }
-  /** Walks the canonical code one bit at a time (codes longer than the table, or the last bits). */
-  slowDecode(h) {
-    let code = 0;
-    let first = 0;
-    let index = 0;
-    for (let l = 1; l < 16; l++) {
-      code |= this.bits(1);
-      const count = h.counts[l];
-      if (code - first < count) return h.symbols[index + code - first];
-      index += count;
-      first = first + count << 1;
-      code <<= 1;
-    }
-    throw new Malformed();
-  }
-};
-var inflater = new Inflater();
-function adler32(data) {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < data.length; ) {
-    const end = Math.min(i + 5552, data.length);
-    for (; i < end; i++) {
-      a += data[i];
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return (b << 16 | a) >>> 0;
-}
-
-// src/repo/objects/inflate.ts
-var JS_INFLATE_MAX = 256;
-function inflate(input, size, what, start = 0) {
-  if (size !== void 0 && size <= JS_INFLATE_MAX) {
-    const out = jsInflate(input, size, start);
-    if (out) return out;
-  }
-  const from = start === 0 ? input : input.subarray(start);
-  try {
-    const out = size === void 0 ? inflateSync(from) : inflateSync(from, { chunkSize: Math.max(64, Math.min(size + 1, 1 << 20)) });
-    if (size !== void 0 && out.length !== size) {
-      throw new RepoError(
-        "CORRUPT_OBJECT",
-        `${what}: inflated ${out.length} bytes, expected ${size}`,
-        {
-          object: what
-        }
-      );
-    }
-    return out;
-  } catch (e) {
-    if (e instanceof RepoError) throw e;
-    throw new RepoError(
-      "CORRUPT_OBJECT",
-      `${what}: cannot inflate`,
-      { object: what },
-      { cause: e }
-    );
-  }
-}
-
-// src/repo/objects/pack-index.ts
-var MAGIC = 4285812579;
-var PackIndex = class {
-  constructor(buf, name) {
-    this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    if (buf.length < 8 + 1024 || this.view.getUint32(0) !== MAGIC || this.view.getUint32(4) !== 2) {
-      throw new RepoError("CORRUPT_OBJECT", `${name}: not a version-2 pack index`, { file: name });
-    }
-    this.count = this.view.getUint32(8 + 255 * 4);
-    this.namesAt = 8 + 1024;
-    this.offsetsAt = this.namesAt + this.count * 20 + this.count * 4;
-    this.bigOffsetsAt = this.offsetsAt + this.count * 4;
-    if (buf.length < this.bigOffsetsAt + 40) {
-      throw new RepoError("CORRUPT_OBJECT", `${name}: truncated pack index`, { file: name });
-    }
-  }
-  buf;
-  count;
-  view;
-  namesAt;
-  offsetsAt;
-  bigOffsetsAt;
-  /** Offset in the pack of the object with this binary name, or -1. */
-  find(oid) {
-    let lo = oid[0] === 0 ? 0 : this.view.getUint32(8 + (oid[0] - 1) * 4);
-    let hi = this.view.getUint32(8 + oid[0] * 4);
-    const buf = this.buf;
-    const view = this.view;
-    const head = (oid[0] << 24 | oid[1] << 16 | oid[2] << 8 | oid[3]) >>> 0;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      const at = this.namesAt + mid * 20;
-      const first = view.getUint32(at);
-      let cmp = first - head;
-      for (let i = 4; cmp === 0 && i < 20; i++) cmp = buf[at + i] - oid[i];
-      if (cmp === 0) return this.offsetAt(mid);
-      if (cmp < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
-  /** Up to `max` full names starting with the (lower-case) hex prefix. */
-  findPrefix(prefix, max) {
-    const first = parseInt(prefix.slice(0, 2).padEnd(2, "0"), 16);
-    const lo0 = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
-    const hi0 = prefix.length >= 2 ? this.view.getUint32(8 + first * 4) : this.count;
-    let lo = lo0;
-    let hi = hi0;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (this.oidAt(mid) < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out = [];
-    for (let i = lo; i < this.count && out.length < max; i++) {
-      const oid = this.oidAt(i);
-      if (!oid.startsWith(prefix)) break;
-      out.push(oid);
-    }
-    return out;
-  }
-  oidAt(i) {
-    const at = this.namesAt + i * 20;
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + at, 20).toString("hex");
-  }
-  offsetAt(i) {
-    const small = this.view.getUint32(this.offsetsAt + i * 4);
-    if ((small & 2147483648) === 0) return small;
-    const big = this.bigOffsetsAt + (small & 2147483647) * 8;
-    return this.view.getUint32(big) * 2 ** 32 + this.view.getUint32(big + 4);
-  }
-};
-
-// src/repo/objects/delta.ts
-function applyDelta(base, delta) {
-  let pos = 0;
-  let baseSize = 0;
-  let byte;
-  let shift = 0;
-  do {
-    byte = delta[pos++] ?? corrupt("truncated size");
-    baseSize += (byte & 127) * 2 ** shift;
-    shift += 7;
-  } while (byte & 128);
-  let outSize = 0;
-  shift = 0;
-  do {
-    byte = delta[pos++] ?? corrupt("truncated size");
-    outSize += (byte & 127) * 2 ** shift;
-    shift += 7;
-  } while (byte & 128);
-  if (baseSize !== base.length) corrupt(`base is ${base.length} bytes, delta expects ${baseSize}`);
-  const out = Buffer.allocUnsafe(outSize);
-  let o = 0;
-  while (pos < delta.length) {
-    const op = delta[pos++];
-    if (op & 128) {
-      let offset = 0;
-      let size = 0;
-      if (op & 1) offset = delta[pos++];
-      if (op & 2) offset |= delta[pos++] << 8;
-      if (op & 4) offset |= delta[pos++] << 16;
-      if (op & 8) offset += delta[pos++] * 16777216;
-      if (op & 16) size = delta[pos++];
-      if (op & 32) size |= delta[pos++] << 8;
-      if (op & 64) size |= delta[pos++] << 16;
-      if (size === 0) size = 65536;
-      if (offset + size > base.length || o + size > outSize) corrupt("copy out of range");
-      if (size > 32) out.set(base.subarray(offset, offset + size), o);
-      else for (let i = 0; i < size; i++) out[o + i] = base[offset + i];
-      o += size;
-    } else if (op !== 0) {
-      if (pos + op > delta.length || o + op > outSize) corrupt("insert out of range");
-      for (let i = 0; i < op; i++) out[o + i] = delta[pos + i];
-      pos += op;
-      o += op;
-    } else {
-      corrupt("reserved opcode 0");
-    }
-  }
-  if (o !== outSize) corrupt(`result is ${o} bytes, delta promised ${outSize}`);
-  return out;
-}
-function corrupt(why) {
-  throw new RepoError("CORRUPT_OBJECT", `bad delta: ${why}`);
-}
-
-// src/repo/objects/pack.ts
-var TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
-var OFS_DELTA = 6;
-var REF_DELTA = 7;
-var Pack = class {
-  constructor(name, index, data, readExternal, cacheBytes) {
-    this.name = name;
-    this.index = index;
-    this.data = data;
-    this.readExternal = readExternal;
-    this.cache = new Lru(cacheBytes);
-    if (data.length < 32 || String.fromCharCode(...data.subarray(0, 4)) !== "PACK") {
-      throw new RepoError("CORRUPT_OBJECT", `${name}: not a packfile`, { file: name });
-    }
-  }
-  name;
-  index;
-  data;
-  readExternal;
-  cache;
-  /** The object at `offset` (a value from this pack's index), deltas resolved. */
-  readAt(offset) {
-    const hit = this.cache.get(offset);
-    if (hit) return hit;
-    const chain = [];
-    let base;
-    let at = offset;
-    for (; ; ) {
-      const cached = at === offset ? void 0 : this.cache.get(at);
-      if (cached) {
-        base = cached;
-        break;
-      }
-      const entry = this.entryAt(at);
-      if (entry.type === OFS_DELTA) {
-        chain.push({ offset: at, entry });
-        at = entry.baseOffset;
-      } else if (entry.type === REF_DELTA) {
-        chain.push({ offset: at, entry });
-        const local = this.index.find(Buffer.from(entry.baseOid, "hex"));
-        if (local < 0) {
-          base = this.readExternal(entry.baseOid);
-          break;
-        }
-        at = local;
-      } else {
-        const type2 = TYPES[entry.type];
-        if (!type2) this.corrupt(at, `unknown object type ${entry.type}`);
-        base = { type: type2, data: this.inflateAt(entry, at) };
-        this.remember(at, base);
-        break;
-      }
-      if (chain.length > 1e4) this.corrupt(offset, "delta chain too long");
-    }
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const { offset: o, entry } = chain[i];
-      base = { type: base.type, data: applyDelta(base.data, this.inflateAt(entry, o)) };
-      this.remember(o, base);
-    }
-    return base;
-  }
-  remember(offset, obj) {
-    this.cache.set(offset, obj, obj.data.length + 64);
-  }
-  inflateAt(entry, offset) {
-    try {
-      return inflate(this.data, entry.size, this.name, entry.dataAt);
-    } catch (e) {
-      if (e instanceof RepoError) this.corrupt(offset, e.message);
-      throw e;
-    }
-  }
-  entryAt(offset) {
-    const d = this.data;
-    let pos = offset;
-    let byte = d[pos++] ?? this.corrupt(offset, "offset past end");
-    const type2 = byte >> 4 & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 128) {
-      byte = d[pos++];
-      size += (byte & 127) * 2 ** shift;
-      shift += 7;
-    }
-    if (type2 === OFS_DELTA) {
-      byte = d[pos++];
-      let back = byte & 127;
-      while (byte & 128) {
-        byte = d[pos++];
-        back = (back + 1) * 128 + (byte & 127);
-      }
-      if (back > offset) this.corrupt(offset, "delta base before start of pack");
-      return { type: type2, size, dataAt: pos, baseOffset: offset - back };
-    }
-    if (type2 === REF_DELTA) {
-      const baseOid = Buffer.from(d.buffer, d.byteOffset + pos, 20).toString("hex");
-      return { type: type2, size, dataAt: pos + 20, baseOid };
-    }
-    return { type: type2, size, dataAt: pos };
-  }
-  corrupt(offset, why) {
-    throw new RepoError("CORRUPT_OBJECT", `${this.name}@${offset}: ${why}`, {
-      file: this.name,
-      offset
-    });
-  }
-};
-
-// src/repo/objects/store.ts
-var PACK_CACHE_BYTES = 48 << 20;
-var LOOSE_CACHE_BYTES = 16 << 20;
-var OID = /^[0-9a-f]{40}$/;
-var scratch = Buffer.alloc(20);
-var ObjectStore = class _ObjectStore {
-  constructor(fs3, objectsDir) {
-    this.fs = fs3;
-    this.objectsDir = objectsDir;
-  }
-  fs;
-  objectsDir;
-  packs;
-  packsByName = /* @__PURE__ */ new Map();
-  alternates;
-  loose = new Lru(LOOSE_CACHE_BYTES);
-  /** The object named `oid`; throws `MISSING_OBJECT` when no store has it. */
-  read(oid) {
-    const found = this.tryRead(oid, true);
-    if (!found) throw new RepoError("MISSING_OBJECT", `object ${oid} not found`, { oid });
-    return found;
-  }
-  /** The content of `oid`, which must be of `type`. */
-  readAs(oid, type2) {
-    const obj = this.read(oid);
-    if (obj.type !== type2) {
-      throw new RepoError("CORRUPT_OBJECT", `object ${oid} is a ${obj.type}, not a ${type2}`, {
-        oid,
-        type: obj.type,
-        expected: type2
-      });
-    }
-    return obj.data;
-  }
-  has(oid) {
-    return this.tryRead(oid, true) !== void 0;
-  }
-  /** Up to `max` object names starting with a hex prefix, from every store. */
-  findPrefix(prefix, max = 2) {
-    const found = /* @__PURE__ */ new Set();
-    for (const pack of this.loadPacks()) {
-      for (const oid of pack.index.findPrefix(prefix, max)) found.add(oid);
-    }
-    if (prefix.length >= 2) {
-      try {
-        for (const name of this.fs.readdirSync(join2(this.objectsDir, prefix.slice(0, 2)))) {
-          const oid = prefix.slice(0, 2) + name;
-          if (OID.test(oid) && oid.startsWith(prefix)) found.add(oid);
-        }
-      } catch (e) {
-        if (!isFsError(e, "ENOENT")) throw e;
-      }
-    }
-    for (const alt of this.loadAlternates()) {
-      for (const oid of alt.findPrefix(prefix, max)) found.add(oid);
-    }
-    return [...found].sort().slice(0, max);
-  }
-  tryRead(oid, rescan) {
-    const packs = this.loadPacks();
-    if (packs.length > 0 && scratch.write(oid, "hex") === 20) {
-      for (const pack of packs) {
-        const offset = pack.index.find(scratch);
-        if (offset >= 0) return pack.readAt(offset);
-      }
-    }
-    if (!OID.test(oid))
-      throw new RepoError("MISSING_OBJECT", `not an object name: ${oid}`, { oid });
-    const loose = this.readLoose(oid);
-    if (loose) return loose;
-    for (const alt of this.loadAlternates()) {
-      const found = alt.tryRead(oid, rescan);
-      if (found) return found;
-    }
-    if (!rescan || !this.rescanPacks()) return void 0;
-    return this.tryRead(oid, false);
-  }
-  readLoose(oid) {
-    const hit = this.loose.get(oid);
-    if (hit) return hit;
-    let compressed;
-    try {
-      compressed = this.fs.readFileSync(join2(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
-    } catch (e) {
-      if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR")) return void 0;
-      throw e;
-    }
-    const raw = inflate(compressed, void 0, `loose object ${oid}`);
-    const space = raw.indexOf(32);
-    const nul = raw.indexOf(0, space);
-    const type2 = Buffer.from(raw.subarray(0, space)).toString("latin1");
-    const size = Number(Buffer.from(raw.subarray(space + 1, nul)).toString("latin1"));
-    if (!isType(type2) || nul < 0 || size !== raw.length - nul - 1) {
-      throw new RepoError("CORRUPT_OBJECT", `loose object ${oid}: bad header`, { oid });
-    }
-    const obj = { type: type2, data: raw.subarray(nul + 1) };
-    this.loose.set(oid, obj, raw.length + 64);
-    return obj;
-  }
-  loadPacks() {
-    if (!this.packs) this.rescanPacks();
-    return this.packs;
-  }
-  /** Opens packs not seen before; true when there were any. */
-  rescanPacks() {
-    const dir = join2(this.objectsDir, "pack");
-    let names;
-    try {
-      names = this.fs.readdirSync(dir).filter((n) => n.endsWith(".idx"));
-    } catch (e) {
-      if (!isFsError(e, "ENOENT")) throw e;
-      names = [];
-    }
-    let added = false;
-    for (const idxName of names.sort()) {
-      const base = idxName.slice(0, -4);
-      if (this.packsByName.has(base)) continue;
-      let index;
-      let data;
-      try {
-        index = new PackIndex(this.fs.readFileSync(join2(dir, idxName)), idxName);
-        data = this.fs.readFileSync(join2(dir, `${base}.pack`));
-      } catch (e) {
-        if (isFsError(e, "ENOENT")) continue;
-        throw e;
-      }
-      const pack = new Pack(`${base}.pack`, index, data, (oid) => this.read(oid), PACK_CACHE_BYTES);
-      this.packsByName.set(base, pack);
-      added = true;
-    }
-    this.packs = [...this.packsByName.values()];
-    return added;
-  }
-  loadAlternates() {
-    if (this.alternates) return this.alternates;
-    let text = "";
-    try {
-      text = String(this.fs.readFileSync(join2(this.objectsDir, "info", "alternates"), "utf8"));
-    } catch (e) {
-      if (!isFsError(e, "ENOENT")) throw e;
-    }
-    this.alternates = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => new _ObjectStore(this.fs, l.startsWith("/") ? l : join2(this.objectsDir, l)));
-    return this.alternates;
-  }
-};
-function isType(t) {
-  return t === "commit" || t === "tree" || t === "blob" || t === "tag";
-}
-
-// src/repo/objects/tree.ts
-var TREE_MODE = "40000";
-var GITLINK_MODE = "160000";
-var SPACE = 32;
-var SLASH = 47;
-function hexAt(buf, at) {
-  return Buffer.from(buf.buffer, buf.byteOffset + at, 20).toString("hex");
-}
-function parseTree(buf) {
-  const out = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const space = buf.indexOf(SPACE, pos);
-    const nul = buf.indexOf(0, space);
-    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
-      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
-    }
-    out.push({
-      mode: latin12(buf, pos, space),
-      name: Buffer.from(buf.buffer, buf.byteOffset + space + 1, nul - space - 1).toString("utf8"),
-      oid: hexAt(buf, nul + 1)
-    });
-    pos = nul + 21;
-  }
-  return out;
-}
-function findEntry(buf, name) {
-  const n = name.length;
-  let pos = 0;
-  while (pos < buf.length) {
-    const space = buf.indexOf(SPACE, pos);
-    const start = space + 1;
-    const nul = buf.indexOf(0, start);
-    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
-      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
-    }
-    const len = nul - start;
-    let cmp = 0;
-    const common2 = len < n ? len : n;
-    for (let i = 0; i < common2; i++) {
-      cmp = buf[start + i] - name[i];
-      if (cmp !== 0) break;
-    }
-    if (cmp === 0) {
-      if (len === n) return { mode: latin12(buf, pos, space), oid: hexAt(buf, nul + 1) };
-      if (len > n) {
-        cmp = buf[start + n] - SLASH;
-      } else {
-        cmp = -1;
-      }
-    }
-    if (cmp > 0) return void 0;
-    pos = nul + 21;
-  }
-  return void 0;
-}
-function latin12(buf, from, to) {
-  let s = "";
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
-  return s;
-}
-
-// src/repo/db.ts
-var Db = class {
-  store;
-  trees = new Lru(16 << 20);
-  headers = new Lru(16 << 20);
-  /** Commits whose parents a shallow clone does not have (`.git/shallow`). */
-  shallow;
-  constructor(repo) {
-    this.store = new ObjectStore(repo.fs, join3(repo.gitdir, "objects"));
-    this.shallow = readShallow(repo);
-  }
-  /** A commit's tree, parents and committer time (a shallow commit has no parents). */
-  header(oid) {
-    let h = this.headers.get(oid);
-    if (!h) {
-      h = parseCommitHeader(this.store.readAs(oid, "commit"));
-      if (this.shallow.has(oid)) h = { ...h, parents: [] };
-      this.headers.set(oid, h, 160 + 48 * h.parents.length);
-    }
-    return h;
-  }
-  commit(oid) {
-    const c = parseCommit(this.store.readAs(oid, "commit"));
-    return this.shallow.has(oid) ? { ...c, parents: [] } : c;
-  }
-  rawTree(oid) {
-    return this.store.readAs(oid, "tree");
-  }
-  /** A tree's entries, parsed once per oid. */
-  tree(oid) {
-    let t = this.trees.get(oid);
-    if (!t) {
-      t = parseTree(this.rawTree(oid));
-      this.trees.set(oid, t, 64 + t.length * 160);
-    }
-    return t;
-  }
-  /** One entry of a tree by (UTF-8) name, found in the raw tree without parsing it. */
-  entry(treeOid, name) {
-    return findEntry(this.rawTree(treeOid), name);
-  }
-  /** Follows annotated tags down to a non-tag object: its oid and type. */
-  peel(oid) {
-    for (let depth = 0; depth < 100; depth++) {
-      const obj = this.store.read(oid);
-      if (obj.type !== "tag") return { oid, type: obj.type };
-      oid = parseTagTarget(obj.data).object;
-    }
-    throw new RepoError("CORRUPT_OBJECT", `tag chain too long at ${oid}`, { oid });
-  }
-};
-var dbs = /* @__PURE__ */ new WeakMap();
-function dbOf(repo) {
-  let db = dbs.get(repo.cache);
-  if (!db) {
-    db = new Db(repo);
-    dbs.set(repo.cache, db);
-  }
-  return db;
-}
-function readShallow(repo) {
-  try {
-    const text = repo.fs.readFileSync(join3(repo.gitdir, "shallow"), "utf8");
-    return new Set(text.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
-  } catch (e) {
-    if (isFsError(e, "ENOENT")) return /* @__PURE__ */ new Set();
-    throw e;
-  }
-}
-
-// src/repo/refs.ts
-var FULL_OID = /^[0-9a-f]{40}$/;
-var SHORT_OID = /^[0-9a-f]{4,39}$/;
-var REV2 = /^([^~^]+)((?:[~^][0-9]*)*)$/;
-async function resolveRef(repo, ref) {
-  const m = REV2.exec(ref);
-  if (!m) throw badRef(ref, "is not a revision");
-  const [, name = "", suffixes = ""] = m;
-  const db = dbOf(repo);
-  let oid = await resolveName(repo, name, ref);
-  const peeled = db.peel(oid);
-  if (peeled.type !== "commit") throw badRef(ref, `names a ${peeled.type}, not a commit`);
-  oid = peeled.oid;
-  let done = name;
-  for (const [, op, digits] of suffixes.matchAll(/([~^])([0-9]*)/g)) {
-    const n = digits === "" ? 1 : Number(digits);
-    if (op === "~") {
-      for (let i = 0; i < n; i++) {
-        const parent = db.header(oid).parents[0];
-        if (!parent) throw badRef(ref, `goes past the root: ${done}~${i} has no parent`);
-        oid = parent;
-      }
-    } else if (n > 0) {
-      const parents = db.header(oid).parents;
-      const parent = parents[n - 1];
-      if (!parent) throw badRef(ref, `${done} has ${parents.length} parent(s), not ${n}`);
-      oid = parent;
-    }
-    done += `${op}${digits}`;
-  }
-  return oid;
-}
-async function resolveName(repo, name, ref) {
-  const db = dbOf(repo);
-  if (FULL_OID.test(name)) {
-    if (!db.store.has(name)) throw badRef(ref, "names no object in this repository");
-    return name;
-  }
-  try {
-    return await import_isomorphic_git.default.resolveRef({
-      fs: repo.fs,
-      dir: repo.dir,
-      gitdir: repo.gitdir,
-      ref: name === "@" ? "HEAD" : name
-    });
-  } catch (e) {
-    if (e.code !== "NotFoundError") {
-      throw new RepoError("BAD_REF", `cannot resolve ${ref}`, { ref }, { cause: e });
-    }
-  }
-  if (SHORT_OID.test(name)) {
-    const found = db.store.findPrefix(name, 2);
-    if (found.length === 1) return found[0];
-    if (found.length > 1) throw badRef(ref, `is ambiguous (${found.join(", ")}, ...)`);
-  }
-  throw badRef(ref, "is not a branch, tag, or commit");
-}
-function badRef(ref, why) {
-  return new RepoError("BAD_REF", `revision "${ref}" ${why}`, { ref });
-}
-
-// src/repo/paths.ts
-var EVERYTHING = { full: true, dirOnly: false, children: /* @__PURE__ */ new Map() };
-function compilePrefixes(prefixes) {
-  const root = { full: prefixes.length === 0, dirOnly: false, children: /* @__PURE__ */ new Map() };
-  for (const prefix of prefixes) {
-    const parts = splitPrefix(prefix);
-    if (parts.length === 0) {
-      root.full = true;
-      continue;
-    }
-    let node = root;
-    for (const name of parts) {
-      let child = node.children.get(name);
-      if (!child) {
-        child = { full: false, dirOnly: true, children: /* @__PURE__ */ new Map(), name, bytes: Buffer.from(name) };
-        node.children.set(name, child);
-      }
-      node = child;
-    }
-    const dirOnly = prefix.endsWith("/");
-    node.dirOnly = node.full ? node.dirOnly && dirOnly : dirOnly;
-    node.full = true;
-  }
-  return root;
-}
-function splitPrefix(prefix) {
-  if (prefix.startsWith("/")) badPath(prefix, "must be relative to the repository root");
-  const parts = prefix.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) badPath(prefix, 'must not contain ".."');
-  return parts;
-}
-function badPath(path, why) {
-  throw new RepoError("BAD_PATH", `path "${path}" ${why}`, { path });
-}
-
-// src/repo/walk.ts
-function walkFiles(db, treeOid, node, base = "") {
-  const out = [];
-  walk(db, treeOid, node, base, out);
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-}
-function walk(db, treeOid, node, base, out) {
-  if (node.full) {
-    for (const e of db.tree(treeOid)) {
-      if (e.mode === TREE_MODE) walk(db, e.oid, EVERYTHING, `${base}${e.name}/`, out);
-      else if (e.mode !== GITLINK_MODE) out.push({ path: base + e.name, oid: e.oid, mode: e.mode });
-    }
-    return;
-  }
-  for (const child of node.children.values()) {
-    const e = db.entry(treeOid, child.bytes);
-    if (!e) continue;
-    if (e.mode === TREE_MODE) walk(db, e.oid, child, `${base}${child.name}/`, out);
-    else if (child.full && !child.dirOnly && e.mode !== GITLINK_MODE) {
-      out.push({ path: base + child.name, oid: e.oid, mode: e.mode });
-    }
-  }
-}
-
-// src/repo/worktree.ts
-import { createHash } from "node:crypto";
-import { join as join4, sep } from "node:path";
-var WORKTREE = /* @__PURE__ */ Symbol("worktree");
-function blobOid(bytes) {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-async function readWorktree(repo, node) {
-  if (repo.dir === repo.gitdir) {
-    throw new RepoError("NO_WORKTREE", `${repo.dir} is a bare repository`, { dir: repo.dir });
-  }
-  const fs3 = repo.fs.promises;
-  const root = await fs3.realpath(repo.dir);
-  const gitdir = await fs3.realpath(repo.gitdir).catch(() => repo.gitdir);
-  const inside = (real) => (real === root || real.startsWith(root + sep)) && real !== gitdir && !real.startsWith(gitdir + sep);
-  const found = [];
-  const seenDirs = /* @__PURE__ */ new Set();
-  const visit = async (abs, rel, n) => {
-    let st;
-    try {
-      st = await fs3.lstat(abs);
-      if (st.isSymbolicLink()) {
-        const real = await fs3.realpath(abs);
-        if (!inside(real)) return;
-        st = await fs3.stat(real);
-      }
-    } catch (e) {
-      if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR") || isFsError(e, "ELOOP")) return;
-      throw e;
-    }
-    if (st.isDirectory()) {
-      const real = await fs3.realpath(abs);
-      if (seenDirs.has(real)) return;
-      seenDirs.add(real);
-      const prefix = rel === "" ? "" : `${rel}/`;
-      if (n.full) {
-        const names = await fs3.readdir(abs);
-        for (const name of names) {
-          if (name !== ".git") await visit(join4(abs, name), prefix + name, EVERYTHING);
-        }
-      } else {
-        for (const child of n.children.values()) {
-          if (child.name !== ".git") await visit(join4(abs, child.name), prefix + child.name, child);
-        }
-      }
-    } else if (st.isFile() && n.full && !n.dirOnly) {
-      const bytes = await fs3.readFile(abs);
-      found.push([rel, { oid: blobOid(bytes), bytes }]);
-    }
-  };
-  await visit(root, "", node);
-  found.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return new Map(found);
-}
-
-// src/repo/snapshot.ts
-async function treeOf(repo, ref) {
-  return dbOf(repo).header(await resolveRef(repo, ref)).tree;
-}
-async function listFiles(repo, ref, prefixes) {
-  const node = compilePrefixes(prefixes);
-  return walkFiles(dbOf(repo), await treeOf(repo, ref), node);
-}
-async function readBlob(repo, oid) {
-  return dbOf(repo).store.readAs(oid, "blob");
-}
-async function readFiles(repo, ref, prefixes) {
-  const node = compilePrefixes(prefixes);
-  if (ref === WORKTREE) return readWorktree(repo, node);
-  const db = dbOf(repo);
-  const out = /* @__PURE__ */ new Map();
-  for (const f of walkFiles(db, await treeOf(repo, ref), node)) {
-    out.set(f.path, { oid: f.oid, bytes: db.store.readAs(f.oid, "blob") });
-  }
-  return out;
-}
-
-// src/repo/tree-diff.ts
-function diffTrees(db, base, head, node) {
-  const out = [];
-  diffDir(db, base, head, node, "", out);
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-}
-function diffDir(db, a, b, node, dir, out) {
-  if (a === b) return;
-  if (node.full) {
-    const inA = new Map((a ? db.tree(a) : []).map((e) => [e.name, e]));
-    for (const eb of b ? db.tree(b) : []) {
-      const ea = inA.get(eb.name);
-      inA.delete(eb.name);
-      diffEntry(db, ea, eb, EVERYTHING, dir + eb.name, out);
-    }
-    for (const ea of inA.values()) diffEntry(db, ea, void 0, EVERYTHING, dir + ea.name, out);
-    return;
-  }
-  for (const child of node.children.values()) {
-    const ea = a ? db.entry(a, child.bytes) : void 0;
-    const eb = b ? db.entry(b, child.bytes) : void 0;
-    diffEntry(db, ea, eb, child, dir + child.name, out);
-  }
-}
-function diffEntry(db, ea, eb, node, path, out) {
-  if (ea && eb && ea.oid === eb.oid && ea.mode === eb.mode) return;
-  const fileSelected = node.full && !node.dirOnly;
-  const fa = fileSelected && ea && isFile(ea.mode) ? ea : void 0;
-  const fb = fileSelected && eb && isFile(eb.mode) ? eb : void 0;
-  if (fa && fb) out.push({ path, status: "modified", baseOid: fa.oid, headOid: fb.oid });
-  else if (fa) out.push({ path, status: "removed", baseOid: fa.oid });
-  else if (fb) out.push({ path, status: "added", headOid: fb.oid });
-  const ta = ea?.mode === TREE_MODE ? ea.oid : null;
-  const tb = eb?.mode === TREE_MODE ? eb.oid : null;
-  if (ta !== null || tb !== null) diffDir(db, ta, tb, node, `${path}/`, out);
-}
-function isFile(mode) {
-  return mode !== TREE_MODE && mode !== GITLINK_MODE;
-}
-
-// src/repo/diff.ts
-async function diffRefs(repo, base, head, prefixes) {
-  const node = compilePrefixes(prefixes);
-  if (head !== WORKTREE) {
-    return diffTrees(dbOf(repo), await treeOf(repo, base), await treeOf(repo, head), node);
-  }
-  const before = new Map((await listFiles(repo, base, prefixes)).map((f) => [f.path, f.oid]));
-  const after = await readWorktree(repo, node);
-  const out = [];
-  for (const [path, file] of after) {
-    const baseOid = before.get(path);
-    before.delete(path);
-    if (baseOid === void 0) out.push({ path, status: "added", headOid: file.oid });
-    else if (baseOid !== file.oid)
-      out.push({ path, status: "modified", baseOid, headOid: file.oid });
-  }
-  for (const [path, baseOid] of before) out.push({ path, status: "removed", baseOid });
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-}
-
-// src/repo/merge-base.ts
-var FROM_A = 1;
-var FROM_B = 2;
-var STALE = 4;
-function mergeBase(repo, a, b) {
-  if (a === b) return Promise.resolve(a);
-  const db = dbOf(repo);
-  const flags = /* @__PURE__ */ new Map([
-    [a, FROM_A],
-    [b, FROM_B]
-  ]);
-  const queue = [];
-  const push2 = (oid) => {
-    const time = db.header(oid).time;
-    let i = queue.length;
-    while (i > 0 && queue[i - 1].time > time) i--;
-    queue.splice(i, 0, { oid, time });
-  };
-  push2(a);
-  push2(b);
-  const found = [];
-  while (queue.some((q) => !((flags.get(q.oid) ?? 0) & STALE))) {
-    const { oid } = queue.pop();
-    let f = flags.get(oid);
-    if ((f & (FROM_A | FROM_B)) === (FROM_A | FROM_B) && !(f & STALE)) {
-      found.push(oid);
-      f |= STALE;
-      flags.set(oid, f);
-    }
-    for (const p of db.header(oid).parents) {
-      const pf = flags.get(p);
-      const next = (pf ?? 0) | f & (FROM_A | FROM_B | STALE);
-      if (pf === next) continue;
-      flags.set(p, next);
-      if (pf === void 0) push2(p);
-      else if (!queue.some((q) => q.oid === p)) push2(p);
-    }
-  }
-  return Promise.resolve(found[0] ?? null);
-}
-
-// src/records/finding.ts
-function formatFinding(f) {
-  const tag2 = f.severity === "warning" ? "warning: " : "";
-  return `${f.path}:${f.line}:${f.col}: ${tag2}${f.rule}: ${f.message}`;
-}
-function finding(path, pos, rule, message, severity = "error") {
-  return { path, line: pos.line, col: pos.col, rule, message, severity };
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/guard/value.mjs
-var value_exports = {};
-__export(value_exports, {
-  HasPropertyKey: () => HasPropertyKey,
-  IsArray: () => IsArray,
-  IsAsyncIterator: () => IsAsyncIterator,
-  IsBigInt: () => IsBigInt,
-  IsBoolean: () => IsBoolean,
-  IsDate: () => IsDate,
-  IsFunction: () => IsFunction,
-  IsIterator: () => IsIterator,
-  IsNull: () => IsNull,
-  IsNumber: () => IsNumber,
-  IsObject: () => IsObject,
-  IsRegExp: () => IsRegExp,
-  IsString: () => IsString,
-  IsSymbol: () => IsSymbol,
-  IsUint8Array: () => IsUint8Array,
-  IsUndefined: () => IsUndefined
-});
-function HasPropertyKey(value, key) {
-  return key in value;
-}
-function IsAsyncIterator(value) {
-  return IsObject(value) && !IsArray(value) && !IsUint8Array(value) && Symbol.asyncIterator in value;
-}
-function IsArray(value) {
-  return Array.isArray(value);
-}
-function IsBigInt(value) {
-  return typeof value === "bigint";
-}
-function IsBoolean(value) {
-  return typeof value === "boolean";
-}
-function IsDate(value) {
-  return value instanceof globalThis.Date;
-}
-function IsFunction(value) {
-  return typeof value === "function";
-}
-function IsIterator(value) {
-  return IsObject(value) && !IsArray(value) && !IsUint8Array(value) && Symbol.iterator in value;
-}
-function IsNull(value) {
-  return value === null;
-}
-function IsNumber(value) {
-  return typeof value === "number";
-}
-function IsObject(value) {
-  return typeof value === "object" && value !== null;
-}
-function IsRegExp(value) {
-  return value instanceof globalThis.RegExp;
-}
-function IsString(value) {
-  return typeof value === "string";
-}
-function IsSymbol(value) {
-  return typeof value === "symbol";
-}
-function IsUint8Array(value) {
-  return value instanceof globalThis.Uint8Array;
-}
-function IsUndefined(value) {
-  return value === void 0;
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/clone/value.mjs
-function ArrayType(value) {
-  return value.map((value2) => Visit(value2));
-}
-function DateType(value) {
-  return new Date(value.getTime());
-}
-function Uint8ArrayType(value) {
-  return new Uint8Array(value);
-}
-function RegExpType(value) {
-  return new RegExp(value.source, value.flags);
-}
-function ObjectType(value) {
-  const result = {};
-  for (const key of Object.getOwnPropertyNames(value)) {
-    result[key] = Visit(value[key]);
-  }
-  for (const key of Object.getOwnPropertySymbols(value)) {
-    result[key] = Visit(value[key]);
-  }
-  return result;
-}
-function Visit(value) {
-  return IsArray(value) ? ArrayType(value) : IsDate(value) ? DateType(value) : IsUint8Array(value) ? Uint8ArrayType(value) : IsRegExp(value) ? RegExpType(value) : IsObject(value) ? ObjectType(value) : value;
-}
-function Clone(value) {
-  return Visit(value);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/clone/type.mjs
-function CloneType(schema2, options) {
-  return options === void 0 ? Clone(schema2) : Clone({ ...options, ...schema2 });
-}
-
-// node_modules/@sinclair/typebox/build/esm/value/guard/guard.mjs
-function IsObject2(value) {
-  return value !== null && typeof value === "object";
-}
-function IsArray2(value) {
-  return globalThis.Array.isArray(value) && !globalThis.ArrayBuffer.isView(value);
-}
-function IsUndefined2(value) {
-  return value === void 0;
-}
-function IsNumber2(value) {
-  return typeof value === "number";
-}
-
-// node_modules/@sinclair/typebox/build/esm/system/policy.mjs
-var TypeSystemPolicy;
-(function(TypeSystemPolicy2) {
-  TypeSystemPolicy2.InstanceMode = "default";
-  TypeSystemPolicy2.ExactOptionalPropertyTypes = false;
-  TypeSystemPolicy2.AllowArrayObject = false;
-  TypeSystemPolicy2.AllowNaN = false;
-  TypeSystemPolicy2.AllowNullVoid = false;
-  function IsExactOptionalProperty(value, key) {
-    return TypeSystemPolicy2.ExactOptionalPropertyTypes ? key in value : value[key] !== void 0;
-  }
-  TypeSystemPolicy2.IsExactOptionalProperty = IsExactOptionalProperty;
-  function IsObjectLike(value) {
-    const isObject = IsObject2(value);
-    return TypeSystemPolicy2.AllowArrayObject ? isObject : isObject && !IsArray2(value);
-  }
-  TypeSystemPolicy2.IsObjectLike = IsObjectLike;
-  function IsRecordLike(value) {
-    return IsObjectLike(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
-  }
-  TypeSystemPolicy2.IsRecordLike = IsRecordLike;
-  function IsNumberLike(value) {
-    return TypeSystemPolicy2.AllowNaN ? IsNumber2(value) : Number.isFinite(value);
-  }
-  TypeSystemPolicy2.IsNumberLike = IsNumberLike;
-  function IsVoidLike(value) {
-    const isUndefined = IsUndefined2(value);
-    return TypeSystemPolicy2.AllowNullVoid ? isUndefined || value === null : isUndefined;
-  }
-  TypeSystemPolicy2.IsVoidLike = IsVoidLike;
-})(TypeSystemPolicy || (TypeSystemPolicy = {}));
-
-// node_modules/@sinclair/typebox/build/esm/type/create/immutable.mjs
-function ImmutableArray(value) {
-  return globalThis.Object.freeze(value).map((value2) => Immutable(value2));
-}
-function ImmutableDate(value) {
-  return value;
-}
-function ImmutableUint8Array(value) {
-  return value;
-}
-function ImmutableRegExp(value) {
-  return value;
-}
-function ImmutableObject(value) {
-  const result = {};
-  for (const key of Object.getOwnPropertyNames(value)) {
-    result[key] = Immutable(value[key]);
-  }
-  for (const key of Object.getOwnPropertySymbols(value)) {
-    result[key] = Immutable(value[key]);
-  }
-  return globalThis.Object.freeze(result);
-}
-function Immutable(value) {
-  return IsArray(value) ? ImmutableArray(value) : IsDate(value) ? ImmutableDate(value) : IsUint8Array(value) ? ImmutableUint8Array(value) : IsRegExp(value) ? ImmutableRegExp(value) : IsObject(value) ? ImmutableObject(value) : value;
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/create/type.mjs
-function CreateType(schema2, options) {
-  const result = options !== void 0 ? { ...options, ...schema2 } : schema2;
-  switch (TypeSystemPolicy.InstanceMode) {
-    case "freeze":
-      return Immutable(result);
-    case "clone":
-      return Clone(result);
-    default:
-      return result;
-  }
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/error/error.mjs
-var TypeBoxError = class extends Error {
-  constructor(message) {
-    super(message);
-  }
-};
-
-// node_modules/@sinclair/typebox/build/esm/type/symbols/symbols.mjs
-var TransformKind = /* @__PURE__ */ Symbol.for("TypeBox.Transform");
-var ReadonlyKind = /* @__PURE__ */ Symbol.for("TypeBox.Readonly");
-var OptionalKind = /* @__PURE__ */ Symbol.for("TypeBox.Optional");
-var Hint = /* @__PURE__ */ Symbol.for("TypeBox.Hint");
-var Kind = /* @__PURE__ */ Symbol.for("TypeBox.Kind");
-
-// node_modules/@sinclair/typebox/build/esm/type/guard/kind.mjs
-function IsReadonly(value) {
-  return IsObject(value) && value[ReadonlyKind] === "Readonly";
-}
-function IsOptional(value) {
-  return IsObject(value) && value[OptionalKind] === "Optional";
-}
-function IsAny(value) {
-  return IsKindOf(value, "Any");
-}
-function IsArgument(value) {
-  return IsKindOf(value, "Argument");
-}
-function IsArray3(value) {
-  return IsKindOf(value, "Array");
-}
-function IsAsyncIterator2(value) {
-  return IsKindOf(value, "AsyncIterator");
-}
-function IsBigInt2(value) {
-  return IsKindOf(value, "BigInt");
-}
-function IsBoolean2(value) {
-  return IsKindOf(value, "Boolean");
-}
-function IsComputed(value) {
-  return IsKindOf(value, "Computed");
-}
-function IsConstructor(value) {
-  return IsKindOf(value, "Constructor");
-}
-function IsDate2(value) {
-  return IsKindOf(value, "Date");
-}
-function IsFunction2(value) {
-  return IsKindOf(value, "Function");
-}
-function IsInteger(value) {
-  return IsKindOf(value, "Integer");
-}
-function IsIntersect(value) {
-  return IsKindOf(value, "Intersect");
-}
-function IsIterator2(value) {
-  return IsKindOf(value, "Iterator");
-}
-function IsKindOf(value, kind) {
-  return IsObject(value) && Kind in value && value[Kind] === kind;
-}
-function IsLiteralValue(value) {
-  return IsBoolean(value) || IsNumber(value) || IsString(value);
-}
-function IsLiteral(value) {
-  return IsKindOf(value, "Literal");
-}
-function IsMappedKey(value) {
-  return IsKindOf(value, "MappedKey");
-}
-function IsMappedResult(value) {
-  return IsKindOf(value, "MappedResult");
-}
-function IsNever(value) {
-  return IsKindOf(value, "Never");
-}
-function IsNot(value) {
-  return IsKindOf(value, "Not");
-}
-function IsNull2(value) {
-  return IsKindOf(value, "Null");
-}
-function IsNumber3(value) {
-  return IsKindOf(value, "Number");
-}
-function IsObject3(value) {
-  return IsKindOf(value, "Object");
-}
-function IsPromise(value) {
-  return IsKindOf(value, "Promise");
-}
-function IsRecord(value) {
-  return IsKindOf(value, "Record");
-}
-function IsRef(value) {
-  return IsKindOf(value, "Ref");
-}
-function IsRegExp2(value) {
-  return IsKindOf(value, "RegExp");
-}
-function IsString2(value) {
-  return IsKindOf(value, "String");
-}
-function IsSymbol2(value) {
-  return IsKindOf(value, "Symbol");
-}
-function IsTemplateLiteral(value) {
-  return IsKindOf(value, "TemplateLiteral");
-}
-function IsThis(value) {
-  return IsKindOf(value, "This");
-}
-function IsTransform(value) {
-  return IsObject(value) && TransformKind in value;
-}
-function IsTuple(value) {
-  return IsKindOf(value, "Tuple");
-}
-function IsUndefined3(value) {
-  return IsKindOf(value, "Undefined");
-}
-function IsUnion(value) {
-  return IsKindOf(value, "Union");
-}
-function IsUint8Array2(value) {
-  return IsKindOf(value, "Uint8Array");
-}
-function IsUnknown(value) {
-  return IsKindOf(value, "Unknown");
-}
-function IsUnsafe(value) {
-  return IsKindOf(value, "Unsafe");
-}
-function IsVoid(value) {
-  return IsKindOf(value, "Void");
-}
-function IsKind(value) {
-  return IsObject(value) && Kind in value && IsString(value[Kind]);
-}
-function IsSchema(value) {
-  return IsAny(value) || IsArgument(value) || IsArray3(value) || IsBoolean2(value) || IsBigInt2(value) || IsAsyncIterator2(value) || IsComputed(value) || IsConstructor(value) || IsDate2(value) || IsFunction2(value) || IsInteger(value) || IsIntersect(value) || IsIterator2(value) || IsLiteral(value) || IsMappedKey(value) || IsMappedResult(value) || IsNever(value) || IsNot(value) || IsNull2(value) || IsNumber3(value) || IsObject3(value) || IsPromise(value) || IsRecord(value) || IsRef(value) || IsRegExp2(value) || IsString2(value) || IsSymbol2(value) || IsTemplateLiteral(value) || IsThis(value) || IsTuple(value) || IsUndefined3(value) || IsUnion(value) || IsUint8Array2(value) || IsUnknown(value) || IsUnsafe(value) || IsVoid(value) || IsKind(value);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/guard/type.mjs
-var type_exports = {};
-__export(type_exports, {
-  IsAny: () => IsAny2,
-  IsArgument: () => IsArgument2,
-  IsArray: () => IsArray4,
-  IsAsyncIterator: () => IsAsyncIterator3,
-  IsBigInt: () => IsBigInt3,
-  IsBoolean: () => IsBoolean3,
-  IsComputed: () => IsComputed2,
-  IsConstructor: () => IsConstructor2,
-  IsDate: () => IsDate3,
-  IsFunction: () => IsFunction3,
-  IsImport: () => IsImport,
-  IsInteger: () => IsInteger2,
-  IsIntersect: () => IsIntersect2,
-  IsIterator: () => IsIterator3,
-  IsKind: () => IsKind2,
-  IsKindOf: () => IsKindOf2,
-  IsLiteral: () => IsLiteral2,
-  IsLiteralBoolean: () => IsLiteralBoolean,
-  IsLiteralNumber: () => IsLiteralNumber,
-  IsLiteralString: () => IsLiteralString,
-  IsLiteralValue: () => IsLiteralValue2,
-  IsMappedKey: () => IsMappedKey2,
-  IsMappedResult: () => IsMappedResult2,
-  IsNever: () => IsNever2,
-  IsNot: () => IsNot2,
-  IsNull: () => IsNull3,
-  IsNumber: () => IsNumber4,
-  IsObject: () => IsObject4,
-  IsOptional: () => IsOptional2,
-  IsPromise: () => IsPromise2,
-  IsProperties: () => IsProperties,
-  IsReadonly: () => IsReadonly2,
-  IsRecord: () => IsRecord2,
-  IsRecursive: () => IsRecursive,
-  IsRef: () => IsRef2,
-  IsRegExp: () => IsRegExp3,
-  IsSchema: () => IsSchema2,
-  IsString: () => IsString3,
-  IsSymbol: () => IsSymbol3,
-  IsTemplateLiteral: () => IsTemplateLiteral2,
-  IsThis: () => IsThis2,
-  IsTransform: () => IsTransform2,
-  IsTuple: () => IsTuple2,
-  IsUint8Array: () => IsUint8Array3,
-  IsUndefined: () => IsUndefined4,
-  IsUnion: () => IsUnion2,
-  IsUnionLiteral: () => IsUnionLiteral,
-  IsUnknown: () => IsUnknown2,
-  IsUnsafe: () => IsUnsafe2,
-  IsVoid: () => IsVoid2,
-  TypeGuardUnknownTypeError: () => TypeGuardUnknownTypeError
-});
-var TypeGuardUnknownTypeError = class extends TypeBoxError {
-};
-var KnownTypes = [
-  "Argument",
-  "Any",
-  "Array",
-  "AsyncIterator",
-  "BigInt",
-  "Boolean",
-  "Computed",
-  "Constructor",
-  "Date",
-  "Enum",
-  "Function",
-  "Integer",
-  "Intersect",
-  "Iterator",
-  "Literal",
-  "MappedKey",
-  "MappedResult",
-  "Not",
-  "Null",
-  "Number",
-  "Object",
-  "Promise",
-  "Record",
-  "Ref",
-  "RegExp",
-  "String",
-  "Symbol",
-  "TemplateLiteral",
-  "This",
-  "Tuple",
-  "Undefined",
-  "Union",
-  "Uint8Array",
-  "Unknown",
-  "Void"
-];
-function IsPattern(value) {
-  try {
-    new RegExp(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function IsControlCharacterFree(value) {
-  if (!IsString(value))
-    return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 7 && code <= 13 || code === 27 || code === 127) {
-      return false;
-    }
-  }
-  return true;
-}
-function IsAdditionalProperties(value) {
-  return IsOptionalBoolean(value) || IsSchema2(value);
-}
-function IsOptionalBigInt(value) {
-  return IsUndefined(value) || IsBigInt(value);
-}
-function IsOptionalNumber(value) {
-  return IsUndefined(value) || IsNumber(value);
-}
-function IsOptionalBoolean(value) {
-  return IsUndefined(value) || IsBoolean(value);
-}
-function IsOptionalString(value) {
-  return IsUndefined(value) || IsString(value);
-}
-function IsOptionalPattern(value) {
-  return IsUndefined(value) || IsString(value) && IsControlCharacterFree(value) && IsPattern(value);
-}
-function IsOptionalFormat(value) {
-  return IsUndefined(value) || IsString(value) && IsControlCharacterFree(value);
-}
-function IsOptionalSchema(value) {
-  return IsUndefined(value) || IsSchema2(value);
-}
-function IsReadonly2(value) {
-  return IsObject(value) && value[ReadonlyKind] === "Readonly";
-}
-function IsOptional2(value) {
-  return IsObject(value) && value[OptionalKind] === "Optional";
-}
-function IsAny2(value) {
-  return IsKindOf2(value, "Any") && IsOptionalString(value.$id);
-}
-function IsArgument2(value) {
-  return IsKindOf2(value, "Argument") && IsNumber(value.index);
-}
-function IsArray4(value) {
-  return IsKindOf2(value, "Array") && value.type === "array" && IsOptionalString(value.$id) && IsSchema2(value.items) && IsOptionalNumber(value.minItems) && IsOptionalNumber(value.maxItems) && IsOptionalBoolean(value.uniqueItems) && IsOptionalSchema(value.contains) && IsOptionalNumber(value.minContains) && IsOptionalNumber(value.maxContains);
-}
-function IsAsyncIterator3(value) {
-  return IsKindOf2(value, "AsyncIterator") && value.type === "AsyncIterator" && IsOptionalString(value.$id) && IsSchema2(value.items);
-}
-function IsBigInt3(value) {
-  return IsKindOf2(value, "BigInt") && value.type === "bigint" && IsOptionalString(value.$id) && IsOptionalBigInt(value.exclusiveMaximum) && IsOptionalBigInt(value.exclusiveMinimum) && IsOptionalBigInt(value.maximum) && IsOptionalBigInt(value.minimum) && IsOptionalBigInt(value.multipleOf);
-}
-function IsBoolean3(value) {
-  return IsKindOf2(value, "Boolean") && value.type === "boolean" && IsOptionalString(value.$id);
-}
-function IsComputed2(value) {
-  return IsKindOf2(value, "Computed") && IsString(value.target) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2));
-}
-function IsConstructor2(value) {
-  return IsKindOf2(value, "Constructor") && value.type === "Constructor" && IsOptionalString(value.$id) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2)) && IsSchema2(value.returns);
-}
-function IsDate3(value) {
-  return IsKindOf2(value, "Date") && value.type === "Date" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximumTimestamp) && IsOptionalNumber(value.exclusiveMinimumTimestamp) && IsOptionalNumber(value.maximumTimestamp) && IsOptionalNumber(value.minimumTimestamp) && IsOptionalNumber(value.multipleOfTimestamp);
-}
-function IsFunction3(value) {
-  return IsKindOf2(value, "Function") && value.type === "Function" && IsOptionalString(value.$id) && IsArray(value.parameters) && value.parameters.every((schema2) => IsSchema2(schema2)) && IsSchema2(value.returns);
-}
-function IsImport(value) {
-  return IsKindOf2(value, "Import") && HasPropertyKey(value, "$defs") && IsObject(value.$defs) && IsProperties(value.$defs) && HasPropertyKey(value, "$ref") && IsString(value.$ref) && value.$ref in value.$defs;
-}
-function IsInteger2(value) {
-  return IsKindOf2(value, "Integer") && value.type === "integer" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximum) && IsOptionalNumber(value.exclusiveMinimum) && IsOptionalNumber(value.maximum) && IsOptionalNumber(value.minimum) && IsOptionalNumber(value.multipleOf);
-}
-function IsProperties(value) {
-  return IsObject(value) && Object.entries(value).every(([key, schema2]) => IsControlCharacterFree(key) && IsSchema2(schema2));
-}
-function IsIntersect2(value) {
-  return IsKindOf2(value, "Intersect") && (IsString(value.type) && value.type !== "object" ? false : true) && IsArray(value.allOf) && value.allOf.every((schema2) => IsSchema2(schema2) && !IsTransform2(schema2)) && IsOptionalString(value.type) && (IsOptionalBoolean(value.unevaluatedProperties) || IsOptionalSchema(value.unevaluatedProperties)) && IsOptionalString(value.$id);
-}
-function IsIterator3(value) {
-  return IsKindOf2(value, "Iterator") && value.type === "Iterator" && IsOptionalString(value.$id) && IsSchema2(value.items);
-}
-function IsKindOf2(value, kind) {
-  return IsObject(value) && Kind in value && value[Kind] === kind;
-}
-function IsLiteralString(value) {
-  return IsLiteral2(value) && IsString(value.const);
-}
-function IsLiteralNumber(value) {
-  return IsLiteral2(value) && IsNumber(value.const);
-}
-function IsLiteralBoolean(value) {
-  return IsLiteral2(value) && IsBoolean(value.const);
-}
-function IsLiteral2(value) {
-  return IsKindOf2(value, "Literal") && IsOptionalString(value.$id) && IsLiteralValue2(value.const);
-}
-function IsLiteralValue2(value) {
-  return IsBoolean(value) || IsNumber(value) || IsString(value);
-}
-function IsMappedKey2(value) {
-  return IsKindOf2(value, "MappedKey") && IsArray(value.keys) && value.keys.every((key) => IsNumber(key) || IsString(key));
-}
-function IsMappedResult2(value) {
-  return IsKindOf2(value, "MappedResult") && IsProperties(value.properties);
-}
-function IsNever2(value) {
-  return IsKindOf2(value, "Never") && IsObject(value.not) && Object.getOwnPropertyNames(value.not).length === 0;
-}
-function IsNot2(value) {
-  return IsKindOf2(value, "Not") && IsSchema2(value.not);
-}
-function IsNull3(value) {
-  return IsKindOf2(value, "Null") && value.type === "null" && IsOptionalString(value.$id);
-}
-function IsNumber4(value) {
-  return IsKindOf2(value, "Number") && value.type === "number" && IsOptionalString(value.$id) && IsOptionalNumber(value.exclusiveMaximum) && IsOptionalNumber(value.exclusiveMinimum) && IsOptionalNumber(value.maximum) && IsOptionalNumber(value.minimum) && IsOptionalNumber(value.multipleOf);
-}
-function IsObject4(value) {
-  return IsKindOf2(value, "Object") && value.type === "object" && IsOptionalString(value.$id) && IsProperties(value.properties) && IsAdditionalProperties(value.additionalProperties) && IsOptionalNumber(value.minProperties) && IsOptionalNumber(value.maxProperties);
-}
-function IsPromise2(value) {
-  return IsKindOf2(value, "Promise") && value.type === "Promise" && IsOptionalString(value.$id) && IsSchema2(value.item);
-}
-function IsRecord2(value) {
-  return IsKindOf2(value, "Record") && value.type === "object" && IsOptionalString(value.$id) && IsAdditionalProperties(value.additionalProperties) && IsObject(value.patternProperties) && ((schema2) => {
-    const keys = Object.getOwnPropertyNames(schema2.patternProperties);
-    return keys.length === 1 && IsPattern(keys[0]) && IsObject(schema2.patternProperties) && IsSchema2(schema2.patternProperties[keys[0]]);
-  })(value);
-}
-function IsRecursive(value) {
-  return IsObject(value) && Hint in value && value[Hint] === "Recursive";
-}
-function IsRef2(value) {
-  return IsKindOf2(value, "Ref") && IsOptionalString(value.$id) && IsString(value.$ref);
-}
-function IsRegExp3(value) {
-  return IsKindOf2(value, "RegExp") && IsOptionalString(value.$id) && IsString(value.source) && IsString(value.flags) && IsOptionalNumber(value.maxLength) && IsOptionalNumber(value.minLength);
-}
-function IsString3(value) {
-  return IsKindOf2(value, "String") && value.type === "string" && IsOptionalString(value.$id) && IsOptionalNumber(value.minLength) && IsOptionalNumber(value.maxLength) && IsOptionalPattern(value.pattern) && IsOptionalFormat(value.format);
-}
-function IsSymbol3(value) {
-  return IsKindOf2(value, "Symbol") && value.type === "symbol" && IsOptionalString(value.$id);
-}
-function IsTemplateLiteral2(value) {
-  return IsKindOf2(value, "TemplateLiteral") && value.type === "string" && IsString(value.pattern) && value.pattern[0] === "^" && value.pattern[value.pattern.length - 1] === "$";
-}
-function IsThis2(value) {
-  return IsKindOf2(value, "This") && IsOptionalString(value.$id) && IsString(value.$ref);
-}
-function IsTransform2(value) {
-  return IsObject(value) && TransformKind in value;
-}
-function IsTuple2(value) {
-  return IsKindOf2(value, "Tuple") && value.type === "array" && IsOptionalString(value.$id) && IsNumber(value.minItems) && IsNumber(value.maxItems) && value.minItems === value.maxItems && // empty
-  (IsUndefined(value.items) && IsUndefined(value.additionalItems) && value.minItems === 0 || IsArray(value.items) && value.items.every((schema2) => IsSchema2(schema2)));
-}
-function IsUndefined4(value) {
-  return IsKindOf2(value, "Undefined") && value.type === "undefined" && IsOptionalString(value.$id);
-}
-function IsUnionLiteral(value) {
-  return IsUnion2(value) && value.anyOf.every((schema2) => IsLiteralString(schema2) || IsLiteralNumber(schema2));
-}
-function IsUnion2(value) {
-  return IsKindOf2(value, "Union") && IsOptionalString(value.$id) && IsObject(value) && IsArray(value.anyOf) && value.anyOf.every((schema2) => IsSchema2(schema2));
-}
-function IsUint8Array3(value) {
-  return IsKindOf2(value, "Uint8Array") && value.type === "Uint8Array" && IsOptionalString(value.$id) && IsOptionalNumber(value.minByteLength) && IsOptionalNumber(value.maxByteLength);
-}
-function IsUnknown2(value) {
-  return IsKindOf2(value, "Unknown") && IsOptionalString(value.$id);
-}
-function IsUnsafe2(value) {
-  return IsKindOf2(value, "Unsafe");
-}
-function IsVoid2(value) {
-  return IsKindOf2(value, "Void") && value.type === "void" && IsOptionalString(value.$id);
-}
-function IsKind2(value) {
-  return IsObject(value) && Kind in value && IsString(value[Kind]) && !KnownTypes.includes(value[Kind]);
-}
-function IsSchema2(value) {
-  return IsObject(value) && (IsAny2(value) || IsArgument2(value) || IsArray4(value) || IsBoolean3(value) || IsBigInt3(value) || IsAsyncIterator3(value) || IsComputed2(value) || IsConstructor2(value) || IsDate3(value) || IsFunction3(value) || IsInteger2(value) || IsIntersect2(value) || IsIterator3(value) || IsLiteral2(value) || IsMappedKey2(value) || IsMappedResult2(value) || IsNever2(value) || IsNot2(value) || IsNull3(value) || IsNumber4(value) || IsObject4(value) || IsPromise2(value) || IsRecord2(value) || IsRef2(value) || IsRegExp3(value) || IsString3(value) || IsSymbol3(value) || IsTemplateLiteral2(value) || IsThis2(value) || IsTuple2(value) || IsUndefined4(value) || IsUnion2(value) || IsUint8Array3(value) || IsUnknown2(value) || IsUnsafe2(value) || IsVoid2(value) || IsKind2(value));
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/patterns/patterns.mjs
-var PatternBoolean = "(true|false)";
-var PatternNumber = "(0|[1-9][0-9]*)";
-var PatternString = "(.*)";
-var PatternNever = "(?!.*)";
-var PatternBooleanExact = `^${PatternBoolean}$`;
-var PatternNumberExact = `^${PatternNumber}$`;
-var PatternStringExact = `^${PatternString}$`;
-var PatternNeverExact = `^${PatternNever}$`;
-
-// node_modules/@sinclair/typebox/build/esm/type/sets/set.mjs
-function SetIncludes(T, S) {
-  return T.includes(S);
-}
-function SetDistinct(T) {
-  return [...new Set(T)];
-}
-function SetIntersect(T, S) {
-  return T.filter((L) => S.includes(L));
-}
-function SetIntersectManyResolve(T, Init) {
-  return T.reduce((Acc, L) => {
-    return SetIntersect(Acc, L);
-  }, Init);
-}
-function SetIntersectMany(T) {
-  return T.length === 1 ? T[0] : T.length > 1 ? SetIntersectManyResolve(T.slice(1), T[0]) : [];
-}
-function SetUnionMany(T) {
-  const Acc = [];
-  for (const L of T)
-    Acc.push(...L);
-  return Acc;
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/any/any.mjs
-function Any(options) {
-  return CreateType({ [Kind]: "Any" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/array/array.mjs
-function Array2(items, options) {
-  return CreateType({ [Kind]: "Array", type: "array", items }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/argument/argument.mjs
-function Argument(index) {
-  return CreateType({ [Kind]: "Argument", index });
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/async-iterator/async-iterator.mjs
-function AsyncIterator(items, options) {
-  return CreateType({ [Kind]: "AsyncIterator", type: "AsyncIterator", items }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/computed/computed.mjs
-function Computed(target, parameters, options) {
-  return CreateType({ [Kind]: "Computed", target, parameters }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/discard/discard.mjs
-function DiscardKey(value, key) {
-  const { [key]: _, ...rest } = value;
-  return rest;
-}
-function Discard(value, keys) {
-  return keys.reduce((acc, key) => DiscardKey(acc, key), value);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/never/never.mjs
-function Never(options) {
-  return CreateType({ [Kind]: "Never", not: {} }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/mapped/mapped-result.mjs
-function MappedResult(properties) {
-  return CreateType({
-    [Kind]: "MappedResult",
-    properties
-  });
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/constructor/constructor.mjs
-function Constructor(parameters, returns, options) {
-  return CreateType({ [Kind]: "Constructor", type: "Constructor", parameters, returns }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/function/function.mjs
-function Function2(parameters, returns, options) {
-  return CreateType({ [Kind]: "Function", type: "Function", parameters, returns }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/union/union-create.mjs
-function UnionCreate(T, options) {
-  return CreateType({ [Kind]: "Union", anyOf: T }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/union/union-evaluated.mjs
-function IsUnionOptional(types2) {
-  return types2.some((type2) => IsOptional(type2));
-}
-function RemoveOptionalFromRest(types2) {
-  return types2.map((left) => IsOptional(left) ? RemoveOptionalFromType(left) : left);
-}
-function RemoveOptionalFromType(T) {
-  return Discard(T, [OptionalKind]);
-}
-function ResolveUnion(types2, options) {
-  const isOptional = IsUnionOptional(types2);
-  return isOptional ? Optional(UnionCreate(RemoveOptionalFromRest(types2), options)) : UnionCreate(RemoveOptionalFromRest(types2), options);
-}
-function UnionEvaluated(T, options) {
-  return T.length === 1 ? CreateType(T[0], options) : T.length === 0 ? Never(options) : ResolveUnion(T, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/union/union.mjs
-function Union(types2, options) {
-  return types2.length === 0 ? Never(options) : types2.length === 1 ? CreateType(types2[0], options) : UnionCreate(types2, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/parse.mjs
-var TemplateLiteralParserError = class extends TypeBoxError {
-};
-function Unescape(pattern) {
-  return pattern.replace(/\\\$/g, "$").replace(/\\\*/g, "*").replace(/\\\^/g, "^").replace(/\\\|/g, "|").replace(/\\\(/g, "(").replace(/\\\)/g, ")");
-}
-function IsNonEscaped(pattern, index, char) {
-  return pattern[index] === char && pattern.charCodeAt(index - 1) !== 92;
-}
-function IsOpenParen(pattern, index) {
-  return IsNonEscaped(pattern, index, "(");
-}
-function IsCloseParen(pattern, index) {
-  return IsNonEscaped(pattern, index, ")");
-}
-function IsSeparator(pattern, index) {
-  return IsNonEscaped(pattern, index, "|");
-}
-function IsGroup(pattern) {
-  if (!(IsOpenParen(pattern, 0) && IsCloseParen(pattern, pattern.length - 1)))
-    return false;
-  let count = 0;
-  for (let index = 0; index < pattern.length; index++) {
-    if (IsOpenParen(pattern, index))
-      count += 1;
-    if (IsCloseParen(pattern, index))
-      count -= 1;
-    if (count === 0 && index !== pattern.length - 1)
-      return false;
-  }
-  return true;
-}
-function InGroup(pattern) {
-  return pattern.slice(1, pattern.length - 1);
-}
-function IsPrecedenceOr(pattern) {
-  let count = 0;
-  for (let index = 0; index < pattern.length; index++) {
-    if (IsOpenParen(pattern, index))
-      count += 1;
-    if (IsCloseParen(pattern, index))
-      count -= 1;
-    if (IsSeparator(pattern, index) && count === 0)
-      return true;
-  }
-  return false;
-}
-function IsPrecedenceAnd(pattern) {
-  for (let index = 0; index < pattern.length; index++) {
-    if (IsOpenParen(pattern, index))
-      return true;
-  }
-  return false;
-}
-function Or(pattern) {
-  let [count, start] = [0, 0];
-  const expressions = [];
-  for (let index = 0; index < pattern.length; index++) {
-    if (IsOpenParen(pattern, index))
-      count += 1;
-    if (IsCloseParen(pattern, index))
-      count -= 1;
-    if (IsSeparator(pattern, index) && count === 0) {
-      const range2 = pattern.slice(start, index);
-      if (range2.length > 0)
-        expressions.push(TemplateLiteralParse(range2));
-      start = index + 1;
-    }
-  }
-  const range = pattern.slice(start);
-  if (range.length > 0)
-    expressions.push(TemplateLiteralParse(range));
-  if (expressions.length === 0)
-    return { type: "const", const: "" };
-  if (expressions.length === 1)
-    return expressions[0];
-  return { type: "or", expr: expressions };
-}
-function And(pattern) {
-  function Group(value, index) {
-    if (!IsOpenParen(value, index))
-      throw new TemplateLiteralParserError(`TemplateLiteralParser: Index must point to open parens`);
-    let count = 0;
-    for (let scan = index; scan < value.length; scan++) {
-      if (IsOpenParen(value, scan))
-        count += 1;
-      if (IsCloseParen(value, scan))
-        count -= 1;
-      if (count === 0)
-        return [index, scan];
-    }
-    throw new TemplateLiteralParserError(`TemplateLiteralParser: Unclosed group parens in expression`);
-  }
-  function Range(pattern2, index) {
-    for (let scan = index; scan < pattern2.length; scan++) {
-      if (IsOpenParen(pattern2, scan))
-        return [index, scan];
-    }
-    return [index, pattern2.length];
-  }
-  const expressions = [];
-  for (let index = 0; index < pattern.length; index++) {
-    if (IsOpenParen(pattern, index)) {
-      const [start, end] = Group(pattern, index);
-      const range = pattern.slice(start, end + 1);
-      expressions.push(TemplateLiteralParse(range));
-      index = end;
-    } else {
-      const [start, end] = Range(pattern, index);
-      const range = pattern.slice(start, end);
-      if (range.length > 0)
-        expressions.push(TemplateLiteralParse(range));
-      index = end - 1;
-    }
-  }
-  return expressions.length === 0 ? { type: "const", const: "" } : expressions.length === 1 ? expressions[0] : { type: "and", expr: expressions };
-}
-function TemplateLiteralParse(pattern) {
-  return IsGroup(pattern) ? TemplateLiteralParse(InGroup(pattern)) : IsPrecedenceOr(pattern) ? Or(pattern) : IsPrecedenceAnd(pattern) ? And(pattern) : { type: "const", const: Unescape(pattern) };
-}
-function TemplateLiteralParseExact(pattern) {
-  return TemplateLiteralParse(pattern.slice(1, pattern.length - 1));
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/finite.mjs
-var TemplateLiteralFiniteError = class extends TypeBoxError {
-};
-function IsNumberExpression(expression) {
-  return expression.type === "or" && expression.expr.length === 2 && expression.expr[0].type === "const" && expression.expr[0].const === "0" && expression.expr[1].type === "const" && expression.expr[1].const === "[1-9][0-9]*";
-}
-function IsBooleanExpression(expression) {
-  return expression.type === "or" && expression.expr.length === 2 && expression.expr[0].type === "const" && expression.expr[0].const === "true" && expression.expr[1].type === "const" && expression.expr[1].const === "false";
-}
-function IsStringExpression(expression) {
-  return expression.type === "const" && expression.const === ".*";
-}
-function IsTemplateLiteralExpressionFinite(expression) {
-  return IsNumberExpression(expression) || IsStringExpression(expression) ? false : IsBooleanExpression(expression) ? true : expression.type === "and" ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) : expression.type === "or" ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) : expression.type === "const" ? true : (() => {
-    throw new TemplateLiteralFiniteError(`Unknown expression type`);
-  })();
-}
-function IsTemplateLiteralFinite(schema2) {
-  const expression = TemplateLiteralParseExact(schema2.pattern);
-  return IsTemplateLiteralExpressionFinite(expression);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/generate.mjs
-var TemplateLiteralGenerateError = class extends TypeBoxError {
-};
-function* GenerateReduce(buffer) {
-  if (buffer.length === 1)
-    return yield* buffer[0];
-  for (const left of buffer[0]) {
-    for (const right of GenerateReduce(buffer.slice(1))) {
-      yield `${left}${right}`;
-    }
-  }
-}
-function* GenerateAnd(expression) {
-  return yield* GenerateReduce(expression.expr.map((expr) => [...TemplateLiteralExpressionGenerate(expr)]));
-}
-function* GenerateOr(expression) {
-  for (const expr of expression.expr)
-    yield* TemplateLiteralExpressionGenerate(expr);
-}
-function* GenerateConst(expression) {
-  return yield expression.const;
-}
-function* TemplateLiteralExpressionGenerate(expression) {
-  return expression.type === "and" ? yield* GenerateAnd(expression) : expression.type === "or" ? yield* GenerateOr(expression) : expression.type === "const" ? yield* GenerateConst(expression) : (() => {
-    throw new TemplateLiteralGenerateError("Unknown expression");
-  })();
-}
-function TemplateLiteralGenerate(schema2) {
-  const expression = TemplateLiteralParseExact(schema2.pattern);
-  return IsTemplateLiteralExpressionFinite(expression) ? [...TemplateLiteralExpressionGenerate(expression)] : [];
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/literal/literal.mjs
-function Literal(value, options) {
-  return CreateType({
-    [Kind]: "Literal",
-    const: value,
-    type: typeof value
-  }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/boolean/boolean.mjs
-function Boolean2(options) {
-  return CreateType({ [Kind]: "Boolean", type: "boolean" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/bigint/bigint.mjs
-function BigInt2(options) {
-  return CreateType({ [Kind]: "BigInt", type: "bigint" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/number/number.mjs
-function Number2(options) {
-  return CreateType({ [Kind]: "Number", type: "number" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/string/string.mjs
-function String2(options) {
-  return CreateType({ [Kind]: "String", type: "string" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/syntax.mjs
-function* FromUnion(syntax) {
-  const trim = syntax.trim().replace(/"|'/g, "");
-  return trim === "boolean" ? yield Boolean2() : trim === "number" ? yield Number2() : trim === "bigint" ? yield BigInt2() : trim === "string" ? yield String2() : yield (() => {
-    const literals = trim.split("|").map((literal) => Literal(literal.trim()));
-    return literals.length === 0 ? Never() : literals.length === 1 ? literals[0] : UnionEvaluated(literals);
-  })();
-}
-function* FromTerminal(syntax) {
-  if (syntax[1] !== "{") {
-    const L = Literal("$");
-    const R = FromSyntax(syntax.slice(1));
-    return yield* [L, ...R];
-  }
-  for (let i = 2; i < syntax.length; i++) {
-    if (syntax[i] === "}") {
-      const L = FromUnion(syntax.slice(2, i));
-      const R = FromSyntax(syntax.slice(i + 1));
-      return yield* [...L, ...R];
-    }
-  }
-  yield Literal(syntax);
-}
-function* FromSyntax(syntax) {
-  for (let i = 0; i < syntax.length; i++) {
-    if (syntax[i] === "$") {
-      const L = Literal(syntax.slice(0, i));
-      const R = FromTerminal(syntax.slice(i));
-      return yield* [L, ...R];
-    }
-  }
-  yield Literal(syntax);
-}
-function TemplateLiteralSyntax(syntax) {
-  return [...FromSyntax(syntax)];
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/pattern.mjs
-var TemplateLiteralPatternError = class extends TypeBoxError {
-};
-function Escape(value) {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function Visit2(schema2, acc) {
-  return IsTemplateLiteral(schema2) ? schema2.pattern.slice(1, schema2.pattern.length - 1) : IsUnion(schema2) ? `(${schema2.anyOf.map((schema3) => Visit2(schema3, acc)).join("|")})` : IsNumber3(schema2) ? `${acc}${PatternNumber}` : IsInteger(schema2) ? `${acc}${PatternNumber}` : IsBigInt2(schema2) ? `${acc}${PatternNumber}` : IsString2(schema2) ? `${acc}${PatternString}` : IsLiteral(schema2) ? `${acc}${Escape(schema2.const.toString())}` : IsBoolean2(schema2) ? `${acc}${PatternBoolean}` : (() => {
-    throw new TemplateLiteralPatternError(`Unexpected Kind '${schema2[Kind]}'`);
-  })();
-}
-function TemplateLiteralPattern(kinds) {
-  return `^${kinds.map((schema2) => Visit2(schema2, "")).join("")}$`;
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/union.mjs
-function TemplateLiteralToUnion(schema2) {
-  const R = TemplateLiteralGenerate(schema2);
-  const L = R.map((S) => Literal(S));
-  return UnionEvaluated(L);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/template-literal/template-literal.mjs
-function TemplateLiteral(unresolved, options) {
-  const pattern = IsString(unresolved) ? TemplateLiteralPattern(TemplateLiteralSyntax(unresolved)) : TemplateLiteralPattern(unresolved);
-  return CreateType({ [Kind]: "TemplateLiteral", type: "string", pattern }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-property-keys.mjs
-function FromTemplateLiteral(templateLiteral) {
-  const keys = TemplateLiteralGenerate(templateLiteral);
-  return keys.map((key) => key.toString());
-}
-function FromUnion2(types2) {
-  const result = [];
-  for (const type2 of types2)
-    result.push(...IndexPropertyKeys(type2));
-  return result;
-}
-function FromLiteral(literalValue) {
-  return [literalValue.toString()];
-}
-function IndexPropertyKeys(type2) {
-  return [...new Set(IsTemplateLiteral(type2) ? FromTemplateLiteral(type2) : IsUnion(type2) ? FromUnion2(type2.anyOf) : IsLiteral(type2) ? FromLiteral(type2.const) : IsNumber3(type2) ? ["[number]"] : IsInteger(type2) ? ["[number]"] : [])];
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-result.mjs
-function FromProperties(type2, properties, options) {
-  const result = {};
-  for (const K2 of Object.getOwnPropertyNames(properties)) {
-    result[K2] = Index(type2, IndexPropertyKeys(properties[K2]), options);
-  }
-  return result;
-}
-function FromMappedResult(type2, mappedResult, options) {
-  return FromProperties(type2, mappedResult.properties, options);
-}
-function IndexFromMappedResult(type2, mappedResult, options) {
-  const properties = FromMappedResult(type2, mappedResult, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed.mjs
-function FromRest(types2, key) {
-  return types2.map((type2) => IndexFromPropertyKey(type2, key));
-}
-function FromIntersectRest(types2) {
-  return types2.filter((type2) => !IsNever(type2));
-}
-function FromIntersect(types2, key) {
-  return IntersectEvaluated(FromIntersectRest(FromRest(types2, key)));
-}
-function FromUnionRest(types2) {
-  return types2.some((L) => IsNever(L)) ? [] : types2;
-}
-function FromUnion3(types2, key) {
-  return UnionEvaluated(FromUnionRest(FromRest(types2, key)));
-}
-function FromTuple(types2, key) {
-  return key in types2 ? types2[key] : key === "[number]" ? UnionEvaluated(types2) : Never();
-}
-function FromArray(type2, key) {
-  return key === "[number]" ? type2 : Never();
-}
-function FromProperty(properties, propertyKey) {
-  return propertyKey in properties ? properties[propertyKey] : Never();
-}
-function IndexFromPropertyKey(type2, propertyKey) {
-  return IsIntersect(type2) ? FromIntersect(type2.allOf, propertyKey) : IsUnion(type2) ? FromUnion3(type2.anyOf, propertyKey) : IsTuple(type2) ? FromTuple(type2.items ?? [], propertyKey) : IsArray3(type2) ? FromArray(type2.items, propertyKey) : IsObject3(type2) ? FromProperty(type2.properties, propertyKey) : Never();
-}
-function IndexFromPropertyKeys(type2, propertyKeys) {
-  return propertyKeys.map((propertyKey) => IndexFromPropertyKey(type2, propertyKey));
-}
-function FromSchema(type2, propertyKeys) {
-  return UnionEvaluated(IndexFromPropertyKeys(type2, propertyKeys));
-}
-function Index(type2, key, options) {
-  if (IsRef(type2) || IsRef(key)) {
-    const error2 = `Index types using Ref parameters require both Type and Key to be of TSchema`;
-    if (!IsSchema(type2) || !IsSchema(key))
-      throw new TypeBoxError(error2);
-    return Computed("Index", [type2, key]);
-  }
-  if (IsMappedResult(key))
-    return IndexFromMappedResult(type2, key, options);
-  if (IsMappedKey(key))
-    return IndexFromMappedKey(type2, key, options);
-  return CreateType(IsSchema(key) ? FromSchema(type2, IndexPropertyKeys(key)) : FromSchema(type2, key), options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/indexed/indexed-from-mapped-key.mjs
-function MappedIndexPropertyKey(type2, key, options) {
-  return { [key]: Index(type2, [key], Clone(options)) };
-}
-function MappedIndexPropertyKeys(type2, propertyKeys, options) {
-  return propertyKeys.reduce((result, left) => {
-    return { ...result, ...MappedIndexPropertyKey(type2, left, options) };
-  }, {});
-}
-function MappedIndexProperties(type2, mappedKey, options) {
-  return MappedIndexPropertyKeys(type2, mappedKey.keys, options);
-}
-function IndexFromMappedKey(type2, mappedKey, options) {
-  const properties = MappedIndexProperties(type2, mappedKey, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/iterator/iterator.mjs
-function Iterator(items, options) {
-  return CreateType({ [Kind]: "Iterator", type: "Iterator", items }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/object/object.mjs
-function RequiredArray(properties) {
-  return globalThis.Object.keys(properties).filter((key) => !IsOptional(properties[key]));
-}
-function _Object_(properties, options) {
-  const required = RequiredArray(properties);
-  const schema2 = required.length > 0 ? { [Kind]: "Object", type: "object", required, properties } : { [Kind]: "Object", type: "object", properties };
-  return CreateType(schema2, options);
-}
-var Object2 = _Object_;
-
-// node_modules/@sinclair/typebox/build/esm/type/promise/promise.mjs
-function Promise2(item, options) {
-  return CreateType({ [Kind]: "Promise", type: "Promise", item }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/readonly/readonly.mjs
-function RemoveReadonly(schema2) {
-  return CreateType(Discard(schema2, [ReadonlyKind]));
-}
-function AddReadonly(schema2) {
-  return CreateType({ ...schema2, [ReadonlyKind]: "Readonly" });
-}
-function ReadonlyWithFlag(schema2, F) {
-  return F === false ? RemoveReadonly(schema2) : AddReadonly(schema2);
-}
-function Readonly(schema2, enable) {
-  const F = enable ?? true;
-  return IsMappedResult(schema2) ? ReadonlyFromMappedResult(schema2, F) : ReadonlyWithFlag(schema2, F);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/readonly/readonly-from-mapped-result.mjs
-function FromProperties2(K, F) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(K))
-    Acc[K2] = Readonly(K[K2], F);
-  return Acc;
-}
-function FromMappedResult2(R, F) {
-  return FromProperties2(R.properties, F);
-}
-function ReadonlyFromMappedResult(R, F) {
-  const P = FromMappedResult2(R, F);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/tuple/tuple.mjs
-function Tuple(types2, options) {
-  return CreateType(types2.length > 0 ? { [Kind]: "Tuple", type: "array", items: types2, additionalItems: false, minItems: types2.length, maxItems: types2.length } : { [Kind]: "Tuple", type: "array", minItems: types2.length, maxItems: types2.length }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/mapped/mapped.mjs
-function FromMappedResult3(K, P) {
-  return K in P ? FromSchemaType(K, P[K]) : MappedResult(P);
-}
-function MappedKeyToKnownMappedResultProperties(K) {
-  return { [K]: Literal(K) };
-}
-function MappedKeyToUnknownMappedResultProperties(P) {
-  const Acc = {};
-  for (const L of P)
-    Acc[L] = Literal(L);
-  return Acc;
-}
-function MappedKeyToMappedResultProperties(K, P) {
-  return SetIncludes(P, K) ? MappedKeyToKnownMappedResultProperties(K) : MappedKeyToUnknownMappedResultProperties(P);
-}
-function FromMappedKey(K, P) {
-  const R = MappedKeyToMappedResultProperties(K, P);
-  return FromMappedResult3(K, R);
-}
-function FromRest2(K, T) {
-  return T.map((L) => FromSchemaType(K, L));
-}
-function FromProperties3(K, T) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(T))
-    Acc[K2] = FromSchemaType(K, T[K2]);
-  return Acc;
-}
-function FromSchemaType(K, T) {
-  const options = { ...T };
-  return (
-    // unevaluated modifier types
-    IsOptional(T) ? Optional(FromSchemaType(K, Discard(T, [OptionalKind]))) : IsReadonly(T) ? Readonly(FromSchemaType(K, Discard(T, [ReadonlyKind]))) : (
-      // unevaluated mapped types
-      IsMappedResult(T) ? FromMappedResult3(K, T.properties) : IsMappedKey(T) ? FromMappedKey(K, T.keys) : (
-        // unevaluated types
-        IsConstructor(T) ? Constructor(FromRest2(K, T.parameters), FromSchemaType(K, T.returns), options) : IsFunction2(T) ? Function2(FromRest2(K, T.parameters), FromSchemaType(K, T.returns), options) : IsAsyncIterator2(T) ? AsyncIterator(FromSchemaType(K, T.items), options) : IsIterator2(T) ? Iterator(FromSchemaType(K, T.items), options) : IsIntersect(T) ? Intersect(FromRest2(K, T.allOf), options) : IsUnion(T) ? Union(FromRest2(K, T.anyOf), options) : IsTuple(T) ? Tuple(FromRest2(K, T.items ?? []), options) : IsObject3(T) ? Object2(FromProperties3(K, T.properties), options) : IsArray3(T) ? Array2(FromSchemaType(K, T.items), options) : IsPromise(T) ? Promise2(FromSchemaType(K, T.item), options) : T
-      )
-    )
-  );
-}
-function MappedFunctionReturnType(K, T) {
-  const Acc = {};
-  for (const L of K)
-    Acc[L] = FromSchemaType(L, T);
-  return Acc;
-}
-function Mapped(key, map2, options) {
-  const K = IsSchema(key) ? IndexPropertyKeys(key) : key;
-  const RT = map2({ [Kind]: "MappedKey", keys: K });
-  const R = MappedFunctionReturnType(K, RT);
-  return Object2(R, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/optional/optional.mjs
-function RemoveOptional(schema2) {
-  return CreateType(Discard(schema2, [OptionalKind]));
-}
-function AddOptional(schema2) {
-  return CreateType({ ...schema2, [OptionalKind]: "Optional" });
-}
-function OptionalWithFlag(schema2, F) {
-  return F === false ? RemoveOptional(schema2) : AddOptional(schema2);
-}
-function Optional(schema2, enable) {
-  const F = enable ?? true;
-  return IsMappedResult(schema2) ? OptionalFromMappedResult(schema2, F) : OptionalWithFlag(schema2, F);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/optional/optional-from-mapped-result.mjs
-function FromProperties4(P, F) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Optional(P[K2], F);
-  return Acc;
-}
-function FromMappedResult4(R, F) {
-  return FromProperties4(R.properties, F);
-}
-function OptionalFromMappedResult(R, F) {
-  const P = FromMappedResult4(R, F);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-create.mjs
-function IntersectCreate(T, options = {}) {
-  const allObjects = T.every((schema2) => IsObject3(schema2));
-  const clonedUnevaluatedProperties = IsSchema(options.unevaluatedProperties) ? { unevaluatedProperties: options.unevaluatedProperties } : {};
-  return CreateType(options.unevaluatedProperties === false || IsSchema(options.unevaluatedProperties) || allObjects ? { ...clonedUnevaluatedProperties, [Kind]: "Intersect", type: "object", allOf: T } : { ...clonedUnevaluatedProperties, [Kind]: "Intersect", allOf: T }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect-evaluated.mjs
-function IsIntersectOptional(types2) {
-  return types2.every((left) => IsOptional(left));
-}
-function RemoveOptionalFromType2(type2) {
-  return Discard(type2, [OptionalKind]);
-}
-function RemoveOptionalFromRest2(types2) {
-  return types2.map((left) => IsOptional(left) ? RemoveOptionalFromType2(left) : left);
-}
-function ResolveIntersect(types2, options) {
-  return IsIntersectOptional(types2) ? Optional(IntersectCreate(RemoveOptionalFromRest2(types2), options)) : IntersectCreate(RemoveOptionalFromRest2(types2), options);
-}
-function IntersectEvaluated(types2, options = {}) {
-  if (types2.length === 1)
-    return CreateType(types2[0], options);
-  if (types2.length === 0)
-    return Never(options);
-  if (types2.some((schema2) => IsTransform(schema2)))
-    throw new Error("Cannot intersect transform types");
-  return ResolveIntersect(types2, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intersect/intersect.mjs
-function Intersect(types2, options) {
-  if (types2.length === 1)
-    return CreateType(types2[0], options);
-  if (types2.length === 0)
-    return Never(options);
-  if (types2.some((schema2) => IsTransform(schema2)))
-    throw new Error("Cannot intersect transform types");
-  return IntersectCreate(types2, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/ref/ref.mjs
-function Ref(...args) {
-  const [$ref, options] = typeof args[0] === "string" ? [args[0], args[1]] : [args[0].$id, args[1]];
-  if (typeof $ref !== "string")
-    throw new TypeBoxError("Ref: $ref must be a string");
-  return CreateType({ [Kind]: "Ref", $ref }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/awaited/awaited.mjs
-function FromComputed(target, parameters) {
-  return Computed("Awaited", [Computed(target, parameters)]);
-}
-function FromRef($ref) {
-  return Computed("Awaited", [Ref($ref)]);
-}
-function FromIntersect2(types2) {
-  return Intersect(FromRest3(types2));
-}
-function FromUnion4(types2) {
-  return Union(FromRest3(types2));
-}
-function FromPromise(type2) {
-  return Awaited(type2);
-}
-function FromRest3(types2) {
-  return types2.map((type2) => Awaited(type2));
-}
-function Awaited(type2, options) {
-  return CreateType(IsComputed(type2) ? FromComputed(type2.target, type2.parameters) : IsIntersect(type2) ? FromIntersect2(type2.allOf) : IsUnion(type2) ? FromUnion4(type2.anyOf) : IsPromise(type2) ? FromPromise(type2.item) : IsRef(type2) ? FromRef(type2.$ref) : type2, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-property-keys.mjs
-function FromRest4(types2) {
-  const result = [];
-  for (const L of types2)
-    result.push(KeyOfPropertyKeys(L));
-  return result;
-}
-function FromIntersect3(types2) {
-  const propertyKeysArray = FromRest4(types2);
-  const propertyKeys = SetUnionMany(propertyKeysArray);
-  return propertyKeys;
-}
-function FromUnion5(types2) {
-  const propertyKeysArray = FromRest4(types2);
-  const propertyKeys = SetIntersectMany(propertyKeysArray);
-  return propertyKeys;
-}
-function FromTuple2(types2) {
-  return types2.map((_, indexer) => indexer.toString());
-}
-function FromArray2(_) {
-  return ["[number]"];
-}
-function FromProperties5(T) {
-  return globalThis.Object.getOwnPropertyNames(T);
-}
-function FromPatternProperties(patternProperties) {
-  if (!includePatternProperties)
-    return [];
-  const patternPropertyKeys = globalThis.Object.getOwnPropertyNames(patternProperties);
-  return patternPropertyKeys.map((key) => {
-    return key[0] === "^" && key[key.length - 1] === "$" ? key.slice(1, key.length - 1) : key;
-  });
-}
-function KeyOfPropertyKeys(type2) {
-  return IsIntersect(type2) ? FromIntersect3(type2.allOf) : IsUnion(type2) ? FromUnion5(type2.anyOf) : IsTuple(type2) ? FromTuple2(type2.items ?? []) : IsArray3(type2) ? FromArray2(type2.items) : IsObject3(type2) ? FromProperties5(type2.properties) : IsRecord(type2) ? FromPatternProperties(type2.patternProperties) : [];
-}
-var includePatternProperties = false;
-
-// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof.mjs
-function FromComputed2(target, parameters) {
-  return Computed("KeyOf", [Computed(target, parameters)]);
-}
-function FromRef2($ref) {
-  return Computed("KeyOf", [Ref($ref)]);
-}
-function KeyOfFromType(type2, options) {
-  const propertyKeys = KeyOfPropertyKeys(type2);
-  const propertyKeyTypes = KeyOfPropertyKeysToRest(propertyKeys);
-  const result = UnionEvaluated(propertyKeyTypes);
-  return CreateType(result, options);
-}
-function KeyOfPropertyKeysToRest(propertyKeys) {
-  return propertyKeys.map((L) => L === "[number]" ? Number2() : Literal(L));
-}
-function KeyOf(type2, options) {
-  return IsComputed(type2) ? FromComputed2(type2.target, type2.parameters) : IsRef(type2) ? FromRef2(type2.$ref) : IsMappedResult(type2) ? KeyOfFromMappedResult(type2, options) : KeyOfFromType(type2, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/keyof/keyof-from-mapped-result.mjs
-function FromProperties6(properties, options) {
-  const result = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
-    result[K2] = KeyOf(properties[K2], Clone(options));
-  return result;
-}
-function FromMappedResult5(mappedResult, options) {
-  return FromProperties6(mappedResult.properties, options);
-}
-function KeyOfFromMappedResult(mappedResult, options) {
-  const properties = FromMappedResult5(mappedResult, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/composite/composite.mjs
-function CompositeKeys(T) {
-  const Acc = [];
-  for (const L of T)
-    Acc.push(...KeyOfPropertyKeys(L));
-  return SetDistinct(Acc);
-}
-function FilterNever(T) {
-  return T.filter((L) => !IsNever(L));
-}
-function CompositeProperty(T, K) {
-  const Acc = [];
-  for (const L of T)
-    Acc.push(...IndexFromPropertyKeys(L, [K]));
-  return FilterNever(Acc);
-}
-function CompositeProperties(T, K) {
-  const Acc = {};
-  for (const L of K) {
-    Acc[L] = IntersectEvaluated(CompositeProperty(T, L));
-  }
-  return Acc;
-}
-function Composite(T, options) {
-  const K = CompositeKeys(T);
-  const P = CompositeProperties(T, K);
-  const R = Object2(P, options);
-  return R;
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/date/date.mjs
-function Date2(options) {
-  return CreateType({ [Kind]: "Date", type: "Date" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/null/null.mjs
-function Null(options) {
-  return CreateType({ [Kind]: "Null", type: "null" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/symbol/symbol.mjs
-function Symbol2(options) {
-  return CreateType({ [Kind]: "Symbol", type: "symbol" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/undefined/undefined.mjs
-function Undefined(options) {
-  return CreateType({ [Kind]: "Undefined", type: "undefined" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/uint8array/uint8array.mjs
-function Uint8Array2(options) {
-  return CreateType({ [Kind]: "Uint8Array", type: "Uint8Array" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/unknown/unknown.mjs
-function Unknown(options) {
-  return CreateType({ [Kind]: "Unknown" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/const/const.mjs
-function FromArray3(T) {
-  return T.map((L) => FromValue(L, false));
-}
-function FromProperties7(value) {
-  const Acc = {};
-  for (const K of globalThis.Object.getOwnPropertyNames(value))
-    Acc[K] = Readonly(FromValue(value[K], false));
-  return Acc;
-}
-function ConditionalReadonly(T, root) {
-  return root === true ? T : Readonly(T);
-}
-function FromValue(value, root) {
-  return IsAsyncIterator(value) ? ConditionalReadonly(Any(), root) : IsIterator(value) ? ConditionalReadonly(Any(), root) : IsArray(value) ? Readonly(Tuple(FromArray3(value))) : IsUint8Array(value) ? Uint8Array2() : IsDate(value) ? Date2() : IsObject(value) ? ConditionalReadonly(Object2(FromProperties7(value)), root) : IsFunction(value) ? ConditionalReadonly(Function2([], Unknown()), root) : IsUndefined(value) ? Undefined() : IsNull(value) ? Null() : IsSymbol(value) ? Symbol2() : IsBigInt(value) ? BigInt2() : IsNumber(value) ? Literal(value) : IsBoolean(value) ? Literal(value) : IsString(value) ? Literal(value) : Object2({});
-}
-function Const(T, options) {
-  return CreateType(FromValue(T, true), options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/constructor-parameters/constructor-parameters.mjs
-function ConstructorParameters(schema2, options) {
-  return IsConstructor(schema2) ? Tuple(schema2.parameters, options) : Never(options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/enum/enum.mjs
-function Enum(item, options) {
-  if (IsUndefined(item))
-    throw new Error("Enum undefined or empty");
-  const values1 = globalThis.Object.getOwnPropertyNames(item).filter((key) => isNaN(key)).map((key) => item[key]);
-  const values2 = [...new Set(values1)];
-  const anyOf = values2.map((value) => Literal(value));
-  return Union(anyOf, { ...options, [Hint]: "Enum" });
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extends/extends-check.mjs
-var ExtendsResolverError = class extends TypeBoxError {
-};
-var ExtendsResult;
-(function(ExtendsResult2) {
-  ExtendsResult2[ExtendsResult2["Union"] = 0] = "Union";
-  ExtendsResult2[ExtendsResult2["True"] = 1] = "True";
-  ExtendsResult2[ExtendsResult2["False"] = 2] = "False";
-})(ExtendsResult || (ExtendsResult = {}));
-function IntoBooleanResult(result) {
-  return result === ExtendsResult.False ? result : ExtendsResult.True;
-}
-function Throw(message) {
-  throw new ExtendsResolverError(message);
-}
-function IsStructuralRight(right) {
-  return type_exports.IsNever(right) || type_exports.IsIntersect(right) || type_exports.IsUnion(right) || type_exports.IsUnknown(right) || type_exports.IsAny(right);
-}
-function StructuralRight(left, right) {
-  return type_exports.IsNever(right) ? FromNeverRight(left, right) : type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsUnknown(right) ? FromUnknownRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : Throw("StructuralRight");
-}
-function FromAnyRight(left, right) {
-  return ExtendsResult.True;
-}
-function FromAny(left, right) {
-  return type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) && right.anyOf.some((schema2) => type_exports.IsAny(schema2) || type_exports.IsUnknown(schema2)) ? ExtendsResult.True : type_exports.IsUnion(right) ? ExtendsResult.Union : type_exports.IsUnknown(right) ? ExtendsResult.True : type_exports.IsAny(right) ? ExtendsResult.True : ExtendsResult.Union;
-}
-function FromArrayRight(left, right) {
-  return type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : type_exports.IsNever(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromArray4(left, right) {
-  return type_exports.IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsArray(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
-}
-function FromAsyncIterator(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsAsyncIterator(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
-}
-function FromBigInt(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsBigInt(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromBooleanRight(left, right) {
-  return type_exports.IsLiteralBoolean(left) ? ExtendsResult.True : type_exports.IsBoolean(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromBoolean(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsBoolean(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromConstructor(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsConstructor(right) ? ExtendsResult.False : left.parameters.length > right.parameters.length ? ExtendsResult.False : !left.parameters.every((schema2, index) => IntoBooleanResult(Visit3(right.parameters[index], schema2)) === ExtendsResult.True) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.returns, right.returns));
-}
-function FromDate(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsDate(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromFunction(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsFunction(right) ? ExtendsResult.False : left.parameters.length > right.parameters.length ? ExtendsResult.False : !left.parameters.every((schema2, index) => IntoBooleanResult(Visit3(right.parameters[index], schema2)) === ExtendsResult.True) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.returns, right.returns));
-}
-function FromIntegerRight(left, right) {
-  return type_exports.IsLiteral(left) && value_exports.IsNumber(left.const) ? ExtendsResult.True : type_exports.IsNumber(left) || type_exports.IsInteger(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromInteger(left, right) {
-  return type_exports.IsInteger(right) || type_exports.IsNumber(right) ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : ExtendsResult.False;
-}
-function FromIntersectRight(left, right) {
-  return right.allOf.every((schema2) => Visit3(left, schema2) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromIntersect4(left, right) {
-  return left.allOf.some((schema2) => Visit3(schema2, right) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromIterator(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : !type_exports.IsIterator(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.items, right.items));
-}
-function FromLiteral2(left, right) {
-  return type_exports.IsLiteral(right) && right.const === left.const ? ExtendsResult.True : IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsString(right) ? FromStringRight(left, right) : type_exports.IsNumber(right) ? FromNumberRight(left, right) : type_exports.IsInteger(right) ? FromIntegerRight(left, right) : type_exports.IsBoolean(right) ? FromBooleanRight(left, right) : ExtendsResult.False;
-}
-function FromNeverRight(left, right) {
-  return ExtendsResult.False;
-}
-function FromNever(left, right) {
-  return ExtendsResult.True;
-}
-function UnwrapTNot(schema2) {
-  let [current, depth] = [schema2, 0];
-  while (true) {
-    if (!type_exports.IsNot(current))
-      break;
-    current = current.not;
-    depth += 1;
-  }
-  return depth % 2 === 0 ? current : Unknown();
-}
-function FromNot(left, right) {
-  return type_exports.IsNot(left) ? Visit3(UnwrapTNot(left), right) : type_exports.IsNot(right) ? Visit3(left, UnwrapTNot(right)) : Throw("Invalid fallthrough for Not");
-}
-function FromNull(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsNull(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromNumberRight(left, right) {
-  return type_exports.IsLiteralNumber(left) ? ExtendsResult.True : type_exports.IsNumber(left) || type_exports.IsInteger(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromNumber(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsInteger(right) || type_exports.IsNumber(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function IsObjectPropertyCount(schema2, count) {
-  return Object.getOwnPropertyNames(schema2.properties).length === count;
-}
-function IsObjectStringLike(schema2) {
-  return IsObjectArrayLike(schema2);
-}
-function IsObjectSymbolLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "description" in schema2.properties && type_exports.IsUnion(schema2.properties.description) && schema2.properties.description.anyOf.length === 2 && (type_exports.IsString(schema2.properties.description.anyOf[0]) && type_exports.IsUndefined(schema2.properties.description.anyOf[1]) || type_exports.IsString(schema2.properties.description.anyOf[1]) && type_exports.IsUndefined(schema2.properties.description.anyOf[0]));
-}
-function IsObjectNumberLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0);
-}
-function IsObjectBooleanLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0);
-}
-function IsObjectBigIntLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0);
-}
-function IsObjectDateLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0);
-}
-function IsObjectUint8ArrayLike(schema2) {
-  return IsObjectArrayLike(schema2);
-}
-function IsObjectFunctionLike(schema2) {
-  const length = Number2();
-  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "length" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["length"], length)) === ExtendsResult.True;
-}
-function IsObjectConstructorLike(schema2) {
-  return IsObjectPropertyCount(schema2, 0);
-}
-function IsObjectArrayLike(schema2) {
-  const length = Number2();
-  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "length" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["length"], length)) === ExtendsResult.True;
-}
-function IsObjectPromiseLike(schema2) {
-  const then = Function2([Any()], Any());
-  return IsObjectPropertyCount(schema2, 0) || IsObjectPropertyCount(schema2, 1) && "then" in schema2.properties && IntoBooleanResult(Visit3(schema2.properties["then"], then)) === ExtendsResult.True;
-}
-function Property(left, right) {
-  return Visit3(left, right) === ExtendsResult.False ? ExtendsResult.False : type_exports.IsOptional(left) && !type_exports.IsOptional(right) ? ExtendsResult.False : ExtendsResult.True;
-}
-function FromObjectRight(left, right) {
-  return type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : type_exports.IsNever(left) || type_exports.IsLiteralString(left) && IsObjectStringLike(right) || type_exports.IsLiteralNumber(left) && IsObjectNumberLike(right) || type_exports.IsLiteralBoolean(left) && IsObjectBooleanLike(right) || type_exports.IsSymbol(left) && IsObjectSymbolLike(right) || type_exports.IsBigInt(left) && IsObjectBigIntLike(right) || type_exports.IsString(left) && IsObjectStringLike(right) || type_exports.IsSymbol(left) && IsObjectSymbolLike(right) || type_exports.IsNumber(left) && IsObjectNumberLike(right) || type_exports.IsInteger(left) && IsObjectNumberLike(right) || type_exports.IsBoolean(left) && IsObjectBooleanLike(right) || type_exports.IsUint8Array(left) && IsObjectUint8ArrayLike(right) || type_exports.IsDate(left) && IsObjectDateLike(right) || type_exports.IsConstructor(left) && IsObjectConstructorLike(right) || type_exports.IsFunction(left) && IsObjectFunctionLike(right) ? ExtendsResult.True : type_exports.IsRecord(left) && type_exports.IsString(RecordKey(left)) ? (() => {
-    return right[Hint] === "Record" ? ExtendsResult.True : ExtendsResult.False;
-  })() : type_exports.IsRecord(left) && type_exports.IsNumber(RecordKey(left)) ? (() => {
-    return IsObjectPropertyCount(right, 0) ? ExtendsResult.True : ExtendsResult.False;
-  })() : ExtendsResult.False;
-}
-function FromObject(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : !type_exports.IsObject(right) ? ExtendsResult.False : (() => {
-    for (const key of Object.getOwnPropertyNames(right.properties)) {
-      if (!(key in left.properties) && !type_exports.IsOptional(right.properties[key])) {
-        return ExtendsResult.False;
-      }
-      if (type_exports.IsOptional(right.properties[key])) {
-        return ExtendsResult.True;
-      }
-      if (Property(left.properties[key], right.properties[key]) === ExtendsResult.False) {
-        return ExtendsResult.False;
-      }
-    }
-    return ExtendsResult.True;
-  })();
-}
-function FromPromise2(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) && IsObjectPromiseLike(right) ? ExtendsResult.True : !type_exports.IsPromise(right) ? ExtendsResult.False : IntoBooleanResult(Visit3(left.item, right.item));
-}
-function RecordKey(schema2) {
-  return PatternNumberExact in schema2.patternProperties ? Number2() : PatternStringExact in schema2.patternProperties ? String2() : Throw("Unknown record key pattern");
-}
-function RecordValue(schema2) {
-  return PatternNumberExact in schema2.patternProperties ? schema2.patternProperties[PatternNumberExact] : PatternStringExact in schema2.patternProperties ? schema2.patternProperties[PatternStringExact] : Throw("Unable to get record value schema");
-}
-function FromRecordRight(left, right) {
-  const [Key, Value] = [RecordKey(right), RecordValue(right)];
-  return type_exports.IsLiteralString(left) && type_exports.IsNumber(Key) && IntoBooleanResult(Visit3(left, Value)) === ExtendsResult.True ? ExtendsResult.True : type_exports.IsUint8Array(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsString(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsArray(left) && type_exports.IsNumber(Key) ? Visit3(left, Value) : type_exports.IsObject(left) ? (() => {
-    for (const key of Object.getOwnPropertyNames(left.properties)) {
-      if (Property(Value, left.properties[key]) === ExtendsResult.False) {
-        return ExtendsResult.False;
-      }
-    }
-    return ExtendsResult.True;
-  })() : ExtendsResult.False;
-}
-function FromRecord(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : !type_exports.IsRecord(right) ? ExtendsResult.False : Visit3(RecordValue(left), RecordValue(right));
-}
-function FromRegExp(left, right) {
-  const L = type_exports.IsRegExp(left) ? String2() : left;
-  const R = type_exports.IsRegExp(right) ? String2() : right;
-  return Visit3(L, R);
-}
-function FromStringRight(left, right) {
-  return type_exports.IsLiteral(left) && value_exports.IsString(left.const) ? ExtendsResult.True : type_exports.IsString(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromString(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsString(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromSymbol(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsSymbol(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromTemplateLiteral2(left, right) {
-  return type_exports.IsTemplateLiteral(left) ? Visit3(TemplateLiteralToUnion(left), right) : type_exports.IsTemplateLiteral(right) ? Visit3(left, TemplateLiteralToUnion(right)) : Throw("Invalid fallthrough for TemplateLiteral");
-}
-function IsArrayOfTuple(left, right) {
-  return type_exports.IsArray(right) && left.items !== void 0 && left.items.every((schema2) => Visit3(schema2, right.items) === ExtendsResult.True);
-}
-function FromTupleRight(left, right) {
-  return type_exports.IsNever(left) ? ExtendsResult.True : type_exports.IsUnknown(left) ? ExtendsResult.False : type_exports.IsAny(left) ? ExtendsResult.Union : ExtendsResult.False;
-}
-function FromTuple3(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True : type_exports.IsArray(right) && IsArrayOfTuple(left, right) ? ExtendsResult.True : !type_exports.IsTuple(right) ? ExtendsResult.False : value_exports.IsUndefined(left.items) && !value_exports.IsUndefined(right.items) || !value_exports.IsUndefined(left.items) && value_exports.IsUndefined(right.items) ? ExtendsResult.False : value_exports.IsUndefined(left.items) && !value_exports.IsUndefined(right.items) ? ExtendsResult.True : left.items.every((schema2, index) => Visit3(schema2, right.items[index]) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromUint8Array(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsUint8Array(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromUndefined(left, right) {
-  return IsStructuralRight(right) ? StructuralRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsRecord(right) ? FromRecordRight(left, right) : type_exports.IsVoid(right) ? FromVoidRight(left, right) : type_exports.IsUndefined(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromUnionRight(left, right) {
-  return right.anyOf.some((schema2) => Visit3(left, schema2) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromUnion6(left, right) {
-  return left.anyOf.every((schema2) => Visit3(schema2, right) === ExtendsResult.True) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromUnknownRight(left, right) {
-  return ExtendsResult.True;
-}
-function FromUnknown(left, right) {
-  return type_exports.IsNever(right) ? FromNeverRight(left, right) : type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : type_exports.IsString(right) ? FromStringRight(left, right) : type_exports.IsNumber(right) ? FromNumberRight(left, right) : type_exports.IsInteger(right) ? FromIntegerRight(left, right) : type_exports.IsBoolean(right) ? FromBooleanRight(left, right) : type_exports.IsArray(right) ? FromArrayRight(left, right) : type_exports.IsTuple(right) ? FromTupleRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsUnknown(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromVoidRight(left, right) {
-  return type_exports.IsUndefined(left) ? ExtendsResult.True : type_exports.IsUndefined(left) ? ExtendsResult.True : ExtendsResult.False;
-}
-function FromVoid(left, right) {
-  return type_exports.IsIntersect(right) ? FromIntersectRight(left, right) : type_exports.IsUnion(right) ? FromUnionRight(left, right) : type_exports.IsUnknown(right) ? FromUnknownRight(left, right) : type_exports.IsAny(right) ? FromAnyRight(left, right) : type_exports.IsObject(right) ? FromObjectRight(left, right) : type_exports.IsVoid(right) ? ExtendsResult.True : ExtendsResult.False;
-}
-function Visit3(left, right) {
-  return (
-    // resolvable
-    type_exports.IsTemplateLiteral(left) || type_exports.IsTemplateLiteral(right) ? FromTemplateLiteral2(left, right) : type_exports.IsRegExp(left) || type_exports.IsRegExp(right) ? FromRegExp(left, right) : type_exports.IsNot(left) || type_exports.IsNot(right) ? FromNot(left, right) : (
-      // standard
-      type_exports.IsAny(left) ? FromAny(left, right) : type_exports.IsArray(left) ? FromArray4(left, right) : type_exports.IsBigInt(left) ? FromBigInt(left, right) : type_exports.IsBoolean(left) ? FromBoolean(left, right) : type_exports.IsAsyncIterator(left) ? FromAsyncIterator(left, right) : type_exports.IsConstructor(left) ? FromConstructor(left, right) : type_exports.IsDate(left) ? FromDate(left, right) : type_exports.IsFunction(left) ? FromFunction(left, right) : type_exports.IsInteger(left) ? FromInteger(left, right) : type_exports.IsIntersect(left) ? FromIntersect4(left, right) : type_exports.IsIterator(left) ? FromIterator(left, right) : type_exports.IsLiteral(left) ? FromLiteral2(left, right) : type_exports.IsNever(left) ? FromNever(left, right) : type_exports.IsNull(left) ? FromNull(left, right) : type_exports.IsNumber(left) ? FromNumber(left, right) : type_exports.IsObject(left) ? FromObject(left, right) : type_exports.IsRecord(left) ? FromRecord(left, right) : type_exports.IsString(left) ? FromString(left, right) : type_exports.IsSymbol(left) ? FromSymbol(left, right) : type_exports.IsTuple(left) ? FromTuple3(left, right) : type_exports.IsPromise(left) ? FromPromise2(left, right) : type_exports.IsUint8Array(left) ? FromUint8Array(left, right) : type_exports.IsUndefined(left) ? FromUndefined(left, right) : type_exports.IsUnion(left) ? FromUnion6(left, right) : type_exports.IsUnknown(left) ? FromUnknown(left, right) : type_exports.IsVoid(left) ? FromVoid(left, right) : Throw(`Unknown left type operand '${left[Kind]}'`)
-    )
-  );
-}
-function ExtendsCheck(left, right) {
-  return Visit3(left, right);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-result.mjs
-function FromProperties8(P, Right, True, False, options) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Extends(P[K2], Right, True, False, Clone(options));
-  return Acc;
-}
-function FromMappedResult6(Left, Right, True, False, options) {
-  return FromProperties8(Left.properties, Right, True, False, options);
-}
-function ExtendsFromMappedResult(Left, Right, True, False, options) {
-  const P = FromMappedResult6(Left, Right, True, False, options);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extends/extends.mjs
-function ExtendsResolve(left, right, trueType, falseType) {
-  const R = ExtendsCheck(left, right);
-  return R === ExtendsResult.Union ? Union([trueType, falseType]) : R === ExtendsResult.True ? trueType : falseType;
-}
-function Extends(L, R, T, F, options) {
-  return IsMappedResult(L) ? ExtendsFromMappedResult(L, R, T, F, options) : IsMappedKey(L) ? CreateType(ExtendsFromMappedKey(L, R, T, F, options)) : CreateType(ExtendsResolve(L, R, T, F), options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-key.mjs
-function FromPropertyKey(K, U, L, R, options) {
-  return {
-    [K]: Extends(Literal(K), U, L, R, Clone(options))
-  };
-}
-function FromPropertyKeys(K, U, L, R, options) {
-  return K.reduce((Acc, LK) => {
-    return { ...Acc, ...FromPropertyKey(LK, U, L, R, options) };
-  }, {});
-}
-function FromMappedKey2(K, U, L, R, options) {
-  return FromPropertyKeys(K.keys, U, L, R, options);
-}
-function ExtendsFromMappedKey(T, U, L, R, options) {
-  const P = FromMappedKey2(T, U, L, R, options);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-template-literal.mjs
-function ExcludeFromTemplateLiteral(L, R) {
-  return Exclude(TemplateLiteralToUnion(L), R);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude.mjs
-function ExcludeRest(L, R) {
-  const excluded = L.filter((inner) => ExtendsCheck(inner, R) === ExtendsResult.False);
-  return excluded.length === 1 ? excluded[0] : Union(excluded);
-}
-function Exclude(L, R, options = {}) {
-  if (IsTemplateLiteral(L))
-    return CreateType(ExcludeFromTemplateLiteral(L, R), options);
-  if (IsMappedResult(L))
-    return CreateType(ExcludeFromMappedResult(L, R), options);
-  return CreateType(IsUnion(L) ? ExcludeRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? Never() : L, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-mapped-result.mjs
-function FromProperties9(P, U) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Exclude(P[K2], U);
-  return Acc;
-}
-function FromMappedResult7(R, T) {
-  return FromProperties9(R.properties, T);
-}
-function ExcludeFromMappedResult(R, T) {
-  const P = FromMappedResult7(R, T);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-template-literal.mjs
-function ExtractFromTemplateLiteral(L, R) {
-  return Extract(TemplateLiteralToUnion(L), R);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extract/extract.mjs
-function ExtractRest(L, R) {
-  const extracted = L.filter((inner) => ExtendsCheck(inner, R) !== ExtendsResult.False);
-  return extracted.length === 1 ? extracted[0] : Union(extracted);
-}
-function Extract(L, R, options) {
-  if (IsTemplateLiteral(L))
-    return CreateType(ExtractFromTemplateLiteral(L, R), options);
-  if (IsMappedResult(L))
-    return CreateType(ExtractFromMappedResult(L, R), options);
-  return CreateType(IsUnion(L) ? ExtractRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? L : Never(), options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-mapped-result.mjs
-function FromProperties10(P, T) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Extract(P[K2], T);
-  return Acc;
-}
-function FromMappedResult8(R, T) {
-  return FromProperties10(R.properties, T);
-}
-function ExtractFromMappedResult(R, T) {
-  const P = FromMappedResult8(R, T);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/instance-type/instance-type.mjs
-function InstanceType(schema2, options) {
-  return IsConstructor(schema2) ? CreateType(schema2.returns, options) : Never(options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/readonly-optional/readonly-optional.mjs
-function ReadonlyOptional(schema2) {
-  return Readonly(Optional(schema2));
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/record/record.mjs
-function RecordCreateFromPattern(pattern, T, options) {
-  return CreateType({ [Kind]: "Record", type: "object", patternProperties: { [pattern]: T } }, options);
-}
-function RecordCreateFromKeys(K, T, options) {
-  const result = {};
-  for (const K2 of K)
-    result[K2] = T;
-  return Object2(result, { ...options, [Hint]: "Record" });
-}
-function FromTemplateLiteralKey(K, T, options) {
-  return IsTemplateLiteralFinite(K) ? RecordCreateFromKeys(IndexPropertyKeys(K), T, options) : RecordCreateFromPattern(K.pattern, T, options);
-}
-function FromUnionKey(key, type2, options) {
-  return RecordCreateFromKeys(IndexPropertyKeys(Union(key)), type2, options);
-}
-function FromLiteralKey(key, type2, options) {
-  return RecordCreateFromKeys([key.toString()], type2, options);
-}
-function FromRegExpKey(key, type2, options) {
-  return RecordCreateFromPattern(key.source, type2, options);
-}
-function FromStringKey(key, type2, options) {
-  const pattern = IsUndefined(key.pattern) ? PatternStringExact : key.pattern;
-  return RecordCreateFromPattern(pattern, type2, options);
-}
-function FromAnyKey(_, type2, options) {
-  return RecordCreateFromPattern(PatternStringExact, type2, options);
-}
-function FromNeverKey(_key, type2, options) {
-  return RecordCreateFromPattern(PatternNeverExact, type2, options);
-}
-function FromBooleanKey(_key, type2, options) {
-  return Object2({ true: type2, false: type2 }, options);
-}
-function FromIntegerKey(_key, type2, options) {
-  return RecordCreateFromPattern(PatternNumberExact, type2, options);
-}
-function FromNumberKey(_, type2, options) {
-  return RecordCreateFromPattern(PatternNumberExact, type2, options);
-}
-function Record(key, type2, options = {}) {
-  return IsUnion(key) ? FromUnionKey(key.anyOf, type2, options) : IsTemplateLiteral(key) ? FromTemplateLiteralKey(key, type2, options) : IsLiteral(key) ? FromLiteralKey(key.const, type2, options) : IsBoolean2(key) ? FromBooleanKey(key, type2, options) : IsInteger(key) ? FromIntegerKey(key, type2, options) : IsNumber3(key) ? FromNumberKey(key, type2, options) : IsRegExp2(key) ? FromRegExpKey(key, type2, options) : IsString2(key) ? FromStringKey(key, type2, options) : IsAny(key) ? FromAnyKey(key, type2, options) : IsNever(key) ? FromNeverKey(key, type2, options) : Never(options);
-}
-function RecordPattern(record) {
-  return globalThis.Object.getOwnPropertyNames(record.patternProperties)[0];
-}
-function RecordKey2(type2) {
-  const pattern = RecordPattern(type2);
-  return pattern === PatternStringExact ? String2() : pattern === PatternNumberExact ? Number2() : String2({ pattern });
-}
-function RecordValue2(type2) {
-  return type2.patternProperties[RecordPattern(type2)];
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/instantiate/instantiate.mjs
-function FromConstructor2(args, type2) {
-  type2.parameters = FromTypes(args, type2.parameters);
-  type2.returns = FromType(args, type2.returns);
-  return type2;
-}
-function FromFunction2(args, type2) {
-  type2.parameters = FromTypes(args, type2.parameters);
-  type2.returns = FromType(args, type2.returns);
-  return type2;
-}
-function FromIntersect5(args, type2) {
-  type2.allOf = FromTypes(args, type2.allOf);
-  return type2;
-}
-function FromUnion7(args, type2) {
-  type2.anyOf = FromTypes(args, type2.anyOf);
-  return type2;
-}
-function FromTuple4(args, type2) {
-  if (IsUndefined(type2.items))
-    return type2;
-  type2.items = FromTypes(args, type2.items);
-  return type2;
-}
-function FromArray5(args, type2) {
-  type2.items = FromType(args, type2.items);
-  return type2;
-}
-function FromAsyncIterator2(args, type2) {
-  type2.items = FromType(args, type2.items);
-  return type2;
-}
-function FromIterator2(args, type2) {
-  type2.items = FromType(args, type2.items);
-  return type2;
-}
-function FromPromise3(args, type2) {
-  type2.item = FromType(args, type2.item);
-  return type2;
-}
-function FromObject2(args, type2) {
-  const mappedProperties = FromProperties11(args, type2.properties);
-  return { ...type2, ...Object2(mappedProperties) };
-}
-function FromRecord2(args, type2) {
-  const mappedKey = FromType(args, RecordKey2(type2));
-  const mappedValue = FromType(args, RecordValue2(type2));
-  const result = Record(mappedKey, mappedValue);
-  return { ...type2, ...result };
-}
-function FromArgument(args, argument) {
-  return argument.index in args ? args[argument.index] : Unknown();
-}
-function FromProperty2(args, type2) {
-  const isReadonly = IsReadonly(type2);
-  const isOptional = IsOptional(type2);
-  const mapped = FromType(args, type2);
-  return isReadonly && isOptional ? ReadonlyOptional(mapped) : isReadonly && !isOptional ? Readonly(mapped) : !isReadonly && isOptional ? Optional(mapped) : mapped;
-}
-function FromProperties11(args, properties) {
-  return globalThis.Object.getOwnPropertyNames(properties).reduce((result, key) => {
-    return { ...result, [key]: FromProperty2(args, properties[key]) };
-  }, {});
-}
-function FromTypes(args, types2) {
-  return types2.map((type2) => FromType(args, type2));
-}
-function FromType(args, type2) {
-  return IsConstructor(type2) ? FromConstructor2(args, type2) : IsFunction2(type2) ? FromFunction2(args, type2) : IsIntersect(type2) ? FromIntersect5(args, type2) : IsUnion(type2) ? FromUnion7(args, type2) : IsTuple(type2) ? FromTuple4(args, type2) : IsArray3(type2) ? FromArray5(args, type2) : IsAsyncIterator2(type2) ? FromAsyncIterator2(args, type2) : IsIterator2(type2) ? FromIterator2(args, type2) : IsPromise(type2) ? FromPromise3(args, type2) : IsObject3(type2) ? FromObject2(args, type2) : IsRecord(type2) ? FromRecord2(args, type2) : IsArgument(type2) ? FromArgument(args, type2) : type2;
-}
-function Instantiate(type2, args) {
-  return FromType(args, CloneType(type2));
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/integer/integer.mjs
-function Integer(options) {
-  return CreateType({ [Kind]: "Integer", type: "integer" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic-from-mapped-key.mjs
-function MappedIntrinsicPropertyKey(K, M, options) {
-  return {
-    [K]: Intrinsic(Literal(K), M, Clone(options))
-  };
-}
-function MappedIntrinsicPropertyKeys(K, M, options) {
-  const result = K.reduce((Acc, L) => {
-    return { ...Acc, ...MappedIntrinsicPropertyKey(L, M, options) };
-  }, {});
-  return result;
-}
-function MappedIntrinsicProperties(T, M, options) {
-  return MappedIntrinsicPropertyKeys(T["keys"], M, options);
-}
-function IntrinsicFromMappedKey(T, M, options) {
-  const P = MappedIntrinsicProperties(T, M, options);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic.mjs
-function ApplyUncapitalize(value) {
-  const [first, rest] = [value.slice(0, 1), value.slice(1)];
-  return [first.toLowerCase(), rest].join("");
-}
-function ApplyCapitalize(value) {
-  const [first, rest] = [value.slice(0, 1), value.slice(1)];
-  return [first.toUpperCase(), rest].join("");
-}
-function ApplyUppercase(value) {
-  return value.toUpperCase();
-}
-function ApplyLowercase(value) {
-  return value.toLowerCase();
-}
-function FromTemplateLiteral3(schema2, mode, options) {
-  const expression = TemplateLiteralParseExact(schema2.pattern);
-  const finite = IsTemplateLiteralExpressionFinite(expression);
-  if (!finite)
-    return { ...schema2, pattern: FromLiteralValue(schema2.pattern, mode) };
-  const strings = [...TemplateLiteralExpressionGenerate(expression)];
-  const literals = strings.map((value) => Literal(value));
-  const mapped = FromRest5(literals, mode);
-  const union = Union(mapped);
-  return TemplateLiteral([union], options);
-}
-function FromLiteralValue(value, mode) {
-  return typeof value === "string" ? mode === "Uncapitalize" ? ApplyUncapitalize(value) : mode === "Capitalize" ? ApplyCapitalize(value) : mode === "Uppercase" ? ApplyUppercase(value) : mode === "Lowercase" ? ApplyLowercase(value) : value : value.toString();
-}
-function FromRest5(T, M) {
-  return T.map((L) => Intrinsic(L, M));
-}
-function Intrinsic(schema2, mode, options = {}) {
-  return (
-    // Intrinsic-Mapped-Inference
-    IsMappedKey(schema2) ? IntrinsicFromMappedKey(schema2, mode, options) : (
-      // Standard-Inference
-      IsTemplateLiteral(schema2) ? FromTemplateLiteral3(schema2, mode, options) : IsUnion(schema2) ? Union(FromRest5(schema2.anyOf, mode), options) : IsLiteral(schema2) ? Literal(FromLiteralValue(schema2.const, mode), options) : (
-        // Default Type
-        CreateType(schema2, options)
-      )
-    )
-  );
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/capitalize.mjs
-function Capitalize(T, options = {}) {
-  return Intrinsic(T, "Capitalize", options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/lowercase.mjs
-function Lowercase(T, options = {}) {
-  return Intrinsic(T, "Lowercase", options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/uncapitalize.mjs
-function Uncapitalize(T, options = {}) {
-  return Intrinsic(T, "Uncapitalize", options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/intrinsic/uppercase.mjs
-function Uppercase(T, options = {}) {
-  return Intrinsic(T, "Uppercase", options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-result.mjs
-function FromProperties12(properties, propertyKeys, options) {
-  const result = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
-    result[K2] = Omit(properties[K2], propertyKeys, Clone(options));
-  return result;
-}
-function FromMappedResult9(mappedResult, propertyKeys, options) {
-  return FromProperties12(mappedResult.properties, propertyKeys, options);
-}
-function OmitFromMappedResult(mappedResult, propertyKeys, options) {
-  const properties = FromMappedResult9(mappedResult, propertyKeys, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/omit/omit.mjs
-function FromIntersect6(types2, propertyKeys) {
-  return types2.map((type2) => OmitResolve(type2, propertyKeys));
-}
-function FromUnion8(types2, propertyKeys) {
-  return types2.map((type2) => OmitResolve(type2, propertyKeys));
-}
-function FromProperty3(properties, key) {
-  const { [key]: _, ...R } = properties;
-  return R;
-}
-function FromProperties13(properties, propertyKeys) {
-  return propertyKeys.reduce((T, K2) => FromProperty3(T, K2), properties);
-}
-function FromObject3(type2, propertyKeys, properties) {
-  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
-  const mappedProperties = FromProperties13(properties, propertyKeys);
-  return Object2(mappedProperties, options);
-}
-function UnionFromPropertyKeys(propertyKeys) {
-  const result = propertyKeys.reduce((result2, key) => IsLiteralValue(key) ? [...result2, Literal(key)] : result2, []);
-  return Union(result);
-}
-function OmitResolve(type2, propertyKeys) {
-  return IsIntersect(type2) ? Intersect(FromIntersect6(type2.allOf, propertyKeys)) : IsUnion(type2) ? Union(FromUnion8(type2.anyOf, propertyKeys)) : IsObject3(type2) ? FromObject3(type2, propertyKeys, type2.properties) : Object2({});
-}
-function Omit(type2, key, options) {
-  const typeKey = IsArray(key) ? UnionFromPropertyKeys(key) : key;
-  const propertyKeys = IsSchema(key) ? IndexPropertyKeys(key) : key;
-  const isTypeRef = IsRef(type2);
-  const isKeyRef = IsRef(key);
-  return IsMappedResult(type2) ? OmitFromMappedResult(type2, propertyKeys, options) : IsMappedKey(key) ? OmitFromMappedKey(type2, key, options) : isTypeRef && isKeyRef ? Computed("Omit", [type2, typeKey], options) : !isTypeRef && isKeyRef ? Computed("Omit", [type2, typeKey], options) : isTypeRef && !isKeyRef ? Computed("Omit", [type2, typeKey], options) : CreateType({ ...OmitResolve(type2, propertyKeys), ...options });
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/omit/omit-from-mapped-key.mjs
-function FromPropertyKey2(type2, key, options) {
-  return { [key]: Omit(type2, [key], Clone(options)) };
-}
-function FromPropertyKeys2(type2, propertyKeys, options) {
-  return propertyKeys.reduce((Acc, LK) => {
-    return { ...Acc, ...FromPropertyKey2(type2, LK, options) };
-  }, {});
-}
-function FromMappedKey3(type2, mappedKey, options) {
-  return FromPropertyKeys2(type2, mappedKey.keys, options);
-}
-function OmitFromMappedKey(type2, mappedKey, options) {
-  const properties = FromMappedKey3(type2, mappedKey, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-result.mjs
-function FromProperties14(properties, propertyKeys, options) {
-  const result = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
-    result[K2] = Pick(properties[K2], propertyKeys, Clone(options));
-  return result;
-}
-function FromMappedResult10(mappedResult, propertyKeys, options) {
-  return FromProperties14(mappedResult.properties, propertyKeys, options);
-}
-function PickFromMappedResult(mappedResult, propertyKeys, options) {
-  const properties = FromMappedResult10(mappedResult, propertyKeys, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/pick/pick.mjs
-function FromIntersect7(types2, propertyKeys) {
-  return types2.map((type2) => PickResolve(type2, propertyKeys));
-}
-function FromUnion9(types2, propertyKeys) {
-  return types2.map((type2) => PickResolve(type2, propertyKeys));
-}
-function FromProperties15(properties, propertyKeys) {
-  const result = {};
-  for (const K2 of propertyKeys)
-    if (K2 in properties)
-      result[K2] = properties[K2];
-  return result;
-}
-function FromObject4(Type3, keys, properties) {
-  const options = Discard(Type3, [TransformKind, "$id", "required", "properties"]);
-  const mappedProperties = FromProperties15(properties, keys);
-  return Object2(mappedProperties, options);
-}
-function UnionFromPropertyKeys2(propertyKeys) {
-  const result = propertyKeys.reduce((result2, key) => IsLiteralValue(key) ? [...result2, Literal(key)] : result2, []);
-  return Union(result);
-}
-function PickResolve(type2, propertyKeys) {
-  return IsIntersect(type2) ? Intersect(FromIntersect7(type2.allOf, propertyKeys)) : IsUnion(type2) ? Union(FromUnion9(type2.anyOf, propertyKeys)) : IsObject3(type2) ? FromObject4(type2, propertyKeys, type2.properties) : Object2({});
-}
-function Pick(type2, key, options) {
-  const typeKey = IsArray(key) ? UnionFromPropertyKeys2(key) : key;
-  const propertyKeys = IsSchema(key) ? IndexPropertyKeys(key) : key;
-  const isTypeRef = IsRef(type2);
-  const isKeyRef = IsRef(key);
-  return IsMappedResult(type2) ? PickFromMappedResult(type2, propertyKeys, options) : IsMappedKey(key) ? PickFromMappedKey(type2, key, options) : isTypeRef && isKeyRef ? Computed("Pick", [type2, typeKey], options) : !isTypeRef && isKeyRef ? Computed("Pick", [type2, typeKey], options) : isTypeRef && !isKeyRef ? Computed("Pick", [type2, typeKey], options) : CreateType({ ...PickResolve(type2, propertyKeys), ...options });
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/pick/pick-from-mapped-key.mjs
-function FromPropertyKey3(type2, key, options) {
-  return {
-    [key]: Pick(type2, [key], Clone(options))
-  };
-}
-function FromPropertyKeys3(type2, propertyKeys, options) {
-  return propertyKeys.reduce((result, leftKey) => {
-    return { ...result, ...FromPropertyKey3(type2, leftKey, options) };
-  }, {});
-}
-function FromMappedKey4(type2, mappedKey, options) {
-  return FromPropertyKeys3(type2, mappedKey.keys, options);
-}
-function PickFromMappedKey(type2, mappedKey, options) {
-  const properties = FromMappedKey4(type2, mappedKey, options);
-  return MappedResult(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/partial/partial.mjs
-function FromComputed3(target, parameters) {
-  return Computed("Partial", [Computed(target, parameters)]);
-}
-function FromRef3($ref) {
-  return Computed("Partial", [Ref($ref)]);
-}
-function FromProperties16(properties) {
-  const partialProperties = {};
-  for (const K of globalThis.Object.getOwnPropertyNames(properties))
-    partialProperties[K] = Optional(properties[K]);
-  return partialProperties;
-}
-function FromObject5(type2, properties) {
-  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
-  const mappedProperties = FromProperties16(properties);
-  return Object2(mappedProperties, options);
-}
-function FromRest6(types2) {
-  return types2.map((type2) => PartialResolve(type2));
-}
-function PartialResolve(type2) {
-  return (
-    // Mappable
-    IsComputed(type2) ? FromComputed3(type2.target, type2.parameters) : IsRef(type2) ? FromRef3(type2.$ref) : IsIntersect(type2) ? Intersect(FromRest6(type2.allOf)) : IsUnion(type2) ? Union(FromRest6(type2.anyOf)) : IsObject3(type2) ? FromObject5(type2, type2.properties) : (
-      // Intrinsic
-      IsBigInt2(type2) ? type2 : IsBoolean2(type2) ? type2 : IsInteger(type2) ? type2 : IsLiteral(type2) ? type2 : IsNull2(type2) ? type2 : IsNumber3(type2) ? type2 : IsString2(type2) ? type2 : IsSymbol2(type2) ? type2 : IsUndefined3(type2) ? type2 : (
-        // Passthrough
-        Object2({})
-      )
-    )
-  );
-}
-function Partial(type2, options) {
-  if (IsMappedResult(type2)) {
-    return PartialFromMappedResult(type2, options);
-  } else {
-    return CreateType({ ...PartialResolve(type2), ...options });
-  }
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/partial/partial-from-mapped-result.mjs
-function FromProperties17(K, options) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(K))
-    Acc[K2] = Partial(K[K2], Clone(options));
-  return Acc;
-}
-function FromMappedResult11(R, options) {
-  return FromProperties17(R.properties, options);
-}
-function PartialFromMappedResult(R, options) {
-  const P = FromMappedResult11(R, options);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/required/required.mjs
-function FromComputed4(target, parameters) {
-  return Computed("Required", [Computed(target, parameters)]);
-}
-function FromRef4($ref) {
-  return Computed("Required", [Ref($ref)]);
-}
-function FromProperties18(properties) {
-  const requiredProperties = {};
-  for (const K of globalThis.Object.getOwnPropertyNames(properties))
-    requiredProperties[K] = Discard(properties[K], [OptionalKind]);
-  return requiredProperties;
-}
-function FromObject6(type2, properties) {
-  const options = Discard(type2, [TransformKind, "$id", "required", "properties"]);
-  const mappedProperties = FromProperties18(properties);
-  return Object2(mappedProperties, options);
-}
-function FromRest7(types2) {
-  return types2.map((type2) => RequiredResolve(type2));
-}
-function RequiredResolve(type2) {
-  return (
-    // Mappable
-    IsComputed(type2) ? FromComputed4(type2.target, type2.parameters) : IsRef(type2) ? FromRef4(type2.$ref) : IsIntersect(type2) ? Intersect(FromRest7(type2.allOf)) : IsUnion(type2) ? Union(FromRest7(type2.anyOf)) : IsObject3(type2) ? FromObject6(type2, type2.properties) : (
-      // Intrinsic
-      IsBigInt2(type2) ? type2 : IsBoolean2(type2) ? type2 : IsInteger(type2) ? type2 : IsLiteral(type2) ? type2 : IsNull2(type2) ? type2 : IsNumber3(type2) ? type2 : IsString2(type2) ? type2 : IsSymbol2(type2) ? type2 : IsUndefined3(type2) ? type2 : (
-        // Passthrough
-        Object2({})
-      )
-    )
-  );
-}
-function Required(type2, options) {
-  if (IsMappedResult(type2)) {
-    return RequiredFromMappedResult(type2, options);
-  } else {
-    return CreateType({ ...RequiredResolve(type2), ...options });
-  }
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/required/required-from-mapped-result.mjs
-function FromProperties19(P, options) {
-  const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Required(P[K2], options);
-  return Acc;
-}
-function FromMappedResult12(R, options) {
-  return FromProperties19(R.properties, options);
-}
-function RequiredFromMappedResult(R, options) {
-  const P = FromMappedResult12(R, options);
-  return MappedResult(P);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/module/compute.mjs
-function DereferenceParameters(moduleProperties, types2) {
-  return types2.map((type2) => {
-    return IsRef(type2) ? Dereference(moduleProperties, type2.$ref) : FromType2(moduleProperties, type2);
-  });
-}
-function Dereference(moduleProperties, ref) {
-  return ref in moduleProperties ? IsRef(moduleProperties[ref]) ? Dereference(moduleProperties, moduleProperties[ref].$ref) : FromType2(moduleProperties, moduleProperties[ref]) : Never();
-}
-function FromAwaited(parameters) {
-  return Awaited(parameters[0]);
-}
-function FromIndex(parameters) {
-  return Index(parameters[0], parameters[1]);
-}
-function FromKeyOf(parameters) {
-  return KeyOf(parameters[0]);
-}
-function FromPartial(parameters) {
-  return Partial(parameters[0]);
-}
-function FromOmit(parameters) {
-  return Omit(parameters[0], parameters[1]);
-}
-function FromPick(parameters) {
-  return Pick(parameters[0], parameters[1]);
-}
-function FromRequired(parameters) {
-  return Required(parameters[0]);
-}
-function FromComputed5(moduleProperties, target, parameters) {
-  const dereferenced = DereferenceParameters(moduleProperties, parameters);
-  return target === "Awaited" ? FromAwaited(dereferenced) : target === "Index" ? FromIndex(dereferenced) : target === "KeyOf" ? FromKeyOf(dereferenced) : target === "Partial" ? FromPartial(dereferenced) : target === "Omit" ? FromOmit(dereferenced) : target === "Pick" ? FromPick(dereferenced) : target === "Required" ? FromRequired(dereferenced) : Never();
-}
-function FromArray6(moduleProperties, type2) {
-  return Array2(FromType2(moduleProperties, type2));
-}
-function FromAsyncIterator3(moduleProperties, type2) {
-  return AsyncIterator(FromType2(moduleProperties, type2));
-}
-function FromConstructor3(moduleProperties, parameters, instanceType) {
-  return Constructor(FromTypes2(moduleProperties, parameters), FromType2(moduleProperties, instanceType));
-}
-function FromFunction3(moduleProperties, parameters, returnType) {
-  return Function2(FromTypes2(moduleProperties, parameters), FromType2(moduleProperties, returnType));
-}
-function FromIntersect8(moduleProperties, types2) {
-  return Intersect(FromTypes2(moduleProperties, types2));
-}
-function FromIterator3(moduleProperties, type2) {
-  return Iterator(FromType2(moduleProperties, type2));
-}
-function FromObject7(moduleProperties, properties) {
-  return Object2(globalThis.Object.keys(properties).reduce((result, key) => {
-    return { ...result, [key]: FromType2(moduleProperties, properties[key]) };
-  }, {}));
-}
-function FromRecord3(moduleProperties, type2) {
-  const [value, pattern] = [FromType2(moduleProperties, RecordValue2(type2)), RecordPattern(type2)];
-  const result = CloneType(type2);
-  result.patternProperties[pattern] = value;
-  return result;
-}
-function FromTransform(moduleProperties, transform) {
-  return IsRef(transform) ? { ...Dereference(moduleProperties, transform.$ref), [TransformKind]: transform[TransformKind] } : transform;
-}
-function FromTuple5(moduleProperties, types2) {
-  return Tuple(FromTypes2(moduleProperties, types2));
-}
-function FromUnion10(moduleProperties, types2) {
-  return Union(FromTypes2(moduleProperties, types2));
-}
-function FromTypes2(moduleProperties, types2) {
-  return types2.map((type2) => FromType2(moduleProperties, type2));
-}
-function FromType2(moduleProperties, type2) {
-  return (
-    // Modifiers
-    IsOptional(type2) ? CreateType(FromType2(moduleProperties, Discard(type2, [OptionalKind])), type2) : IsReadonly(type2) ? CreateType(FromType2(moduleProperties, Discard(type2, [ReadonlyKind])), type2) : (
-      // Transform
-      IsTransform(type2) ? CreateType(FromTransform(moduleProperties, type2), type2) : (
-        // Types
-        IsArray3(type2) ? CreateType(FromArray6(moduleProperties, type2.items), type2) : IsAsyncIterator2(type2) ? CreateType(FromAsyncIterator3(moduleProperties, type2.items), type2) : IsComputed(type2) ? CreateType(FromComputed5(moduleProperties, type2.target, type2.parameters)) : IsConstructor(type2) ? CreateType(FromConstructor3(moduleProperties, type2.parameters, type2.returns), type2) : IsFunction2(type2) ? CreateType(FromFunction3(moduleProperties, type2.parameters, type2.returns), type2) : IsIntersect(type2) ? CreateType(FromIntersect8(moduleProperties, type2.allOf), type2) : IsIterator2(type2) ? CreateType(FromIterator3(moduleProperties, type2.items), type2) : IsObject3(type2) ? CreateType(FromObject7(moduleProperties, type2.properties), type2) : IsRecord(type2) ? CreateType(FromRecord3(moduleProperties, type2)) : IsTuple(type2) ? CreateType(FromTuple5(moduleProperties, type2.items || []), type2) : IsUnion(type2) ? CreateType(FromUnion10(moduleProperties, type2.anyOf), type2) : type2
-      )
-    )
-  );
-}
-function ComputeType(moduleProperties, key) {
-  return key in moduleProperties ? FromType2(moduleProperties, moduleProperties[key]) : Never();
-}
-function ComputeModuleProperties(moduleProperties) {
-  return globalThis.Object.getOwnPropertyNames(moduleProperties).reduce((result, key) => {
-    return { ...result, [key]: ComputeType(moduleProperties, key) };
-  }, {});
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/module/module.mjs
-var TModule = class {
-  constructor($defs) {
-    const computed = ComputeModuleProperties($defs);
-    const identified = this.WithIdentifiers(computed);
-    this.$defs = identified;
-  }
-  /** `[Json]` Imports a Type by Key. */
-  Import(key, options) {
-    const $defs = { ...this.$defs, [key]: CreateType(this.$defs[key], options) };
-    return CreateType({ [Kind]: "Import", $defs, $ref: key });
-  }
-  // prettier-ignore
-  WithIdentifiers($defs) {
-    return globalThis.Object.getOwnPropertyNames($defs).reduce((result, key) => {
-      return { ...result, [key]: { ...$defs[key], $id: key } };
-    }, {});
-  }
-};
-function Module(properties) {
-  return new TModule(properties);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/not/not.mjs
-function Not(type2, options) {
-  return CreateType({ [Kind]: "Not", not: type2 }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/parameters/parameters.mjs
-function Parameters(schema2, options) {
-  return IsFunction2(schema2) ? Tuple(schema2.parameters, options) : Never();
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/recursive/recursive.mjs
-var Ordinal = 0;
-function Recursive(callback, options = {}) {
-  if (IsUndefined(options.$id))
-    options.$id = `T${Ordinal++}`;
-  const thisType = CloneType(callback({ [Kind]: "This", $ref: `${options.$id}` }));
-  thisType.$id = options.$id;
-  return CreateType({ [Hint]: "Recursive", ...thisType }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/regexp/regexp.mjs
-function RegExp2(unresolved, options) {
-  const expr = IsString(unresolved) ? new globalThis.RegExp(unresolved) : unresolved;
-  return CreateType({ [Kind]: "RegExp", type: "RegExp", source: expr.source, flags: expr.flags }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/rest/rest.mjs
-function RestResolve(T) {
-  return IsIntersect(T) ? T.allOf : IsUnion(T) ? T.anyOf : IsTuple(T) ? T.items ?? [] : [];
-}
-function Rest(T) {
-  return RestResolve(T);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/return-type/return-type.mjs
-function ReturnType(schema2, options) {
-  return IsFunction2(schema2) ? CreateType(schema2.returns, options) : Never(options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/transform/transform.mjs
-var TransformDecodeBuilder = class {
-  constructor(schema2) {
-    this.schema = schema2;
-  }
-  Decode(decode) {
-    return new TransformEncodeBuilder(this.schema, decode);
-  }
-};
-var TransformEncodeBuilder = class {
-  constructor(schema2, decode) {
-    this.schema = schema2;
-    this.decode = decode;
-  }
-  EncodeTransform(encode, schema2) {
-    const Encode = (value) => schema2[TransformKind].Encode(encode(value));
-    const Decode = (value) => this.decode(schema2[TransformKind].Decode(value));
-    const Codec = { Encode, Decode };
-    return { ...schema2, [TransformKind]: Codec };
-  }
-  EncodeSchema(encode, schema2) {
-    const Codec = { Decode: this.decode, Encode: encode };
-    return { ...schema2, [TransformKind]: Codec };
-  }
-  Encode(encode) {
-    return IsTransform(this.schema) ? this.EncodeTransform(encode, this.schema) : this.EncodeSchema(encode, this.schema);
-  }
-};
-function Transform(schema2) {
-  return new TransformDecodeBuilder(schema2);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/unsafe/unsafe.mjs
-function Unsafe(options = {}) {
-  return CreateType({ [Kind]: options[Kind] ?? "Unsafe" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/void/void.mjs
-function Void(options) {
-  return CreateType({ [Kind]: "Void", type: "void" }, options);
-}
-
-// node_modules/@sinclair/typebox/build/esm/type/type/type.mjs
-var type_exports2 = {};
-__export(type_exports2, {
-  Any: () => Any,
-  Argument: () => Argument,
-  Array: () => Array2,
-  AsyncIterator: () => AsyncIterator,
-  Awaited: () => Awaited,
-  BigInt: () => BigInt2,
-  Boolean: () => Boolean2,
-  Capitalize: () => Capitalize,
-  Composite: () => Composite,
-  Const: () => Const,
-  Constructor: () => Constructor,
-  ConstructorParameters: () => ConstructorParameters,
-  Date: () => Date2,
-  Enum: () => Enum,
-  Exclude: () => Exclude,
-  Extends: () => Extends,
-  Extract: () => Extract,
-  Function: () => Function2,
-  Index: () => Index,
-  InstanceType: () => InstanceType,
-  Instantiate: () => Instantiate,
-  Integer: () => Integer,
-  Intersect: () => Intersect,
-  Iterator: () => Iterator,
-  KeyOf: () => KeyOf,
-  Literal: () => Literal,
-  Lowercase: () => Lowercase,
-  Mapped: () => Mapped,
-  Module: () => Module,
-  Never: () => Never,
-  Not: () => Not,
-  Null: () => Null,
-  Number: () => Number2,
-  Object: () => Object2,
-  Omit: () => Omit,
-  Optional: () => Optional,
-  Parameters: () => Parameters,
-  Partial: () => Partial,
-  Pick: () => Pick,
-  Promise: () => Promise2,
-  Readonly: () => Readonly,
-  ReadonlyOptional: () => ReadonlyOptional,
-  Record: () => Record,
-  Recursive: () => Recursive,
-  Ref: () => Ref,
-  RegExp: () => RegExp2,
-  Required: () => Required,
-  Rest: () => Rest,
-  ReturnType: () => ReturnType,
-  String: () => String2,
-  Symbol: () => Symbol2,
-  TemplateLiteral: () => TemplateLiteral,
-  Transform: () => Transform,
-  Tuple: () => Tuple,
-  Uint8Array: () => Uint8Array2,
-  Uncapitalize: () => Uncapitalize,
-  Undefined: () => Undefined,
-  Union: () => Union,
-  Unknown: () => Unknown,
-  Unsafe: () => Unsafe,
-  Uppercase: () => Uppercase,
-  Void: () => Void
-});
-
-// node_modules/@sinclair/typebox/build/esm/type/type/index.mjs
-var Type = type_exports2;
-
-// src/records/kinds/common.ts
-var Name = Type.String({
-  pattern: "^[a-z0-9][a-z0-9_-]{0,62}$",
-  description: 'lower-case letters, digits, "-" and "_"; at most 63 characters'
-});
-var SemVer = Type.String({
-  pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
-  description: "a semantic version such as 2.1.0"
-});
-var ContentHash = Type.String({
-  pattern: "^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32})$",
-  description: "sha256:<64 hex> or md5:<32 hex>"
-});
-var Timestamp = Type.String({ format: "date-time", description: "RFC 3339 date-time" });
-var Duration = Type.String({
-  pattern: "^[1-9][0-9]*(s|m|h|d|w)$",
-  description: "a duration such as 6h or 30d"
-});
-var RunId = Type.String({
-  pattern: "^[0-9]{8}-[0-9]{6}-[a-z0-9][a-z0-9-]{0,62}$",
-  description: "YYYYMMDD-HHMMSS-<slug>"
-});
-var RepoPath = Type.String({
-  pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\0]+$",
-  description: 'a path relative to the repository root, without ".."'
-});
-var Handle = Type.String({
-  pattern: "^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]+)?$",
-  description: "a GitHub user or org/team"
-});
-var Metrics = Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.Number(), {
-  description: "metric name → value"
-});
-var SliceMetrics = Type.Record(Type.String({ pattern: "^[A-Za-z0-9_.:-]+$" }), Metrics, {
-  description: "slice name → metrics on that slice"
-});
-var Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
-function recordHead(kind) {
-  return {
-    kind: Type.Literal(kind),
-    schema_version: Type.Literal(1)
-  };
-}
-function Strict(properties, options = {}) {
-  return Type.Object(properties, { additionalProperties: false, ...options });
-}
-
-// src/records/kinds/deployment.ts
-var Nullable = (t) => Type.Union([t, Type.Null()]);
-var RolloutDecision = Strict({
-  action: Type.Union([
-    Type.Literal("start"),
-    Type.Literal("continue"),
-    Type.Literal("advance"),
-    Type.Literal("promote"),
-    Type.Literal("rollback"),
-    Type.Literal("abort")
-  ]),
-  at: Timestamp,
-  reason: Type.String()
-});
-var RolloutStatus = Strict({
-  id: Type.String({ minLength: 1 }),
-  baseline: Nullable(SemVer),
-  candidate: SemVer,
-  step: Type.Integer({ minimum: 0 }),
-  weight: Type.Number({ minimum: 0, maximum: 100 }),
-  since: Timestamp,
-  failures: Type.Integer({ minimum: 0 }),
-  last_decision: Type.Optional(RolloutDecision)
-});
-var Deployment = Strict(
-  {
-    ...recordHead("Deployment"),
-    model: Name,
-    production: Nullable(SemVer),
-    candidate: Nullable(SemVer),
-    archived: Type.Array(SemVer, { uniqueItems: true }),
-    rejected: Type.Array(
-      Strict({
-        version: SemVer,
-        reason: Type.String({ minLength: 1 }),
-        at: Type.Optional(Timestamp)
-      })
-    ),
-    rollout: Nullable(RolloutStatus)
-  },
-  {
-    title: "Deployment",
-    description: "The one moving pointer of a model: which version is where."
-  }
-);
-
-// src/records/kinds/drift-status.ts
-var Level = Type.Union(
-  ["ok", "monitor", "warning", "critical"].map((l) => Type.Literal(l))
-);
-var DriftStatus = Strict(
-  {
-    ...recordHead("DriftStatus"),
-    model: Name,
-    /** The production version the check judged (its training data is the reference). */
-    version: Type.Optional(SemVer),
-    level: Level,
-    /** When the model entered this level. */
-    since: Timestamp,
-    /** The check that set it. */
-    checked_at: Timestamp,
-    reference: Strict({ name: Type.String({ minLength: 1 }), rows: Type.Integer({ minimum: 0 }) }),
-    current: Strict({
-      name: Type.String({ minLength: 1 }),
-      rows: Type.Integer({ minimum: 0 }),
-      from: Type.Optional(Timestamp),
-      to: Type.Optional(Timestamp)
-    }),
-    /** PSI of each column that is not ok, worst first. */
-    drifted: Type.Array(
-      Strict({
-        column: Type.String({ minLength: 1 }),
-        psi: Type.Number({ minimum: 0 }),
-        level: Level
-      })
-    ),
-    dataset_drift_share: Type.Number({ minimum: 0, maximum: 1 }),
-    accuracy_drop: Type.Optional(Type.Number()),
-    /** What the level called for: nothing, an issue, or a retraining. */
-    action: Type.Union([Type.Literal("none"), Type.Literal("issue"), Type.Literal("retrain")]),
-    reason: Type.String({ minLength: 1 })
-  },
-  {
-    title: "DriftStatus",
-    description: "The drift level of a model, committed only when it changes: git history is the drift timeline."
-  }
-);
-
-// src/records/kinds/dataset.ts
-var Mostly = Type.Optional(
-  Type.Number({
-    minimum: 0,
-    maximum: 1,
-    description: "share that must pass: of non-null values, or of all rows for not_null"
-  })
-);
-var Column = Type.String({ minLength: 1 });
-function expectation(type2, props) {
-  return Strict({ type: Type.Literal(type2), ...props });
-}
-var expectationKinds = [
-  expectation("not_null", { column: Column, mostly: Mostly }),
-  expectation("between", {
-    column: Column,
-    min: Type.Optional(Type.Number()),
-    max: Type.Optional(Type.Number()),
-    strict_min: Type.Optional(Type.Boolean()),
-    strict_max: Type.Optional(Type.Boolean()),
-    mostly: Mostly
-  }),
-  expectation("in_set", {
-    column: Column,
-    values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
-      minItems: 1
-    }),
-    mostly: Mostly
-  }),
-  expectation("unique", { column: Column, mostly: Mostly }),
-  expectation("match_regex", {
-    column: Column,
-    regex: Type.String({ minLength: 1 }),
-    mostly: Mostly
-  }),
-  expectation("row_count_between", {
-    min: Type.Optional(Type.Integer({ minimum: 0 })),
-    max: Type.Optional(Type.Integer({ minimum: 0 }))
-  }),
-  expectation("mean_between", {
-    column: Column,
-    min: Type.Optional(Type.Number()),
-    max: Type.Optional(Type.Number())
-  })
-];
-var Expectation = Type.Unsafe({
-  oneOf: expectationKinds,
-  discriminator: { propertyName: "type" },
-  required: ["type"],
-  type: "object"
-});
-var DataFormat = Type.Union(
-  ["csv", "parquet", "arrow", "json", "jsonl", "directory", "binary"].map((f) => Type.Literal(f))
-);
-var Dataset = Strict(
-  {
-    ...recordHead("Dataset"),
-    name: Name,
-    description: Type.Optional(Type.String()),
-    path: RepoPath,
-    hash: ContentHash,
-    size: Type.Integer({ minimum: 0 }),
-    files: Type.Integer({ minimum: 1 }),
-    format: DataFormat,
-    rows: Type.Optional(Type.Integer({ minimum: 0 })),
-    columns: Type.Optional(
-      Type.Array(
-        Strict({ name: Type.String({ minLength: 1 }), type: Type.String({ minLength: 1 }) })
-      )
-    ),
-    remote: Type.Optional(Name),
-    lineage: Type.Optional(
-      Strict({
-        derived_from: Type.Optional(Type.Array(Name)),
-        command: Type.Optional(Type.String())
-      })
-    ),
-    expectations: Type.Optional(Type.Array(Expectation))
-  },
-  { title: "Dataset", description: "A pointer to versioned data, named by its content hash." }
-);
-var LocalRemote = Strict({ type: Type.Literal("local"), path: Type.String({ minLength: 1 }) });
-var S3Remote = Strict({
-  type: Type.Literal("s3"),
-  bucket: Type.String({ pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }),
-  prefix: Type.Optional(Type.String()),
-  region: Type.Optional(Type.String()),
-  endpoint: Type.Optional(Type.String({ pattern: "^https?://" })),
-  path_style: Type.Optional(Type.Boolean())
-});
-var Remote = Type.Unsafe({
-  oneOf: [LocalRemote, S3Remote],
-  discriminator: { propertyName: "type" },
-  required: ["type"],
-  type: "object"
-});
-var Remotes = Strict(
-  {
-    ...recordHead("Remotes"),
-    default: Name,
-    hash_algorithm: Type.Optional(
-      Type.Union([Type.Literal("sha256"), Type.Literal("md5")], {
-        description: "how new pointers name content: sha256 (default), or md5 to share a DVC remote"
-      })
-    ),
-    remotes: Type.Record(Name, Remote)
-  },
-  { title: "Remotes", description: "Named storage remotes for data and artifacts." }
-);
-
-// src/records/kinds/features.ts
-var ValueType = Type.Union(
-  ["string", "int32", "int64", "float32", "float64", "bool", "bytes", "unix_timestamp"].map(
-    (t) => Type.Literal(t)
-  )
-);
-var Entity = Strict(
-  {
-    ...recordHead("Entity"),
-    name: Name,
-    description: Type.Optional(Type.String()),
-    join_keys: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true }),
-    value_type: ValueType
-  },
-  { title: "Entity", description: "What features are about, and the keys that join them." }
-);
-var FeatureView = Strict(
-  {
-    ...recordHead("FeatureView"),
-    name: Name,
-    description: Type.Optional(Type.String()),
-    entities: Type.Array(Name, { minItems: 1, uniqueItems: true }),
-    schema: Type.Array(
-      Strict({ name: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), dtype: ValueType }),
-      {
-        minItems: 1
-      }
-    ),
-    source: Strict({
-      dataset: Name,
-      timestamp_field: Type.String({ minLength: 1 }),
-      created_timestamp_field: Type.Optional(Type.String({ minLength: 1 }))
-    }),
-    ttl: Duration,
-    online: Type.Boolean()
-  },
-  { title: "FeatureView", description: "A group of features read from one source, Feast style." }
-);
-var FeatureService = Strict(
-  {
-    ...recordHead("FeatureService"),
-    name: Name,
-    description: Type.Optional(Type.String()),
-    features: Type.Array(
-      Strict({
-        view: Name,
-        features: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }))
-      }),
-      { minItems: 1 }
-    )
-  },
-  { title: "FeatureService", description: "The features one model consumes." }
-);
-
-// src/records/kinds/model.ts
-var GovernanceOverrides = Strict(
-  {
-    min_accuracy: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    max_latency_p95_ms: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-    min_improvement: Type.Optional(Type.Number()),
-    max_slice_gap: Type.Optional(Type.Number({ minimum: 0 })),
-    approvers: Type.Optional(Type.Array(Handle, { uniqueItems: true }))
-  },
-  { description: "per-model governance overrides; reviewed like policy" }
-);
-var Model = Strict(
-  {
-    ...recordHead("Model"),
-    name: Name,
-    description: Type.String({ minLength: 1 }),
-    owners: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
-    task: Type.String({ minLength: 1 }),
-    training: Strict({
-      command: Type.String({ minLength: 1 }),
-      runner_labels: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }),
-      gpus: Type.Integer({ minimum: 0, maximum: 64 }),
-      params: Type.Record(Type.String(), Scalar),
-      inputs: Strict({
-        datasets: Type.Array(Name, { uniqueItems: true }),
-        features: Type.Optional(Type.Array(Name, { uniqueItems: true }))
-      }),
-      timeout: Duration
-    }),
-    evaluation: Strict({
-      primary_metric: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
-      direction: Type.Union([Type.Literal("maximize"), Type.Literal("minimize")])
-    }),
-    governance: Type.Optional(GovernanceOverrides)
-  },
-  { title: "Model", description: "A model and how it is trained and judged." }
-);
-
-// src/records/kinds/model-card.ts
-var Texts = Type.Array(Type.String({ minLength: 1 }));
-var DataRef = Strict({
-  dataset: Name,
-  hash: ContentHash,
-  description: Type.Optional(Type.String())
-});
-var ModelCard = Strict(
-  {
-    ...recordHead("ModelCard"),
-    model: Name,
-    version: SemVer,
-    model_details: Strict({
-      description: Type.String({ minLength: 1 }),
-      architecture: Type.String({ minLength: 1 }),
-      framework: Type.String({ minLength: 1 }),
-      owners: Type.Array(Handle, { minItems: 1 }),
-      date: Type.String({ format: "date" }),
-      license: Type.Optional(Type.String()),
-      references: Type.Optional(Texts)
-    }),
-    intended_use: Strict({
-      primary_uses: Texts,
-      primary_users: Texts,
-      out_of_scope: Texts
-    }),
-    factors: Texts,
-    metrics: Type.Array(
-      Strict({
-        name: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
-        value: Type.Number(),
-        threshold: Type.Optional(Type.Number()),
-        direction: Type.Optional(Type.Union([Type.Literal("min"), Type.Literal("max")])),
-        slice: Type.Optional(Type.String())
-      })
-    ),
-    evaluation_data: Type.Array(DataRef),
-    training_data: Type.Array(DataRef),
-    limitations: Texts,
-    ethical_considerations: Texts,
-    caveats: Type.Optional(Texts),
-    retraining: Strict({
-      schedule: Type.String(),
-      triggers: Texts
-    })
-  },
-  { title: "ModelCard", description: "The model card of one version; immutable." }
-);
-
-// src/records/kinds/model-version.ts
-var ChangeLevel = Type.Union([
-  Type.Literal("major"),
-  Type.Literal("minor"),
-  Type.Literal("patch")
-]);
-var ModelVersion = Strict(
-  {
-    ...recordHead("ModelVersion"),
-    model: Name,
-    version: SemVer,
-    created_at: Timestamp,
-    run: RunId,
-    artifact: Strict({
-      uri: Type.String({ minLength: 1 }),
-      hash: ContentHash,
-      size: Type.Integer({ minimum: 0 }),
-      format: Type.String({ minLength: 1 })
-    }),
-    metrics: Metrics,
-    slices: Type.Optional(SliceMetrics),
-    architecture: Strict({
-      type: Type.String({ minLength: 1 }),
-      framework: Type.String({ minLength: 1 })
-    }),
-    lineage: Strict({
-      datasets: Type.Array(Strict({ name: Name, hash: ContentHash }))
-    }),
-    features: Type.Array(Name, { uniqueItems: true }),
-    change: Strict({ level: ChangeLevel, reason: Type.String({ minLength: 1 }) }),
-    card: RepoPath
-  },
-  { title: "ModelVersion", description: "One registered, immutable version of a model." }
-);
-
-// src/records/kinds/policies.ts
-var Share = Type.Number({ minimum: 0, maximum: 1 });
-var GovernancePolicy = Strict(
-  {
-    ...recordHead("GovernancePolicy"),
-    checks: Strict({
-      min_accuracy: Share,
-      max_latency_p95_ms: Type.Number({ exclusiveMinimum: 0 }),
-      min_improvement: Type.Number({ description: "relative, 0.02 = 2 % over production" }),
-      max_slice_gap: Share
-    }),
-    risk: Strict({
-      max_metric_drop: Share,
-      high_risk_paths: Type.Array(Type.String({ minLength: 1 }))
-    }),
-    approval: Strict({
-      auto_approve_low_risk: Type.Boolean(),
-      approvers: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
-      required_approvals: Type.Integer({ minimum: 1 })
-    })
-  },
-  { title: "GovernancePolicy", description: "The checks and approvals a promotion must pass." }
-);
-var Template = Type.String({
-  minLength: 1,
-  description: "placeholders: {model}, {arm} (baseline or candidate), {version}, {window} (e.g. 3600s)"
-});
-var RolloutMetrics = Type.Union([
-  Strict(
-    {
-      provider: Type.Literal("file"),
-      prefix: Type.Optional(
-        Type.String({
-          minLength: 1,
-          description: "key prefix on the data remote; buckets live under <prefix>/<model>/<rollout id>/ (default metrics)"
-        })
-      ),
-      remote: Type.Optional(
-        Type.String({ minLength: 1, description: "default: the default remote" })
-      )
-    },
-    { description: "per-arm counters and latency histograms as JSONL in storage" }
-  ),
-  Strict(
-    {
-      provider: Type.Literal("prometheus"),
-      url: Type.String({
-        minLength: 1,
-        description: "the Prometheus server, e.g. http://prometheus:9090"
-      }),
-      queries: Strict({
-        requests: Template,
-        errors: Template,
-        latency_p95_ms: Template,
-        labelled: Type.Optional(Template),
-        correct: Type.Optional(Template)
-      })
-    },
-    { description: "PromQL templates evaluated over the HTTP API, one per figure and arm" }
-  )
-]);
-var RolloutTraffic = Strict({
-  dir: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description: "where the configs are written; default registry/models/{model}/traffic"
-    })
-  ),
-  nginx: Type.Optional(
-    Strict({
-      key: Type.Optional(Type.String({ pattern: "^\\$[A-Za-z_][A-Za-z0-9_]*$" })),
-      control: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-      candidate: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })
-    })
-  ),
-  envoy: Type.Optional(
-    Strict({
-      control: Type.String({ minLength: 1 }),
-      candidate: Type.String({ minLength: 1 }),
-      prefix: Type.Optional(Type.String({ minLength: 1 }))
-    })
-  )
-});
-var RolloutPolicy = Strict(
-  {
-    ...recordHead("RolloutPolicy"),
-    stages: Type.Array(
-      Strict({
-        weight: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
-        hold: Type.Optional(Duration)
-      }),
-      { minItems: 1 }
-    ),
-    analysis: Strict({
-      promote_probability: Share,
-      keep_control_probability: Share,
-      min_samples_per_arm: Type.Integer({ minimum: 1 })
-    }),
-    rollback: Strict({
-      max_error_rate_ratio: Type.Number({ exclusiveMinimum: 1 }),
-      max_latency_ratio: Type.Number({ exclusiveMinimum: 1 }),
-      max_accuracy_drop: Share
-    }),
-    metrics: Type.Optional(RolloutMetrics),
-    traffic: Type.Optional(RolloutTraffic)
-  },
-  { title: "RolloutPolicy", description: "The stages and judgements of a gradual rollout." }
-);
-var Levels = Strict({ monitor: Type.Number(), warning: Type.Number(), critical: Type.Number() });
-var DriftPolicy = Strict(
-  {
-    ...recordHead("DriftPolicy"),
-    schedule: Type.String({ minLength: 9, description: "cron expression" }),
-    window: Duration,
-    psi: Levels,
-    accuracy_drop: Levels,
-    dataset_drift_share: Share
-  },
-  { title: "DriftPolicy", description: "When inputs or accuracy have drifted, and how far." }
-);
-var RetrainingPolicy = Strict(
-  {
-    ...recordHead("RetrainingPolicy"),
-    schedule: Type.String({ minLength: 9, description: "cron expression" }),
-    on_critical_drift: Type.Boolean(),
-    warning_deadline: Duration,
-    on_demand: Type.Boolean(),
-    automated_bump: Type.Union([Type.Literal("minor"), Type.Literal("patch")])
-  },
-  { title: "RetrainingPolicy", description: "When models are retrained, and how versions bump." }
-);
-
-// src/records/kinds/run.ts
-var RunStatus = Type.Union([
-  Type.Literal("running"),
-  Type.Literal("succeeded"),
-  Type.Literal("failed"),
-  Type.Literal("killed")
-]);
-var StoredObject = Strict({
-  uri: Type.String({ minLength: 1 }),
-  hash: ContentHash,
-  size: Type.Integer({ minimum: 0 })
-});
-var Run = Strict(
-  {
-    ...recordHead("Run"),
-    id: RunId,
-    experiment: Name,
-    model: Name,
-    status: RunStatus,
-    started_at: Timestamp,
-    ended_at: Type.Optional(Timestamp),
-    code_commit: Type.String({ pattern: "^[0-9a-f]{40}$" }),
-    trigger: Strict({
-      type: Type.Union([
-        Type.Literal("schedule"),
-        Type.Literal("drift"),
-        Type.Literal("manual"),
-        Type.Literal("push")
-      ]),
-      reason: Type.Optional(Type.String()),
-      actor: Type.Optional(Type.String()),
-      drift: Type.Optional(Metrics)
-    }),
-    command: Type.Optional(
-      Type.String({ minLength: 1, description: "the command as run, after substitutions" })
-    ),
-    params: Type.Record(Type.String(), Scalar),
-    metrics: Metrics,
-    slices: Type.Optional(Type.Record(Type.String(), Metrics)),
-    metric_history: Type.Optional(StoredObject),
-    architecture: Type.Optional(
-      Strict(
-        { type: Type.String({ minLength: 1 }), framework: Type.String({ minLength: 1 }) },
-        { description: "what the trainer reported in architecture.json" }
-      )
-    ),
-    inputs: Strict({
-      datasets: Type.Array(Strict({ name: Name, hash: ContentHash })),
-      features: Type.Optional(Type.Array(Name))
-    }),
-    artifacts: Type.Array(
-      Strict({ name: Type.String({ minLength: 1 }), ...StoredObject.properties })
-    ),
-    environment: Strict({
-      runner: Type.String(),
-      os: Type.String(),
-      node: Type.Optional(Type.String()),
-      python: Type.Optional(Type.String()),
-      gpus: Type.Array(
-        Strict({
-          name: Type.String(),
-          memory_mb: Type.Integer({ minimum: 0 }),
-          driver: Type.String()
-        })
-      )
-    }),
-    failure: Type.Optional(
-      Strict({ reason: Type.String(), last_lines: Type.Array(Type.String()) })
-    )
-  },
-  { title: "Run", description: "One tracked training run; immutable once finished." }
-);
-
-// src/records/catalog.ts
-var KINDS = {
-  Model,
-  ModelVersion,
-  Deployment,
-  DriftStatus,
-  Run,
-  ModelCard,
-  Dataset,
-  Remotes,
-  Entity,
-  FeatureView,
-  FeatureService,
-  GovernancePolicy,
-  RolloutPolicy,
-  DriftPolicy,
-  RetrainingPolicy
-};
-var KIND_NAMES = Object.keys(KINDS);
-function isKindName(s) {
-  return typeof s === "string" && Object.hasOwn(KINDS, s);
-}
-var POLICY_FILES = {
-  "governance.yaml": "GovernancePolicy",
-  "rollout.yaml": "RolloutPolicy",
-  "drift.yaml": "DriftPolicy",
-  "retraining.yaml": "RetrainingPolicy"
-};
-function identityOfPath(path) {
-  const p = path.split("/");
-  const base = (s) => (s ?? "").replace(/\.ya?ml$/, "");
-  const isYaml = /\.ya?ml$/.test(path);
-  if (!isYaml) return null;
-  if (p[0] === "registry" && p[1] === "models" && p.length === 4) {
-    if (p[3] === "model.yaml") return { kinds: ["Model"], fields: { name: p[2] } };
-    if (p[3] === "deployment.yaml") return { kinds: ["Deployment"], fields: { model: p[2] } };
-    if (p[3] === "drift.yaml") return { kinds: ["DriftStatus"], fields: { model: p[2] } };
-  }
-  if (p[0] === "registry" && p[1] === "models" && p[3] === "versions" && p.length === 5) {
-    return { kinds: ["ModelVersion"], fields: { model: p[2], version: base(p[4]) } };
-  }
-  if (p[0] === "registry" && p[1] === "runs" && p.length === 4) {
-    return { kinds: ["Run"], fields: { experiment: p[2], id: base(p[3]) } };
-  }
-  if (p[0] === "registry" && p[1] === "features" && p.length === 3) {
-    return { kinds: ["Entity", "FeatureView", "FeatureService"], fields: { name: base(p[2]) } };
-  }
-  if (p[0] === "model-cards" && p.length === 3) {
-    return { kinds: ["ModelCard"], fields: { model: p[1], version: base(p[2]) } };
-  }
-  if (p[0] === "data" && p.length === 2) {
-    if (p[1] === "remotes.yaml") return { kinds: ["Remotes"], fields: {} };
-    return { kinds: ["Dataset"], fields: { name: base(p[1]) } };
-  }
-  if (p[0] === "policies" && p.length === 2) {
-    const kind = POLICY_FILES[p[1]];
-    if (kind) return { kinds: [kind], fields: {} };
-  }
-  return null;
-}
-
-// node_modules/js-yaml/dist/js-yaml.mjs
-function getDefaultExportFromCjs(x) {
-  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
-}
-var jsYaml = {};
-var loader = {};
-var common = {};
-var hasRequiredCommon;
-function requireCommon() {
-  if (hasRequiredCommon) return common;
-  hasRequiredCommon = 1;
-  function isNothing(subject) {
-    return typeof subject === "undefined" || subject === null;
-  }
-  function isObject(subject) {
-    return typeof subject === "object" && subject !== null;
-  }
-  function toArray(sequence) {
-    if (Array.isArray(sequence)) return sequence;
-    else if (isNothing(sequence)) return [];
-    return [sequence];
-  }
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
-      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
-      }
-    }
-    return target;
-  }
-  function repeat(string, count) {
-    let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
-      result += string;
-    }
-    return result;
-  }
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
-  }
-  common.isNothing = isNothing;
-  common.isObject = isObject;
-  common.toArray = toArray;
-  common.repeat = repeat;
-  common.isNegativeZero = isNegativeZero;
-  common.extend = extend;
-  return common;
-}
-var exception;
-var hasRequiredException;
-function requireException() {
-  if (hasRequiredException) return exception;
-  hasRequiredException = 1;
-  function formatError(exception2, compact) {
-    let where = "";
-    const message = exception2.reason || "(unknown reason)";
-    if (!exception2.mark) return message;
-    if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
-    }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-    if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
-    }
-    return message + " " + where;
-  }
-  function YAMLException2(reason, mark) {
-    Error.call(this);
-    this.name = "YAMLException";
-    this.reason = reason;
-    this.mark = mark;
-    this.message = formatError(this, false);
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    } else {
-      this.stack = new Error().stack || "";
-    }
-  }
-  YAMLException2.prototype = Object.create(Error.prototype);
-  YAMLException2.prototype.constructor = YAMLException2;
-  YAMLException2.prototype.toString = function toString(compact) {
-    return this.name + ": " + formatError(this, compact);
-  };
-  exception = YAMLException2;
-  return exception;
-}
-var snippet;
-var hasRequiredSnippet;
-function requireSnippet() {
-  if (hasRequiredSnippet) return snippet;
-  hasRequiredSnippet = 1;
-  const common2 = requireCommon();
-  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
-    let head = "";
-    let tail = "";
-    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-    if (position - lineStart > maxHalfLength) {
-      head = " ... ";
-      lineStart = position - maxHalfLength + head.length;
-    }
-    if (lineEnd - position > maxHalfLength) {
-      tail = " ...";
-      lineEnd = position + maxHalfLength - tail.length;
-    }
-    return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
-      pos: position - lineStart + head.length
-      // relative position
-    };
-  }
-  function padStart(string, max) {
-    return common2.repeat(" ", max - string.length) + string;
-  }
-  function makeSnippet(mark, options) {
-    options = Object.create(options || null);
-    if (!mark.buffer) return null;
-    if (!options.maxLength) options.maxLength = 79;
-    if (typeof options.indent !== "number") options.indent = 1;
-    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-    const re = /\r?\n|\r|\0/g;
-    const lineStarts = [0];
-    const lineEnds = [];
-    let match;
-    let foundLineNo = -1;
-    while (match = re.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts.length - 2;
-      }
-    }
-    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-    let result = "";
-    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
-    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-    for (let i = 1; i <= options.linesBefore; i++) {
-      if (foundLineNo - i < 0) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo - i],
-        lineEnds[foundLineNo - i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
-        maxLineLength
-      );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
-    }
-    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-    for (let i = 1; i <= options.linesAfter; i++) {
-      if (foundLineNo + i >= lineEnds.length) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo + i],
-        lineEnds[foundLineNo + i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
-        maxLineLength
-      );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
-    }
-    return result.replace(/\n$/, "");
-  }
-  snippet = makeSnippet;
-  return snippet;
-}
-var type;
-var hasRequiredType;
-function requireType() {
-  if (hasRequiredType) return type;
-  hasRequiredType = 1;
-  const YAMLException2 = requireException();
-  const TYPE_CONSTRUCTOR_OPTIONS = [
-    "kind",
-    "multi",
-    "resolve",
-    "construct",
-    "instanceOf",
-    "predicate",
-    "represent",
-    "representName",
-    "defaultStyle",
-    "styleAliases"
-  ];
-  const YAML_NODE_KINDS = [
-    "scalar",
-    "sequence",
-    "mapping"
-  ];
-  function compileStyleAliases(map2) {
-    const result = {};
-    if (map2 !== null) {
-      Object.keys(map2).forEach(function(style) {
-        map2[style].forEach(function(alias) {
-          result[String(alias)] = style;
-        });
-      });
-    }
-    return result;
-  }
-  function Type22(tag2, options) {
-    options = options || {};
-    Object.keys(options).forEach(function(name) {
-      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
-        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag2 + '" YAML type.');
-      }
-    });
-    this.options = options;
-    this.tag = tag2;
-    this.kind = options["kind"] || null;
-    this.resolve = options["resolve"] || function() {
-      return true;
-    };
-    this.construct = options["construct"] || function(data) {
-      return data;
-    };
-    this.instanceOf = options["instanceOf"] || null;
-    this.predicate = options["predicate"] || null;
-    this.represent = options["represent"] || null;
-    this.representName = options["representName"] || null;
-    this.defaultStyle = options["defaultStyle"] || null;
-    this.multi = options["multi"] || false;
-    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag2 + '" YAML type.');
-    }
-  }
-  type = Type22;
-  return type;
-}
-var schema;
-var hasRequiredSchema;
-function requireSchema() {
-  if (hasRequiredSchema) return schema;
-  hasRequiredSchema = 1;
-  const YAMLException2 = requireException();
-  const Type22 = requireType();
-  function compileList(schema2, name) {
-    const result = [];
-    schema2[name].forEach(function(currentType) {
-      let newIndex = result.length;
-      result.forEach(function(previousType, previousIndex) {
-        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-          newIndex = previousIndex;
-        }
-      });
-      result[newIndex] = currentType;
-    });
-    return result;
-  }
-  function compileMap() {
-    const result = {
-      scalar: {},
-      sequence: {},
-      mapping: {},
-      fallback: {},
-      multi: {
-        scalar: [],
-        sequence: [],
-        mapping: [],
-        fallback: []
-      }
-    };
-    function collectType(type2) {
-      if (type2.multi) {
-        result.multi[type2.kind].push(type2);
-        result.multi["fallback"].push(type2);
-      } else {
-        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
-      }
-    }
-    for (let index = 0, length = arguments.length; index < length; index += 1) {
-      arguments[index].forEach(collectType);
-    }
-    return result;
-  }
-  function Schema2(definition) {
-    return this.extend(definition);
-  }
-  Schema2.prototype.extend = function extend(definition) {
-    let implicit = [];
-    let explicit = [];
-    if (definition instanceof Type22) {
-      explicit.push(definition);
-    } else if (Array.isArray(definition)) {
-      explicit = explicit.concat(definition);
-    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-      if (definition.implicit) implicit = implicit.concat(definition.implicit);
-      if (definition.explicit) explicit = explicit.concat(definition.explicit);
-    } else {
-      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-    }
-    implicit.forEach(function(type2) {
-      if (!(type2 instanceof Type22)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-      if (type2.loadKind && type2.loadKind !== "scalar") {
-        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-      }
-      if (type2.multi) {
-        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-      }
-    });
-    explicit.forEach(function(type2) {
-      if (!(type2 instanceof Type22)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-    });
-    const result = Object.create(Schema2.prototype);
-    result.implicit = (this.implicit || []).concat(implicit);
-    result.explicit = (this.explicit || []).concat(explicit);
-    result.compiledImplicit = compileList(result, "implicit");
-    result.compiledExplicit = compileList(result, "explicit");
-    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-    return result;
-  };
-  schema = Schema2;
-  return schema;
-}
-var str;
-var hasRequiredStr;
-function requireStr() {
-  if (hasRequiredStr) return str;
-  hasRequiredStr = 1;
-  const Type22 = requireType();
-  str = new Type22("tag:yaml.org,2002:str", {
-    kind: "scalar",
-    construct: function(data) {
-      return data !== null ? data : "";
-    }
-  });
-  return str;
-}
-var seq;
-var hasRequiredSeq;
-function requireSeq() {
-  if (hasRequiredSeq) return seq;
-  hasRequiredSeq = 1;
-  const Type22 = requireType();
-  seq = new Type22("tag:yaml.org,2002:seq", {
-    kind: "sequence",
-    construct: function(data) {
-      return data !== null ? data : [];
-    }
-  });
-  return seq;
-}
-var map;
-var hasRequiredMap;
-function requireMap() {
-  if (hasRequiredMap) return map;
-  hasRequiredMap = 1;
-  const Type22 = requireType();
-  map = new Type22("tag:yaml.org,2002:map", {
-    kind: "mapping",
-    construct: function(data) {
-      return data !== null ? data : {};
-    }
-  });
-  return map;
-}
-var failsafe;
-var hasRequiredFailsafe;
-function requireFailsafe() {
-  if (hasRequiredFailsafe) return failsafe;
-  hasRequiredFailsafe = 1;
-  const Schema2 = requireSchema();
-  failsafe = new Schema2({
-    explicit: [
-      requireStr(),
-      requireSeq(),
-      requireMap()
-    ]
-  });
-  return failsafe;
-}
-var _null;
-var hasRequired_null;
-function require_null() {
-  if (hasRequired_null) return _null;
-  hasRequired_null = 1;
-  const Type22 = requireType();
-  function resolveYamlNull(data) {
-    if (data === null) return true;
-    const max = data.length;
-    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-  }
-  function constructYamlNull() {
-    return null;
-  }
-  function isNull(object) {
-    return object === null;
-  }
-  _null = new Type22("tag:yaml.org,2002:null", {
-    kind: "scalar",
-    resolve: resolveYamlNull,
-    construct: constructYamlNull,
-    predicate: isNull,
-    represent: {
-      canonical: function() {
-        return "~";
-      },
-      lowercase: function() {
-        return "null";
-      },
-      uppercase: function() {
-        return "NULL";
-      },
-      camelcase: function() {
-        return "Null";
-      },
-      empty: function() {
-        return "";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return _null;
-}
-var bool;
-var hasRequiredBool;
-function requireBool() {
-  if (hasRequiredBool) return bool;
-  hasRequiredBool = 1;
-  const Type22 = requireType();
-  function resolveYamlBoolean(data) {
-    if (data === null) return false;
-    const max = data.length;
-    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-  }
-  function constructYamlBoolean(data) {
-    return data === "true" || data === "True" || data === "TRUE";
-  }
-  function isBoolean(object) {
-    return Object.prototype.toString.call(object) === "[object Boolean]";
-  }
-  bool = new Type22("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: resolveYamlBoolean,
-    construct: constructYamlBoolean,
-    predicate: isBoolean,
-    represent: {
-      lowercase: function(object) {
-        return object ? "true" : "false";
-      },
-      uppercase: function(object) {
-        return object ? "TRUE" : "FALSE";
-      },
-      camelcase: function(object) {
-        return object ? "True" : "False";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return bool;
-}
-var int;
-var hasRequiredInt;
-function requireInt() {
-  if (hasRequiredInt) return int;
-  hasRequiredInt = 1;
-  const common2 = requireCommon();
-  const Type22 = requireType();
-  function isHexCode(c) {
-    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-  }
-  function isOctCode(c) {
-    return c >= 48 && c <= 55;
-  }
-  function isDecCode(c) {
-    return c >= 48 && c <= 57;
-  }
-  function resolveYamlInteger(data) {
-    if (data === null) return false;
-    const max = data.length;
-    let index = 0;
-    let hasDigits = false;
-    if (!max) return false;
-    let ch = data[index];
-    if (ch === "-" || ch === "+") {
-      ch = data[++index];
-    }
-    if (ch === "0") {
-      if (index + 1 === max) return true;
-      ch = data[++index];
-      if (ch === "b") {
-        index++;
-        for (; index < max; index++) {
-          ch = data[index];
-          if (ch !== "0" && ch !== "1") return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "x") {
-        index++;
-        for (; index < max; index++) {
-          if (!isHexCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "o") {
-        index++;
-        for (; index < max; index++) {
-          if (!isOctCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-    }
-    for (; index < max; index++) {
-      if (!isDecCode(data.charCodeAt(index))) {
-        return false;
-      }
-      hasDigits = true;
-    }
-    if (!hasDigits) return false;
-    return isFinite(parseYamlInteger(data));
-  }
-  function parseYamlInteger(data) {
-    let value = data;
-    let sign = 1;
-    let ch = value[0];
-    if (ch === "-" || ch === "+") {
-      if (ch === "-") sign = -1;
-      value = value.slice(1);
-      ch = value[0];
-    }
-    if (value === "0") return 0;
-    if (ch === "0") {
-      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
-    }
-    return sign * parseInt(value, 10);
-  }
-  function constructYamlInteger(data) {
-    return parseYamlInteger(data);
-  }
-  function isInteger(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
-  }
-  int = new Type22("tag:yaml.org,2002:int", {
-    kind: "scalar",
-    resolve: resolveYamlInteger,
-    construct: constructYamlInteger,
-    predicate: isInteger,
-    represent: {
-      binary: function(obj) {
-        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-      },
-      octal: function(obj) {
-        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-      },
-      decimal: function(obj) {
-        return obj.toString(10);
-      },
-      hexadecimal: function(obj) {
-        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-      }
-    },
-    defaultStyle: "decimal",
-    styleAliases: {
-      binary: [2, "bin"],
-      octal: [8, "oct"],
-      decimal: [10, "dec"],
-      hexadecimal: [16, "hex"]
-    }
-  });
-  return int;
-}
-var float;
-var hasRequiredFloat;
-function requireFloat() {
-  if (hasRequiredFloat) return float;
-  hasRequiredFloat = 1;
-  const common2 = requireCommon();
-  const Type22 = requireType();
-  const YAML_FLOAT_PATTERN = new RegExp(
-    // 2.5e4, 2.5 and integers
-    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
-    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  function resolveYamlFloat(data) {
-    if (data === null) return false;
-    if (!YAML_FLOAT_PATTERN.test(data)) {
-      return false;
-    }
-    if (isFinite(parseFloat(data, 10))) {
-      return true;
-    }
-    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
-  }
-  function constructYamlFloat(data) {
-    let value = data.toLowerCase();
-    const sign = value[0] === "-" ? -1 : 1;
-    if ("+-".indexOf(value[0]) >= 0) {
-      value = value.slice(1);
-    }
-    if (value === ".inf") {
-      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    } else if (value === ".nan") {
-      return NaN;
-    }
-    return sign * parseFloat(value, 10);
-  }
-  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-  function representYamlFloat(object, style) {
-    if (isNaN(object)) {
-      switch (style) {
-        case "lowercase":
-          return ".nan";
-        case "uppercase":
-          return ".NAN";
-        case "camelcase":
-          return ".NaN";
-      }
-    } else if (Number.POSITIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return ".inf";
-        case "uppercase":
-          return ".INF";
-        case "camelcase":
-          return ".Inf";
-      }
-    } else if (Number.NEGATIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return "-.inf";
-        case "uppercase":
-          return "-.INF";
-        case "camelcase":
-          return "-.Inf";
-      }
-    } else if (common2.isNegativeZero(object)) {
-      return "-0.0";
-    }
-    const res = object.toString(10);
-    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-  }
-  function isFloat(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
-  }
-  float = new Type22("tag:yaml.org,2002:float", {
-    kind: "scalar",
-    resolve: resolveYamlFloat,
-    construct: constructYamlFloat,
-    predicate: isFloat,
-    represent: representYamlFloat,
-    defaultStyle: "lowercase"
-  });
-  return float;
-}
-var json;
-var hasRequiredJson;
-function requireJson() {
-  if (hasRequiredJson) return json;
-  hasRequiredJson = 1;
-  json = requireFailsafe().extend({
-    implicit: [
-      require_null(),
-      requireBool(),
-      requireInt(),
-      requireFloat()
-    ]
-  });
-  return json;
-}
-var core;
-var hasRequiredCore;
-function requireCore() {
-  if (hasRequiredCore) return core;
-  hasRequiredCore = 1;
-  core = requireJson();
-  return core;
-}
-var timestamp;
-var hasRequiredTimestamp;
-function requireTimestamp() {
-  if (hasRequiredTimestamp) return timestamp;
-  hasRequiredTimestamp = 1;
-  const Type22 = requireType();
-  const YAML_DATE_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-  );
-  const YAML_TIMESTAMP_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-  );
-  function resolveYamlTimestamp(data) {
-    if (data === null) return false;
-    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-    return false;
-  }
-  function constructYamlTimestamp(data) {
-    let fraction = 0;
-    let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
-      return new Date(Date.UTC(year, month, day));
-    }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
-      while (fraction.length < 3) {
-        fraction += "0";
-      }
-      fraction = +fraction;
-    }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
-      delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
-    }
-    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-    if (delta) date.setTime(date.getTime() - delta);
-    return date;
-  }
-  function representYamlTimestamp(object) {
-    return object.toISOString();
-  }
-  timestamp = new Type22("tag:yaml.org,2002:timestamp", {
-    kind: "scalar",
-    resolve: resolveYamlTimestamp,
-    construct: constructYamlTimestamp,
-    instanceOf: Date,
-    represent: representYamlTimestamp
-  });
-  return timestamp;
-}
-var merge;
-var hasRequiredMerge;
-function requireMerge() {
-  if (hasRequiredMerge) return merge;
-  hasRequiredMerge = 1;
-  const Type22 = requireType();
-  function resolveYamlMerge(data) {
-    return data === "<<" || data === null;
-  }
-  merge = new Type22("tag:yaml.org,2002:merge", {
-    kind: "scalar",
-    resolve: resolveYamlMerge
-  });
-  return merge;
-}
-var binary;
-var hasRequiredBinary;
-function requireBinary() {
-  if (hasRequiredBinary) return binary;
-  hasRequiredBinary = 1;
-  const Type22 = requireType();
-  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-  function resolveYamlBinary(data) {
-    if (data === null) return false;
-    let bitlen = 0;
-    const max = data.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      const code = map2.indexOf(data.charAt(idx));
-      if (code > 64) continue;
-      if (code < 0) return false;
-      bitlen += 6;
-    }
-    return bitlen % 8 === 0;
-  }
-  function constructYamlBinary(data) {
-    const input = data.replace(/[\r\n=]/g, "");
-    const max = input.length;
-    const map2 = BASE64_MAP;
-    let bits = 0;
-    const result = [];
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
-      }
-      bits = bits << 6 | map2.indexOf(input.charAt(idx));
-    }
-    const tailbits = max % 4 * 6;
-    if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
-    } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
-    } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
-    }
-    return new Uint8Array(result);
-  }
-  function representYamlBinary(object) {
-    let result = "";
-    let bits = 0;
-    const max = object.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 3 === 0 && idx) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
-      }
-      bits = (bits << 8) + object[idx];
-    }
-    const tail = max % 3;
-    if (tail === 0) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
-    } else if (tail === 2) {
-      result += map2[bits >> 10 & 63];
-      result += map2[bits >> 4 & 63];
-      result += map2[bits << 2 & 63];
-      result += map2[64];
-    } else if (tail === 1) {
-      result += map2[bits >> 2 & 63];
-      result += map2[bits << 4 & 63];
-      result += map2[64];
-      result += map2[64];
-    }
-    return result;
-  }
-  function isBinary(obj) {
-    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-  }
-  binary = new Type22("tag:yaml.org,2002:binary", {
-    kind: "scalar",
-    resolve: resolveYamlBinary,
-    construct: constructYamlBinary,
-    predicate: isBinary,
-    represent: representYamlBinary
-  });
-  return binary;
-}
-var omap;
-var hasRequiredOmap;
-function requireOmap() {
-  if (hasRequiredOmap) return omap;
-  hasRequiredOmap = 1;
-  const Type22 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const _toString = Object.prototype.toString;
-  function resolveYamlOmap(data) {
-    if (data === null) return true;
-    const objectKeys = {};
-    const object = data;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      let pairHasKey = false;
-      if (_toString.call(pair) !== "[object Object]") return false;
-      let pairKey;
-      for (pairKey in pair) {
-        if (_hasOwnProperty.call(pair, pairKey)) {
-          if (!pairHasKey) pairHasKey = true;
-          else return false;
-        }
-      }
-      if (!pairHasKey) return false;
-      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
-      Object.defineProperty(objectKeys, pairKey, { value: true });
-    }
-    return true;
-  }
-  function constructYamlOmap(data) {
-    return data !== null ? data : [];
-  }
-  omap = new Type22("tag:yaml.org,2002:omap", {
-    kind: "sequence",
-    resolve: resolveYamlOmap,
-    construct: constructYamlOmap
-  });
-  return omap;
-}
-var pairs;
-var hasRequiredPairs;
-function requirePairs() {
-  if (hasRequiredPairs) return pairs;
-  hasRequiredPairs = 1;
-  const Type22 = requireType();
-  const _toString = Object.prototype.toString;
-  function resolveYamlPairs(data) {
-    if (data === null) return true;
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      if (_toString.call(pair) !== "[object Object]") return false;
-      const keys = Object.keys(pair);
-      if (keys.length !== 1) return false;
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return true;
-  }
-  function constructYamlPairs(data) {
-    if (data === null) return [];
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      const keys = Object.keys(pair);
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return result;
-  }
-  pairs = new Type22("tag:yaml.org,2002:pairs", {
-    kind: "sequence",
-    resolve: resolveYamlPairs,
-    construct: constructYamlPairs
-  });
-  return pairs;
-}
-var set;
-var hasRequiredSet;
-function requireSet() {
-  if (hasRequiredSet) return set;
-  hasRequiredSet = 1;
-  const Type22 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  function resolveYamlSet(data) {
-    if (data === null) return true;
-    const object = data;
-    for (const key in object) {
-      if (_hasOwnProperty.call(object, key)) {
-        if (object[key] !== null) return false;
-      }
-    }
-    return true;
-  }
-  function constructYamlSet(data) {
-    return data !== null ? data : {};
-  }
-  set = new Type22("tag:yaml.org,2002:set", {
-    kind: "mapping",
-    resolve: resolveYamlSet,
-    construct: constructYamlSet
-  });
-  return set;
-}
-var _default;
-var hasRequired_default;
-function require_default() {
-  if (hasRequired_default) return _default;
-  hasRequired_default = 1;
-  _default = requireCore().extend({
-    implicit: [
-      requireTimestamp(),
-      requireMerge()
-    ],
-    explicit: [
-      requireBinary(),
-      requireOmap(),
-      requirePairs(),
-      requireSet()
-    ]
-  });
-  return _default;
-}
-var hasRequiredLoader;
-function requireLoader() {
-  if (hasRequiredLoader) return loader;
-  hasRequiredLoader = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const makeSnippet = requireSnippet();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CONTEXT_FLOW_IN = 1;
-  const CONTEXT_FLOW_OUT = 2;
-  const CONTEXT_BLOCK_IN = 3;
-  const CONTEXT_BLOCK_OUT = 4;
-  const CHOMPING_CLIP = 1;
-  const CHOMPING_STRIP = 2;
-  const CHOMPING_KEEP = 3;
-  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
-  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
-  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
-  function _class(obj) {
-    return Object.prototype.toString.call(obj);
-  }
-  function isEol(c) {
-    return c === 10 || c === 13;
-  }
-  function isWhiteSpace(c) {
-    return c === 9 || c === 32;
-  }
-  function isWsOrEol(c) {
-    return c === 9 || c === 32 || c === 10 || c === 13;
-  }
-  function isFlowIndicator(c) {
-    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-  }
-  function fromHexCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    const lc = c | 32;
-    if (lc >= 97 && lc <= 102) {
-      return lc - 97 + 10;
-    }
-    return -1;
-  }
-  function escapedHexLen(c) {
-    if (c === 120) {
-      return 2;
-    }
-    if (c === 117) {
-      return 4;
-    }
-    if (c === 85) {
-      return 8;
-    }
-    return 0;
-  }
-  function fromDecimalCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    return -1;
-  }
-  function simpleEscapeSequence(c) {
-    switch (c) {
-      case 48:
-        return "\0";
-      case 97:
-        return "\x07";
-      case 98:
-        return "\b";
-      case 116:
-        return "	";
-      case 9:
-        return "	";
-      case 110:
-        return "\n";
-      case 118:
-        return "\v";
-      case 102:
-        return "\f";
-      case 114:
-        return "\r";
-      case 101:
-        return "\x1B";
-      case 32:
-        return " ";
-      case 34:
-        return '"';
-      case 47:
-        return "/";
-      case 92:
-        return "\\";
-      case 78:
-        return "";
-      case 95:
-        return " ";
-      case 76:
-        return "\u2028";
-      case 80:
-        return "\u2029";
-      default:
-        return "";
-    }
-  }
-  function charFromCodepoint(c) {
-    if (c <= 65535) {
-      return String.fromCharCode(c);
-    }
-    return String.fromCharCode(
-      (c - 65536 >> 10) + 55296,
-      (c - 65536 & 1023) + 56320
-    );
-  }
-  function setProperty(object, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object, key, {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value
-      });
-    } else {
-      object[key] = value;
-    }
-  }
-  const simpleEscapeCheck = new Array(256);
-  const simpleEscapeMap = new Array(256);
-  for (let i = 0; i < 256; i++) {
-    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-    simpleEscapeMap[i] = simpleEscapeSequence(i);
-  }
-  function State(input, options) {
-    this.input = input;
-    this.filename = options["filename"] || null;
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.onWarning = options["onWarning"] || null;
-    this.legacy = options["legacy"] || false;
-    this.json = options["json"] || false;
-    this.listener = options["listener"] || null;
-    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
-    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.typeMap = this.schema.compiledTypeMap;
-    this.length = input.length;
-    this.position = 0;
-    this.line = 0;
-    this.lineStart = 0;
-    this.lineIndent = 0;
-    this.depth = 0;
-    this.totalMergeKeys = 0;
-    this.firstTabInLine = -1;
-    this.documents = [];
-    this.anchorMapTransactions = [];
-  }
-  function generateError(state, message) {
-    const mark = {
-      name: state.filename,
-      buffer: state.input.slice(0, -1),
-      // omit trailing \0
-      position: state.position,
-      line: state.line,
-      column: state.position - state.lineStart
-    };
-    mark.snippet = makeSnippet(mark);
-    return new YAMLException2(message, mark);
-  }
-  function throwError(state, message) {
-    throw generateError(state, message);
-  }
-  function throwWarning(state, message) {
-    if (state.onWarning) {
-      state.onWarning.call(null, generateError(state, message));
-    }
-  }
-  function storeAnchor(state, name, value) {
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length !== 0) {
-      const transaction = transactions[transactions.length - 1];
-      if (!_hasOwnProperty.call(transaction, name)) {
-        transaction[name] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name),
-          value: state.anchorMap[name]
-        };
-      }
-    }
-    state.anchorMap[name] = value;
-  }
-  function beginAnchorTransaction(state) {
-    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
-  }
-  function commitAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length === 0) return;
-    const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
-      if (!_hasOwnProperty.call(parent, name)) {
-        parent[name] = transaction[name];
-      }
-    }
-  }
-  function rollbackAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
-      if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
-      } else {
-        delete state.anchorMap[names[index]];
-      }
-    }
-  }
-  function snapshotState(state) {
-    return {
-      position: state.position,
-      line: state.line,
-      lineStart: state.lineStart,
-      lineIndent: state.lineIndent,
-      firstTabInLine: state.firstTabInLine,
-      tag: state.tag,
-      anchor: state.anchor,
-      kind: state.kind,
-      result: state.result
-    };
-  }
-  function restoreState(state, snapshot) {
-    state.position = snapshot.position;
-    state.line = snapshot.line;
-    state.lineStart = snapshot.lineStart;
-    state.lineIndent = snapshot.lineIndent;
-    state.firstTabInLine = snapshot.firstTabInLine;
-    state.tag = snapshot.tag;
-    state.anchor = snapshot.anchor;
-    state.kind = snapshot.kind;
-    state.result = snapshot.result;
-  }
-  const directiveHandlers = {
-    YAML: function handleYamlDirective(state, name, args) {
-      if (state.version !== null) {
-        throwError(state, "duplication of %YAML directive");
-      }
-      if (args.length !== 1) {
-        throwError(state, "YAML directive accepts exactly one argument");
-      }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
-        throwError(state, "ill-formed argument of the YAML directive");
-      }
-      const major2 = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
-      if (major2 !== 1) {
-        throwError(state, "unacceptable YAML version of the document");
-      }
-      state.version = args[0];
-      state.checkLineBreaks = minor < 2;
-      if (minor !== 1 && minor !== 2) {
-        throwWarning(state, "unsupported YAML version of the document");
-      }
-    },
-    TAG: function handleTagDirective(state, name, args) {
-      let prefix;
-      if (args.length !== 2) {
-        throwError(state, "TAG directive accepts exactly two arguments");
-      }
-      const handle2 = args[0];
-      prefix = args[1];
-      if (!PATTERN_TAG_HANDLE.test(handle2)) {
-        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-      }
-      if (_hasOwnProperty.call(state.tagMap, handle2)) {
-        throwError(state, 'there is a previously declared suffix for "' + handle2 + '" tag handle');
-      }
-      if (!PATTERN_TAG_URI.test(prefix)) {
-        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-      }
-      try {
-        prefix = decodeURIComponent(prefix);
-      } catch (err) {
-        throwError(state, "tag prefix is malformed: " + prefix);
-      }
-      state.tagMap[handle2] = prefix;
-    }
-  };
-  function captureSegment(state, start, end, checkJson) {
-    if (start < end) {
-      const _result = state.input.slice(start, end);
-      if (checkJson) {
-        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
-          const _character = _result.charCodeAt(_position);
-          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
-            throwError(state, "expected valid JSON character");
-          }
-        }
-      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-        throwError(state, "the stream contains non-printable characters");
-      }
-      state.result += _result;
-    }
-  }
-  function chargeMergeWork(state) {
-    state.totalMergeKeys++;
-    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
-      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
-    }
-  }
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common2.isObject(source)) {
-      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-    }
-    chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
-    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
-      chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
-      }
-    }
-  }
-  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-    if (Array.isArray(keyNode)) {
-      keyNode = Array.prototype.slice.call(keyNode);
-      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-        if (Array.isArray(keyNode[index])) {
-          throwError(state, "nested arrays are not supported inside keys");
-        }
-        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-          keyNode[index] = "[object Object]";
-        }
-      }
-    }
-    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-      keyNode = "[object Object]";
-    }
-    keyNode = String(keyNode);
-    if (_result === null) {
-      _result = {};
-    }
-    if (keyTag === "tag:yaml.org,2002:merge") {
-      if (Array.isArray(valueNode)) {
-        if (valueNode.length > 100) {
-          throwError(state, "abnormal merge sequence size");
-        }
-        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-          mergeMappings(state, _result, valueNode[index], overridableKeys);
-        }
-      } else {
-        mergeMappings(state, _result, valueNode, overridableKeys);
-      }
-    } else {
-      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
-        state.line = startLine || state.line;
-        state.lineStart = startLineStart || state.lineStart;
-        state.position = startPos || state.position;
-        throwError(state, "duplicated mapping key");
-      }
-      setProperty(_result, keyNode, valueNode);
-      delete overridableKeys[keyNode];
-    }
-    return _result;
-  }
-  function readLineBreak(state) {
-    const ch = state.input.charCodeAt(state.position);
-    if (ch === 10) {
-      state.position++;
-    } else if (ch === 13) {
-      state.position++;
-      if (state.input.charCodeAt(state.position) === 10) {
-        state.position++;
-      }
-    } else {
-      throwError(state, "a line break is expected");
-    }
-    state.line += 1;
-    state.lineStart = state.position;
-    state.firstTabInLine = -1;
-  }
-  function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      while (isWhiteSpace(ch)) {
-        if (ch === 9 && state.firstTabInLine === -1) {
-          state.firstTabInLine = state.position;
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (allowComments && ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 10 && ch !== 13 && ch !== 0);
-      }
-      if (isEol(ch)) {
-        readLineBreak(state);
-        ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
-        state.lineIndent = 0;
-        while (ch === 32) {
-          state.lineIndent++;
-          ch = state.input.charCodeAt(++state.position);
-        }
-      } else {
-        break;
-      }
-    }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-      throwWarning(state, "deficient indentation");
-    }
-    return lineBreaks;
-  }
-  function testDocumentSeparator(state) {
-    let _position = state.position;
-    let ch = state.input.charCodeAt(_position);
-    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-      _position += 3;
-      ch = state.input.charCodeAt(_position);
-      if (ch === 0 || isWsOrEol(ch)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
-      state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
-    }
-  }
-  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-    let captureStart;
-    let captureEnd;
-    let hasPendingContent;
-    let _line;
-    let _lineStart;
-    let _lineIndent;
-    const _kind = state.kind;
-    const _result = state.result;
-    let ch = state.input.charCodeAt(state.position);
-    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-      return false;
-    }
-    if (ch === 63 || ch === 45) {
-      const following = state.input.charCodeAt(state.position + 1);
-      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-        return false;
-      }
-    }
-    state.kind = "scalar";
-    state.result = "";
-    captureStart = captureEnd = state.position;
-    hasPendingContent = false;
-    while (ch !== 0) {
-      if (ch === 58) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-          break;
-        }
-      } else if (ch === 35) {
-        const preceding = state.input.charCodeAt(state.position - 1);
-        if (isWsOrEol(preceding)) {
-          break;
-        }
-      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
-        break;
-      } else if (isEol(ch)) {
-        _line = state.line;
-        _lineStart = state.lineStart;
-        _lineIndent = state.lineIndent;
-        skipSeparationSpace(state, false, -1);
-        if (state.lineIndent >= nodeIndent) {
-          hasPendingContent = true;
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        } else {
-          state.position = captureEnd;
-          state.line = _line;
-          state.lineStart = _lineStart;
-          state.lineIndent = _lineIndent;
-          break;
-        }
-      }
-      if (hasPendingContent) {
-        captureSegment(state, captureStart, captureEnd, false);
-        writeFoldedLines(state, state.line - _line);
-        captureStart = captureEnd = state.position;
-        hasPendingContent = false;
-      }
-      if (!isWhiteSpace(ch)) {
-        captureEnd = state.position + 1;
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, captureEnd, false);
-    if (state.result) {
-      return true;
-    }
-    state.kind = _kind;
-    state.result = _result;
-    return false;
-  }
-  function readSingleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 39) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 39) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (ch === 39) {
-          captureStart = state.position;
-          state.position++;
-          captureEnd = state.position;
-        } else {
-          return true;
-        }
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a single quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a single quoted scalar");
-  }
-  function readDoubleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 34) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 34) {
-        captureSegment(state, captureStart, state.position, true);
-        state.position++;
-        return true;
-      } else if (ch === 92) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (isEol(ch)) {
-          skipSeparationSpace(state, false, nodeIndent);
-        } else if (ch < 256 && simpleEscapeCheck[ch]) {
-          state.result += simpleEscapeMap[ch];
-          state.position++;
-        } else if ((tmp = escapedHexLen(ch)) > 0) {
-          let hexLength = tmp;
-          let hexResult = 0;
-          for (; hexLength > 0; hexLength--) {
-            ch = state.input.charCodeAt(++state.position);
-            if ((tmp = fromHexCode(ch)) >= 0) {
-              hexResult = (hexResult << 4) + tmp;
-            } else {
-              throwError(state, "expected hexadecimal character");
-            }
-          }
-          state.result += charFromCodepoint(hexResult);
-          state.position++;
-        } else {
-          throwError(state, "unknown escape sequence");
-        }
-        captureStart = captureEnd = state.position;
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a double quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a double quoted scalar");
-  }
-  function readFlowCollection(state, nodeIndent) {
-    let readNext = true;
-    let _line;
-    let _lineStart;
-    let _pos;
-    const _tag = state.tag;
-    let _result;
-    const _anchor = state.anchor;
-    let terminator;
-    let isPair;
-    let isExplicitPair;
-    let isMapping;
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyNode;
-    let keyTag;
-    let valueNode;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 91) {
-      terminator = 93;
-      isMapping = false;
-      _result = [];
-    } else if (ch === 123) {
-      terminator = 125;
-      isMapping = true;
-      _result = {};
-    } else {
-      return false;
-    }
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    ch = state.input.charCodeAt(++state.position);
-    while (ch !== 0) {
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === terminator) {
-        state.position++;
-        state.tag = _tag;
-        state.anchor = _anchor;
-        state.kind = isMapping ? "mapping" : "sequence";
-        state.result = _result;
-        return true;
-      } else if (!readNext) {
-        throwError(state, "missed comma between flow collection entries");
-      } else if (ch === 44) {
-        throwError(state, "expected the node content, but found ','");
-      }
-      keyTag = keyNode = valueNode = null;
-      isPair = isExplicitPair = false;
-      if (ch === 63) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following)) {
-          isPair = isExplicitPair = true;
-          state.position++;
-          skipSeparationSpace(state, true, nodeIndent);
-        }
-      }
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _pos = state.position;
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      keyTag = state.tag;
-      keyNode = state.result;
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair = true;
-        ch = state.input.charCodeAt(++state.position);
-        skipSeparationSpace(state, true, nodeIndent);
-        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-        valueNode = state.result;
-      }
-      if (isMapping) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair) {
-        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-      } else {
-        _result.push(keyNode);
-      }
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === 44) {
-        readNext = true;
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        readNext = false;
-      }
-    }
-    throwError(state, "unexpected end of the stream within a flow collection");
-  }
-  function readBlockScalar(state, nodeIndent) {
-    let folding;
-    let chomping = CHOMPING_CLIP;
-    let didReadContent = false;
-    let detectedIndent = false;
-    let textIndent = nodeIndent;
-    let emptyLines = 0;
-    let atMoreIndented = false;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 124) {
-      folding = false;
-    } else if (ch === 62) {
-      folding = true;
-    } else {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    while (ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 43 || ch === 45) {
-        if (CHOMPING_CLIP === chomping) {
-          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-        } else {
-          throwError(state, "repeat of a chomping mode identifier");
-        }
-      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-        if (tmp === 0) {
-          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-        } else if (!detectedIndent) {
-          textIndent = nodeIndent + tmp - 1;
-          detectedIndent = true;
-        } else {
-          throwError(state, "repeat of an indentation width identifier");
-        }
-      } else {
-        break;
-      }
-    }
-    if (isWhiteSpace(ch)) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (isWhiteSpace(ch));
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (!isEol(ch) && ch !== 0);
-      }
-    }
-    while (ch !== 0) {
-      readLineBreak(state);
-      state.lineIndent = 0;
-      ch = state.input.charCodeAt(state.position);
-      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-        state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (!detectedIndent && state.lineIndent > textIndent) {
-        textIndent = state.lineIndent;
-      }
-      if (isEol(ch)) {
-        emptyLines++;
-        continue;
-      }
-      if (!detectedIndent && textIndent === 0) {
-        throwError(state, "missing indentation for block scalar");
-      }
-      if (state.lineIndent < textIndent) {
-        if (chomping === CHOMPING_KEEP) {
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (chomping === CHOMPING_CLIP) {
-          if (didReadContent) {
-            state.result += "\n";
-          }
-        }
-        break;
-      }
-      if (folding) {
-        if (isWhiteSpace(ch)) {
-          atMoreIndented = true;
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (atMoreIndented) {
-          atMoreIndented = false;
-          state.result += common2.repeat("\n", emptyLines + 1);
-        } else if (emptyLines === 0) {
-          if (didReadContent) {
-            state.result += " ";
-          }
-        } else {
-          state.result += common2.repeat("\n", emptyLines);
-        }
-      } else {
-        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      }
-      didReadContent = true;
-      detectedIndent = true;
-      emptyLines = 0;
-      const captureStart = state.position;
-      while (!isEol(ch) && ch !== 0) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      captureSegment(state, captureStart, state.position, false);
-    }
-    return true;
-  }
-  function readBlockSequence(state, nodeIndent) {
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = [];
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      if (ch !== 45) {
-        break;
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      if (!isWsOrEol(following)) {
-        break;
-      }
-      detected = true;
-      state.position++;
-      if (skipSeparationSpace(state, true, -1)) {
-        if (state.lineIndent <= nodeIndent) {
-          _result.push(null);
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        }
-      }
-      const _line = state.line;
-      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-      _result.push(state.result);
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a sequence entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "sequence";
-      state.result = _result;
-      return true;
-    }
-    return false;
-  }
-  function readBlockMapping(state, nodeIndent, flowIndent) {
-    let allowCompact;
-    let _keyLine;
-    let _keyLineStart;
-    let _keyPos;
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = {};
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyTag = null;
-    let keyNode = null;
-    let valueNode = null;
-    let atExplicitKey = false;
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (!atExplicitKey && state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      const _line = state.line;
-      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
-        if (ch === 63) {
-          if (atExplicitKey) {
-            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-            keyTag = keyNode = valueNode = null;
-          }
-          detected = true;
-          atExplicitKey = true;
-          allowCompact = true;
-        } else if (atExplicitKey) {
-          atExplicitKey = false;
-          allowCompact = true;
-        } else {
-          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-        }
-        state.position += 1;
-        ch = following;
-      } else {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-          break;
-        }
-        if (state.line === _line) {
-          ch = state.input.charCodeAt(state.position);
-          while (isWhiteSpace(ch)) {
-            ch = state.input.charCodeAt(++state.position);
-          }
-          if (ch === 58) {
-            ch = state.input.charCodeAt(++state.position);
-            if (!isWsOrEol(ch)) {
-              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-            }
-            if (atExplicitKey) {
-              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-              keyTag = keyNode = valueNode = null;
-            }
-            detected = true;
-            atExplicitKey = false;
-            allowCompact = false;
-            keyTag = state.tag;
-            keyNode = state.result;
-          } else if (detected) {
-            throwError(state, "can not read an implicit mapping pair; a colon is missed");
-          } else {
-            state.tag = _tag;
-            state.anchor = _anchor;
-            return true;
-          }
-        } else if (detected) {
-          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-        } else {
-          state.tag = _tag;
-          state.anchor = _anchor;
-          return true;
-        }
-      }
-      if (state.line === _line || state.lineIndent > nodeIndent) {
-        if (atExplicitKey) {
-          _keyLine = state.line;
-          _keyLineStart = state.lineStart;
-          _keyPos = state.position;
-        }
-        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
-          if (atExplicitKey) {
-            keyNode = state.result;
-          } else {
-            valueNode = state.result;
-          }
-        }
-        if (!atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        skipSeparationSpace(state, true, -1);
-        ch = state.input.charCodeAt(state.position);
-      }
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a mapping entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (atExplicitKey) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "mapping";
-      state.result = _result;
-    }
-    return detected;
-  }
-  function readTagProperty(state) {
-    let isVerbatim = false;
-    let isNamed = false;
-    let tagHandle;
-    let tagName;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 33) return false;
-    if (state.tag !== null) {
-      throwError(state, "duplication of a tag property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 60) {
-      isVerbatim = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else if (ch === 33) {
-      isNamed = true;
-      tagHandle = "!!";
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      tagHandle = "!";
-    }
-    let _position = state.position;
-    if (isVerbatim) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 0 && ch !== 62);
-      if (state.position < state.length) {
-        tagName = state.input.slice(_position, state.position);
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        throwError(state, "unexpected end of the stream within a verbatim tag");
-      }
-    } else {
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        if (ch === 33) {
-          if (!isNamed) {
-            tagHandle = state.input.slice(_position - 1, state.position + 1);
-            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-              throwError(state, "named tag handle cannot contain such characters");
-            }
-            isNamed = true;
-            _position = state.position + 1;
-          } else {
-            throwError(state, "tag suffix cannot contain exclamation marks");
-          }
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      tagName = state.input.slice(_position, state.position);
-      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-        throwError(state, "tag suffix cannot contain flow indicator characters");
-      }
-    }
-    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-      throwError(state, "tag name cannot contain such characters: " + tagName);
-    }
-    try {
-      tagName = decodeURIComponent(tagName);
-    } catch (err) {
-      throwError(state, "tag name is malformed: " + tagName);
-    }
-    if (isVerbatim) {
-      state.tag = tagName;
-    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
-      state.tag = state.tagMap[tagHandle] + tagName;
-    } else if (tagHandle === "!") {
-      state.tag = "!" + tagName;
-    } else if (tagHandle === "!!") {
-      state.tag = "tag:yaml.org,2002:" + tagName;
-    } else {
-      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-    }
-    return true;
-  }
-  function readAnchorProperty(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 38) return false;
-    if (state.anchor !== null) {
-      throwError(state, "duplication of an anchor property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an anchor node must contain at least one character");
-    }
-    state.anchor = state.input.slice(_position, state.position);
-    return true;
-  }
-  function readAlias(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 42) return false;
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an alias node must contain at least one character");
-    }
-    const alias = state.input.slice(_position, state.position);
-    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
-      throwError(state, 'unidentified alias "' + alias + '"');
-    }
-    state.result = state.anchorMap[alias];
-    skipSeparationSpace(state, true, -1);
-    return true;
-  }
-  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
-    const fallbackState = snapshotState(state);
-    beginAnchorTransaction(state);
-    restoreState(state, propertyStart);
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
-      commitAnchorTransaction(state);
-      return true;
-    }
-    rollbackAnchorTransaction(state);
-    restoreState(state, fallbackState);
-    return false;
-  }
-  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-    let allowBlockScalars;
-    let allowBlockCollections;
-    let indentStatus = 1;
-    let atNewLine = false;
-    let hasContent = false;
-    let propertyStart = null;
-    let type2;
-    let flowIndent;
-    let blockIndent;
-    if (state.depth >= state.maxDepth) {
-      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
-    }
-    state.depth += 1;
-    if (state.listener !== null) {
-      state.listener("open", state);
-    }
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-    if (allowToSeek) {
-      if (skipSeparationSpace(state, true, -1)) {
-        atNewLine = true;
-        if (state.lineIndent > parentIndent) {
-          indentStatus = 1;
-        } else if (state.lineIndent === parentIndent) {
-          indentStatus = 0;
-        } else if (state.lineIndent < parentIndent) {
-          indentStatus = -1;
-        }
-      }
-    }
-    if (indentStatus === 1) {
-      while (true) {
-        const ch = state.input.charCodeAt(state.position);
-        const propertyState = snapshotState(state);
-        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
-          break;
-        }
-        if (!readTagProperty(state) && !readAnchorProperty(state)) {
-          break;
-        }
-        if (propertyStart === null) {
-          propertyStart = propertyState;
-        }
-        if (skipSeparationSpace(state, true, -1)) {
-          atNewLine = true;
-          allowBlockCollections = allowBlockStyles;
-          if (state.lineIndent > parentIndent) {
-            indentStatus = 1;
-          } else if (state.lineIndent === parentIndent) {
-            indentStatus = 0;
-          } else if (state.lineIndent < parentIndent) {
-            indentStatus = -1;
-          }
-        } else {
-          allowBlockCollections = false;
-        }
-      }
-    }
-    if (allowBlockCollections) {
-      allowBlockCollections = atNewLine || allowCompact;
-    }
-    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-        flowIndent = parentIndent;
-      } else {
-        flowIndent = parentIndent + 1;
-      }
-      blockIndent = state.position - state.lineStart;
-      if (indentStatus === 1) {
-        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-          hasContent = true;
-        } else {
-          const ch = state.input.charCodeAt(state.position);
-          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
-            state,
-            propertyStart,
-            propertyStart.position - propertyStart.lineStart,
-            flowIndent
-          )) {
-            hasContent = true;
-          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-            hasContent = true;
-          } else if (readAlias(state)) {
-            hasContent = true;
-            if (state.tag !== null || state.anchor !== null) {
-              throwError(state, "alias node should not have any properties");
-            }
-          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-            hasContent = true;
-            if (state.tag === null) {
-              state.tag = "?";
-            }
-          }
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-        }
-      } else if (indentStatus === 0) {
-        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-      }
-    }
-    if (state.tag === null) {
-      if (state.anchor !== null) {
-        storeAnchor(state, state.anchor, state.result);
-      }
-    } else if (state.tag === "?") {
-      if (state.result !== null && state.kind !== "scalar") {
-        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-      }
-      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-        type2 = state.implicitTypes[typeIndex];
-        if (type2.resolve(state.result)) {
-          state.result = type2.construct(state.result);
-          state.tag = type2.tag;
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-          break;
-        }
-      }
-    } else if (state.tag !== "!") {
-      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-        type2 = state.typeMap[state.kind || "fallback"][state.tag];
-      } else {
-        type2 = null;
-        const typeList = state.typeMap.multi[state.kind || "fallback"];
-        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-            type2 = typeList[typeIndex];
-            break;
-          }
-        }
-      }
-      if (!type2) {
-        throwError(state, "unknown tag !<" + state.tag + ">");
-      }
-      if (state.result !== null && type2.kind !== state.kind) {
-        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-      }
-      if (!type2.resolve(state.result, state.tag)) {
-        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-      } else {
-        state.result = type2.construct(state.result, state.tag);
-        if (state.anchor !== null) {
-          storeAnchor(state, state.anchor, state.result);
-        }
-      }
-    }
-    if (state.listener !== null) {
-      state.listener("close", state);
-    }
-    state.depth -= 1;
-    return state.tag !== null || state.anchor !== null || hasContent;
-  }
-  function readDocument(state) {
-    const documentStart = state.position;
-    let hasDirectives = false;
-    let ch;
-    state.version = null;
-    state.checkLineBreaks = state.legacy;
-    state.tagMap = /* @__PURE__ */ Object.create(null);
-    state.anchorMap = /* @__PURE__ */ Object.create(null);
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if (state.lineIndent > 0 || ch !== 37) {
-        break;
-      }
-      hasDirectives = true;
-      ch = state.input.charCodeAt(++state.position);
-      let _position = state.position;
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      const directiveName = state.input.slice(_position, state.position);
-      const directiveArgs = [];
-      if (directiveName.length < 1) {
-        throwError(state, "directive name must not be less than one character in length");
-      }
-      while (ch !== 0) {
-        while (isWhiteSpace(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 35) {
-          do {
-            ch = state.input.charCodeAt(++state.position);
-          } while (ch !== 0 && !isEol(ch));
-          break;
-        }
-        if (isEol(ch)) break;
-        _position = state.position;
-        while (ch !== 0 && !isWsOrEol(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        directiveArgs.push(state.input.slice(_position, state.position));
-      }
-      if (ch !== 0) readLineBreak(state);
-      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
-        directiveHandlers[directiveName](state, directiveName, directiveArgs);
-      } else {
-        throwWarning(state, 'unknown document directive "' + directiveName + '"');
-      }
-    }
-    skipSeparationSpace(state, true, -1);
-    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-      state.position += 3;
-      skipSeparationSpace(state, true, -1);
-    } else if (hasDirectives) {
-      throwError(state, "directives end mark is expected");
-    }
-    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-    skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-      throwWarning(state, "non-ASCII line breaks are interpreted as content");
-    }
-    state.documents.push(state.result);
-    if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      if (state.input.charCodeAt(state.position) === 46) {
-        state.position += 3;
-        skipSeparationSpace(state, true, -1);
-      }
-      return;
-    }
-    if (state.position < state.length - 1) {
-      throwError(state, "end of the stream or a document separator is expected");
-    }
-  }
-  function loadDocuments(input, options) {
-    input = String(input);
-    options = options || {};
-    if (input.length !== 0) {
-      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-        input += "\n";
-      }
-      if (input.charCodeAt(0) === 65279) {
-        input = input.slice(1);
-      }
-    }
-    const state = new State(input, options);
-    const nullpos = input.indexOf("\0");
-    if (nullpos !== -1) {
-      state.position = nullpos;
-      throwError(state, "null byte is not allowed in input");
-    }
-    state.input += "\0";
-    while (state.input.charCodeAt(state.position) === 32) {
-      state.lineIndent += 1;
-      state.position += 1;
-    }
-    while (state.position < state.length - 1) {
-      readDocument(state);
-    }
-    return state.documents;
-  }
-  function loadAll2(input, iterator2, options) {
-    if (iterator2 !== null && typeof iterator2 === "object" && typeof options === "undefined") {
-      options = iterator2;
-      iterator2 = null;
-    }
-    const documents = loadDocuments(input, options);
-    if (typeof iterator2 !== "function") {
-      return documents;
-    }
-    for (let index = 0, length = documents.length; index < length; index += 1) {
-      iterator2(documents[index]);
-    }
-  }
-  function load2(input, options) {
-    const documents = loadDocuments(input, options);
-    if (documents.length === 0) {
-      return void 0;
-    } else if (documents.length === 1) {
-      return documents[0];
-    }
-    throw new YAMLException2("expected a single document in the stream, but found more");
-  }
-  loader.loadAll = loadAll2;
-  loader.load = load2;
-  return loader;
-}
-var dumper = {};
-var hasRequiredDumper;
-function requireDumper() {
-  if (hasRequiredDumper) return dumper;
-  hasRequiredDumper = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _toString = Object.prototype.toString;
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CHAR_BOM = 65279;
-  const CHAR_TAB = 9;
-  const CHAR_LINE_FEED = 10;
-  const CHAR_CARRIAGE_RETURN = 13;
-  const CHAR_SPACE = 32;
-  const CHAR_EXCLAMATION = 33;
-  const CHAR_DOUBLE_QUOTE = 34;
-  const CHAR_SHARP = 35;
-  const CHAR_PERCENT = 37;
-  const CHAR_AMPERSAND = 38;
-  const CHAR_SINGLE_QUOTE = 39;
-  const CHAR_ASTERISK = 42;
-  const CHAR_COMMA = 44;
-  const CHAR_MINUS = 45;
-  const CHAR_COLON = 58;
-  const CHAR_EQUALS = 61;
-  const CHAR_GREATER_THAN = 62;
-  const CHAR_QUESTION = 63;
-  const CHAR_COMMERCIAL_AT = 64;
-  const CHAR_LEFT_SQUARE_BRACKET = 91;
-  const CHAR_RIGHT_SQUARE_BRACKET = 93;
-  const CHAR_GRAVE_ACCENT = 96;
-  const CHAR_LEFT_CURLY_BRACKET = 123;
-  const CHAR_VERTICAL_LINE = 124;
-  const CHAR_RIGHT_CURLY_BRACKET = 125;
-  const ESCAPE_SEQUENCES = {};
-  ESCAPE_SEQUENCES[0] = "\\0";
-  ESCAPE_SEQUENCES[7] = "\\a";
-  ESCAPE_SEQUENCES[8] = "\\b";
-  ESCAPE_SEQUENCES[9] = "\\t";
-  ESCAPE_SEQUENCES[10] = "\\n";
-  ESCAPE_SEQUENCES[11] = "\\v";
-  ESCAPE_SEQUENCES[12] = "\\f";
-  ESCAPE_SEQUENCES[13] = "\\r";
-  ESCAPE_SEQUENCES[27] = "\\e";
-  ESCAPE_SEQUENCES[34] = '\\"';
-  ESCAPE_SEQUENCES[92] = "\\\\";
-  ESCAPE_SEQUENCES[133] = "\\N";
-  ESCAPE_SEQUENCES[160] = "\\_";
-  ESCAPE_SEQUENCES[8232] = "\\L";
-  ESCAPE_SEQUENCES[8233] = "\\P";
-  const DEPRECATED_BOOLEANS_SYNTAX = [
-    "y",
-    "Y",
-    "yes",
-    "Yes",
-    "YES",
-    "on",
-    "On",
-    "ON",
-    "n",
-    "N",
-    "no",
-    "No",
-    "NO",
-    "off",
-    "Off",
-    "OFF"
-  ];
-  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-  function compileStyleMap(schema2, map2) {
-    if (map2 === null) return {};
-    const result = {};
-    const keys = Object.keys(map2);
-    for (let index = 0, length = keys.length; index < length; index += 1) {
-      let tag2 = keys[index];
-      let style = String(map2[tag2]);
-      if (tag2.slice(0, 2) === "!!") {
-        tag2 = "tag:yaml.org,2002:" + tag2.slice(2);
-      }
-      const type2 = schema2.compiledTypeMap["fallback"][tag2];
-      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-        style = type2.styleAliases[style];
-      }
-      result[tag2] = style;
-    }
-    return result;
-  }
-  function encodeHex(character) {
-    let handle2;
-    let length;
-    const string = character.toString(16).toUpperCase();
-    if (character <= 255) {
-      handle2 = "x";
-      length = 2;
-    } else if (character <= 65535) {
-      handle2 = "u";
-      length = 4;
-    } else if (character <= 4294967295) {
-      handle2 = "U";
-      length = 8;
-    } else {
-      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
-    }
-    return "\\" + handle2 + common2.repeat("0", length - string.length) + string;
-  }
-  const QUOTING_TYPE_SINGLE = 1;
-  const QUOTING_TYPE_DOUBLE = 2;
-  function State(options) {
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.indent = Math.max(1, options["indent"] || 2);
-    this.noArrayIndent = options["noArrayIndent"] || false;
-    this.skipInvalid = options["skipInvalid"] || false;
-    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-    this.sortKeys = options["sortKeys"] || false;
-    this.lineWidth = options["lineWidth"] || 80;
-    this.noRefs = options["noRefs"] || false;
-    this.noCompatMode = options["noCompatMode"] || false;
-    this.condenseFlow = options["condenseFlow"] || false;
-    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-    this.forceQuotes = options["forceQuotes"] || false;
-    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.explicitTypes = this.schema.compiledExplicit;
-    this.tag = null;
-    this.result = "";
-    this.duplicates = [];
-    this.usedDuplicates = null;
-  }
-  function indentString(string, spaces) {
-    const ind = common2.repeat(" ", spaces);
-    let position = 0;
-    let result = "";
-    const length = string.length;
-    while (position < length) {
-      let line;
-      const next = string.indexOf("\n", position);
-      if (next === -1) {
-        line = string.slice(position);
-        position = length;
-      } else {
-        line = string.slice(position, next + 1);
-        position = next + 1;
-      }
-      if (line.length && line !== "\n") result += ind;
-      result += line;
-    }
-    return result;
-  }
-  function generateNextLine(state, level) {
-    return "\n" + common2.repeat(" ", state.indent * level);
-  }
-  function testImplicitResolving(state, str2) {
-    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-      const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function isWhitespace(c) {
-    return c === CHAR_SPACE || c === CHAR_TAB;
-  }
-  function isPrintable(c) {
-    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
-  }
-  function isNsCharOrWhitespace(c) {
-    return isPrintable(c) && c !== CHAR_BOM && // - b-char
-    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-  }
-  function isPlainSafe(c, prev, inblock) {
-    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-    return (
-      // ns-plain-safe
-      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
-      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
-      c !== CHAR_SHARP && // false on '#'
-      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
-      prev === CHAR_COLON && cIsNsChar
-    );
-  }
-  function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
-    // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
-    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-  }
-  function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
-  }
-  function codePointAt(string, pos) {
-    const first = string.charCodeAt(pos);
-    let second;
-    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
-      second = string.charCodeAt(pos + 1);
-      if (second >= 56320 && second <= 57343) {
-        return (first - 55296) * 1024 + second - 56320 + 65536;
-      }
-    }
-    return first;
-  }
-  function needIndentIndicator(string) {
-    const leadingSpaceRe = /^\n* /;
-    return leadingSpaceRe.test(string);
-  }
-  const STYLE_PLAIN = 1;
-  const STYLE_SINGLE = 2;
-  const STYLE_LITERAL = 3;
-  const STYLE_FOLDED = 4;
-  const STYLE_DOUBLE = 5;
-  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-    let i;
-    let char = 0;
-    let prevChar = null;
-    let hasLineBreak = false;
-    let hasFoldableLine = false;
-    const shouldTrackWidth = lineWidth !== -1;
-    let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
-    if (singleLineOnly || forceQuotes) {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-    } else {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (char === CHAR_LINE_FEED) {
-          hasLineBreak = true;
-          if (shouldTrackWidth) {
-            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
-            previousLineBreak = i;
-          }
-        } else if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
-    }
-    if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
-        return STYLE_PLAIN;
-      }
-      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-    }
-    if (indentPerLevel > 9 && needIndentIndicator(string)) {
-      return STYLE_DOUBLE;
-    }
-    if (!forceQuotes) {
-      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
-    }
-    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-  }
-  function writeScalar(state, string, level, iskey, inblock) {
-    state.dump = (function() {
-      if (string.length === 0) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
-      }
-      if (!state.noCompatMode) {
-        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
-          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
-        }
-      }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-      const singleLineOnly = iskey || // No block styles in flow mode.
-      state.flowLevel > -1 && level >= state.flowLevel;
-      function testAmbiguity(string2) {
-        return testImplicitResolving(state, string2);
-      }
-      switch (chooseScalarStyle(
-        string,
-        singleLineOnly,
-        state.indent,
-        lineWidth,
-        testAmbiguity,
-        state.quotingType,
-        state.forceQuotes && !iskey,
-        inblock
-      )) {
-        case STYLE_PLAIN:
-          return string;
-        case STYLE_SINGLE:
-          return "'" + string.replace(/'/g, "''") + "'";
-        case STYLE_LITERAL:
-          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
-        case STYLE_FOLDED:
-          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
-        case STYLE_DOUBLE:
-          return '"' + escapeString(string) + '"';
-        default:
-          throw new YAMLException2("impossible error: invalid scalar style");
-      }
-    })();
-  }
-  function blockHeader(string, indentPerLevel) {
-    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-    const clip = string[string.length - 1] === "\n";
-    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep ? "+" : clip ? "" : "-";
-    return indentIndicator + chomp + "\n";
-  }
-  function dropEndingNewline(string) {
-    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
-  }
-  function foldString(string, width) {
-    const lineRe = /(\n+)([^\n]*)/g;
-    let result = (function() {
-      let nextLF = string.indexOf("\n");
-      nextLF = nextLF !== -1 ? nextLF : string.length;
-      lineRe.lastIndex = nextLF;
-      return foldLine(string.slice(0, nextLF), width);
-    })();
-    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
-    let moreIndented;
-    let match;
-    while (match = lineRe.exec(string)) {
-      const prefix = match[1];
-      const line = match[2];
-      moreIndented = line[0] === " ";
-      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-      prevMoreIndented = moreIndented;
-    }
-    return result;
-  }
-  function foldLine(line, width) {
-    if (line === "" || line[0] === " ") return line;
-    const breakRe = / [^ ]/g;
-    let match;
-    let start = 0;
-    let end;
-    let curr = 0;
-    let next = 0;
-    let result = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
-      if (next - start > width) {
-        end = curr > start ? curr : next;
-        result += "\n" + line.slice(start, end);
-        start = end + 1;
-      }
-      curr = next;
-    }
-    result += "\n";
-    if (line.length - start > width && curr > start) {
-      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-    } else {
-      result += line.slice(start);
-    }
-    return result.slice(1);
-  }
-  function escapeString(string) {
-    let result = "";
-    let char = 0;
-    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-      char = codePointAt(string, i);
-      const escapeSeq = ESCAPE_SEQUENCES[char];
-      if (!escapeSeq && isPrintable(char)) {
-        result += string[i];
-        if (char >= 65536) result += string[i + 1];
-      } else {
-        result += escapeSeq || encodeHex(char);
-      }
-    }
-    return result;
-  }
-  function writeFlowSequence(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = "[" + _result + "]";
-  }
-  function writeBlockSequence(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-        if (!compact || _result !== "") {
-          _result += generateNextLine(state, level);
-        }
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          _result += "-";
-        } else {
-          _result += "- ";
-        }
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = _result || "[]";
-  }
-  function writeFlowMapping(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (_result !== "") pairBuffer += ", ";
-      if (state.condenseFlow) pairBuffer += '"';
-      const objectKey2 = objectKeyList[index];
-      let objectValue = object[objectKey2];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey2, objectValue);
-      }
-      if (!writeNode(state, level, objectKey2, false, false)) {
-        continue;
-      }
-      if (state.dump.length > 1024) pairBuffer += "? ";
-      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
-        continue;
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = "{" + _result + "}";
-  }
-  function writeBlockMapping(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    if (state.sortKeys === true) {
-      objectKeyList.sort();
-    } else if (typeof state.sortKeys === "function") {
-      objectKeyList.sort(state.sortKeys);
-    } else if (state.sortKeys) {
-      throw new YAMLException2("sortKeys must be a boolean or a function");
-    }
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (!compact || _result !== "") {
-        pairBuffer += generateNextLine(state, level);
-      }
-      const objectKey2 = objectKeyList[index];
-      let objectValue = object[objectKey2];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey2, objectValue);
-      }
-      if (!writeNode(state, level + 1, objectKey2, true, true, true)) {
-        continue;
-      }
-      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-      if (explicitPair) {
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          pairBuffer += "?";
-        } else {
-          pairBuffer += "? ";
-        }
-      }
-      pairBuffer += state.dump;
-      if (explicitPair) {
-        pairBuffer += generateNextLine(state, level);
-      }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-        continue;
-      }
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += ":";
-      } else {
-        pairBuffer += ": ";
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = _result || "{}";
-  }
-  function detectType(state, object, explicit) {
-    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
-    for (let index = 0, length = typeList.length; index < length; index += 1) {
-      const type2 = typeList[index];
-      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
-        if (explicit) {
-          if (type2.multi && type2.representName) {
-            state.tag = type2.representName(object);
-          } else {
-            state.tag = type2.tag;
-          }
-        } else {
-          state.tag = "?";
-        }
-        if (type2.represent) {
-          const style = state.styleMap[type2.tag] || type2.defaultStyle;
-          let _result;
-          if (_toString.call(type2.represent) === "[object Function]") {
-            _result = type2.represent(object, style);
-          } else if (_hasOwnProperty.call(type2.represent, style)) {
-            _result = type2.represent[style](object, style);
-          } else {
-            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-          }
-          state.dump = _result;
-        }
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
-    state.tag = null;
-    state.dump = object;
-    if (!detectType(state, object, false)) {
-      detectType(state, object, true);
-    }
-    const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
-    }
-    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
-    let duplicateIndex;
-    let duplicate;
-    if (objectOrArray) {
-      duplicateIndex = state.duplicates.indexOf(object);
-      duplicate = duplicateIndex !== -1;
-    }
-    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-      compact = false;
-    }
-    if (duplicate && state.usedDuplicates[duplicateIndex]) {
-      state.dump = "*ref_" + duplicateIndex;
-    } else {
-      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-        state.usedDuplicates[duplicateIndex] = true;
-      }
-      if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
-          writeBlockMapping(state, level, state.dump, compact);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowMapping(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
-          if (state.noArrayIndent && !isblockseq && level > 0) {
-            writeBlockSequence(state, level - 1, state.dump, compact);
-          } else {
-            writeBlockSequence(state, level, state.dump, compact);
-          }
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowSequence(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object String]") {
-        if (state.tag !== "?") {
-          writeScalar(state, state.dump, level, iskey, inblock);
-        }
-      } else if (type2 === "[object Undefined]") {
-        return false;
-      } else {
-        if (state.skipInvalid) return false;
-        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
-      }
-      if (state.tag !== null && state.tag !== "?") {
-        let tagStr = encodeURI(
-          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-        ).replace(/!/g, "%21");
-        if (state.tag[0] === "!") {
-          tagStr = "!" + tagStr;
-        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-          tagStr = "!!" + tagStr.slice(18);
-        } else {
-          tagStr = "!<" + tagStr + ">";
-        }
-        state.dump = tagStr + " " + state.dump;
-      }
-    }
-    return true;
-  }
-  function getDuplicateReferences(object, state) {
-    const objects = [];
-    const duplicatesIndexes = [];
-    inspectNode(object, objects, duplicatesIndexes);
-    const length = duplicatesIndexes.length;
-    for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
-    }
-    state.usedDuplicates = new Array(length);
-  }
-  function inspectNode(object, objects, duplicatesIndexes) {
-    if (object !== null && typeof object === "object") {
-      const index = objects.indexOf(object);
-      if (index !== -1) {
-        if (duplicatesIndexes.indexOf(index) === -1) {
-          duplicatesIndexes.push(index);
-        }
-      } else {
-        objects.push(object);
-        if (Array.isArray(object)) {
-          for (let i = 0, length = object.length; i < length; i += 1) {
-            inspectNode(object[i], objects, duplicatesIndexes);
-          }
-        } else {
-          const objectKeyList = Object.keys(object);
-          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
-            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
-          }
-        }
-      }
-    }
-  }
-  function dump2(input, options) {
-    options = options || {};
-    const state = new State(options);
-    if (!state.noRefs) getDuplicateReferences(input, state);
-    let value = input;
-    if (state.replacer) {
-      value = state.replacer.call({ "": value }, "", value);
-    }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-    return "";
-  }
-  dumper.dump = dump2;
-  return dumper;
-}
-var hasRequiredJsYaml;
-function requireJsYaml() {
-  if (hasRequiredJsYaml) return jsYaml;
-  hasRequiredJsYaml = 1;
-  const loader2 = requireLoader();
-  const dumper2 = requireDumper();
-  function renamed(from, to) {
-    return function() {
-      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
-    };
-  }
-  jsYaml.Type = requireType();
-  jsYaml.Schema = requireSchema();
-  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
-  jsYaml.JSON_SCHEMA = requireJson();
-  jsYaml.CORE_SCHEMA = requireCore();
-  jsYaml.DEFAULT_SCHEMA = require_default();
-  jsYaml.load = loader2.load;
-  jsYaml.loadAll = loader2.loadAll;
-  jsYaml.dump = dumper2.dump;
-  jsYaml.YAMLException = requireException();
-  jsYaml.types = {
-    binary: requireBinary(),
-    float: requireFloat(),
-    map: requireMap(),
-    null: require_null(),
-    pairs: requirePairs(),
-    set: requireSet(),
-    timestamp: requireTimestamp(),
-    bool: requireBool(),
-    int: requireInt(),
-    merge: requireMerge(),
-    omap: requireOmap(),
-    seq: requireSeq(),
-    str: requireStr()
-  };
-  jsYaml.safeLoad = renamed("safeLoad", "load");
-  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
-  jsYaml.safeDump = renamed("safeDump", "dump");
-  return jsYaml;
-}
-var jsYamlExports = requireJsYaml();
-var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
-var {
-  Type: Type2,
-  Schema,
-  FAILSAFE_SCHEMA,
-  JSON_SCHEMA,
-  CORE_SCHEMA,
-  DEFAULT_SCHEMA,
-  load,
-  loadAll,
-  dump,
-  YAMLException,
-  types,
-  safeLoad,
-  safeLoadAll,
-  safeDump
-} = yaml;
-
-// src/records/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// src/records/position.ts
-var import_yaml = __toESM(require_dist(), 1);
-var PositionIndex = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  doc;
-  lines;
-  /** Line and column of an offset in the text. */
-  at(offset) {
-    const lc = this.counter();
-    const { line, col } = lc.linePos(offset);
-    return { line, col };
-  }
-  /**
-   * Where the value (or, with `which: 'key'`, the key) at a field path sits.
-   * A path that does not exist resolves to the nearest existing ancestor,
-   * which is where a missing key would have to be written.
-   */
-  locate(path, which2 = "value") {
-    const doc = this.document();
-    let node = doc.contents;
-    let found = node?.range?.[0] ?? 0;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
-      const last = i === path.length - 1;
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        const key = pair.key;
-        const value = pair.value;
-        if (last && which2 === "key") {
-          found = key.range?.[0] ?? found;
-          break;
-        }
-        found = value?.range?.[0] ?? key.range?.[0] ?? found;
-        node = value;
-      } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!item) break;
-        found = item.range?.[0] ?? found;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    return this.at(found);
-  }
-  counter() {
-    if (!this.lines) {
-      this.lines = new import_yaml.LineCounter();
-      (0, import_yaml.parseDocument)(this.text, { lineCounter: this.lines, uniqueKeys: false });
-    }
-    return this.lines;
-  }
-  document() {
-    if (!this.doc) {
-      this.lines = new import_yaml.LineCounter();
-      this.doc = (0, import_yaml.parseDocument)(this.text, { lineCounter: this.lines, uniqueKeys: false });
-    }
-    return this.doc;
-  }
-};
-
-// src/records/utf8.ts
-var decoder = new TextDecoder("utf-8", { fatal: true });
-function decodeUtf8(bytes) {
-  try {
-    return { text: decoder.decode(bytes) };
-  } catch {
-    return { badOffset: firstInvalidUtf8(bytes) };
-  }
-}
-function firstInvalidUtf8(b) {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let need = 0;
-    let min = 0;
-    if (c < 128) {
-      i++;
-      continue;
-    } else if (c >= 194 && c <= 223) {
-      need = 1;
-      min = 128;
-    } else if (c >= 224 && c <= 239) {
-      need = 2;
-      min = 2048;
-    } else if (c >= 240 && c <= 244) {
-      need = 3;
-      min = 65536;
-    } else return i;
-    let cp = c & 63 >> need;
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
-      if (cc === void 0 || (cc & 192) !== 128) return i;
-      cp = cp << 6 | cc & 63;
-    }
-    if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return i;
-    i += need + 1;
-  }
-  return b.length;
-}
-
-// src/records/parse.ts
-var MAX_RECORD_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 64;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var FORBIDDEN_WORD = /__proto__|constructor|prototype/;
-function parseRecordFile(path, bytes) {
-  const fail = (pos, rule, message) => ({
-    ok: false,
-    findings: [finding(path, pos, rule, message)]
-  });
-  const start = { line: 1, col: 1 };
-  if (bytes.byteLength > MAX_RECORD_BYTES) {
-    return fail(
-      start,
-      "yaml/too-large",
-      `file is ${bytes.byteLength} bytes; records are at most ${MAX_RECORD_BYTES} bytes (1 MiB)`
-    );
-  }
-  const decoded = decodeUtf8(bytes);
-  if ("badOffset" in decoded) {
-    const prefix = new TextDecoder().decode(bytes.subarray(0, decoded.badOffset));
-    const positions2 = new PositionIndex(prefix);
-    return fail(
-      positions2.at(prefix.length),
-      "yaml/encoding",
-      `invalid UTF-8 at byte ${decoded.badOffset}`
-    );
-  }
-  const text = decoded.text.replace(/^\uFEFF/, "");
-  const positions = new PositionIndex(text);
-  const parsed = mayUseAliases(text) ? parseWithAliases(path, text) : parseFast(path, text);
-  if (!parsed.ok) return parsed;
-  const value = parsed.value;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return fail(start, "yaml/not-a-mapping", "a record must be a YAML mapping of keys to values");
-  }
-  const suspicious = FORBIDDEN_WORD.test(text) || text.includes("\\");
-  const bad2 = suspicious ? findForbiddenKey(value, []) : null;
-  if (bad2) {
-    return fail(
-      positions.locate(bad2, "key"),
-      "yaml/forbidden-key",
-      `key "${String(bad2[bad2.length - 1])}" is not allowed (prototype pollution)`
-    );
-  }
-  return {
-    ok: true,
-    file: {
-      path,
-      text,
-      value,
-      locate: (p, which2) => positions.locate(p, which2)
-    }
-  };
-}
-function parseFast(path, text) {
-  try {
-    return { ok: true, value: load(text, { schema: CORE_SCHEMA, json: false }) };
-  } catch (e) {
-    if (!(e instanceof YAMLException)) throw e;
-    const mark = e.mark;
-    const pos = { line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 };
-    const reason = e.reason || e.message;
-    const rule = /duplicated mapping key/.test(reason) ? "yaml/duplicate-key" : "yaml/syntax";
-    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : reason;
-    return { ok: false, findings: [finding(path, pos, rule, message)] };
-  }
-}
-function parseWithAliases(path, text) {
-  const positions = new PositionIndex(text);
-  const doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: true, merge: false, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const rule = err.code === "DUPLICATE_KEY" ? "yaml/duplicate-key" : "yaml/syntax";
-    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : err.message;
-    return { ok: false, findings: [finding(path, positions.at(err.pos[0]), rule, message)] };
-  }
-  try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (e) {
-    const alias = /[*][A-Za-z0-9_-]/.exec(text);
-    return {
-      ok: false,
-      findings: [
-        finding(
-          path,
-          positions.at(alias?.index ?? 0),
-          "yaml/alias-limit",
-          `aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes): ${e.message.split(".")[0]}`
-        )
-      ]
-    };
-  }
-}
-function mayUseAliases(text) {
-  return (text.includes("&") || text.includes("*")) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
-}
-function findForbiddenKey(v, at) {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const r = findForbiddenKey(v[i], [...at, i]);
-      if (r) return r;
-    }
-  } else if (v !== null && typeof v === "object") {
-    for (const k of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(k)) return [...at, k];
-      const r = findForbiddenKey(v[k], [...at, k]);
-      if (r) return r;
-    }
-  }
-  return null;
-}
-
-// src/records/schema-check.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
-var addFormats = import_ajv_formats.default.default;
-var ajv;
-var compiled = /* @__PURE__ */ new Map();
-function validatorFor(kind) {
-  let v = compiled.get(kind);
-  if (!v) {
-    if (!ajv) {
-      ajv = new import__.Ajv2020({
-        allErrors: true,
-        verbose: true,
-        strict: false,
-        discriminator: true,
-        meta: false,
-        validateSchema: false,
-        code: { optimize: false }
-      });
-      addFormats(ajv, ["date", "date-time"]);
-    }
-    v = ajv.compile(KINDS[kind]);
-    compiled.set(kind, v);
-  }
-  return v;
-}
-function checkSchema(file, kind) {
-  const validate = validatorFor(kind);
-  if (validate(file.value)) return [];
-  return explain(file, pruneErrors(validate.errors ?? []));
-}
-function pointerToPath(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-}
-function pruneErrors(errors) {
-  const unions = errors.filter((e) => e.keyword === "anyOf");
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of errors) {
-    const union = unions.find((u) => u !== e && e.schemaPath.startsWith(u.schemaPath + "/"));
-    if (union) {
-      const only = nonNullBranch(union);
-      if (only === void 0 || !e.schemaPath.startsWith(`${union.schemaPath}/${only}/`)) continue;
-    } else if (e.keyword === "anyOf" && nonNullBranch(e) !== void 0) continue;
-    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function nonNullBranch(e) {
-  const branches = e.parentSchema?.anyOf ?? [];
-  const nonNull = branches.flatMap((b, i) => b.type === "null" ? [] : [i]);
-  return branches.length === 2 && nonNull.length === 1 && e.data !== null ? nonNull[0] : void 0;
-}
-function explain(file, errors) {
-  return errors.map((e) => {
-    const at = pointerToPath(e.instancePath);
-    const name = at.length ? at.join(".") : "record";
-    const schema2 = e.parentSchema;
-    switch (e.keyword) {
-      case "additionalProperties": {
-        const key = e.params.additionalProperty;
-        const allowed = Object.keys(schema2?.properties ?? {});
-        return finding(
-          file.path,
-          file.locate([...at, key], "key"),
-          "schema/unknown-key",
-          `unknown key "${key}" in ${name}` + (allowed.length ? ` (allowed: ${allowed.join(", ")})` : "")
-        );
-      }
-      case "required": {
-        const key = e.params.missingProperty;
-        return finding(
-          file.path,
-          file.locate(at, "key"),
-          "schema/required",
-          `missing required key "${key}" in ${name}`
-        );
-      }
-      case "anyOf":
-      case "oneOf": {
-        const options = schema2?.anyOf ?? schema2?.oneOf ?? [];
-        const consts = options.map((o) => o.const).filter((c) => c !== void 0);
-        const message = consts.length === options.length && consts.length ? `${name} must be one of ${consts.map((c) => JSON.stringify(c)).join(", ")}; got ${JSON.stringify(e.data)}` : `${name} does not match any allowed form`;
-        return finding(file.path, file.locate(at), "schema/enum", message);
-      }
-      case "discriminator": {
-        const p = e.params;
-        const options = (schema2?.oneOf ?? []).map((o) => JSON.stringify(o.properties?.[p.tag]?.const)).join(", ");
-        return finding(
-          file.path,
-          file.locate([...at, p.tag]),
-          "schema/enum",
-          `${name}.${p.tag} must be one of ${options}; got ${JSON.stringify(p.tagValue)}`
-        );
-      }
-      case "const":
-        return finding(
-          file.path,
-          file.locate(at),
-          "schema/const",
-          `${name} must be ${JSON.stringify(e.params.allowedValue)}; got ${JSON.stringify(e.data)}`
-        );
-      case "type":
-        return finding(
-          file.path,
-          file.locate(at),
-          "schema/type",
-          `${name} must be ${e.params.type}; got ${describe(e.data)}`
-        );
-      case "pattern":
-      case "format":
-        return finding(
-          file.path,
-          file.locate(at),
-          `schema/${e.keyword}`,
-          `${name} must be ${schema2?.description ?? e.message}; got ${JSON.stringify(e.data)}`
-        );
-      default:
-        return finding(
-          file.path,
-          file.locate(at),
-          `schema/${e.keyword}`,
-          `${name} ${e.message ?? "is invalid"}; got ${JSON.stringify(e.data)}`
-        );
-    }
-  });
-}
-function describe(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-// src/records/load.ts
-function loadRecord(path, bytes) {
-  const identity = identityOfPath(path);
-  const parsed = parseRecordFile(path, bytes);
-  if (!parsed.ok) return { ok: false, findings: parsed.findings };
-  const file = parsed.file;
-  if (!identity) {
-    return {
-      ok: false,
-      file,
-      findings: [
-        finding(
-          path,
-          { line: 1, col: 1 },
-          "path/unknown",
-          "not a record path; see the layout in the README (registry/, model-cards/, data/, policies/)"
-        )
-      ]
-    };
-  }
-  const kind = file.value.kind;
-  if (!isKindName(kind) || !identity.kinds.includes(kind)) {
-    const pos = file.value.kind === void 0 ? { line: 1, col: 1 } : file.locate(["kind"]);
-    return {
-      ok: false,
-      file,
-      findings: [
-        finding(
-          path,
-          pos,
-          "path/kind",
-          `a file at this path must be ${identity.kinds.join(" or ")}; got kind ${JSON.stringify(kind ?? null)}`
-        )
-      ]
-    };
-  }
-  const findings = checkSchema(file, kind);
-  for (const [field, expected] of Object.entries(identity.fields)) {
-    const actual = file.value[field];
-    if (actual !== void 0 && actual !== expected) {
-      findings.push(
-        finding(
-          path,
-          file.locate([field]),
-          "path/identity",
-          `${field} is ${JSON.stringify(actual)} but the path says ${JSON.stringify(expected)}`
-        )
-      );
-    }
-  }
-  if (findings.length) return { ok: false, findings, file };
-  return { ok: true, record: { ...file, kind, value: file.value }, findings };
-}
-
-// src/records/write.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+// src/forge/local-records.ts
+init_repo();
+
+// src/forge/local-pulls.ts
+init_repo();
+
+// src/forge/merge.ts
+init_repo();
+init_ref_lock();
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
@@ -67852,6 +70455,10 @@ var GitHubForge = class {
   }
 };
 
+// src/promote/promote.ts
+init_records();
+init_repo();
+
 // src/registry/semver.ts
 var RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 function parseSemVer(v) {
@@ -67975,44 +70582,12 @@ function inline(text) {
   return text.replace(/\s+/g, " ").trim();
 }
 
-// src/data/errors.ts
-init_coded_error();
+// src/registry/registration.ts
+init_records();
 
-// src/data/hash/file.ts
-import { constants as constants3 } from "node:fs";
-var CHUNK = 4 << 20;
-var READ_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK;
-
-// src/data/hash/sync.ts
-import { createHash as createHash2, randomBytes } from "node:crypto";
-import { threadId } from "node:worker_threads";
-var tag = `${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
-
-// src/data/hash/worker.ts
-var WORKER_MIN_BYTES = 32 << 20;
-
-// src/data/store/local.ts
-var CHUNK2 = 1 << 20;
-
-// src/data/transfer/retry.ts
-init_s3_errors();
-
-// src/data/dvc.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
-// src/data/table/columns.ts
-var BOOL = 1;
-var INT = 2;
-var FLOAT = 4;
-var TSZ = 8;
-var TSN = 16;
-var ALL = BOOL | INT | FLOAT | TSZ | TSN;
-var INT64_MIN = -(2n ** 63n);
-var INT64_MAX = 2n ** 63n - 1n;
-var encoder = new TextEncoder();
-
-// src/data/store/lazy-s3.ts
-init_s3_config();
+// src/registry/register-run.ts
+init_data();
+init_repo();
 
 // src/promote/chart.ts
 function metricsChart(production, candidate) {
@@ -68038,16 +70613,24 @@ function round(v) {
   return Number(v.toFixed(4));
 }
 
-// src/tracking/errors.ts
-init_coded_error();
+// src/tracking/train.ts
+init_data();
+init_records();
+init_repo();
 
-// src/features/join/strings.ts
-var decoder2 = new TextDecoder();
+// src/tracking/artifacts.ts
+init_data();
 
-// src/features/join/to-arrow.ts
-var encoder2 = new TextEncoder();
+// src/tracking/train.ts
+init_errors4();
+init_inputs();
+
+// src/tracking/index.ts
+init_errors4();
+init_inputs();
 
 // src/tracking/runs.ts
+init_records();
 function guessDirection(metric) {
   return /(loss|error|err_|latency|_ms$|_s$|time|mse|mae|rmse|perplexity|regret)/.test(metric) ? "minimize" : "maximize";
 }
@@ -68548,7 +71131,7 @@ function governanceMarkdown(r, extras = {}) {
   const out = [];
   if (extras.title) out.push(`### ${extras.title}`, "");
   const decision = { "auto-approve": "✅", "needs-review": "👀", reject: "❌" }[r.decision];
-  out.push(`${decision} **Decision: ${r.decision}** — ${cell2(r.reasons[0] ?? "")}`, "");
+  out.push(`${decision} **Decision: ${r.decision}** — ${cell(r.reasons[0] ?? "")}`, "");
   const against = r.production ? `production ${r.production}` : "no production version";
   const lines = [
     `**${r.model} ${r.version}** against ${against}`,
@@ -68563,24 +71146,28 @@ function governanceMarkdown(r, extras = {}) {
       );
   } else out.push(`_No checks ran: ${r.version} has no version record._`);
   out.push("", `**Risk: ${r.risk.level}**`);
-  if (r.risk.reasons.length) out.push("", ...r.risk.reasons.map((x) => `- ${cell2(x)}`));
-  out.push("", `**Why ${r.decision}:**`, "", ...r.reasons.map((x) => `- ${cell2(x)}`));
+  if (r.risk.reasons.length) out.push("", ...r.risk.reasons.map((x) => `- ${cell(x)}`));
+  out.push("", `**Why ${r.decision}:**`, "", ...r.reasons.map((x) => `- ${cell(x)}`));
   out.push("", `**Reviewers:** ${reviewersLine(r)}`);
   const a = extras.approval;
   if (a) {
-    out.push("", `**Approval:** ${a.satisfied ? "✅" : "⏳"} ${cell2(a.summary)}`);
+    out.push("", `**Approval:** ${a.satisfied ? "✅" : "⏳"} ${cell(a.summary)}`);
     const lines2 = [
       ...a.approvedBy.map((u) => `- ${handle(u)} approved the latest commit`),
       ...a.changesRequestedBy.map((u) => `- ${handle(u)} requested changes on the latest commit`),
-      ...a.ignored.map((i) => `- ${handle(i.user)}'s review does not count: ${cell2(i.reason)}`)
+      ...a.ignored.map((i) => `- ${handle(i.user)}'s review does not count: ${cell(i.reason)}`)
     ];
     if (lines2.length) out.push("", ...lines2);
   }
   return out.join("\n") + "\n";
 }
-function cell2(s) {
+function cell(s) {
   return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
+
+// src/governance/load.ts
+init_records();
+init_repo();
 
 // src/governance/errors.ts
 init_coded_error();
@@ -68748,6 +71335,8 @@ async function teams(forge, handles) {
 }
 
 // src/promote/publish.ts
+init_records();
+init_repo();
 var RISK_LABELS = ["risk:low", "risk:high"];
 async function publishJudgement(repo, forge, pr, j) {
   const { candidate, production, model } = j.input;
@@ -68811,6 +71400,8 @@ async function lineageRecords(repo, head, runId, cardPath) {
 }
 
 // src/promote/targets.ts
+init_records();
+init_repo();
 var DEPLOYMENT = /^registry\/models\/([a-z0-9][a-z0-9_-]*)\/deployment\.yaml$/;
 async function promotionsIn(repo, base, head) {
   const out = [];
@@ -68828,7 +71419,11 @@ async function candidateOf(repo, path, oid) {
   return r.ok ? r.record.value.candidate ?? null : null;
 }
 
+// src/promote/verify-merged.ts
+init_repo();
+
 // actions/governance/src/main.ts
+init_repo();
 function defaultDeps(env) {
   return {
     forge: (token) => Promise.resolve(
