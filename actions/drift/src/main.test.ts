@@ -176,7 +176,7 @@ describe('drift action', () => {
     expect(r.failed, r.log).toBe(false);
     expect(pushes).toBe(2);
     expect(r.log).toContain(
-      'origin/main moved since this pass read it: fetching it and checking again (pass 2 of 3)',
+      'origin/main moved since this pass read it: fetching it and deciding again (pass 2 of 3)',
     );
     expect(fx.inOrigin('log', '--format=%s', `${before}..main`).split('\n')).toEqual([
       `drift ${MODEL}: critical: ${CRITICAL}`,

@@ -10,6 +10,7 @@
  */
 import * as core from '@actions/core';
 import { readContext, type Env } from '../../../src/action-context/index.js';
+import { passUntilPushed } from '../../../src/action-context/branch.js';
 import type { Forge } from '../../../src/forge/index.js';
 import { durationMs } from '../../../src/records/index.js';
 import { actOn, type Acted } from './act.js';
@@ -43,62 +44,30 @@ export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)
     let made: Promise<Forge> | undefined;
     const forge = () => (made ??= deps.forge(token));
 
-    let result: PassResult | undefined;
-    let pushError: Error | undefined;
-    for (let pass = 1; ; pass++) {
-      result = await driftPass({
-        root,
-        branch,
-        env,
-        now: deps.now(),
-        models: names.length ? names : null,
-        ...(window ? { window } : {}),
-      });
-      if (!result.committed) break;
-      const pushed = await push(deps, root, branch, token).catch((e: Error) => e);
-      if (pushed === true) {
-        core.info(`pushed ${branch} to origin`);
-        break;
-      }
-      if (pushed instanceof Error) {
-        // the levels stand even when their record could not be pushed: still act on them
-        pushError = pushed;
-        break;
-      }
-      if (pass >= MAX_PASSES) {
-        pushError = new Error(
-          `origin/${branch} kept moving: gave up after ${MAX_PASSES} passes, nothing was pushed (${pushed})`,
-        );
-        break;
-      }
-      core.info(
-        `origin/${branch} moved since this pass read it: fetching it and checking again (pass ${pass + 1} of ${MAX_PASSES})`,
-      );
-      await deps.fetch(root, branch, token);
-      await deps.reset(root, branch);
-    }
+    // the levels stand even when their record could not be pushed: still act on them
+    const { result, error: pushError } = await passUntilPushed({
+      git: deps,
+      root,
+      branch,
+      token,
+      maxPasses: MAX_PASSES,
+      what: 'drift statuses',
+      pass: () =>
+        driftPass({
+          root,
+          branch,
+          env,
+          now: deps.now(),
+          models: names.length ? names : null,
+          ...(window ? { window } : {}),
+        }),
+    });
 
     const acted: Acted[] = [];
     for (const c of result.checks) if (c.kind === 'checked') acted.push(await actOn(forge, c));
     await report(result, acted, eventName || 'manual', pushError);
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/**
- * Pushes the branch: true once on origin, else why origin refused (it moved). Any other
- * refusal rejects, saying where the statuses are.
- */
-async function push(deps: Deps, root: string, branch: string, token: string) {
-  try {
-    const r = await deps.push(root, branch, token);
-    return r.pushed ? true : r.why.split('\n')[0]!;
-  } catch (e) {
-    throw new Error(
-      `${(e as Error).message}\nThe drift statuses are committed on the local ${branch} only, and the next run records them again. The token input needs contents: write, and may bypass the protection of ${branch} (a GitHub App token).`,
-      { cause: e },
-    );
   }
 }
 

@@ -14,6 +14,7 @@ import { readContext, type Env } from '../../../src/action-context/index.js';
 import type { Forge } from '../../../src/forge/index.js';
 import { openRepo } from '../../../src/repo/index.js';
 import { defaultDeps, type Deps } from './deps.js';
+import { passUntilPushed } from '../../../src/action-context/branch.js';
 import { modelsAt, rolloutPass, type PassResult } from './pass.js';
 import { rolloutSummary } from './summary.js';
 
@@ -50,52 +51,19 @@ export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)
       return;
     }
 
-    let result: PassResult | undefined;
-    for (let pass = 1; ; pass++) {
-      result = await rolloutPass({
-        root,
-        branch,
-        env,
-        forge,
-        now: deps.now(),
-        models,
-      });
-      if (!result.committed) break;
-      const pushed = await push(deps, root, branch, token);
-      if (pushed === true) {
-        core.info(`pushed ${branch} to origin`);
-        break;
-      }
-      if (pass >= MAX_PASSES) {
-        throw new Error(
-          `origin/${branch} kept moving: gave up after ${MAX_PASSES} passes, nothing was pushed (${pushed})`,
-        );
-      }
-      core.info(
-        `origin/${branch} moved since this pass read it: fetching it and deciding again (pass ${pass + 1} of ${MAX_PASSES})`,
-      );
-      await deps.fetch(root, branch, token);
-      await deps.reset(root, branch);
-    }
+    const { result, error } = await passUntilPushed({
+      git: deps,
+      root,
+      branch,
+      token,
+      maxPasses: MAX_PASSES,
+      what: 'rollout steps',
+      pass: () => rolloutPass({ root, branch, env, forge, now: deps.now(), models }),
+    });
+    if (error) throw error;
     await report(result, eventName || 'manual');
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/**
- * Pushes the branch: true once on origin, else why origin refused (it moved). Any other
- * refusal fails the action, saying where the steps are.
- */
-async function push(deps: Deps, root: string, branch: string, token: string) {
-  try {
-    const r = await deps.push(root, branch, token);
-    return r.pushed ? true : r.why.split('\n')[0]!;
-  } catch (e) {
-    throw new Error(
-      `${(e as Error).message}\nThe rollout steps are committed on the local ${branch} only, and the next run decides them again. The token input needs contents: write, and may bypass the protection of ${branch} (a GitHub App token).`,
-      { cause: e },
-    );
   }
 }
 
