@@ -27,9 +27,9 @@ export function servingArm(version: string, artifactText: string): ServingArm {
 }
 
 /**
- * A week of production requests: executions from the example generator with another seed,
- * dated after the training data, with their real outcomes (the labels arrive later, as CI
- * results do).
+ * Production requests: executions from the example generator with another seed, dated after
+ * the training data, with their real outcomes (the labels arrive later, as CI results do).
+ * The rollout serves them an hour at a time, wrapping around when it runs out.
  */
 export function productionRequests(count = 60_000, seed = 2026): LabelledRow[] {
   return parseExecutions(testExecutionsCsv(count, seed, Date.UTC(2026, 2, 1)), 'production');
