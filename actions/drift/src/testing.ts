@@ -7,15 +7,15 @@
  * `driftFixture()` registers the hooks that build and remove it around each test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
-import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { CACHE_DIR, LocalObjectStore } from '../../../src/data/index.js';
 import { exampleDatasets } from '../../../src/demo/datasets.js';
 import { writeLogFile } from '../../../src/drift/index.js';
 import { LocalForge } from '../../../src/forge/index.js';
+import { actionStep, bareOrigin, type StepResult } from '../../../test/helpers/action-step.js';
 import { exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { gitFetch, gitPush, gitReset, main, type Deps } from './main.js';
 
@@ -31,14 +31,11 @@ export interface Fixture {
   inOrigin(...args: string[]): string;
   forge(): LocalForge;
   logShifted(shift: number): Promise<string[]>;
-  action(opts?: { now?: Date; inputs?: Record<string, string>; push?: Deps['push'] }): Promise<{
-    outputs: Record<string, string>;
-    log: string;
-    warnings: string[];
-    errors: string[];
-    summary: string;
-    failed: boolean;
-  }>;
+  action(opts?: {
+    now?: Date;
+    inputs?: Record<string, string>;
+    push?: Deps['push'];
+  }): Promise<StepResult>;
 }
 
 /**
@@ -46,11 +43,10 @@ export interface Fixture {
  * file's path on first use: one summary file per test file, emptied before each test.
  */
 export function driftFixture(): Fixture {
-  const summary = path.join(mkdtempSync(path.join(tmpdir(), 'drift-summary-')), 'summary.md');
+  const step = actionStep('drift');
   let reg: TestRegistry;
   let scratch: string;
   let origin: string;
-  let stdout: string[];
 
   beforeEach(async () => {
     reg = await exampleRegistry();
@@ -69,26 +65,12 @@ export function driftFixture(): Fixture {
     }
     rmSync(path.join(reg.dir, CACHE_DIR), { recursive: true, force: true });
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-drift-action-'));
-    origin = path.join(scratch, 'origin.git');
-    execFileSync('git', ['init', '--bare', '--quiet', origin]);
-    fx.git('remote', 'add', 'origin', origin);
-    fx.git('push', '--quiet', 'origin', 'main');
-    writeFileSync(summary, '');
-    core.summary.emptyBuffer();
-    stdout = [];
-    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
-    // the action reports through @actions/core on stdout (::warning::, ::error::)
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    origin = bareOrigin(reg.dir, scratch);
+    step.capture();
   });
 
   afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    // setFailed sets the exit code of the process running the tests
-    process.exitCode = undefined;
+    step.release();
     reg.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -138,22 +120,10 @@ export function driftFixture(): Fixture {
     },
     /** Runs the action as a step would: inputs and context in the environment, real git. */
     async action(opts = {}) {
-      const outputFile = path.join(scratch, 'output.txt');
-      const eventFile = path.join(scratch, 'event.json');
-      writeFileSync(outputFile, '');
-      writeFileSync(eventFile, '{}');
-      vi.stubEnv('GITHUB_OUTPUT', outputFile);
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        GITHUB_WORKSPACE: reg.dir,
-        GITHUB_EVENT_NAME: 'schedule',
-        GITHUB_EVENT_PATH: eventFile,
+      const env = step.prepare(scratch, reg.dir, { name: 'schedule' }, opts.inputs, {
         GIT_AUTHOR_NAME: 'drift-bot',
         GIT_AUTHOR_EMAIL: 'drift-bot@example.com',
-        ...Object.fromEntries(
-          Object.entries(opts.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
-        ),
-      };
+      });
       const deps: Deps = {
         forge: () => Promise.resolve(fx.forge()),
         now: () => opts.now ?? NOW,
@@ -162,22 +132,7 @@ export function driftFixture(): Fixture {
         reset: gitReset(env),
       };
       await main(env, deps);
-      const outputs: Record<string, string> = {};
-      for (const m of readFileSync(outputFile, 'utf8').matchAll(
-        /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm,
-      )) {
-        outputs[m[1]!] = m[3]!;
-      }
-      const log = stdout.join('');
-      const lines = log.split('\n');
-      return {
-        outputs,
-        log,
-        warnings: lines.filter((l) => l.startsWith('::warning::')),
-        errors: lines.filter((l) => l.startsWith('::error::')),
-        summary: readFileSync(summary, 'utf8'),
-        failed: process.exitCode === 1,
-      };
+      return step.result(scratch);
     },
   };
   return fx;

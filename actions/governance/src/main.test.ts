@@ -2,73 +2,44 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalForge } from '../../../src/forge/index.js';
 import { readStatuses } from '../../../src/forge/index.js';
+import { actionStep, type StepResult } from '../../../test/helpers/action-step.js';
 import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { main } from './main.js';
 
 const VERSIONS = 'registry/models/execution-agent/versions';
 const DEPLOYMENT = 'registry/models/execution-agent/deployment.yaml';
-const SUMMARY = path.join(mkdtempSync(path.join(tmpdir(), 'governance-summary-')), 'summary');
+const step = actionStep('governance');
 let reg: TestRegistry;
 let scratch: string;
-let log: string[];
+let last: StepResult | undefined;
 
 beforeEach(async () => {
   reg = await exampleRegistry();
   scratch = mkdtempSync(path.join(tmpdir(), 'governance-action-'));
-  log = [];
-  // the action reports through @actions/core on stdout (::error:: for setFailed)
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    log.push(String(chunk));
-    return true;
-  });
+  last = undefined;
+  step.capture();
 });
 afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  // setFailed sets the exit code of the process running the tests
-  process.exitCode = undefined;
+  step.release();
   reg.cleanup();
   rmSync(scratch, { recursive: true, force: true });
 });
 
 const git = (...a: string[]) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' }).trim();
-const errors = () =>
-  log
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('::error::'));
+const errors = () => last?.errors ?? [];
 const forge = () => new LocalForge(reg.repo, { login: 'mlops-bot' });
 
 async function action(prNumber: number, event = 'pull_request') {
-  const outputFile = path.join(scratch, 'output');
-  const eventFile = path.join(scratch, 'event.json');
-  writeFileSync(outputFile, '');
-  writeFileSync(
-    eventFile,
-    JSON.stringify({ pull_request: { number: prNumber, base: { sha: git('rev-parse', 'main') } } }),
-  );
-  const env = {
-    GITHUB_WORKSPACE: reg.dir,
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_OUTPUT: outputFile,
-    INPUT_MERGE: 'true',
-  };
-  vi.stubEnv('GITHUB_OUTPUT', outputFile);
-  // @actions/core keeps the first summary path it sees: one file for the whole file's tests
-  vi.stubEnv('GITHUB_STEP_SUMMARY', SUMMARY);
-  writeFileSync(SUMMARY, '');
+  const payload = { pull_request: { number: prNumber, base: { sha: git('rev-parse', 'main') } } };
+  const env = step.prepare(scratch, reg.dir, { name: event, payload }, { merge: 'true' });
+  // each run's summary alone, as each job has its own
+  writeFileSync(step.summary, '');
   await main(env, { forge: () => Promise.resolve(forge()) });
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputFile, 'utf8').matchAll(
-    /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm,
-  )) {
-    outputs[m[1]!] = m[3]!;
-  }
-  return outputs;
+  last = step.result(scratch);
+  return last.outputs;
 }
 
 describe('governance action', () => {
@@ -81,7 +52,7 @@ describe('governance action', () => {
     expect(p.code, p.err).toBe(0);
 
     expect(await action(1)).toEqual({ decision: 'needs-review', status: 'pending' });
-    expect(readFileSync(SUMMARY, 'utf8')).toMatch(
+    expect(readFileSync(step.summary, 'utf8')).toMatch(
       /### execution-agent 2\.0\.0[\s\S]*\| check \| value \| threshold \| result \|/,
     );
     const pr = await forge().getPullRequest(1);

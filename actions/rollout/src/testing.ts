@@ -5,12 +5,12 @@
  * `rolloutFixture()` registers the hooks that build and remove it around each test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
-import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { LocalForge } from '../../../src/forge/index.js';
+import { actionStep, bareOrigin, type StepResult } from '../../../test/helpers/action-step.js';
 import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { gitFetch, gitPush, gitReset, main, type Deps } from './main.js';
 
@@ -40,13 +40,7 @@ export interface Fixture {
   action(
     event: { name: string; payload?: unknown },
     opts?: { now?: Date; inputs?: Record<string, string>; push?: Deps['push'] },
-  ): Promise<{
-    outputs: Record<string, string>;
-    log: string;
-    errors: string[];
-    summary: string;
-    failed: boolean;
-  }>;
+  ): Promise<StepResult>;
 }
 
 /**
@@ -54,35 +48,20 @@ export interface Fixture {
  * file's path on first use: one summary file per test file, emptied before each test.
  */
 export function rolloutFixture(): Fixture {
-  const summary = path.join(mkdtempSync(path.join(tmpdir(), 'rollout-summary-')), 'summary.md');
+  const step = actionStep('rollout');
   let reg: TestRegistry;
   let scratch: string;
   let origin: string;
-  let stdout: string[];
 
   beforeEach(async () => {
     reg = await exampleRegistry();
     scratch = mkdtempSync(path.join(tmpdir(), 'mlops-rollout-action-'));
-    origin = path.join(scratch, 'origin.git');
-    execFileSync('git', ['init', '--bare', '--quiet', origin]);
-    fx.git('remote', 'add', 'origin', origin);
-    fx.git('push', '--quiet', 'origin', 'main');
-    writeFileSync(summary, '');
-    core.summary.emptyBuffer();
-    stdout = [];
-    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
-    // the action reports through @actions/core on stdout (::error:: for setFailed)
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    origin = bareOrigin(reg.dir, scratch);
+    step.capture();
   });
 
   afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    // setFailed sets the exit code of the process running the tests
-    process.exitCode = undefined;
+    step.release();
     reg.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -138,22 +117,10 @@ export function rolloutFixture(): Fixture {
     },
     /** Runs the action as a step would: inputs and context in the environment, real git. */
     async action(event, opts = {}) {
-      const outputFile = path.join(scratch, 'output.txt');
-      const eventFile = path.join(scratch, 'event.json');
-      writeFileSync(outputFile, '');
-      writeFileSync(eventFile, JSON.stringify(event.payload ?? {}));
-      vi.stubEnv('GITHUB_OUTPUT', outputFile);
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        GITHUB_WORKSPACE: reg.dir,
-        GITHUB_EVENT_NAME: event.name,
-        GITHUB_EVENT_PATH: eventFile,
+      const env = step.prepare(scratch, reg.dir, event, opts.inputs, {
         GIT_AUTHOR_NAME: 'rollout-bot',
         GIT_AUTHOR_EMAIL: 'rollout-bot@example.com',
-        ...Object.fromEntries(
-          Object.entries(opts.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
-        ),
-      };
+      });
       const deps: Deps = {
         forge: () => Promise.resolve(fx.forge()),
         now: () => opts.now ?? t0,
@@ -162,20 +129,7 @@ export function rolloutFixture(): Fixture {
         reset: gitReset(env),
       };
       await main(env, deps);
-      const outputs: Record<string, string> = {};
-      for (const m of readFileSync(outputFile, 'utf8').matchAll(
-        /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm,
-      )) {
-        outputs[m[1]!] = m[3]!;
-      }
-      const log = stdout.join('');
-      return {
-        outputs,
-        log,
-        errors: log.split('\n').filter((l) => l.startsWith('::error::')),
-        summary: readFileSync(summary, 'utf8'),
-        failed: process.exitCode === 1,
-      };
+      return step.result(scratch);
     },
     /** 1.1.0 promoted through a PR that the local forge auto-approves and merges: the push event. */
     async mergedPromotion() {
