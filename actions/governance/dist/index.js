@@ -71467,7 +71467,14 @@ async function promotionBranch2(repo, forge, pr, merge3) {
 async function otherBranch(repo, forge, pr) {
   const targets = await promotionsIn(repo, pr.base, pr.headSha);
   if (!targets.length) {
-    info(`#${pr.number} promotes nothing: no Deployment's candidate changes`);
+    const description = "promotes nothing: no Deployment's candidate changes";
+    info(`#${pr.number} ${description}`);
+    if (pr.state === "open")
+      await forge.createCommitStatus(pr.headSha, {
+        context: GOVERNANCE_CONTEXT,
+        state: "success",
+        description
+      });
     return [];
   }
   const out = [];

@@ -94,7 +94,7 @@ describe('governance action', () => {
     expect((await forge().getPullRequest(pr.number)).state).toBe('open');
   });
 
-  it('says so and sets nothing for a pull request that promotes nothing', async () => {
+  it('passes a pull request that promotes nothing, so the status can be required of every PR', async () => {
     await reg.commit({ 'README.md': 'docs\n' }, { branch: 'docs', from: 'main' });
     const pr = await forge().createPullRequest({
       title: 'docs',
@@ -103,7 +103,13 @@ describe('governance action', () => {
       base: 'main',
     });
     expect(await action(pr.number)).toEqual({});
-    expect(await readStatuses(reg.repo, pr.headSha)).toEqual([]);
+    expect(await readStatuses(reg.repo, pr.headSha)).toEqual([
+      expect.objectContaining({
+        context: 'mlops/governance',
+        state: 'success',
+        description: "promotes nothing: no Deployment's candidate changes",
+      }),
+    ]);
     expect(errors()).toEqual([]);
   });
 });

@@ -78,11 +78,22 @@ async function promotionBranch(
   return [j];
 }
 
-/** A PR on any other branch that sets candidates: judged, and its status set; never merged. */
+/**
+ * A PR on any other branch: one that sets candidates is judged and its status set, never
+ * merged; one that promotes nothing passes, so branch protection can require the status of
+ * every pull request.
+ */
 async function otherBranch(repo: Repo, forge: Forge, pr: PullRequest): Promise<Judgement[]> {
   const targets = await promotionsIn(repo, pr.base, pr.headSha);
   if (!targets.length) {
-    core.info(`#${pr.number} promotes nothing: no Deployment's candidate changes`);
+    const description = "promotes nothing: no Deployment's candidate changes";
+    core.info(`#${pr.number} ${description}`);
+    if (pr.state === 'open')
+      await forge.createCommitStatus(pr.headSha, {
+        context: GOVERNANCE_CONTEXT,
+        state: 'success',
+        description,
+      });
     return [];
   }
   const out: Judgement[] = [];
