@@ -62,6 +62,8 @@ describe('scripts/check-workflows.mjs', () => {
     expect(checked).toContain('.github/workflows/drift.yml');
     expect(checked).toContain('actions/drift/action.yml');
     expect(checked).toContain('.github/workflows/retrain.yml');
+    expect(checked).toContain('.github/workflows/dashboard.yml');
+    expect(checked).toContain('actions/dashboard/action.yml');
     expect(problems.map(formatProblem)).toEqual([]);
   });
 
@@ -322,5 +324,65 @@ describe('.github/workflows/retrain.yml', () => {
     expect(call.with!.reason).toContain('github.event.client_payload.reason');
     for (const trigger of ["'drift'", "'schedule'", "'manual'"])
       expect(call.with!.trigger).toContain(trigger);
+  });
+});
+
+describe('.github/workflows/dashboard.yml', () => {
+  const file = path.resolve(import.meta.dirname, '../.github/workflows/dashboard.yml');
+  interface Step {
+    id?: string;
+    uses?: string;
+    with?: Record<string, unknown>;
+  }
+  const wf = parse(readFileSync(file, 'utf8')) as {
+    on: { push: { branches: string[]; paths: string[] }; workflow_dispatch: unknown };
+    permissions: Record<string, string>;
+    concurrency: unknown;
+    jobs: Record<
+      string,
+      {
+        needs?: string;
+        permissions?: Record<string, string>;
+        environment?: { name: string; url: string };
+        steps: Step[];
+      }
+    >;
+  };
+
+  it("publishes on a push to main that changes the registry's folders, and by hand", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect(wf.on.push.branches).toEqual(['main']);
+    expect(wf.on.push.paths.sort()).toEqual(
+      ['data/**', 'model-cards/**', 'policies/**', 'registry/**'].sort(),
+    );
+  });
+
+  it('builds read-only from the whole history; only the deploy job may write Pages', () => {
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.concurrency).toEqual({ group: 'pages', 'cancel-in-progress': false });
+    const { build, deploy } = wf.jobs;
+    expect(build!.permissions).toBeUndefined();
+    const [checkout, dashboard, upload] = build!.steps;
+    expect(checkout).toMatchObject({
+      uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/) as unknown,
+      with: { 'fetch-depth': 0, 'persist-credentials': false },
+    });
+    expect(dashboard).toMatchObject({ uses: './actions/dashboard', with: { out: 'site' } });
+    expect(upload).toMatchObject({
+      uses: expect.stringMatching(/^actions\/upload-pages-artifact@[0-9a-f]{40}$/) as unknown,
+      with: { path: 'site' },
+    });
+    expect(deploy!.needs).toBe('build');
+    expect(deploy!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(deploy!.environment).toEqual({
+      name: 'github-pages',
+      url: '${{ steps.deployment.outputs.page_url }}',
+    });
+    expect(deploy!.steps).toEqual([
+      {
+        id: 'deployment',
+        uses: expect.stringMatching(/^actions\/deploy-pages@[0-9a-f]{40}$/) as unknown,
+      },
+    ]);
   });
 });

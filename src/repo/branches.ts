@@ -31,3 +31,17 @@ export async function configuredIdentity(repo: Repo): Promise<{ name?: string; e
     (await git.getConfig({ fs: repo.fs, gitdir: repo.gitdir, path })) as string | undefined;
   return { name: await get('user.name'), email: await get('user.email') };
 }
+
+/**
+ * The URL of a configured remote (`remote.<name>.url`), or undefined when there is none.
+ * @example
+ * await remoteUrl(repo) // 'git@github.com:acme/models.git'
+ */
+export async function remoteUrl(repo: Repo, name = 'origin'): Promise<string | undefined> {
+  const url = (await git.getConfig({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    path: `remote.${name}.url`,
+  })) as string | undefined;
+  return url || undefined;
+}

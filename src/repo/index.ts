@@ -34,7 +34,7 @@ export { commitEdits } from './commit-edits.js';
 export type { RecordEdit, CommitEditsOptions } from './commit-edits.js';
 export { initRepo } from './init.js';
 export { mergeBase } from './merge-base.js';
-export { listBranches, currentBranch, configuredIdentity } from './branches.js';
+export { listBranches, currentBranch, configuredIdentity, remoteUrl } from './branches.js';
 export { commitHere, commitAuthor } from './commit-here.js';
 export type { Author } from './commit-here.js';
 export { readWorktreeRecord, readWorktreeFolder } from './worktree-records.js';

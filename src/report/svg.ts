@@ -36,7 +36,7 @@ export interface Samples {
 const n = (v: number) => plain(v, 1);
 
 /** A step of 1, 2, 2.5 or 5 × 10^k that splits `top` into about four ticks. */
-function tickStep(top: number): number {
+export function tickStep(top: number): number {
   const raw = top / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
   return ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;

@@ -1,0 +1,39 @@
+/**
+ * The `dashboard` action: inputs → buildDashboard → outputs and a job summary line. Links go
+ * to the run's repository (GITHUB_SERVER_URL/GITHUB_REPOSITORY). Inputs are read when `main`
+ * runs, never at import.
+ */
+import * as core from '@actions/core';
+import { readContext, type Env } from '../../../src/action-context/index.js';
+import { buildDashboard } from '../../../src/dashboard/index.js';
+
+/**
+ * Runs the action. Never throws: a failure becomes `core.setFailed`.
+ * @example
+ * // INPUT_OUT=site GITHUB_WORKSPACE=/repo
+ * await main();
+ */
+export async function main(env: Env = process.env): Promise<void> {
+  try {
+    const input = (name: string) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
+    const limit = Number(input('limit') || '1000');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`input limit must be a whole number >= 1; got "${input('limit')}"`);
+    const { workspace } = readContext(env);
+    const r = await buildDashboard({
+      dir: workspace,
+      out: input('out') || 'site',
+      ref: input('ref') || 'HEAD',
+      limit,
+      env,
+    });
+    core.setOutput('path', r.out);
+    core.setOutput('pages', r.pages);
+    const line = `Dashboard of ${r.models.length} models at ${r.commit.slice(0, 7)}: ${r.pages} pages in ${r.out}`;
+    core.info(line);
+    // @actions/core writes the summary to the file process.env names, as in every action
+    if (process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(`${line}\n`).write();
+  } catch (e) {
+    core.setFailed((e as Error).message);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { buildDashboard } from '../../dashboard/index.js';
+import { UsageError, json, type Io } from '../io.js';
+
+function wholeNumber(flag: string) {
+  return (s: string) => {
+    const v = Number(s);
+    if (!Number.isInteger(v) || v < 1)
+      throw new UsageError(`${flag} must be a whole number >= 1; got "${s}"`);
+    return v;
+  };
+}
+
+export function registerDashboard(program: Command, io: Io) {
+  program
+    .command('dashboard')
+    .description(
+      'build the registry dashboard, a static site from the repository alone: models, stages, metric charts across versions, model cards, rollout timelines, drift and the audit trail',
+    )
+    .option(
+      '--out <dir>',
+      'write the site here; a previous dashboard there is replaced whole, anything else is refused',
+      'site',
+    )
+    .option('--ref <ref>', 'show the registry at this ref', 'HEAD')
+    .option(
+      '--repo-url <url>',
+      "the repository's web address, for links to commits and pull requests (default: the Actions run's repository, or origin when it is on GitHub; else the links stay in the site)",
+    )
+    .option('-n, --limit <n>', 'commits of the audit trail at most', wholeNumber('--limit'), 1000)
+    .option('--json', 'print what was written as JSON')
+    .action(
+      async (opts: {
+        out: string;
+        ref: string;
+        repoUrl?: string;
+        limit: number;
+        json?: boolean;
+      }) => {
+        if (opts.repoUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(opts.repoUrl))
+          throw new UsageError(`--repo-url must be an http(s) address; got "${opts.repoUrl}"`);
+        const started = performance.now();
+        const r = await buildDashboard({
+          dir: io.cwd,
+          out: opts.out,
+          ref: opts.ref,
+          limit: opts.limit,
+          env: io.env,
+          ...(opts.repoUrl !== undefined ? { repoUrl: opts.repoUrl } : {}),
+        });
+        if (opts.json) return json(io, r);
+        const ms = Math.round(performance.now() - started);
+        io.out(
+          `dashboard of ${r.models.length} model${r.models.length === 1 ? '' : 's'} at ${r.commit.slice(0, 7)}: ${r.pages} pages in ${ms} ms\n` +
+            `open ${r.index}\n`,
+        );
+      },
+    );
+}
