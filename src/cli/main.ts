@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { NoError, UsageError, type Io } from './io.js';
+import { VERSION } from './version.js';
 
 type Register = (
   program: Command,
@@ -31,6 +32,8 @@ const COMMANDS: Record<string, Load> = {
   features: async () => (await import('./commands/features.js')).registerFeatures,
   drift: async () => (await import('./commands/drift.js')).registerDrift,
   retrain: async () => (await import('./commands/retrain.js')).registerRetrain,
+  dashboard: async () => (await import('./commands/dashboard.js')).registerDashboard,
+  init: async () => (await import('./commands/init.js')).registerInit,
 };
 
 /** Errors from the core that carry a stable code are environment problems: exit 2. */
@@ -101,5 +104,3 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 2;
   }
 }
-
-const VERSION = '0.1.0';
