@@ -29,7 +29,16 @@ describe('mlops demo', () => {
     made.push(dir);
     const r = await mlops(process.cwd(), 'demo', '--dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('[12/12] The audit trail, from git alone');
+    expect(r.out).toContain('[12/13] The audit trail, from git alone');
+    // it starts by validating what it imported, and ends with the dashboard and where it is
+    expect(r.out).toMatch(
+      /\[1\/13\][^\n]*\n.*\n.*\n +\$ mlops validate\n +\d+ files checked in \d+ ms: ok\n/,
+    );
+    expect(r.out).toContain(
+      '[13/13] The registry dashboard: a static site built from the repository alone',
+    );
+    expect(r.out).toMatch(/dashboard of 3 models at [0-9a-f]{7}: 12 pages in \d+ ms\n/);
+    expect(r.out.endsWith(`The dashboard: open ${join(dir, 'site', 'index.html')}\n`)).toBe(true);
     // drift in a shifted window is critical, and the retraining pipeline ends in PR #3
     expect(r.out).toMatch(/^ +pass_rate_7d +wasserstein +[\d.]+ +0\.1 +yes +[\d.]+ +critical$/m);
     expect(r.out).toMatch(

@@ -4,7 +4,7 @@
  * export looks excellent offline, is approved, and is caught by the rollout at 5 %; the
  * retrain on the fixed export walks to production.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitEdits, initRepo, resolveRef, type RecordEdit, type Repo } from '../repo/index.js';
@@ -39,10 +39,14 @@ export interface DemoIo {
 export interface DemoOptions {
   /** Where to create the repository; a new temporary folder by default. */
   dir?: string;
+  /** Whether the caller keeps the repository for the reader (the default); only the closing words differ. */
+  keep?: boolean;
 }
 
 export interface DemoResult {
   dir: string;
+  /** The dashboard's front page. */
+  dashboard: string;
   /** Exit codes of the validations: the good change (0) and the rejected one (1). */
   validations: { passing: number; rejected: number };
   /** Whether adding, pushing and checking the datasets all succeeded. */
@@ -57,7 +61,7 @@ export interface DemoResult {
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const STEPS = 12;
+const STEPS = 13;
 const MODEL = 'execution-agent';
 const EXECUTIONS = 'datasets/test-executions.csv';
 
@@ -91,8 +95,10 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     return head;
   };
   io.say(
-    `      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n`,
+    `      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n` +
+      '      Every record is checked as the validate Action checks a pull request:\n',
   );
+  await io.mlops(['validate'], dir);
 
   step(
     2,
@@ -108,7 +114,9 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   io.say(
     '      The pointers in data/ already named these bytes: the same seed makes the same hashes.\n',
   );
-  await commitFiles(['.gitignore'], day(1), 'Keep the datasets out of git');
+  // the dashboard the demo ends with is built, not committed (the Pages workflow publishes it)
+  appendFileSync(join(dir, '.gitignore'), '/site/\n');
+  await commitFiles(['.gitignore'], day(1), 'Keep the datasets and the dashboard out of git');
 
   step(
     3,
@@ -287,9 +295,24 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   await io.mlops(['at', day(8).toISOString().slice(0, 10)], dir);
   io.say('      And now:\n');
   await io.mlops(['ls'], dir);
-  io.say(`\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show ${MODEL}\n`);
+
+  step(13, 'The registry dashboard: a static site built from the repository alone');
+  io.say(
+    "      Every model with its stages, metric charts across versions, each version's card, the\n" +
+      '      rollouts with their decisions, the drift status and the audit trail; the dashboard\n' +
+      '      workflow publishes it to GitHub Pages on every push to main.\n',
+  );
+  const built = await io.mlops(['dashboard'], dir);
+  if (built !== 0) throw new Error(`the dashboard was not built (exit ${built})`);
+  const dashboard = join(dir, 'site', 'index.html');
+  if (opts.keep !== false)
+    io.say(
+      `\nThe demo repository is kept at ${dir}. Try: cd ${dir} && mlops show ${MODEL}\n` +
+        `The dashboard: open ${dashboard}\n`,
+    );
   return {
     dir,
+    dashboard,
     validations: { passing, rejected },
     dataOk,
     trained: { run: good.run, version: good.version, accuracy: good.metrics.accuracy! },

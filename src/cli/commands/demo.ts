@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { rmSync } from 'node:fs';
 import { writeExampleDatasets } from '../../demo/datasets.js';
 import { DEMO_AUTHOR, runDemo } from '../../demo/index.js';
 import type { Io } from '../io.js';
@@ -18,10 +19,15 @@ export function registerDemo(
     )
     .option('--dir <dir>', 'create the demo repository here (must be empty or absent)')
     .option(
+      '--keep',
+      'keep the demo repository and its dashboard to explore, and print where (the default)',
+    )
+    .option('--no-keep', 'remove the demo repository at the end')
+    .option(
       '--datasets-only',
       'only write the seeded example datasets into this repository’s work tree (datasets/), where the example pointers expect them; `npm ci` does this in a clone of the tool',
     )
-    .action(async (opts: { dir?: string; datasetsOnly?: boolean }) => {
+    .action(async (opts: { dir?: string; datasetsOnly?: boolean; keep?: boolean }) => {
       if (opts.datasetsOnly) {
         const written = writeExampleDatasets(opts.dir ?? io.cwd, io.now());
         io.out(
@@ -68,8 +74,12 @@ export function registerDemo(
           },
           now: () => io.now(),
         },
-        { dir: opts.dir },
+        { dir: opts.dir, keep: opts.keep },
       );
+      if (opts.keep === false) {
+        rmSync(result.dir, { recursive: true, force: true });
+        io.out(`\nRemoved the demo repository ${result.dir} (--no-keep).\n`);
+      }
       // the demo fails if the good change was refused or the bad one let through
       if (result.validations.passing !== 0 || result.validations.rejected !== 1 || !result.dataOk)
         setExit(1);
