@@ -81,7 +81,8 @@ need_pkg nginx nginx || abort "could not install nginx" "install nginx"
 need_pkg prometheus prometheus || abort "could not install prometheus" "install prometheus"
 # test/online-redis.test.ts runs the Redis online store against a real redis-server
 need_pkg redis-server redis-server || abort "could not install redis-server" "install redis-server"
-# test/drift-report-chromium.test.ts renders the HTML drift report in headless Chromium
+# test/drift-report-chromium.test.ts and test/dashboard-chromium.test.ts render the drift report
+# and the registry dashboard in headless Chromium
 need_pkg chromium chromium || abort "could not install chromium" "install chromium"
 
 # npm writes node_modules/.package-lock.json on every install: older than the lock = stale.
@@ -137,6 +138,27 @@ for step in "${STEPS[@]}"; do
     tail -n 60 "$WORK/$step.log" | sed 's/^/      /'
   fi
 done
+
+# ---- the README's first command -----------------------------------------------------------------
+
+# `npx mlops demo` through the built bundle, as a newcomer runs it (the tests run the demo
+# in-process from the sources); --no-keep removes its repository afterwards.
+if [[ -f dist/cli.js ]]; then
+  start=$SECONDS
+  if npx --no-install mlops demo --no-keep >"$WORK/demo.log" 2>&1 &&
+    grep -q '^Removed the demo repository .* (--no-keep)\.$' "$WORK/demo.log"; then
+    PASSED=$((PASSED + 1))
+    echo "ok    README's first command (npx mlops demo) ($((SECONDS - start))s)"
+  else
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("README's first command (npx mlops demo)")
+    echo "FAIL  README's first command (npx mlops demo):"
+    tail -n 40 "$WORK/demo.log" | sed 's/^/      /'
+  fi
+else
+  FAILED=$((FAILED + 1))
+  FAILED_NAMES+=("README's first command (npx mlops demo): no dist/cli.js")
+fi
 
 # ---- vitest ------------------------------------------------------------------------------------
 
