@@ -305,6 +305,39 @@ describe('mlops dashboard elsewhere', () => {
     expect(readFileSync(join(empty, 'site/audit.html'), 'utf8')).toContain('Adopt gitops-mlops');
   });
 
+  it('leaves out a record that does not load, and says which and why, on stderr and on the page', async () => {
+    const reg = await exampleRegistry();
+    made.push(reg.dir);
+    const path = 'registry/models/generation-agent-dqn/versions/2.1.0.yaml';
+    await reg.commit({
+      [path]: edit(
+        reg.files.get(path),
+        'created_at: "2026-01-11T03:05:00Z"',
+        'created_at: yesterday',
+      ),
+    });
+    const r = await reg.mlops('dashboard');
+    expect(r.code, r.err).toBe(0);
+    const line =
+      reg.files
+        .get(path)!
+        .split('\n')
+        .findIndex((l) => l.startsWith('created_at:')) + 1;
+    expect(r.err).toMatch(
+      new RegExp(
+        `^mlops: warning: left out of the dashboard: ${path.replace(/\./g, '\\.')}:${line}:\\d+: schema`,
+        'm',
+      ),
+    );
+    const index = readFileSync(join(reg.dir, 'site/index.html'), 'utf8');
+    expect(index).toContain(
+      '<div class="warning"><strong>1 problem in the records at this commit</strong>',
+    );
+    expect(index).toContain(`<code>${path}:${line}:`);
+    expect(existsSync(join(reg.dir, 'site/models/generation-agent-dqn/2.1.0.html'))).toBe(false);
+    expect(existsSync(join(reg.dir, 'site/models/generation-agent-dqn/2.0.0.html'))).toBe(true);
+  });
+
   it('escapes what the records say: markup in a description is text', async () => {
     const reg = await exampleRegistry();
     made.push(reg.dir);

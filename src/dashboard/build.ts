@@ -3,6 +3,7 @@
  * dashboard Action both run.
  */
 import { resolve } from 'node:path';
+import type { Finding } from '../records/index.js';
 import { openRepo, remoteUrl } from '../repo/index.js';
 import { collectSite } from './collect.js';
 import { siteLinks, webUrlOfRemote } from './links.js';
@@ -32,6 +33,8 @@ export interface BuildResult {
   models: string[];
   /** Where links to commits and pull requests go; null when they stay in the site. */
   repoUrl: string | null;
+  /** The problems of the records left out (files that do not load). */
+  skipped: Finding[];
 }
 
 /**
@@ -66,5 +69,6 @@ export async function buildDashboard(o: BuildOptions): Promise<BuildResult> {
     pages: [...files.keys()].filter((p) => p.endsWith('.html')).length,
     models: site.models.map((m) => m.model.name),
     repoUrl: links.repoUrl ?? null,
+    skipped: site.skipped,
   };
 }

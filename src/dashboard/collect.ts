@@ -9,6 +9,7 @@ import {
   type Deployment,
   type DriftPolicy,
   type DriftStatus,
+  type Finding,
   type LoadedRecord,
   type Model,
   type ModelCard,
@@ -50,10 +51,17 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
   const commit = await resolveRef(repo, opts.ref ?? 'HEAD');
   const limit = opts.limit ?? 1000;
   const { index } = await openTree(repo, commit);
-  const load = async (prefix: string) =>
-    (await Promise.all((await index.under(prefix)).map((p) => index.record(p)))).filter(
-      (r): r is LoadedRecord => r !== undefined,
-    );
+  // A record that does not load (bad YAML, a schema error) is left out and reported: the
+  // site shows what can be read, and says what it could not.
+  const skipped: Finding[] = [];
+  const load = async (prefix: string) => {
+    const out: LoadedRecord[] = [];
+    for (const r of await Promise.all((await index.under(prefix)).map((p) => index.load(p)))) {
+      if (r?.ok) out.push(r.record);
+      else if (r) skipped.push(...r.findings);
+    }
+    return out;
+  };
   const [records, cards, policies, log, everything] = await Promise.all([
     load('registry/models/'),
     load('model-cards/'),
@@ -104,6 +112,7 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
     models,
     audit,
     auditCut: log.length > limit,
+    skipped,
     ...(driftPolicy ? { psi: driftPolicy.psi } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type {
   Deployment,
   DriftPolicy,
   DriftStatus,
+  Finding,
   Model,
   ModelCard,
   ModelVersion,
@@ -95,6 +96,8 @@ export interface SiteData {
   audit: AuditCommit[];
   /** Whether `audit` was cut at the limit. */
   auditCut: boolean;
+  /** Why records were left out: each error of a file that did not load. */
+  skipped: Finding[];
   /** The drift policy's PSI levels, for the drift charts' threshold lines. */
   psi?: DriftPolicy['psi'];
 }

@@ -38368,12 +38368,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug2;
@@ -41843,9 +41843,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -41918,10 +41918,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -43963,7 +43963,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument5(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -52594,6 +52594,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -54229,6 +54232,10 @@ async function remoteUrl(repo, name = "origin") {
 }
 
 // src/records/finding.ts
+function formatFinding(f) {
+  const tag2 = f.severity === "warning" ? "warning: " : "";
+  return `${f.path}:${f.line}:${f.col}: ${tag2}${f.rule}: ${f.message}`;
+}
 function finding(path, pos, rule, message, severity = "error") {
   return { path, line: pos.line, col: pos.col, rule, message, severity };
 }
@@ -61253,9 +61260,15 @@ async function collectSite(repo, opts = {}) {
   const commit = await resolveRef(repo, opts.ref ?? "HEAD");
   const limit = opts.limit ?? 1e3;
   const { index } = await openTree(repo, commit);
-  const load2 = async (prefix) => (await Promise.all((await index.under(prefix)).map((p) => index.record(p)))).filter(
-    (r) => r !== void 0
-  );
+  const skipped = [];
+  const load2 = async (prefix) => {
+    const out = [];
+    for (const r of await Promise.all((await index.under(prefix)).map((p) => index.load(p)))) {
+      if (r?.ok) out.push(r.record);
+      else if (r) skipped.push(...r.findings);
+    }
+    return out;
+  };
   const [records, cards, policies, log, everything] = await Promise.all([
     load2("registry/models/"),
     load2("model-cards/"),
@@ -61296,6 +61309,7 @@ async function collectSite(repo, opts = {}) {
     models,
     audit,
     auditCut: log.length > limit,
+    skipped,
     ...driftPolicy ? { psi: driftPolicy.psi } : {}
   };
 }
@@ -61637,6 +61651,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:
 dt{font-weight:600}dd{margin:0}
 ul{margin:4px 0;padding-left:20px}
 .muted{color:#64748b}
+.warning{background:#fef3c7;border:1px solid #f59e0b;border-radius:8px;padding:8px 12px;margin:8px 0}
 .commit{font-family:ui-monospace,monospace}
 .trailers{font-size:12.5px;color:#475569}
 `;
@@ -61724,7 +61739,8 @@ function indexPage(site) {
   const models = site.models;
   const live = models.filter((m) => m.deployment?.production).length;
   const rolling = models.filter((m) => m.deployment?.rollout).length;
-  const body = `<h1>Models</h1><p class="lead">${models.length} model${models.length === 1 ? "" : "s"}, ${live} in production, ${rolling} rolling out. Built from the repository alone: the records at <span class="commit">${escapeHtml(site.commit.slice(0, 7))}</span> and their git history.</p>` + (models.length ? '<table class="models"><thead><tr><th>Model</th><th>Production</th><th>Candidate</th><th>Rollout</th><th>Primary metric</th><th>Versions</th><th>Drift</th><th>Owners</th></tr></thead><tbody>' + models.map(row).join("") + "</tbody></table>" : '<p class="muted">No models yet: a model is <code>registry/models/&lt;name&gt;/model.yaml</code>.</p>') + "<h2>Latest changes</h2><ul>" + site.audit.slice(0, 8).map((c) => `<li>${when(c.date)} — ${escapeHtml(c.subject)}</li>`).join("") + '</ul><p><a href="audit.html">The whole audit trail →</a></p>';
+  const skipped = site.skipped.length ? `<div class="warning"><strong>${site.skipped.length} problem${site.skipped.length === 1 ? "" : "s"} in the records at this commit</strong>: the records they are in are left out (<code>mlops validate</code> says the same).<ul>` + site.skipped.slice(0, 50).map((f) => `<li><code>${escapeHtml(formatFinding(f))}</code></li>`).join("") + (site.skipped.length > 50 ? `<li>and ${site.skipped.length - 50} more</li>` : "") + "</ul></div>" : "";
+  const body = "<h1>Models</h1>" + skipped + `<p class="lead">${models.length} model${models.length === 1 ? "" : "s"}, ${live} in production, ${rolling} rolling out. Built from the repository alone: the records at <span class="commit">${escapeHtml(site.commit.slice(0, 7))}</span> and their git history.</p>` + (models.length ? '<table class="models"><thead><tr><th>Model</th><th>Production</th><th>Candidate</th><th>Rollout</th><th>Primary metric</th><th>Versions</th><th>Drift</th><th>Owners</th></tr></thead><tbody>' + models.map(row).join("") + "</tbody></table>" : '<p class="muted">No models yet: a model is <code>registry/models/&lt;name&gt;/model.yaml</code>.</p>') + "<h2>Latest changes</h2><ul>" + site.audit.slice(0, 8).map((c) => `<li>${when(c.date)} — ${escapeHtml(c.subject)}</li>`).join("") + '</ul><p><a href="audit.html">The whole audit trail →</a></p>';
   return page({ title: "Model registry", root: "", commit: site.commit, date: site.date, body });
 }
 
@@ -62020,7 +62036,8 @@ async function buildDashboard(o) {
     commit: site.commit,
     pages: [...files.keys()].filter((p) => p.endsWith(".html")).length,
     models: site.models.map((m) => m.model.name),
-    repoUrl: links.repoUrl ?? null
+    repoUrl: links.repoUrl ?? null,
+    skipped: site.skipped
   };
 }
 
@@ -62039,6 +62056,13 @@ async function main(env = process.env) {
       limit,
       env
     });
+    for (const f of r.skipped)
+      warning(`left out of the dashboard: ${f.message}`, {
+        file: f.path,
+        startLine: f.line,
+        startColumn: f.col,
+        title: f.rule
+      });
     setOutput("path", r.out);
     setOutput("pages", r.pages);
     const line = `Dashboard of ${r.models.length} models at ${r.commit.slice(0, 7)}: ${r.pages} pages in ${r.out}`;

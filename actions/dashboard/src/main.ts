@@ -27,6 +27,13 @@ export async function main(env: Env = process.env): Promise<void> {
       limit,
       env,
     });
+    for (const f of r.skipped)
+      core.warning(`left out of the dashboard: ${f.message}`, {
+        file: f.path,
+        startLine: f.line,
+        startColumn: f.col,
+        title: f.rule,
+      });
     core.setOutput('path', r.out);
     core.setOutput('pages', r.pages);
     const line = `Dashboard of ${r.models.length} models at ${r.commit.slice(0, 7)}: ${r.pages} pages in ${r.out}`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildDashboard } from '../../dashboard/index.js';
+import { formatFinding } from '../../records/index.js';
 import { UsageError, json, type Io } from '../io.js';
 
 function wholeNumber(flag: string) {
@@ -49,6 +50,8 @@ export function registerDashboard(program: Command, io: Io) {
           ...(opts.repoUrl !== undefined ? { repoUrl: opts.repoUrl } : {}),
         });
         if (opts.json) return json(io, r);
+        for (const f of r.skipped)
+          io.err(`mlops: warning: left out of the dashboard: ${formatFinding(f)}\n`);
         const ms = Math.round(performance.now() - started);
         io.out(
           `dashboard of ${r.models.length} model${r.models.length === 1 ? '' : 's'} at ${r.commit.slice(0, 7)}: ${r.pages} pages in ${ms} ms\n` +

@@ -1,4 +1,5 @@
 /** The site's front page: every model with its stages, versions, rollout and drift. */
+import { formatFinding } from '../../records/index.js';
 import { num } from '../../report/format.js';
 import { escapeHtml as h } from '../../report/svg.js';
 import type { ModelPage, SiteData } from '../types.js';
@@ -35,8 +36,18 @@ export function indexPage(site: SiteData): string {
   const models = site.models;
   const live = models.filter((m) => m.deployment?.production).length;
   const rolling = models.filter((m) => m.deployment?.rollout).length;
+  const skipped = site.skipped.length
+    ? `<div class="warning"><strong>${site.skipped.length} problem${site.skipped.length === 1 ? '' : 's'} in the records at this commit</strong>: the records they are in are left out (<code>mlops validate</code> says the same).<ul>` +
+      site.skipped
+        .slice(0, 50)
+        .map((f) => `<li><code>${h(formatFinding(f))}</code></li>`)
+        .join('') +
+      (site.skipped.length > 50 ? `<li>and ${site.skipped.length - 50} more</li>` : '') +
+      '</ul></div>'
+    : '';
   const body =
     '<h1>Models</h1>' +
+    skipped +
     `<p class="lead">${models.length} model${models.length === 1 ? '' : 's'}, ${live} in production, ${rolling} rolling out. Built from the repository alone: the records at <span class="commit">${h(site.commit.slice(0, 7))}</span> and their git history.</p>` +
     (models.length
       ? '<table class="models"><thead><tr><th>Model</th><th>Production</th><th>Candidate</th><th>Rollout</th><th>Primary metric</th><th>Versions</th><th>Drift</th><th>Owners</th></tr></thead><tbody>' +

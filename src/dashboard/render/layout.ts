@@ -52,6 +52,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:
 dt{font-weight:600}dd{margin:0}
 ul{margin:4px 0;padding-left:20px}
 .muted{color:#64748b}
+.warning{background:#fef3c7;border:1px solid #f59e0b;border-radius:8px;padding:8px 12px;margin:8px 0}
 .commit{font-family:ui-monospace,monospace}
 .trailers{font-size:12.5px;color:#475569}
 `;
