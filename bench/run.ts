@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   'features-join': () => import('./features-join.bench.js'),
   'features-online': () => import('./features-online.bench.js'),
   drift: () => import('./drift.bench.js'),
+  dashboard: () => import('./dashboard.bench.js'),
 };
 
 const only = process.argv.slice(2);

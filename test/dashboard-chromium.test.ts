@@ -102,7 +102,10 @@ describe.skipIf(!chromiumInstalled && !inCI)(
         rollback: countColor(png, DECISION_COLORS.rollback!),
         critical: countColor(png, LEVEL_COLORS.critical),
         lines: countColor(png, '#64748b'),
+        // the header's background: the site's style sheet loaded under its CSP
+        header: countColor(png, '#0f172a'),
       };
+      expect(px.header, JSON.stringify(px)).toBeGreaterThan(1280 * 30);
       expect(px.production, JSON.stringify(px)).toBeGreaterThan(500);
       expect(px.rollback, JSON.stringify(px)).toBeGreaterThan(50);
       expect(px.critical, JSON.stringify(px)).toBeGreaterThan(2000);

@@ -61,7 +61,7 @@ export async function buildDashboard(o: BuildOptions): Promise<BuildResult> {
   });
   const files = renderSite(site, links);
   const out = resolve(o.dir, o.out);
-  writeSite(out, files, o.out);
+  await writeSite(out, files, o.out);
   return {
     out,
     index: resolve(out, 'index.html'),

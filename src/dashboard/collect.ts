@@ -15,7 +15,7 @@ import {
   type ModelCard,
   type ModelVersion,
 } from '../records/index.js';
-import { compareSemVer, stageOf } from '../registry/index.js';
+import { compareSemVer, modelOfPath, stageOf } from '../registry/index.js';
 import { openTree } from '../validate/index.js';
 import { bodyOf, pullsOf } from './pulls.js';
 import type {
@@ -70,7 +70,8 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
     history(repo, { ref: commit, paths: [], limit: PULL_WALK }),
   ]);
   const pulls = pullsOf(everything);
-  const audit = log.slice(0, limit).map((e) => auditCommit(e, pulls.get(e.oid)));
+  const shown = log.slice(0, limit);
+  const audit = shown.map((e) => auditCommit(e, pulls.get(e.oid)));
   const head = everything[0];
   const driftPolicy = policies.find((r) => r.kind === 'DriftPolicy')?.value as
     DriftPolicy | undefined;
@@ -87,10 +88,38 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
   const drifts = new Map(of<DriftStatus>('DriftStatus').map((d) => [d.model, d]));
   const versions = of<ModelVersion>('ModelVersion');
 
+  // One pass over every commit's files sorts them by model: which commits are a model's, with
+  // its files, and where its drift status changed (an import touches thousands of files).
+  const filesOf = new Map<string, Map<string, string[]>>(); // model → commit → its files
+  const driftOf = new Map<string, { entry: HistoryEntry; blob: string }[]>();
+  for (const e of shown) {
+    for (const c of e.changes) {
+      const model = modelOfPath(c.path);
+      if (model === undefined) continue;
+      let commits = filesOf.get(model);
+      if (!commits) filesOf.set(model, (commits = new Map()));
+      const paths = commits.get(e.oid);
+      if (paths) paths.push(c.path);
+      else commits.set(e.oid, [c.path]);
+      if (c.headOid && c.path === `registry/models/${model}/drift.yaml`) {
+        const changes = driftOf.get(model);
+        if (changes) changes.push({ entry: e, blob: c.headOid });
+        else driftOf.set(model, [{ entry: e, blob: c.headOid }]);
+      }
+    }
+  }
+
   const models: ModelPage[] = [];
   for (const model of of<Model>('Model').sort((a, b) => a.name.localeCompare(b.name))) {
     const deployment = deployments.get(model.name);
-    const mine = audit.filter((c) => concerns(c, model.name));
+    const files = filesOf.get(model.name) ?? new Map<string, string[]>();
+    // the model's commits, each with its files of this model only
+    const mine = audit.flatMap((c) => {
+      const paths = files.get(c.oid);
+      return paths || (c.trailers.Model ?? []).includes(model.name)
+        ? [{ ...c, paths: paths ?? [] }]
+        : [];
+    });
     const page: ModelPage = {
       model,
       ...(deployment ? { deployment } : {}),
@@ -99,7 +128,7 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
         .sort((a, b) => compareSemVer(a.version, b.version))
         .map((v) => versionPage(v, deployment, cardOf.get(`${v.model}@${v.version}`), mine)),
       rollouts: mine.flatMap((c) => rolloutEvent(c) ?? []),
-      driftHistory: await driftEvents(repo, log.slice(0, limit), model.name),
+      driftHistory: await driftEvents(repo, model.name, driftOf.get(model.name) ?? []),
       audit: mine,
     };
     const drift = drifts.get(model.name);
@@ -128,13 +157,6 @@ function auditCommit(e: HistoryEntry, pull: PullRef | undefined): AuditCommit {
     paths: e.changes.map((c) => c.path),
     ...(pull ? { pull } : {}),
   };
-}
-
-/** A commit is a model's when it touches the model's folders or names it in a trailer. */
-function concerns(c: AuditCommit, model: string): boolean {
-  if ((c.trailers.Model ?? []).includes(model)) return true;
-  const mine = [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`];
-  return c.paths.some((p) => mine.some((m) => p.startsWith(m)));
 }
 
 function versionPage(
@@ -177,13 +199,15 @@ function rolloutEvent(c: AuditCommit): RolloutEvent | undefined {
 }
 
 /** The model's drift level at each commit that changed its `drift.yaml`, newest first. */
-async function driftEvents(repo: Repo, log: HistoryEntry[], model: string): Promise<DriftEvent[]> {
+async function driftEvents(
+  repo: Repo,
+  model: string,
+  changes: { entry: HistoryEntry; blob: string }[],
+): Promise<DriftEvent[]> {
   const path = `registry/models/${model}/drift.yaml`;
   const out: DriftEvent[] = [];
-  for (const e of log) {
-    const change = e.changes.find((c) => c.path === path);
-    if (!change?.headOid) continue;
-    const loaded = loadRecord(path, await readBlob(repo, change.headOid));
+  for (const { entry: e, blob } of changes) {
+    const loaded = loadRecord(path, await readBlob(repo, blob));
     if (!loaded.ok || loaded.record.kind !== 'DriftStatus') continue;
     const s = loaded.record.value as unknown as DriftStatus;
     out.push({

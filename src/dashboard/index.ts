@@ -5,7 +5,7 @@
  * `writeSite` replaces the output folder whole.
  * @example
  * const site = await collectSite(await openRepo('.'));
- * writeSite('site', renderSite(site, siteLinks('https://github.com/acme/models')));
+ * await writeSite('site', renderSite(site, siteLinks('https://github.com/acme/models')));
  */
 export { collectSite, AUDITED } from './collect.js';
 export type { CollectOptions } from './collect.js';

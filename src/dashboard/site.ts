@@ -2,14 +2,14 @@
 import type { Links } from './links.js';
 import { auditPage } from './render/audit.js';
 import { indexPage } from './render/index-page.js';
-import { modelHref, versionHref } from './render/layout.js';
+import { CSS, modelHref, versionHref } from './render/layout.js';
 import { modelPage } from './render/model-page.js';
 import { versionPage } from './render/version-page.js';
 import type { SiteData } from './types.js';
 
 /**
- * Every page of the dashboard: `index.html`, `audit.html`, and per model
- * `models/<model>/index.html` and `models/<model>/<version>.html`.
+ * Every file of the dashboard: `index.html`, `audit.html`, per model `models/<model>/index.html`
+ * and `models/<model>/<version>.html`, and the style sheet they share, `style.css`.
  * @example
  * renderSite(await collectSite(repo), siteLinks()).get('index.html') // '<!doctype html>…'
  */
@@ -26,6 +26,7 @@ export function renderSite(site: SiteData, links: Links): Map<string, string> {
         versionPage(m, v, site, links),
       );
   }
+  files.set('style.css', CSS);
   // GitHub Pages runs Jekyll on a published folder unless told not to
   files.set('.nojekyll', '');
   return files;

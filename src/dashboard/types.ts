@@ -82,7 +82,7 @@ export interface ModelPage {
   rollouts: RolloutEvent[];
   drift?: DriftStatus;
   driftHistory: DriftEvent[];
-  /** Newest first, the model's own commits. */
+  /** Newest first, the model's own commits, each with its files of this model only. */
   audit: AuditCommit[];
 }
 

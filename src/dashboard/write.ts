@@ -12,10 +12,13 @@ import {
   readdirSync,
   renameSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GENERATOR } from './render/layout.js';
+
+/** Files written at once. */
+const WRITERS = 16;
 
 export class DashboardError extends Error {
   readonly code = 'DASHBOARD_OUT';
@@ -37,9 +40,13 @@ function replaceable(dir: string): boolean {
  * Writes `files` (relative path → text) as the folder `out` (`shown` in messages).
  * @throws DashboardError when `out` holds something else
  * @example
- * writeSite('site', renderSite(data, siteLinks()))
+ * await writeSite('site', renderSite(data, siteLinks()))
  */
-export function writeSite(out: string, files: Map<string, string>, shown = out): void {
+export async function writeSite(
+  out: string,
+  files: Map<string, string>,
+  shown = out,
+): Promise<void> {
   const target = resolve(out);
   if (!replaceable(target))
     throw new DashboardError(
@@ -48,11 +55,16 @@ export function writeSite(out: string, files: Map<string, string>, shown = out):
   mkdirSync(dirname(target), { recursive: true });
   const fresh = mkdtempSync(join(dirname(target), `.${basename(target)}.new-`));
   try {
-    for (const [path, text] of files) {
-      const file = join(fresh, path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-    }
+    // folders first, then the pages a few at a time: thousands of small files are written
+    // faster in parallel than one by one
+    for (const d of new Set([...files.keys()].map((p) => dirname(join(fresh, p)))))
+      mkdirSync(d, { recursive: true });
+    const queue = [...files];
+    const writer = async () => {
+      for (let next = queue.pop(); next; next = queue.pop())
+        await writeFile(join(fresh, next[0]), next[1]);
+    };
+    await Promise.all(Array.from({ length: WRITERS }, writer));
     const old = existsSync(target) ? `${fresh}.old` : undefined;
     if (old) renameSync(target, old);
     renameSync(fresh, target);

@@ -8,3 +8,4 @@ export * from './card-markdown.js';
 export * from './registration.js';
 export { registerRun } from './register-run.js';
 export type { RegisterRunOptions, RegisterRunResult } from './register-run.js';
+export { modelFolders, modelOfPath } from './model-folders.js';

@@ -61096,6 +61096,14 @@ var encoder = new TextEncoder();
 // src/data/store/lazy-s3.ts
 init_s3_config();
 
+// src/registry/model-folders.ts
+function modelOfPath(path) {
+  const p = path.split("/", 4);
+  if (p[0] === "model-cards" && p.length >= 3) return p[1];
+  if (p[0] === "registry" && (p[1] === "models" || p[1] === "runs") && p.length >= 4) return p[2];
+  return void 0;
+}
+
 // src/validate/rules/workflows.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 var WORKFLOW_ROOT = ".github/workflows/";
@@ -61277,7 +61285,8 @@ async function collectSite(repo, opts = {}) {
     history(repo, { ref: commit, paths: [], limit: PULL_WALK })
   ]);
   const pulls = pullsOf(everything);
-  const audit = log.slice(0, limit).map((e) => auditCommit(e, pulls.get(e.oid)));
+  const shown = log.slice(0, limit);
+  const audit = shown.map((e) => auditCommit(e, pulls.get(e.oid)));
   const head = everything[0];
   const driftPolicy = policies.find((r) => r.kind === "DriftPolicy")?.value;
   const of = (kind) => records.filter((r) => r.kind === kind).map((r) => r.value);
@@ -61287,16 +61296,38 @@ async function collectSite(repo, opts = {}) {
   const deployments = new Map(of("Deployment").map((d) => [d.model, d]));
   const drifts = new Map(of("DriftStatus").map((d) => [d.model, d]));
   const versions2 = of("ModelVersion");
+  const filesOf = /* @__PURE__ */ new Map();
+  const driftOf = /* @__PURE__ */ new Map();
+  for (const e of shown) {
+    for (const c of e.changes) {
+      const model = modelOfPath(c.path);
+      if (model === void 0) continue;
+      let commits = filesOf.get(model);
+      if (!commits) filesOf.set(model, commits = /* @__PURE__ */ new Map());
+      const paths = commits.get(e.oid);
+      if (paths) paths.push(c.path);
+      else commits.set(e.oid, [c.path]);
+      if (c.headOid && c.path === `registry/models/${model}/drift.yaml`) {
+        const changes = driftOf.get(model);
+        if (changes) changes.push({ entry: e, blob: c.headOid });
+        else driftOf.set(model, [{ entry: e, blob: c.headOid }]);
+      }
+    }
+  }
   const models = [];
   for (const model of of("Model").sort((a, b) => a.name.localeCompare(b.name))) {
     const deployment = deployments.get(model.name);
-    const mine = audit.filter((c) => concerns(c, model.name));
+    const files = filesOf.get(model.name) ?? /* @__PURE__ */ new Map();
+    const mine = audit.flatMap((c) => {
+      const paths = files.get(c.oid);
+      return paths || (c.trailers.Model ?? []).includes(model.name) ? [{ ...c, paths: paths ?? [] }] : [];
+    });
     const page2 = {
       model,
       ...deployment ? { deployment } : {},
       versions: versions2.filter((v) => v.model === model.name).sort((a, b) => compareSemVer(a.version, b.version)).map((v) => versionPage(v, deployment, cardOf.get(`${v.model}@${v.version}`), mine)),
       rollouts: mine.flatMap((c) => rolloutEvent(c) ?? []),
-      driftHistory: await driftEvents(repo, log.slice(0, limit), model.name),
+      driftHistory: await driftEvents(repo, model.name, driftOf.get(model.name) ?? []),
       audit: mine
     };
     const drift2 = drifts.get(model.name);
@@ -61324,11 +61355,6 @@ function auditCommit(e, pull2) {
     paths: e.changes.map((c) => c.path),
     ...pull2 ? { pull: pull2 } : {}
   };
-}
-function concerns(c, model) {
-  if ((c.trailers.Model ?? []).includes(model)) return true;
-  const mine = [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`];
-  return c.paths.some((p) => mine.some((m) => p.startsWith(m)));
 }
 function versionPage(record2, deployment, card2, audit) {
   const path = `registry/models/${record2.model}/versions/${record2.version}.yaml`;
@@ -61359,13 +61385,11 @@ function rolloutEvent(c) {
     figures: c.body
   };
 }
-async function driftEvents(repo, log, model) {
+async function driftEvents(repo, model, changes) {
   const path = `registry/models/${model}/drift.yaml`;
   const out = [];
-  for (const e of log) {
-    const change = e.changes.find((c) => c.path === path);
-    if (!change?.headOid) continue;
-    const loaded = loadRecord(path, await readBlob(repo, change.headOid));
+  for (const { entry: e, blob } of changes) {
+    const loaded = loadRecord(path, await readBlob(repo, blob));
     if (!loaded.ok || loaded.record.kind !== "DriftStatus") continue;
     const s = loaded.record.value;
     out.push({
@@ -61395,8 +61419,18 @@ function plain(v, digits = 4) {
 
 // src/report/svg.ts
 function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  if (!SPECIAL.test(s)) return s;
+  return s.replace(SPECIALS, (c) => ENTITIES[c]);
 }
+var SPECIAL = /[&<>"']/;
+var SPECIALS = /[&<>"']/g;
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
 var COLORS = { reference: "#64748b", current: "#ea580c" };
 var W = 640;
 var H = 292;
@@ -61661,10 +61695,10 @@ function page(o) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src data:">
 <meta name="generator" content="${GENERATOR}">
 <title>${escapeHtml(o.title)}</title>
-<style>${CSS}</style>
+<link rel="stylesheet" href="${o.root}style.css">
 </head>
 <body>
 <header><a class="brand" href="${o.root}index.html">Model registry</a><a href="${o.root}index.html">Models</a><a href="${o.root}audit.html">Audit trail</a><span class="built">built from <span class="commit">${escapeHtml(o.commit.slice(0, 7))}</span>${o.date ? ` · ${escapeHtml(o.date.slice(0, 16).replace("T", " "))} UTC` : ""}</span></header>
@@ -61682,6 +61716,7 @@ var versionHref = (model, version) => `models/${encodeURIComponent(model)}/${enc
 var when = (iso) => escapeHtml(iso.slice(0, 16).replace("T", " "));
 
 // src/dashboard/render/audit.ts
+var MAX_PATHS = 25;
 var SHOWN = ["Model", "Version", "Decision", "Weight", "Stage", "Run", "Change", "Approved-by"];
 function auditTable(commits, o) {
   if (!commits.length) return '<p class="muted">No commits.</p>';
@@ -61689,7 +61724,9 @@ function auditTable(commits, o) {
     const id = o.anchors ? ` id="c-${c.oid.slice(0, 12)}"` : "";
     const trailers = SHOWN.flatMap((k) => (c.trailers[k] ?? []).map((v) => `${k}: ${v}`));
     const pull2 = c.pull ? `<div>via <a href="${escapeHtml(o.links.pull(c.pull, o.root))}">#${c.pull.number}</a> ${escapeHtml(c.pull.subject)}` + (c.pull.decision ? ` — ${escapeHtml(c.pull.decision)}` : "") + (c.pull.approvedBy.length ? ` (approved by ${escapeHtml(c.pull.approvedBy.join(", "))})` : "") + "</div>" : "";
-    const details = c.body || c.paths.length ? `<details><summary>${c.paths.length} file${c.paths.length === 1 ? "" : "s"}${c.body ? " and the message" : ""}</summary>` + (c.body ? `<pre>${escapeHtml(c.body)}</pre>` : "") + (c.paths.length ? `<ul>${c.paths.map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join("")}</ul>` : "") + "</details>" : "";
+    const details = c.body || c.paths.length ? `<details><summary>${c.paths.length} file${c.paths.length === 1 ? "" : "s"}${c.body ? " and the message" : ""}</summary>` + (c.body ? `<pre>${escapeHtml(c.body)}</pre>` : "") + (c.paths.length ? `<ul>${c.paths.slice(0, MAX_PATHS).map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join(
+      ""
+    )}${c.paths.length > MAX_PATHS ? `<li class="muted">and ${c.paths.length - MAX_PATHS} more</li>` : ""}</ul>` : "") + "</details>" : "";
     return `<tr${id}><td class="n">${when(c.date)}</td><td><a class="commit" href="${escapeHtml(o.links.commit(c.oid, o.root))}">${escapeHtml(c.oid.slice(0, 7))}</a></td><td>${escapeHtml(c.author)}</td><td><div>${escapeHtml(c.subject)}</div>` + (trailers.length ? `<div class="trailers">${escapeHtml(trailers.join(" · "))}</div>` : "") + pull2 + details + "</td></tr>";
   });
   return `<table class="audit"><thead><tr><th>When (UTC)</th><th>Commit</th><th>Author</th><th>What</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -61939,6 +61976,7 @@ function renderSite(site, links) {
         versionPage2(m, v, site, links)
       );
   }
+  files.set("style.css", CSS);
   files.set(".nojekyll", "");
   return files;
 }
@@ -61951,10 +61989,11 @@ import {
   readFileSync as readFileSync2,
   readdirSync,
   renameSync,
-  rmSync,
-  writeFileSync
+  rmSync
 } from "node:fs";
+import { writeFile as writeFile2 } from "node:fs/promises";
 import { basename, dirname as dirname2, join as join5, resolve as resolve2 } from "node:path";
+var WRITERS = 16;
 var DashboardError = class extends Error {
   code = "DASHBOARD_OUT";
 };
@@ -61965,7 +62004,7 @@ function replaceable(dir) {
   const index = join5(dir, "index.html");
   return existsSync3(index) && readFileSync2(index, "utf8").includes(`<meta name="generator" content="${GENERATOR}">`);
 }
-function writeSite(out, files, shown = out) {
+async function writeSite(out, files, shown = out) {
   const target = resolve2(out);
   if (!replaceable(target))
     throw new DashboardError(
@@ -61974,11 +62013,14 @@ function writeSite(out, files, shown = out) {
   mkdirSync(dirname2(target), { recursive: true });
   const fresh = mkdtempSync(join5(dirname2(target), `.${basename(target)}.new-`));
   try {
-    for (const [path, text] of files) {
-      const file = join5(fresh, path);
-      mkdirSync(dirname2(file), { recursive: true });
-      writeFileSync(file, text);
-    }
+    for (const d of new Set([...files.keys()].map((p) => dirname2(join5(fresh, p)))))
+      mkdirSync(d, { recursive: true });
+    const queue = [...files];
+    const writer = async () => {
+      for (let next = queue.pop(); next; next = queue.pop())
+        await writeFile2(join5(fresh, next[0]), next[1]);
+    };
+    await Promise.all(Array.from({ length: WRITERS }, writer));
     const old = existsSync3(target) ? `${fresh}.old` : void 0;
     if (old) renameSync(target, old);
     renameSync(fresh, target);
@@ -62029,7 +62071,7 @@ async function buildDashboard(o) {
   });
   const files = renderSite(site, links);
   const out = resolve3(o.dir, o.out);
-  writeSite(out, files, o.out);
+  await writeSite(out, files, o.out);
   return {
     out,
     index: resolve3(out, "index.html"),

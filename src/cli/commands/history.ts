@@ -13,6 +13,7 @@ import {
   loadRecord,
   type FieldChange,
 } from '../../records/index.js';
+import { modelFolders } from '../../registry/index.js';
 import { json, type Io } from '../io.js';
 
 export interface RecordChangeView {
@@ -111,7 +112,7 @@ export function registerHistory(program: Command, io: Io) {
         const repo = await openRepo(io.cwd);
         const entries = await history(repo, {
           ref: opts.ref,
-          paths: [`registry/models/${model}/`, `model-cards/${model}/`, `registry/runs/${model}/`],
+          paths: modelFolders(model),
           limit: opts.version ? undefined : opts.limit,
         });
         const merges = await promotionMerges(repo, opts.ref, model);

@@ -9,6 +9,12 @@ import type { Links } from '../links.js';
 import type { AuditCommit, SiteData } from '../types.js';
 import { page, when } from './layout.js';
 
+/**
+ * Files listed per commit at most: an import of a whole registry changes thousands, and the
+ * commit itself lists them all.
+ */
+const MAX_PATHS = 25;
+
 /** The trailers worth a glance in a list; the rest are in the commit. */
 const SHOWN = ['Model', 'Version', 'Decision', 'Weight', 'Stage', 'Run', 'Change', 'Approved-by'];
 
@@ -36,7 +42,12 @@ export function auditTable(commits: AuditCommit[], o: AuditOptions): string {
         ? `<details><summary>${c.paths.length} file${c.paths.length === 1 ? '' : 's'}${c.body ? ' and the message' : ''}</summary>` +
           (c.body ? `<pre>${h(c.body)}</pre>` : '') +
           (c.paths.length
-            ? `<ul>${c.paths.map((p) => `<li><code>${h(p)}</code></li>`).join('')}</ul>`
+            ? `<ul>${c.paths
+                .slice(0, MAX_PATHS)
+                .map((p) => `<li><code>${h(p)}</code></li>`)
+                .join(
+                  '',
+                )}${c.paths.length > MAX_PATHS ? `<li class="muted">and ${c.paths.length - MAX_PATHS} more</li>` : ''}</ul>`
             : '') +
           '</details>'
         : '';

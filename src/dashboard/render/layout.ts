@@ -1,7 +1,7 @@
 /**
- * The frame every dashboard page shares: one self-contained HTML file with its own styles and
- * a Content-Security-Policy that allows nothing from outside (no scripts at all), a header
- * with the site's navigation, and the commit the site was built from.
+ * The frame every dashboard page shares: an HTML file with the site's own style sheet and a
+ * Content-Security-Policy that allows nothing else (no scripts at all, nothing from outside
+ * the site), a header with the site's navigation, and the commit the site was built from.
  */
 import { escapeHtml as h } from '../../report/svg.js';
 import { DECISION_COLORS, LEVEL_COLORS, STAGE_COLORS } from './charts.js';
@@ -9,7 +9,8 @@ import { DECISION_COLORS, LEVEL_COLORS, STAGE_COLORS } from './charts.js';
 /** Marks a folder as a dashboard this tool wrote, so rebuilding may replace it. */
 export const GENERATOR = 'gitops-mlops dashboard';
 
-const CSS = `
+/** The site's one style sheet, `style.css`: shared, so each page is only its content. */
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1e293b;background:#f8fafc}
 header{background:#0f172a;color:#e2e8f0;padding:10px 24px;display:flex;gap:20px;align-items:baseline;flex-wrap:wrap}
@@ -78,10 +79,10 @@ export function page(o: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src data:">
 <meta name="generator" content="${GENERATOR}">
 <title>${h(o.title)}</title>
-<style>${CSS}</style>
+<link rel="stylesheet" href="${o.root}style.css">
 </head>
 <body>
 <header><a class="brand" href="${o.root}index.html">Model registry</a><a href="${o.root}index.html">Models</a><a href="${o.root}audit.html">Audit trail</a><span class="built">built from <span class="commit">${h(o.commit.slice(0, 7))}</span>${o.date ? ` · ${h(o.date.slice(0, 16).replace('T', ' '))} UTC` : ''}</span></header>
