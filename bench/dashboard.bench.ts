@@ -8,30 +8,16 @@
  *
  * Run alone: `npx tsx bench/dashboard.bench.ts`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { collectSite, renderSite, siteLinks } from '../src/dashboard/index.js';
 import { openRepo } from '../src/repo/index.js';
-import { figure, median, printFigures, time, type Figure } from './figure.js';
+import { figure, printFigures, time, type Figure } from './figure.js';
+import { gitReadRecords, wall } from './processes.js';
 import { WORK, registryRepo } from './gen-registry.js';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'mlops.js');
-const ROOTS = ['registry', 'model-cards', 'data', 'policies'];
-
-/** Median wall time of `runs` runs after one that warms the page cache. */
-function wall(cmd: string, args: string[], cwd: string, runs: number, input?: string): number {
-  const times: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { cwd, input, maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.toString()}`);
-    if (i > 0) times.push(performance.now() - t);
-  }
-  return median(times);
-}
-
 export async function run(runs = 5): Promise<Figure[]> {
   const { dir, records } = registryRepo(400, 10);
   const out = mkdtempSync(join(WORK, 'dashboard-'));
@@ -41,25 +27,7 @@ export async function run(runs = 5): Promise<Figure[]> {
     const pages = readdirSync(join(site, 'models'), { recursive: true }).filter((p) =>
       String(p).endsWith('.html'),
     ).length;
-    const listing = execFileSync('git', ['ls-tree', '-r', 'main', '--', ...ROOTS], {
-      cwd: dir,
-      maxBuffer: 1 << 30,
-    })
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => l.split(/\s+/)[2])
-      .join('\n');
-    const peer = wall(
-      'sh',
-      [
-        '-c',
-        `git ls-tree -r main -- ${ROOTS.join(' ')} >/dev/null && git cat-file --batch >/dev/null`,
-      ],
-      dir,
-      runs,
-      listing + '\n',
-    );
+    const peer = gitReadRecords(dir, runs);
     // what is not writing: the records and history read, and every page rendered, in memory
     const inMemory = await time(async () => {
       const repo = await openRepo(dir);
