@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 import { DEFAULT_ANALYSIS } from '../src/cli/commands/ab.js';
 import type { RolloutPolicy } from '../src/records/index.js';
 
@@ -19,19 +19,7 @@ function bare(): string {
 
 const shippedPolicy = readFileSync(new URL('../policies/rollout.yaml', import.meta.url), 'utf8');
 
-async function mlops(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    now: () => new Date('2026-11-26T08:00:00Z'),
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const mlops = (cwd: string, ...argv: string[]) => runCli(cwd, argv);
 
 interface AbJson {
   probability: number;

@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 import { DECISION_COLORS, LEVEL_COLORS, STAGE_COLORS } from '../src/dashboard/render/charts.js';
 import {
   chromium,
@@ -33,16 +33,8 @@ beforeAll(async () => {
   if (!chromiumInstalled) return;
   scratch = mkdtempSync(join(tmpdir(), 'mlops-dashboard-chromium-'));
   const dir = join(scratch, 'repo');
-  let out = '';
-  const code = await main(['demo', '--dir', dir], {
-    out: (s) => (out += s),
-    err: (s) => (out += s),
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    now: () => new Date('2026-11-26T08:00:00Z'),
-    isTTY: false,
-  });
-  expect(code, out).toBe(0);
+  const r = await runCli(process.cwd(), ['demo', '--dir', dir]);
+  expect(r.code, r.out + r.err).toBe(0);
   site = join(dir, 'site');
 }, 180_000);
 

@@ -19,25 +19,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 import { edit, exampleRegistry } from './helpers/registry.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function mlops(cwd: string, argv: string[], env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    now: () => new Date('2026-11-26T08:00:00Z'),
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const mlops = (cwd: string, argv: string[], env: Record<string, string> = {}) =>
+  runCli(cwd, argv, { env });
 
 let dir = '';
 let site = '';

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 import { VERSION } from '../src/cli/version.js';
 import { packageRoot } from '../src/demo/example.js';
 import { exampleFiles } from '../src/demo/example.js';
@@ -47,19 +47,7 @@ function gitRepo(): string {
   return d;
 }
 
-async function mlops(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-    cwd,
-    env: {},
-    now: () => new Date(Date.UTC(2026, 0, 20)),
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const mlops = (cwd: string, ...argv: string[]) => runCli(cwd, argv);
 
 /** Every file of the work tree (not .git) as path → bytes. */
 function snapshot(root: string): Map<string, Buffer> {
