@@ -32,12 +32,12 @@ const git = (...a: string[]) => execFileSync('git', a, { cwd: reg.dir, encoding:
 const errors = () => last?.errors ?? [];
 const forge = () => new LocalForge(reg.repo, { login: 'mlops-bot' });
 
-async function action(prNumber: number, event = 'pull_request') {
+async function action(prNumber: number, event = 'pull_request', the = forge) {
   const payload = { pull_request: { number: prNumber, base: { sha: git('rev-parse', 'main') } } };
   const env = step.prepare(scratch, reg.dir, { name: event, payload }, { merge: 'true' });
   // each run's summary alone, as each job has its own
   writeFileSync(step.summary, '');
-  await main(env, { forge: () => Promise.resolve(forge()) });
+  await main(env, { forge: () => Promise.resolve(the()) });
   last = step.result(scratch);
   return last.outputs;
 }
@@ -111,5 +111,27 @@ describe('governance action', () => {
       }),
     ]);
     expect(errors()).toEqual([]);
+  });
+
+  it("warns, not fails, when a fork's read-only token cannot set the status of a PR that promotes nothing", async () => {
+    await reg.commit({ 'README.md': 'docs\n' }, { branch: 'docs', from: 'main' });
+    const pr = await forge().createPullRequest({
+      title: 'docs',
+      body: '',
+      head: 'docs',
+      base: 'main',
+    });
+    const readOnly = () => {
+      const f = forge();
+      f.createCommitStatus = () =>
+        Promise.reject(new Error('Resource not accessible by integration (403)'));
+      return f;
+    };
+    expect(await action(pr.number, 'pull_request', readOnly)).toEqual({});
+    expect(last!.failed).toBe(false);
+    expect(last!.warnings.join('\n')).toMatch(
+      /could not set mlops\/governance on #1 \(Resource not accessible by integration \(403\)\)/,
+    );
+    expect(await readStatuses(reg.repo, pr.headSha)).toEqual([]);
   });
 });

@@ -88,12 +88,20 @@ async function otherBranch(repo: Repo, forge: Forge, pr: PullRequest): Promise<J
   if (!targets.length) {
     const description = "promotes nothing: no Deployment's candidate changes";
     core.info(`#${pr.number} ${description}`);
-    if (pr.state === 'open')
+    if (pr.state !== 'open') return [];
+    try {
       await forge.createCommitStatus(pr.headSha, {
         context: GOVERNANCE_CONTEXT,
         state: 'success',
         description,
       });
+    } catch (e) {
+      // A fork's pull request runs with a read-only token and no secrets: there is nothing to
+      // judge, so this is no failure, but the status stays unset.
+      core.warning(
+        `could not set ${GOVERNANCE_CONTEXT} on #${pr.number} (${(e as Error).message}); a pull request from a fork gets a read-only token: open it from a branch of this repository to get the status`,
+      );
+    }
     return [];
   }
   const out: Judgement[] = [];
