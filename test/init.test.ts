@@ -16,7 +16,7 @@ import { runCli } from './helpers/cli.js';
 import { VERSION } from '../src/cli/version.js';
 import { packageRoot } from '../src/demo/example.js';
 import { exampleFiles } from '../src/demo/example.js';
-import { WORKFLOWS, planInit } from '../src/init/index.js';
+import { InitError, WORKFLOWS, createFile, initRepository, planInit } from '../src/init/index.js';
 
 const PKG = packageRoot();
 const SHIPPED = WORKFLOWS;
@@ -186,6 +186,36 @@ describe('mlops init', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^mlops: schemas is not a folder, .*nothing was written/);
     expect([...snapshot(dir).keys()]).toEqual(['schemas']);
+  });
+
+  it('refuses, writing nothing, where a file stands in the place of a record folder', async () => {
+    const dir = gitRepo();
+    writeFileSync(join(dir, 'model-cards'), 'not a folder\n');
+    const r = await mlops(dir, 'init');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mlops: model-cards is not a folder, .*nothing was written/);
+    expect([...snapshot(dir).keys()]).toEqual(['model-cards']);
+  });
+
+  it('removes what it created when a write fails halfway, leaving no file behind', async () => {
+    const dir = gitRepo();
+    let n = 0;
+    // the 20th file cannot be written (a full disk, say)
+    const create = (abs: string, content: Uint8Array) => {
+      if (++n === 20) throw new Error(`ENOSPC: no space left on device, open '${abs}'`);
+      return createFile(abs, content);
+    };
+    const err = await initRepository({
+      dir,
+      packageRoot: PKG,
+      actions: { repo: 'gitops-mlops/gitops-mlops', ref: `v${VERSION}` },
+      create,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InitError);
+    expect((err as InitError).code).toBe('WRITE_FAILED');
+    expect((err as Error).message).toMatch(/^nothing was written: ENOSPC/);
+    expect(n).toBe(20);
+    expect([...snapshot(dir).keys()]).toEqual([]);
   });
 });
 

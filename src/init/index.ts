@@ -8,6 +8,7 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -31,6 +32,11 @@ export interface InitOptions {
   actions: ActionsSource;
   /** Decide and report, write nothing. */
   dryRun?: boolean;
+  /**
+   * Creates one file unless something is there (false then); `createFile` by default. Tests
+   * pass one that fails partway.
+   */
+  create?: (abs: string, content: Uint8Array) => boolean;
 }
 
 export interface InitResult {
@@ -54,10 +60,14 @@ export interface InitResult {
  */
 export async function initRepository(opts: InitOptions): Promise<InitResult> {
   const root = await workTreeRoot(opts.dir);
+  const create = opts.create ?? createFile;
   const result: InitResult = { root, created: [], kept: [], appended: [] };
   const toCreate: PlannedFile[] = [];
   for (const file of planInit(opts)) {
     const existing = [file.path, ...(file.keepIf ?? [])].find((p) => exists(join(root, p)));
+    // a .gitkeep is kept for an existing folder; a file in the folder's place is a conflict
+    if (existing && file.path.endsWith('/.gitkeep') && existing !== file.path)
+      checkParents(root, file.path);
     if (existing === undefined) toCreate.push(file);
     else {
       const because = existing === file.path ? 'exists' : `${existing} exists`;
@@ -76,14 +86,21 @@ export async function initRepository(opts: InitOptions): Promise<InitResult> {
   } else result.kept.push({ path: '.gitignore', because: 'exists' });
 
   for (const f of toCreate) checkParents(root, f.path);
-  for (const f of toCreate) {
-    if (opts.dryRun || createFile(join(root, f.path), f.content)) result.created.push(f.path);
-    else result.kept.push({ path: f.path, because: 'exists' });
+  try {
+    for (const f of toCreate) {
+      if (opts.dryRun || create(join(root, f.path), f.content)) result.created.push(f.path);
+      else result.kept.push({ path: f.path, because: 'exists' });
+    }
+    // the one edit, last: it is the only step not undone by removing what was created
+    if (ignoreText && !opts.dryRun) replaceFile(gitignore, ignoreText.content);
+  } catch (e) {
+    // the files this run created go again: a failed init leaves no file behind
+    if (!opts.dryRun) for (const p of result.created) rmSync(join(root, p), { force: true });
+    throw new InitError('WRITE_FAILED', `nothing was written: ${(e as Error).message}`, {
+      dir: root,
+    });
   }
-  if (ignoreText) {
-    if (!opts.dryRun) replaceFile(gitignore, ignoreText.content);
-    result.appended.push({ path: '.gitignore', lines: ignoreText.append });
-  }
+  if (ignoreText) result.appended.push({ path: '.gitignore', lines: ignoreText.append });
   return result;
 }
 
@@ -147,7 +164,7 @@ function tempName(abs: string): string {
  * Write `abs` atomically unless something is there: the bytes go to a temporary name that is
  * then hard-linked to `abs` (which fails if `abs` appeared meanwhile). False when it exists.
  */
-function createFile(abs: string, content: Uint8Array): boolean {
+export function createFile(abs: string, content: Uint8Array): boolean {
   mkdirSync(dirname(abs), { recursive: true });
   const tmp = tempName(abs);
   writeFileSync(tmp, content, { flag: 'wx' });

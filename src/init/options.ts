@@ -1,7 +1,7 @@
 import { CodedError } from '../errors/coded-error.js';
 import { Handle } from '../records/kinds/common.js';
 
-export type InitErrorCode = 'BAD_OPTION' | 'NOT_A_WORKTREE' | 'PATH_CONFLICT';
+export type InitErrorCode = 'BAD_OPTION' | 'NOT_A_WORKTREE' | 'PATH_CONFLICT' | 'WRITE_FAILED';
 
 /** Everything `mlops init` refuses; each is an environment or usage problem (exit 2). */
 export class InitError extends CodedError<InitErrorCode> {
