@@ -46,11 +46,20 @@ export function json(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Parse `--jobs N`: a whole number of at least 1, else a usage error (exit 2). */
-export function parseJobs(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--jobs must be a whole number >= 1; got ${JSON.stringify(v)}`);
-  }
-  return n;
+/**
+ * A parser for an option that takes a whole number of at least 1: anything else is a usage
+ * error (exit 2) naming the option.
+ * @example
+ * program.option('-n, --limit <n>', 'at most this many', wholeNumber('--limit'))
+ */
+export function wholeNumber(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1)
+      throw new UsageError(`${flag} must be a whole number >= 1; got ${JSON.stringify(v)}`);
+    return n;
+  };
 }
+
+/** Parse `--jobs N`: a whole number of at least 1, else a usage error (exit 2). */
+export const parseJobs = wholeNumber('--jobs');

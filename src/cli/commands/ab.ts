@@ -7,7 +7,7 @@ import {
   type AnalysisPolicy,
   type Counts,
 } from '../../rollout/bayes/index.js';
-import { UsageError, json, table, type Io } from '../io.js';
+import { UsageError, json, table, wholeNumber, type Io } from '../io.js';
 
 /** Where the thresholds come from when the work tree has a rollout policy. */
 export const ROLLOUT_POLICY_PATH = 'policies/rollout.yaml';
@@ -46,13 +46,7 @@ export function parseCounts(flag: string, text: string): Counts {
   return { successes, trials };
 }
 
-function parseMinSamples(text: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`--min-samples must be a whole number >= 1; got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
+const parseMinSamples = wholeNumber('--min-samples');
 
 export function registerAb(program: Command, io: Io) {
   program
