@@ -54,6 +54,8 @@ beforeAll(async () => {
   expect(r.code, r.out + r.err).toBe(0);
   site = join(dir, 'site');
   expect(r.out).toContain(`The dashboard: open ${join(site, 'index.html')}\n`);
+  // every record of the demo loads: nothing is left out, and nothing says so
+  expect(r.out).not.toContain('left out of the dashboard');
 }, 180_000);
 
 describe('mlops dashboard on the demo repository', () => {
@@ -81,6 +83,7 @@ describe('mlops dashboard on the demo repository', () => {
       );
     }
     expect(existsSync(join(site, '.nojekyll'))).toBe(true);
+    expect(index).not.toContain('class="warning"');
   });
 
   it('charts every metric across the versions, one dot per version that has it', async () => {
@@ -250,6 +253,22 @@ describe('mlops dashboard on the demo repository', () => {
     expect(r.err).toMatch(/^mlops: docs exists and is not a dashboard built by mlops/);
     expect(readdirSync(join(dir, 'docs'))).toEqual(['guide.md']);
 
+    // a file, a page of the site, or nothing at all is no place for a site
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    for (const [out, message] of [
+      ['notes.txt', /^mlops: notes\.txt is not a folder; choose another --out\n$/],
+      [
+        'site/models/execution-agent',
+        /^mlops: site\/models\/execution-agent exists and is not a dashboard/,
+      ],
+      ['', /^mlops: --out must name a folder\n$/],
+    ] as const) {
+      r = await mlops(dir, ['dashboard', '--out', out]);
+      expect(r.code, out).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+
     for (const [argv, message] of [
       [['--ref', 'no-such-ref'], /no-such-ref/],
       [['--limit', '0'], /--limit must be a whole number >= 1; got "0"/],
@@ -261,6 +280,19 @@ describe('mlops dashboard on the demo repository', () => {
       expect(page('index.html')).toBe(before);
     }
     expect(leftovers()).toEqual([]);
+    expect(page('index.html')).toBe(before);
+  });
+
+  it('builds into site/ at the top of the repository from any folder, and clears what an interrupted build left', async () => {
+    // an interrupted build's folders beside the site
+    mkdirSync(join(dir, '.site.new-AbC123'));
+    writeFileSync(join(dir, '.site.new-AbC123', 'index.html'), 'half');
+    mkdirSync(join(dir, '.site.new-XyZ789.old'));
+    const r = await mlops(join(dir, 'registry', 'models'), ['dashboard']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`open ${join(site, 'index.html')}\n`);
+    expect(existsSync(join(dir, 'registry', 'models', 'site'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.site.'))).toEqual([]);
   });
 });
 
@@ -298,11 +330,18 @@ describe('mlops dashboard elsewhere', () => {
     const reg = await exampleRegistry();
     made.push(reg.dir);
     const path = 'registry/models/generation-agent-dqn/versions/2.1.0.yaml';
+    // and a metric no version has a finite value of: valid, but nothing to chart
+    const older = 'registry/models/generation-agent-dqn/versions/2.0.0.yaml';
     await reg.commit({
       [path]: edit(
         reg.files.get(path),
         'created_at: "2026-01-11T03:05:00Z"',
         'created_at: yesterday',
+      ),
+      [older]: edit(
+        reg.files.get(older),
+        '  mean_reward: 112.4',
+        '  mean_reward: 112.4\n  stability: .nan',
       ),
     });
     const r = await reg.mlops('dashboard');
@@ -325,6 +364,45 @@ describe('mlops dashboard elsewhere', () => {
     expect(index).toContain(`<code>${path}:${line}:`);
     expect(existsSync(join(reg.dir, 'site/models/generation-agent-dqn/2.1.0.html'))).toBe(false);
     expect(existsSync(join(reg.dir, 'site/models/generation-agent-dqn/2.0.0.html'))).toBe(true);
+    // production is still named on the front page, but not linked to a page that is not there
+    expect(index).toContain('<td>2.1.0 <span class="badge stage-Production">');
+    expect(index).not.toContain('href="models/generation-agent-dqn/2.1.0.html"');
+    const model = readFileSync(
+      join(reg.dir, 'site/models/generation-agent-dqn/index.html'),
+      'utf8',
+    );
+    expect(model).toContain('>mean_reward</text>');
+    expect(model).not.toContain('>stability</text>');
+  });
+
+  it('escapes what commits say: markup in a subject, an author, a trailer and a body is text', async () => {
+    const reg = await exampleRegistry();
+    made.push(reg.dir);
+    const path = 'registry/models/execution-agent/model.yaml';
+    const markup = '<script>alert(1)</script>"><svg onload=alert(2)>';
+    await reg.commit(
+      {
+        [path]: reg.files.get(path)!.replace('owners: [ml-leads]', 'owners: [ml-leads, qa-leads]'),
+      },
+      {
+        message: `Owners ${markup}\n\nWhy: ${markup}\n\nModel: execution-agent\nDecision: ${markup}\n`,
+      },
+    );
+    const r = await reg.mlops('dashboard');
+    expect(r.code, r.err).toBe(0);
+    const escaped = '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;svg onload=alert(2)&gt;';
+    for (const p of [
+      'site/audit.html',
+      'site/models/execution-agent/index.html',
+      'site/index.html',
+    ]) {
+      const html = readFileSync(join(reg.dir, p), 'utf8');
+      expect(html, p).not.toMatch(/<script|<svg onload/i);
+      expect(html, p).toContain(`Owners ${escaped}`);
+    }
+    const audit = readFileSync(join(reg.dir, 'site/audit.html'), 'utf8');
+    expect(audit).toContain(`Decision: ${escaped}`);
+    expect(audit).toContain(`<pre>Why: ${escaped}</pre>`);
   });
 
   it('escapes what the records say: markup in a description is text', async () => {

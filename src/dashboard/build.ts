@@ -2,7 +2,7 @@
  * One call from a repository folder to a written site: what `mlops dashboard` and the
  * dashboard Action both run.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Finding } from '../records/index.js';
 import { openRepo, remoteUrl } from '../repo/index.js';
 import { collectSite } from './collect.js';
@@ -13,8 +13,8 @@ import { writeSite } from './write.js';
 export interface BuildOptions {
   /** A folder inside the repository. */
   dir: string;
-  /** Where the site goes (relative to `dir`). */
-  out: string;
+  /** Where the site goes (relative to `dir`); `site/` at the top of the repository by default. */
+  out?: string;
   ref?: string;
   /** Audit trail commits at most. */
   limit?: number;
@@ -60,8 +60,8 @@ export async function buildDashboard(o: BuildOptions): Promise<BuildResult> {
     ...(o.limit ? { limit: o.limit } : {}),
   });
   const files = renderSite(site, links);
-  const out = resolve(o.dir, o.out);
-  await writeSite(out, files, o.out);
+  const out = o.out === undefined ? join(repo.dir, 'site') : resolve(o.dir, o.out);
+  await writeSite(out, files, o.out ?? 'site');
   return {
     out,
     index: resolve(out, 'index.html'),

@@ -9,6 +9,7 @@ import {
   type Deployment,
   type DriftPolicy,
   type DriftStatus,
+  isRecordFile,
   type Finding,
   type LoadedRecord,
   type Model,
@@ -17,7 +18,7 @@ import {
 } from '../records/index.js';
 import { compareSemVer, modelOfPath, stageOf } from '../registry/index.js';
 import { openTree } from '../validate/index.js';
-import { bodyOf, pullsOf } from './pulls.js';
+import { bodyOf, isoTime, pullsOf } from './pulls.js';
 import type {
   AuditCommit,
   DriftEvent,
@@ -56,7 +57,8 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
   const skipped: Finding[] = [];
   const load = async (prefix: string) => {
     const out: LoadedRecord[] = [];
-    for (const r of await Promise.all((await index.under(prefix)).map((p) => index.load(p)))) {
+    const paths = (await index.under(prefix)).filter(isRecordFile);
+    for (const r of await Promise.all(paths.map((p) => index.load(p)))) {
       if (r?.ok) out.push(r.record);
       else if (r) skipped.push(...r.findings);
     }
@@ -97,7 +99,7 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
       const model = modelOfPath(c.path);
       if (model === undefined) continue;
       let commits = filesOf.get(model);
-      if (!commits) filesOf.set(model, (commits = new Map()));
+      if (!commits) filesOf.set(model, (commits = new Map<string, string[]>()));
       const paths = commits.get(e.oid);
       if (paths) paths.push(c.path);
       else commits.set(e.oid, [c.path]);
@@ -137,7 +139,7 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
   }
   return {
     commit,
-    date: head ? new Date(head.committer.timestamp * 1000).toISOString() : '',
+    date: head ? isoTime(head.committer.timestamp) : '',
     models,
     audit,
     auditCut: log.length > limit,
@@ -149,7 +151,7 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
 function auditCommit(e: HistoryEntry, pull: PullRef | undefined): AuditCommit {
   return {
     oid: e.oid,
-    date: new Date(e.author.timestamp * 1000).toISOString(),
+    date: isoTime(e.author.timestamp),
     author: e.author.name,
     subject: e.subject,
     body: bodyOf(e.message, Object.keys(e.trailers).length),
@@ -212,7 +214,7 @@ async function driftEvents(
     const s = loaded.record.value as unknown as DriftStatus;
     out.push({
       oid: e.oid,
-      date: new Date(e.author.timestamp * 1000).toISOString(),
+      date: isoTime(e.author.timestamp),
       level: s.level,
       ...(s.version ? { version: s.version } : {}),
       reason: s.reason,

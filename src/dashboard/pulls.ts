@@ -48,7 +48,7 @@ function pullRef(e: HistoryEntry, number: number, subject: string): PullRef {
   return {
     number,
     oid: e.oid,
-    date: new Date(e.author.timestamp * 1000).toISOString(),
+    date: isoTime(e.author.timestamp),
     author: e.author.name,
     subject,
     ...(e.trailers.Decision?.[0] ? { decision: e.trailers.Decision[0] } : {}),
@@ -79,4 +79,9 @@ export function bodyOf(message: string, trailerCount: number): string {
   paragraphs.shift();
   if (trailerCount > 0 && paragraphs.length) paragraphs.pop();
   return paragraphs.join('\n\n').replace(/^\n+/, '');
+}
+
+/** A git timestamp (seconds) as an ISO time, UTC. */
+export function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }

@@ -98,7 +98,8 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
     `      ${files.size} files: 3 models, their versions, cards, runs, datasets, features and policies.\n` +
       '      Every record is checked as the validate Action checks a pull request:\n',
   );
-  await io.mlops(['validate'], dir);
+  const imported = await io.mlops(['validate'], dir);
+  if (imported !== 0) throw new Error(`the example registry does not validate (exit ${imported})`);
 
   step(
     2,

@@ -73,6 +73,16 @@ export function isGeneratedPath(path: string): boolean {
 }
 
 /**
+ * Whether a file is read as a record: YAML under the record folders, not rendered by the tool
+ * (a card's Markdown, a rollout's traffic configuration), not a workflow.
+ * @example
+ * isRecordFile('model-cards/fraud/1.0.0.md') // false
+ */
+export function isRecordFile(path: string): boolean {
+  return /\.ya?ml$/.test(path) && !path.startsWith('.github/') && !isGeneratedPath(path);
+}
+
+/**
  * What a path must hold, or null when the path is not a record path.
  * @example
  * identityOfPath('registry/models/x/versions/2.1.0.yaml')

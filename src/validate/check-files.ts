@@ -1,5 +1,5 @@
 import type { Finding, LoadedRecord } from '../records/index.js';
-import { isGeneratedPath } from '../records/index.js';
+import { isRecordFile } from '../records/index.js';
 import type { RecordIndex } from './record-index.js';
 import { consistency, deploymentInvariants } from './rules/consistency.js';
 import { featureSchema } from './rules/feature-schema.js';
@@ -25,7 +25,7 @@ export async function checkFiles(index: RecordIndex, paths: string[]): Promise<F
         if (bytes) findings.push(...checkWorkflow(path, new TextDecoder().decode(bytes)));
         return;
       }
-      if (!/\.ya?ml$/.test(path) || path.startsWith('.github/') || isGeneratedPath(path)) return;
+      if (!isRecordFile(path)) return;
       const r = await index.load(path);
       if (!r) return;
       findings.push(...r.findings);

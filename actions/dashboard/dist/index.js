@@ -19427,11 +19427,11 @@ var require_async_lock = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/clean-git-ref/lib/index.js"(exports, module) {
     "use strict";
-    function escapeRegExp(string) {
+    function escapeRegExp2(string) {
       return string.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     }
     function replaceAll(str2, search, replacement) {
-      search = search instanceof RegExp ? search : new RegExp(escapeRegExp(search), "g");
+      search = search instanceof RegExp ? search : new RegExp(escapeRegExp2(search), "g");
       return str2.replace(search, replacement);
     }
     var CleanGitRef = {
@@ -25713,7 +25713,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute2 ? `/${normalized}` : normalized;
     }
-    function join6(...args) {
+    function join7(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -26126,7 +26126,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock(
             key,
-            async () => fs3.write(join6(gitdir, key), `${value.trim()}
+            async () => fs3.write(join7(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -26150,7 +26150,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join7(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -26168,7 +26168,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join7(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -26195,7 +26195,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join6(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join7(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -27370,7 +27370,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list2 = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list2 = await fs3.readdir(join7(gitdir, "objects/pack"));
       list2 = list2.filter((x) => x.endsWith(".idx"));
       for (const filename of list2) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -28262,9 +28262,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry3 of tree) {
-          map2.set(join6(filepath, entry3.path), entry3);
+          map2.set(join7(filepath, entry3.path), entry3);
         }
-        return tree.entries().map((entry3) => join6(filepath, entry3.path));
+        return tree.entries().map((entry3) => join7(filepath, entry3.path));
       }
       async type(entry2) {
         if (entry2._type === false) {
@@ -28359,9 +28359,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry2.type() !== "tree") return null;
         const filepath = entry2._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join6(dir, filepath));
+        const names = await fs3.readdir(join7(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join6(filepath, name));
+        return names.map((name) => join7(filepath, name));
       }
       async type(entry2) {
         if (entry2._type === false) {
@@ -28641,7 +28641,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry2) => {
-            const subpath = join6(filepath, entry2);
+            const subpath = join7(filepath, entry2);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -28951,7 +28951,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join6(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join7(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -28994,7 +28994,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -29086,17 +29086,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join6(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join7(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join6(gitdir, "info", "exclude");
+        const excludesFile = join7(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs2 = [
           {
-            gitignore: join6(dir, ".gitignore"),
+            gitignore: join7(dir, ".gitignore"),
             filepath
           }
         ];
@@ -29105,7 +29105,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs2.push({
-            gitignore: join6(dir, folder, ".gitignore"),
+            gitignore: join7(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -29188,7 +29188,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -29252,17 +29252,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join6(dir, currentFilepath));
+        const stats = await fs3.lstat(join7(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join6(dir, currentFilepath));
+          const children = await fs3.readdir(join7(dir, currentFilepath));
           if (parallel) {
             const promises4 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join7(currentFilepath, child)],
                 index: index2,
                 force,
                 parallel,
@@ -29276,7 +29276,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join7(currentFilepath, child)],
                 index: index2,
                 force,
                 parallel,
@@ -29285,7 +29285,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join6(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join7(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join7(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index2.insert({ filepath: currentFilepath, stats, oid });
@@ -29313,7 +29313,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list2 = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list2 = await fs3.readdir(join7(gitdir, "objects/pack"));
       list2 = list2.filter((x) => x.endsWith(".idx"));
       for (const filename of list2) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -29786,7 +29786,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -29856,7 +29856,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote,
       url,
       force = false
@@ -29926,7 +29926,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -30009,7 +30009,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -30670,7 +30670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -30756,7 +30756,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       index: index2,
       ourOid,
       baseOid,
@@ -31029,7 +31029,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join6(dir, filepath);
+      const currentFilepath = join7(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -31198,7 +31198,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join6(dir, filepath))
+                  stats: await fs3.lstat(join7(dir, filepath))
                 });
               return {
                 method: "write",
@@ -31211,7 +31211,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join6(dir, op.filepath);
+          const currentFilepath = join7(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -31411,7 +31411,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -31929,7 +31929,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join7(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -31950,7 +31950,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join7(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -32520,7 +32520,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join6(gitdir, res.packfile);
+        const fullpath = join7(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -32536,7 +32536,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join7(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -32650,7 +32650,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -32713,7 +32713,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       message,
       author,
       committer,
@@ -32762,7 +32762,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -32803,7 +32803,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref
     }) {
       try {
@@ -32821,7 +32821,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -32841,7 +32841,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote
     }) {
       try {
@@ -32863,7 +32863,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -32892,7 +32892,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list2 = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list2 = await fs3.readdir(join7(gitdir, "objects/pack"));
       list2 = list2.filter((x) => x.endsWith(".idx"));
       for (const filename of list2) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -32935,7 +32935,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -32956,7 +32956,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -33248,7 +33248,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       url,
       remote,
@@ -33306,7 +33306,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -33362,7 +33362,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -33384,7 +33384,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join6(filepath, ".git"))) {
+      if (await fs3.exists(join7(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -33404,7 +33404,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join6(dir, ".git"), path }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join7(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -33428,7 +33428,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       path
     }) {
       try {
@@ -33617,7 +33617,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join6(dir, filepath);
+        filepath = join7(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -33638,7 +33638,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -33666,7 +33666,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join7(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -33740,7 +33740,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -33769,7 +33769,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath
     }) {
       try {
@@ -33793,7 +33793,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote
     }) {
       try {
@@ -33850,17 +33850,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry2.oid,
             filenames,
-            prefix: join6(prefix, entry2.path)
+            prefix: join7(prefix, entry2.path)
           });
         } else {
-          filenames.push(join6(prefix, entry2.path));
+          filenames.push(join7(prefix, entry2.path));
         }
       }
     }
     async function listFiles2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -33905,7 +33905,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -33929,7 +33929,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath
     }) {
       try {
@@ -33954,7 +33954,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -34053,7 +34053,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -34106,7 +34106,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry2) {
         let result;
         if (entry2.oid === fileId) {
-          result = join6(parentPath, entry2.path);
+          result = join7(parentPath, entry2.path);
           filepaths.push(result);
         } else if (entry2.type === "tree") {
           result = _readObject({
@@ -34123,7 +34123,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join6(parentPath, entry2.path)
+              parentPath: join7(parentPath, entry2.path)
             });
           });
         }
@@ -34308,7 +34308,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -34348,7 +34348,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -34425,7 +34425,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -34468,7 +34468,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join6(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join7(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -34479,7 +34479,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -34511,7 +34511,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       url,
       remote,
@@ -34581,7 +34581,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       start,
       finish
     }) {
@@ -34629,7 +34629,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -34932,7 +34932,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -35008,7 +35008,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -35034,7 +35034,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -35075,7 +35075,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -35102,7 +35102,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -35191,7 +35191,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -35215,7 +35215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -35241,7 +35241,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -35317,7 +35317,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -35405,7 +35405,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -35435,7 +35435,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -35483,7 +35483,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join6(dir, filepath));
+        const object = dir && await fs3.read(join7(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -35491,7 +35491,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join6(dir, filepath));
+            stats = await fs3.lstat(join7(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -35511,7 +35511,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       depth
     }) {
@@ -35536,7 +35536,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       path,
       value,
       append = false
@@ -35604,7 +35604,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -35634,7 +35634,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join6(this.gitdir, _GitStashManager.refStash);
+        return join7(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -35642,7 +35642,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join6(this.gitdir, _GitStashManager.refLogsStash);
+        return join7(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -35948,7 +35948,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -35971,7 +35971,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join6(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join7(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -36001,7 +36001,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -36040,7 +36040,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join6(dir, filepath));
+        const stats = await fs3.lstat(join7(dir, filepath));
         const H2 = treeOid !== null;
         const I = indexEntry !== null;
         const W2 = stats !== null && (H2 || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -36050,7 +36050,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join6(dir, filepath), { autocrlf });
+            const object = await fs3.read(join7(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -36111,7 +36111,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries.some((entry2) => entry2.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join6(parent, segment);
+        parent = join7(parent, segment);
       }
       return true;
     }
@@ -36160,7 +36160,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -36233,7 +36233,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       object,
       force = false
@@ -36265,7 +36265,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -36285,7 +36285,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index2) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join6(dir, filepath));
+                const fileStats2 = await fs3.lstat(join7(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -36303,7 +36303,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join6(dir, filepath));
+          fileStats = await fs3.lstat(join7(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -36324,7 +36324,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, filepath)) : await fs3.read(join6(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join7(dir, filepath)) : await fs3.read(join7(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -36368,7 +36368,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       trees,
       map: map2,
       reduce,
@@ -36396,7 +36396,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join6(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join7(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -36418,7 +36418,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -36440,7 +36440,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       type: type2,
       object,
       format = "parsed",
@@ -36486,7 +36486,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       value,
       force = false,
@@ -36541,7 +36541,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join7(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -36558,7 +36558,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join6(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join7(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -57501,6 +57501,13 @@ var POLICY_FILES = {
   "drift.yaml": "DriftPolicy",
   "retraining.yaml": "RetrainingPolicy"
 };
+function isGeneratedPath(path) {
+  const p = path.split("/");
+  return p[0] === "registry" && p[1] === "models" && p[3] === "traffic" && p.length === 5;
+}
+function isRecordFile(path) {
+  return /\.ya?ml$/.test(path) && !path.startsWith(".github/") && !isGeneratedPath(path);
+}
 function identityOfPath(path) {
   const p = path.split("/");
   const base = (s) => (s ?? "").replace(/\.ya?ml$/, "");
@@ -61243,7 +61250,7 @@ function pullRef(e, number, subject) {
   return {
     number,
     oid: e.oid,
-    date: new Date(e.author.timestamp * 1e3).toISOString(),
+    date: isoTime(e.author.timestamp),
     author: e.author.name,
     subject,
     ...e.trailers.Decision?.[0] ? { decision: e.trailers.Decision[0] } : {},
@@ -61260,6 +61267,9 @@ function bodyOf(message, trailerCount) {
   if (trailerCount > 0 && paragraphs.length) paragraphs.pop();
   return paragraphs.join("\n\n").replace(/^\n+/, "");
 }
+function isoTime(seconds) {
+  return new Date(seconds * 1e3).toISOString();
+}
 
 // src/dashboard/collect.ts
 var AUDITED = ["registry/", "model-cards/", "policies/", "data/"];
@@ -61271,7 +61281,8 @@ async function collectSite(repo, opts = {}) {
   const skipped = [];
   const load2 = async (prefix) => {
     const out = [];
-    for (const r of await Promise.all((await index.under(prefix)).map((p) => index.load(p)))) {
+    const paths = (await index.under(prefix)).filter(isRecordFile);
+    for (const r of await Promise.all(paths.map((p) => index.load(p)))) {
       if (r?.ok) out.push(r.record);
       else if (r) skipped.push(...r.findings);
     }
@@ -61336,7 +61347,7 @@ async function collectSite(repo, opts = {}) {
   }
   return {
     commit,
-    date: head ? new Date(head.committer.timestamp * 1e3).toISOString() : "",
+    date: head ? isoTime(head.committer.timestamp) : "",
     models,
     audit,
     auditCut: log.length > limit,
@@ -61347,7 +61358,7 @@ async function collectSite(repo, opts = {}) {
 function auditCommit(e, pull2) {
   return {
     oid: e.oid,
-    date: new Date(e.author.timestamp * 1e3).toISOString(),
+    date: isoTime(e.author.timestamp),
     author: e.author.name,
     subject: e.subject,
     body: bodyOf(e.message, Object.keys(e.trailers).length),
@@ -61394,7 +61405,7 @@ async function driftEvents(repo, model, changes) {
     const s = loaded.record.value;
     out.push({
       oid: e.oid,
-      date: new Date(e.author.timestamp * 1e3).toISOString(),
+      date: isoTime(e.author.timestamp),
       level: s.level,
       ...s.version ? { version: s.version } : {},
       reason: s.reason
@@ -61767,7 +61778,8 @@ function row(m) {
   const metric = m.model.evaluation.primary_metric;
   const prod = m.versions.find((v) => v.stage === "Production");
   const value = prod?.record.metrics[metric];
-  const version = (v, stage) => v ? `<a href="${escapeHtml(versionHref(name, v))}">${escapeHtml(v)}</a> ${stageBadge(stage)}` : '<span class="muted">–</span>';
+  const paged = new Set(m.versions.map((x) => x.record.version));
+  const version = (v, stage) => v && !paged.has(v) ? `${escapeHtml(v)} ${stageBadge(stage)}` : v ? `<a href="${escapeHtml(versionHref(name, v))}">${escapeHtml(v)}</a> ${stageBadge(stage)}` : '<span class="muted">–</span>';
   const rollout = d?.rollout ? `${escapeHtml(d.rollout.candidate)} at ${num(d.rollout.weight)} % (step ${d.rollout.step + 1})` : '<span class="muted">–</span>';
   const latest = m.versions.at(-1);
   return `<tr><td><a href="${escapeHtml(modelHref(name))}"><strong>${escapeHtml(name)}</strong></a><div class="muted">${escapeHtml(m.model.description)}</div></td><td>${version(d?.production, "Production")}</td><td>${version(d?.candidate, "Staging")}</td><td>${rollout}</td><td class="n">${value === void 0 ? "–" : `${escapeHtml(metric)} ${escapeHtml(num(value))}`}</td><td class="n">${m.versions.length}${latest ? ` <span class="muted">(latest ${escapeHtml(latest.record.version)}, ${when(latest.record.created_at)})</span>` : ""}</td><td>${m.drift ? levelBadge(m.drift.level) : '<span class="muted">not checked</span>'}</td><td>${escapeHtml(m.model.owners.join(", "))}</td></tr>`;
@@ -61832,9 +61844,13 @@ function summary2(m) {
 }
 function metrics(m) {
   const primary = m.model.evaluation.primary_metric;
-  const names = [...new Set(m.versions.flatMap((v) => Object.keys(v.record.metrics)))].sort(
-    (a, b) => Number(b === primary) - Number(a === primary) || a.localeCompare(b)
-  );
+  const names = [
+    ...new Set(
+      m.versions.flatMap(
+        (v) => Object.entries(v.record.metrics).filter(([, x]) => Number.isFinite(x)).map(([k]) => k)
+      )
+    )
+  ].sort((a, b) => Number(b === primary) - Number(a === primary) || a.localeCompare(b));
   if (!names.length) return '<p class="muted">No versions with metrics yet.</p>';
   const figures = names.slice(0, MAX_CHARTS).map((name) => {
     const points = m.versions.flatMap((v) => {
@@ -61852,7 +61868,7 @@ function versions(m) {
   const rows = [...m.versions].reverse().map((v) => {
     const r = v.record;
     const value = r.metrics[primary];
-    return `<tr><td><a href="${escapeHtml(encodeURIComponent(r.version))}.html">${escapeHtml(r.version)}</a></td><td>${stageBadge(v.stage)}${v.rejected ? `<div class="muted">${escapeHtml(v.rejected.reason)}</div>` : ""}</td><td class="n">${when(r.created_at)}</td><td>${escapeHtml(r.change.level)}: ${escapeHtml(r.change.reason)}</td><td class="n">${value === void 0 ? "–" : escapeHtml(num(value))}</td><td><code>${escapeHtml(r.run)}</code></td></tr>`;
+    return `<tr><td><a href="${escapeHtml(ROOT + versionHref(m.model.name, r.version))}">${escapeHtml(r.version)}</a></td><td>${stageBadge(v.stage)}${v.rejected ? `<div class="muted">${escapeHtml(v.rejected.reason)}</div>` : ""}</td><td class="n">${when(r.created_at)}</td><td>${escapeHtml(r.change.level)}: ${escapeHtml(r.change.reason)}</td><td class="n">${value === void 0 ? "–" : escapeHtml(num(value))}</td><td><code>${escapeHtml(r.run)}</code></td></tr>`;
   });
   return `<table><thead><tr><th>Version</th><th>Stage</th><th>Registered (UTC)</th><th>Change</th><th>${escapeHtml(primary)}</th><th>Run</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
@@ -61989,7 +62005,8 @@ import {
   readFileSync as readFileSync2,
   readdirSync,
   renameSync,
-  rmSync
+  rmSync,
+  statSync
 } from "node:fs";
 import { writeFile as writeFile2 } from "node:fs/promises";
 import { basename, dirname as dirname2, join as join5, resolve as resolve2 } from "node:path";
@@ -61999,19 +62016,32 @@ var DashboardError = class extends Error {
 };
 function replaceable(dir) {
   if (!existsSync3(dir)) return true;
-  const entries = readdirSync(dir);
-  if (!entries.length) return true;
+  if (!readdirSync(dir).length) return true;
   const index = join5(dir, "index.html");
-  return existsSync3(index) && readFileSync2(index, "utf8").includes(`<meta name="generator" content="${GENERATOR}">`);
+  return existsSync3(index) && existsSync3(join5(dir, "audit.html")) && readFileSync2(index, "utf8").includes(`<meta name="generator" content="${GENERATOR}">`);
 }
 async function writeSite(out, files, shown = out) {
   const target = resolve2(out);
+  if (existsSync3(target) && !statSync(target).isDirectory())
+    throw new DashboardError(`${shown} is not a folder; choose another --out`);
   if (!replaceable(target))
     throw new DashboardError(
-      `${shown} exists and is not a dashboard built by mlops (no generator mark in its index.html); choose another --out or empty it`
+      `${shown} exists and is not a dashboard built by mlops (no index.html naming the generator beside an audit.html); choose another --out or empty it`
     );
-  mkdirSync(dirname2(target), { recursive: true });
-  const fresh = mkdtempSync(join5(dirname2(target), `.${basename(target)}.new-`));
+  const parent = dirname2(target);
+  const prefix = `.${basename(target)}.new-`;
+  let fresh;
+  try {
+    mkdirSync(parent, { recursive: true });
+    for (const name of readdirSync(parent))
+      if (new RegExp(`^${escapeRegExp(prefix)}\\w{6}(\\.old)?$`).test(name))
+        rmSync(join5(parent, name), { recursive: true, force: true });
+    fresh = mkdtempSync(join5(parent, prefix));
+  } catch (e) {
+    throw new DashboardError(`cannot write the dashboard to ${shown}: ${e.message}`);
+  }
+  const old = `${fresh}.old`;
+  let moved = false;
   try {
     for (const d of new Set([...files.keys()].map((p) => dirname2(join5(fresh, p)))))
       mkdirSync(d, { recursive: true });
@@ -62021,14 +62051,20 @@ async function writeSite(out, files, shown = out) {
         await writeFile2(join5(fresh, next[0]), next[1]);
     };
     await Promise.all(Array.from({ length: WRITERS }, writer));
-    const old = existsSync3(target) ? `${fresh}.old` : void 0;
-    if (old) renameSync(target, old);
+    if (existsSync3(target)) {
+      renameSync(target, old);
+      moved = true;
+    }
     renameSync(fresh, target);
-    if (old) rmSync(old, { recursive: true, force: true });
   } catch (e) {
+    if (moved && !existsSync3(target)) renameSync(old, target);
     rmSync(fresh, { recursive: true, force: true });
-    throw e;
+    throw new DashboardError(`cannot write the dashboard to ${shown}: ${e.message}`);
   }
+  if (moved) rmSync(old, { recursive: true, force: true });
+}
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 // src/dashboard/links.ts
@@ -62053,7 +62089,7 @@ function webUrlOfRemote(remote) {
 }
 
 // src/dashboard/build.ts
-import { resolve as resolve3 } from "node:path";
+import { join as join6, resolve as resolve3 } from "node:path";
 async function buildDashboard(o) {
   const repo = await openRepo(o.dir);
   const env = o.env ?? {};
@@ -62070,8 +62106,8 @@ async function buildDashboard(o) {
     ...o.limit ? { limit: o.limit } : {}
   });
   const files = renderSite(site, links);
-  const out = resolve3(o.dir, o.out);
-  await writeSite(out, files, o.out);
+  const out = o.out === void 0 ? join6(repo.dir, "site") : resolve3(o.dir, o.out);
+  await writeSite(out, files, o.out ?? "site");
   return {
     out,
     index: resolve3(out, "index.html"),

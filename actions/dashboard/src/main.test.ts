@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -44,23 +44,19 @@ describe('dashboard action', () => {
     expect(existsSync(path.join(reg.dir, 'public/models/execution-agent/index.html'))).toBe(true);
   });
 
-  it('fails the step, writing nothing, on a bad limit or an unknown ref', async () => {
-    const cases: Record<string, string>[] = [{ limit: 'lots' }, { ref: 'no-such-ref' }];
-    for (const inputs of cases) {
-      const env = step.prepare(
-        scratch,
-        reg.dir,
-        { name: 'push' },
-        { out: 'bad', ...inputs },
-        github,
-      );
-      await main(env);
-      const r = step.result(scratch);
-      expect(r.failed, JSON.stringify(inputs)).toBe(true);
-      expect(r.errors.join('\n')).toMatch(/limit must be a whole number|no-such-ref/);
-      expect(existsSync(path.join(reg.dir, 'bad'))).toBe(false);
-      step.release();
-      step.capture();
-    }
+  it.each([
+    [{ limit: 'lots' }, /^::error::input limit must be a whole number >= 1; got "lots"$/],
+    [{ ref: 'no-such-ref' }, /^::error::.*no-such-ref/],
+    [{ out: 'README.md' }, /^::error::README\.md is not a folder; choose another --out$/],
+  ])('fails the step, writing nothing, on %j', async (inputs, message) => {
+    writeFileSync(path.join(reg.dir, 'README.md'), 'mine\n');
+    const env = step.prepare(scratch, reg.dir, { name: 'push' }, { out: 'bad', ...inputs }, github);
+    await main(env);
+    const r = step.result(scratch);
+    expect(r.failed).toBe(true);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(message);
+    expect(existsSync(path.join(reg.dir, 'bad'))).toBe(false);
+    expect(readFileSync(path.join(reg.dir, 'README.md'), 'utf8')).toBe('mine\n');
   });
 });

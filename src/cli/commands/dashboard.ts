@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { buildDashboard } from '../../dashboard/index.js';
 import { formatFinding } from '../../records/index.js';
-import { UsageError, json, type Io } from '../io.js';
-
-function wholeNumber(flag: string) {
-  return (s: string) => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 1)
-      throw new UsageError(`${flag} must be a whole number >= 1; got "${s}"`);
-    return v;
-  };
-}
+import { UsageError, json, wholeNumber, type Io } from '../io.js';
 
 export function registerDashboard(program: Command, io: Io) {
   program
@@ -20,8 +11,7 @@ export function registerDashboard(program: Command, io: Io) {
     )
     .option(
       '--out <dir>',
-      'write the site here; a previous dashboard there is replaced whole, anything else is refused',
-      'site',
+      'write the site here (default: site/ at the top of the repository); a previous dashboard there is replaced whole, anything else is refused',
     )
     .option('--ref <ref>', 'show the registry at this ref', 'HEAD')
     .option(
@@ -32,18 +22,19 @@ export function registerDashboard(program: Command, io: Io) {
     .option('--json', 'print what was written as JSON')
     .action(
       async (opts: {
-        out: string;
+        out?: string;
         ref: string;
         repoUrl?: string;
         limit: number;
         json?: boolean;
       }) => {
+        if (opts.out === '') throw new UsageError('--out must name a folder');
         if (opts.repoUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(opts.repoUrl))
           throw new UsageError(`--repo-url must be an http(s) address; got "${opts.repoUrl}"`);
         const started = performance.now();
         const r = await buildDashboard({
           dir: io.cwd,
-          out: opts.out,
+          ...(opts.out !== undefined ? { out: opts.out } : {}),
           ref: opts.ref,
           limit: opts.limit,
           env: io.env,

@@ -11,10 +11,14 @@ function row(m: ModelPage): string {
   const metric = m.model.evaluation.primary_metric;
   const prod = m.versions.find((v) => v.stage === 'Production');
   const value = prod?.record.metrics[metric];
+  // a version whose record was left out has no page: named, not linked
+  const paged = new Set(m.versions.map((x) => x.record.version));
   const version = (v: string | null | undefined, stage: string) =>
-    v
-      ? `<a href="${h(versionHref(name, v))}">${h(v)}</a> ${stageBadge(stage)}`
-      : '<span class="muted">–</span>';
+    v && !paged.has(v)
+      ? `${h(v)} ${stageBadge(stage)}`
+      : v
+        ? `<a href="${h(versionHref(name, v))}">${h(v)}</a> ${stageBadge(stage)}`
+        : '<span class="muted">–</span>';
   const rollout = d?.rollout
     ? `${h(d.rollout.candidate)} at ${num(d.rollout.weight)} % (step ${d.rollout.step + 1})`
     : '<span class="muted">–</span>';

@@ -10,7 +10,7 @@ import type { Links } from '../links.js';
 import type { ModelPage, RolloutEvent, SiteData } from '../types.js';
 import { auditTable } from './audit.js';
 import { metricChart, psiChart, rolloutChart } from './charts.js';
-import { levelBadge, page, stageBadge, when } from './layout.js';
+import { levelBadge, page, stageBadge, versionHref, when } from './layout.js';
 
 const ROOT = '../../';
 /** Charts at most: the primary metric first, then the others by name. */
@@ -37,9 +37,16 @@ function summary(m: ModelPage): string {
 
 function metrics(m: ModelPage): string {
   const primary = m.model.evaluation.primary_metric;
-  const names = [...new Set(m.versions.flatMap((v) => Object.keys(v.record.metrics)))].sort(
-    (a, b) => Number(b === primary) - Number(a === primary) || a.localeCompare(b),
-  );
+  // a metric is charted when some version has a finite value of it (.nan and .inf are valid)
+  const names = [
+    ...new Set(
+      m.versions.flatMap((v) =>
+        Object.entries(v.record.metrics)
+          .filter(([, x]) => Number.isFinite(x))
+          .map(([k]) => k),
+      ),
+    ),
+  ].sort((a, b) => Number(b === primary) - Number(a === primary) || a.localeCompare(b));
   if (!names.length) return '<p class="muted">No versions with metrics yet.</p>';
   const figures = names.slice(0, MAX_CHARTS).map((name) => {
     const points = m.versions.flatMap((v) => {
@@ -66,7 +73,7 @@ function versions(m: ModelPage): string {
     const r = v.record;
     const value = r.metrics[primary];
     return (
-      `<tr><td><a href="${h(encodeURIComponent(r.version))}.html">${h(r.version)}</a></td>` +
+      `<tr><td><a href="${h(ROOT + versionHref(m.model.name, r.version))}">${h(r.version)}</a></td>` +
       `<td>${stageBadge(v.stage)}${v.rejected ? `<div class="muted">${h(v.rejected.reason)}</div>` : ''}</td>` +
       `<td class="n">${when(r.created_at)}</td>` +
       `<td>${h(r.change.level)}: ${h(r.change.reason)}</td>` +
