@@ -121,7 +121,9 @@ describe('mlops dashboard on the demo repository', () => {
       .filter((m) => m[2] && m[3]);
     expect(logged.length).toBeGreaterThanOrEqual(6);
     const html = page('models/execution-agent/index.html');
-    const dots = [...html.matchAll(/<circle class="decision decision-([a-z]+)"/g)].map((m) => m[1]);
+    const dots = [...html.matchAll(/<circle class="decision decision-([a-z-]+)"/g)].map(
+      (m) => m[1],
+    );
     expect(dots.sort()).toEqual(logged.map((m) => m[3]).sort());
     expect(html.match(/<svg [^>]*class="chart rollout-chart"/g)).toHaveLength(
       new Set(logged.map((m) => m[2])).size,

@@ -61465,6 +61465,7 @@ var STAGE_COLORS = {
 var DECISION_COLORS = {
   start: "#2563eb",
   continue: "#94a3b8",
+  "wait-for-data": "#64748b",
   advance: "#16a34a",
   promote: "#15803d",
   rollback: "#dc2626",
@@ -61678,6 +61679,7 @@ a{color:#1d4ed8}
 .badge{display:inline-block;white-space:nowrap;padding:0 8px;border-radius:10px;color:#fff;font-weight:600;font-size:12px;line-height:20px}
 ${Object.entries(STAGE_COLORS).map(([s, c]) => `.stage-${s}{background:${c}}`).join("")}
 ${Object.entries(LEVEL_COLORS).map(([l, c]) => `.level-${l}{background:${c}}`).join("")}
+.decision{background:#475569}
 ${Object.entries(DECISION_COLORS).map(([d, c]) => `.decision-${d}{background:${c}}`).join("")}
 table{border-collapse:collapse;background:#fff;width:100%;margin:6px 0}
 th,td{padding:5px 8px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}
@@ -61880,7 +61882,7 @@ function rollouts(m, links) {
   return [...byId.values()].map((events) => {
     const last = events.at(-1);
     const rows = events.map(
-      (e) => `<tr><td class="n">${when(e.date)}</td><td><span class="badge decision-${escapeHtml(e.decision)}">${escapeHtml(e.decision)}</span></td><td class="n">${escapeHtml(num(e.weight))} %</td><td>${escapeHtml(e.reason)}${e.figures ? `<details><summary>the figures</summary><pre>${escapeHtml(e.figures)}</pre></details>` : ""}</td><td><a class="commit" href="${escapeHtml(links.commit(e.oid, ROOT))}">${escapeHtml(e.oid.slice(0, 7))}</a></td></tr>`
+      (e) => `<tr><td class="n">${when(e.date)}</td><td><span class="badge decision decision-${escapeHtml(e.decision)}">${escapeHtml(e.decision)}</span></td><td class="n">${escapeHtml(num(e.weight))} %</td><td>${escapeHtml(e.reason)}${e.figures ? `<details><summary>the figures</summary><pre>${escapeHtml(e.figures)}</pre></details>` : ""}</td><td><a class="commit" href="${escapeHtml(links.commit(e.oid, ROOT))}">${escapeHtml(e.oid.slice(0, 7))}</a></td></tr>`
     );
     return `<h3>${escapeHtml(last.version)}: ${escapeHtml(last.decision)} <span class="muted">(${escapeHtml(last.rollout)})</span></h3><figure class="wide">${rolloutChart(events)}<figcaption>Each dot is a decision committed by the rollout controller; hover for its reason.</figcaption></figure><table><thead><tr><th>When (UTC)</th><th>Decision</th><th>Share</th><th>Why</th><th>Commit</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   }).join("");

@@ -20,6 +20,7 @@ export const STAGE_COLORS: Record<Stage, string> = {
 export const DECISION_COLORS: Record<string, string> = {
   start: '#2563eb',
   continue: '#94a3b8',
+  'wait-for-data': '#64748b',
   advance: '#16a34a',
   promote: '#15803d',
   rollback: '#dc2626',

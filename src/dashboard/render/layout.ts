@@ -33,6 +33,7 @@ ${Object.entries(STAGE_COLORS)
 ${Object.entries(LEVEL_COLORS)
   .map(([l, c]) => `.level-${l}{background:${c}}`)
   .join('')}
+.decision{background:#475569}
 ${Object.entries(DECISION_COLORS)
   .map(([d, c]) => `.decision-${d}{background:${c}}`)
   .join('')}

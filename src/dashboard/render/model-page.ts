@@ -94,7 +94,7 @@ function rollouts(m: ModelPage, links: Links): string {
       const last = events.at(-1)!;
       const rows = events.map(
         (e) =>
-          `<tr><td class="n">${when(e.date)}</td><td><span class="badge decision-${h(e.decision)}">${h(e.decision)}</span></td><td class="n">${h(num(e.weight))} %</td>` +
+          `<tr><td class="n">${when(e.date)}</td><td><span class="badge decision decision-${h(e.decision)}">${h(e.decision)}</span></td><td class="n">${h(num(e.weight))} %</td>` +
           `<td>${h(e.reason)}${e.figures ? `<details><summary>the figures</summary><pre>${h(e.figures)}</pre></details>` : ''}</td>` +
           `<td><a class="commit" href="${h(links.commit(e.oid, ROOT))}">${h(e.oid.slice(0, 7))}</a></td></tr>`,
       );
