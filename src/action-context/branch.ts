@@ -38,6 +38,39 @@ export interface CommitterDeps extends BranchGit {
   now: () => Date;
 }
 
+/** The inputs every action that commits on a branch reads, and the forge it talks to. */
+export interface CommitterInputs {
+  /** The `token` input, masked in the log; '' when not given. */
+  token: string;
+  /** The `branch` input; `main` by default. */
+  branch: string;
+  /** The `models` input (space- or comma-separated), or null for every model. */
+  models: string[] | null;
+  /** The forge, made on first use: a run with nothing to do there needs no API, nor a token. */
+  forge: () => Promise<Forge>;
+}
+
+/**
+ * Reads the inputs shared by the actions that commit on a branch (rollout, drift).
+ * @example
+ * const { token, branch, models, forge } = committerInputs(env, deps.forge);
+ */
+export function committerInputs(
+  env: Env,
+  makeForge: (token: string) => Promise<Forge>,
+): CommitterInputs {
+  const token = (env['INPUT_TOKEN'] ?? '').trim();
+  if (token) core.setSecret(token);
+  const names = (env['INPUT_MODELS'] ?? '').split(/[\s,]+/).filter(Boolean);
+  let made: Promise<Forge> | undefined;
+  return {
+    token,
+    branch: (env['INPUT_BRANCH'] ?? '').trim() || 'main',
+    models: names.length ? names : null,
+    forge: () => (made ??= makeForge(token)),
+  };
+}
+
 /**
  * The real adapters, over the given environment.
  * @example

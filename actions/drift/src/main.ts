@@ -10,8 +10,7 @@
  */
 import * as core from '@actions/core';
 import { readContext, type Env } from '../../../src/action-context/index.js';
-import { passUntilPushed } from '../../../src/action-context/branch.js';
-import type { Forge } from '../../../src/forge/index.js';
+import { committerInputs, passUntilPushed } from '../../../src/action-context/branch.js';
 import { durationMs } from '../../../src/records/index.js';
 import { actOn, type Acted } from './act.js';
 import { defaultDeps, type Deps } from './deps.js';
@@ -32,17 +31,11 @@ export const MAX_PASSES = 3;
 export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)): Promise<void> {
   try {
     const { eventName, workspace: root } = readContext(env);
-    const token = (env['INPUT_TOKEN'] ?? '').trim();
-    if (token) core.setSecret(token);
-    const branch = (env['INPUT_BRANCH'] ?? '').trim() || 'main';
-    const names = (env['INPUT_MODELS'] ?? '').split(/[\s,]+/).filter(Boolean);
+    const { token, branch, models, forge } = committerInputs(env, deps.forge);
     const window = (env['INPUT_WINDOW'] ?? '').trim();
     // checkDrift calls a bad window a DriftError, which skips a model: a typo here is a failure
     if (window && durationMs(window) === null)
       throw new Error(`window: "${window}" is not a duration (24h, 7d)`);
-    // made on first use: a run with nothing to act on needs no API
-    let made: Promise<Forge> | undefined;
-    const forge = () => (made ??= deps.forge(token));
 
     // the levels stand even when their record could not be pushed: still act on them
     const { result, error: pushError } = await passUntilPushed({
@@ -58,7 +51,7 @@ export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)
           branch,
           env,
           now: deps.now(),
-          models: names.length ? names : null,
+          models,
           ...(window ? { window } : {}),
         }),
     });

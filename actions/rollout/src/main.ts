@@ -11,10 +11,9 @@
  */
 import * as core from '@actions/core';
 import { readContext, type Env } from '../../../src/action-context/index.js';
-import type { Forge } from '../../../src/forge/index.js';
 import { openRepo } from '../../../src/repo/index.js';
 import { defaultDeps, type Deps } from './deps.js';
-import { passUntilPushed } from '../../../src/action-context/branch.js';
+import { committerInputs, passUntilPushed } from '../../../src/action-context/branch.js';
 import { modelsAt, rolloutPass, type PassResult } from './pass.js';
 import { rolloutSummary } from './summary.js';
 
@@ -32,14 +31,7 @@ export const MAX_PASSES = 5;
 export async function main(env: Env = process.env, deps: Deps = defaultDeps(env)): Promise<void> {
   try {
     const { eventName, workspace: root } = readContext(env);
-    const token = (env['INPUT_TOKEN'] ?? '').trim();
-    if (token) core.setSecret(token);
-    const branch = (env['INPUT_BRANCH'] ?? '').trim() || 'main';
-    const names = (env['INPUT_MODELS'] ?? '').split(/[\s,]+/).filter(Boolean);
-    const models = names.length ? names : null;
-    // made on first use: a run that starts nothing needs no API, so no token for it either
-    let made: Promise<Forge> | undefined;
-    const forge = () => (made ??= deps.forge(token));
+    const { token, branch, models, forge } = committerInputs(env, deps.forge);
     if ((env['INPUT_PLAN'] ?? '').trim() === 'true') {
       const work = await modelsAt(await openRepo(root), branch, models);
       core.setOutput('models', JSON.stringify(work.map((w) => w.model)));
