@@ -10,6 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { vi } from 'vitest';
+import {
+  gitFetch,
+  gitPush,
+  gitReset,
+  type CommitterDeps,
+} from '../../src/action-context/branch.js';
+import { LocalForge } from '../../src/forge/index.js';
+import type { TestRegistry } from './registry.js';
 
 export interface StepResult {
   outputs: Record<string, string>;
@@ -105,4 +113,43 @@ export function bareOrigin(dir: string, scratch: string): string {
   execFileSync('git', ['remote', 'add', 'origin', origin], { cwd: dir });
   execFileSync('git', ['push', '--quiet', 'origin', 'main'], { cwd: dir });
   return origin;
+}
+
+/** How the fixture of an action that pushes reaches its checkout, its origin and its forge. */
+export interface OriginTools {
+  /** git in the checkout; its trimmed output. */
+  git(...args: string[]): string;
+  /** git in the bare origin; its trimmed output. */
+  inOrigin(...args: string[]): string;
+  /** The local forge kept in the checkout's .git. */
+  forge(): LocalForge;
+}
+
+/** The tools of a fixture whose registry and origin are made before each test (hence getters). */
+export function originTools(reg: () => TestRegistry, origin: () => string): OriginTools {
+  return {
+    git: (...a) => execFileSync('git', a, { cwd: reg().dir, encoding: 'utf8' }).trim(),
+    inOrigin: (...a) =>
+      execFileSync('git', [`--git-dir=${origin()}`, ...a], { encoding: 'utf8' }).trim(),
+    forge: () => new LocalForge(reg().repo, { login: 'mlops-bot' }),
+  };
+}
+
+/**
+ * What an action that commits on a branch is given in a test: the fixture's forge, a fixed
+ * clock, and real git against the bare origin (or a `push` that fails as a test wants).
+ */
+export function committerTestDeps(
+  env: Record<string, string>,
+  forge: () => LocalForge,
+  now: Date,
+  push?: CommitterDeps['push'],
+): CommitterDeps {
+  return {
+    forge: () => Promise.resolve(forge()),
+    now: () => now,
+    push: push ?? gitPush(env),
+    fetch: gitFetch(env),
+    reset: gitReset(env),
+  };
 }

@@ -6,7 +6,6 @@
  * so each check pulls its reference from the remote as a fresh CI checkout does.
  * `driftFixture()` registers the hooks that build and remove it around each test.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,22 +13,25 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { CACHE_DIR, LocalObjectStore } from '../../../src/data/index.js';
 import { exampleDatasets } from '../../../src/demo/datasets.js';
 import { writeLogFile } from '../../../src/drift/index.js';
-import { LocalForge } from '../../../src/forge/index.js';
-import { actionStep, bareOrigin, type StepResult } from '../../../test/helpers/action-step.js';
+import {
+  actionStep,
+  bareOrigin,
+  committerTestDeps,
+  originTools,
+  type OriginTools,
+  type StepResult,
+} from '../../../test/helpers/action-step.js';
 import { exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
-import { gitFetch, gitPush, gitReset, main, type Deps } from './main.js';
+import { main, type Deps } from './main.js';
 
 export const MODEL = 'execution-agent';
 export const STATUS = `registry/models/${MODEL}/drift.yaml`;
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 const HOUR = 3_600_000;
 
-export interface Fixture {
+export interface Fixture extends OriginTools {
   readonly reg: TestRegistry;
   readonly origin: string;
-  git(...args: string[]): string;
-  inOrigin(...args: string[]): string;
-  forge(): LocalForge;
   logShifted(shift: number): Promise<string[]>;
   action(opts?: {
     now?: Date;
@@ -82,10 +84,10 @@ export function driftFixture(): Fixture {
     get origin() {
       return origin;
     },
-    git: (...a) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' }).trim(),
-    inOrigin: (...a) =>
-      execFileSync('git', [`--git-dir=${origin}`, ...a], { encoding: 'utf8' }).trim(),
-    forge: () => new LocalForge(reg.repo, { login: 'mlops-bot' }),
+    ...originTools(
+      () => reg,
+      () => origin,
+    ),
     /**
      * Logs the example's 5,000 test executions as production traffic over the 22 hours before
      * NOW, in four files, each row's `pass_rate_7d` lowered by `shift` (at least 0) and scored:
@@ -124,14 +126,10 @@ export function driftFixture(): Fixture {
         GIT_AUTHOR_NAME: 'drift-bot',
         GIT_AUTHOR_EMAIL: 'drift-bot@example.com',
       });
-      const deps: Deps = {
-        forge: () => Promise.resolve(fx.forge()),
-        now: () => opts.now ?? NOW,
-        push: opts.push ?? gitPush(env),
-        fetch: gitFetch(env),
-        reset: gitReset(env),
-      };
-      await main(env, deps);
+      await main(
+        env,
+        committerTestDeps(env, () => fx.forge(), opts.now ?? NOW, opts.push),
+      );
       return step.result(scratch);
     },
   };

@@ -4,15 +4,20 @@
  * the forge is the local one, kept in the registry's .git as `mlops promote` keeps it.
  * `rolloutFixture()` registers the hooks that build and remove it around each test.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
-import { LocalForge } from '../../../src/forge/index.js';
-import { actionStep, bareOrigin, type StepResult } from '../../../test/helpers/action-step.js';
+import {
+  actionStep,
+  bareOrigin,
+  committerTestDeps,
+  originTools,
+  type OriginTools,
+  type StepResult,
+} from '../../../test/helpers/action-step.js';
 import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
-import { gitFetch, gitPush, gitReset, main, type Deps } from './main.js';
+import { main, type Deps } from './main.js';
 
 export const MODEL = 'execution-agent';
 export const DEPLOYMENT = `registry/models/${MODEL}/deployment.yaml`;
@@ -24,13 +29,10 @@ export const APPROVAL = '#1 auto-approved by policy (low risk, all checks pass)'
 
 export type PushEvent = ReturnType<Fixture['pushEvent']>;
 
-export interface Fixture {
+export interface Fixture extends OriginTools {
   readonly reg: TestRegistry;
   readonly scratch: string;
   readonly origin: string;
-  git(...args: string[]): string;
-  inOrigin(...args: string[]): string;
-  forge(): LocalForge;
   version110(candidate?: boolean): Record<string, string>;
   pushEvent(before: string): {
     name: string;
@@ -76,10 +78,10 @@ export function rolloutFixture(): Fixture {
     get origin() {
       return origin;
     },
-    git: (...a) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' }).trim(),
-    inOrigin: (...a) =>
-      execFileSync('git', [`--git-dir=${origin}`, ...a], { encoding: 'utf8' }).trim(),
-    forge: () => new LocalForge(reg.repo, { login: 'mlops-bot' }),
+    ...originTools(
+      () => reg,
+      () => origin,
+    ),
     /**
      * 1.1.0 registered from 1.0.0's records: 2.8 % more accurate (the policy asks 2 %) and a minor
      * change, so governance auto-approves its promotion. `candidate` also makes it the candidate.
@@ -121,14 +123,10 @@ export function rolloutFixture(): Fixture {
         GIT_AUTHOR_NAME: 'rollout-bot',
         GIT_AUTHOR_EMAIL: 'rollout-bot@example.com',
       });
-      const deps: Deps = {
-        forge: () => Promise.resolve(fx.forge()),
-        now: () => opts.now ?? t0,
-        push: opts.push ?? gitPush(env),
-        fetch: gitFetch(env),
-        reset: gitReset(env),
-      };
-      await main(env, deps);
+      await main(
+        env,
+        committerTestDeps(env, () => fx.forge(), opts.now ?? t0, opts.push),
+      );
       return step.result(scratch);
     },
     /** 1.1.0 promoted through a PR that the local forge auto-approves and merges: the push event. */
