@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   'features-online': () => import('./features-online.bench.js'),
   drift: () => import('./drift.bench.js'),
   dashboard: () => import('./dashboard.bench.js'),
+  audit: () => import('./audit.bench.js'),
 };
 
 const only = process.argv.slice(2);

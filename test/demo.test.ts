@@ -29,13 +29,31 @@ describe('mlops demo', () => {
     made.push(dir);
     const r = await mlops(process.cwd(), 'demo', '--dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('[12/13] The audit trail, from git alone');
+    expect(r.out).toContain('[12/14] The audit trail, from git alone');
+    // the audit stage proves every production version's chain of custody, and so does the CLI
+    expect(r.out).toMatch(
+      /\[13\/14\] The chain of custody, proved[^\n]*\n(?:.*\n){2} +\$ mlops audit\n/,
+    );
+    expect(r.out).toMatch(/ +execution-agent: production 1\.2\.0 verified\n/);
+    expect(r.out).toContain('every chain of custody on main');
+    const audit = await mlops(dir, 'audit', '--json');
+    expect(audit.code, audit.out).toBe(0);
+    const proved = JSON.parse(audit.out) as {
+      ok: boolean;
+      models: { model: string; chains: { version: string; broken?: unknown }[] }[];
+    };
+    expect(proved.ok).toBe(true);
+    expect(proved.models.map((m) => [m.model, m.chains.map((c) => c.version)])).toEqual([
+      ['execution-agent', ['1.0.0', '1.2.0']],
+      ['generation-agent-dqn', ['2.1.0']],
+      ['requirements-agent', ['1.0.0']],
+    ]);
     // it starts by validating what it imported, and ends with the dashboard and where it is
     expect(r.out).toMatch(
-      /\[1\/13\][^\n]*\n.*\n.*\n +\$ mlops validate\n +\d+ files checked in \d+ ms: ok\n/,
+      /\[1\/14\][^\n]*\n.*\n.*\n +\$ mlops validate\n +\d+ files checked in \d+ ms: ok\n/,
     );
     expect(r.out).toContain(
-      '[13/13] The registry dashboard: a static site built from the repository alone',
+      '[14/14] The registry dashboard: a static site built from the repository alone',
     );
     expect(r.out).toMatch(/dashboard of 3 models at [0-9a-f]{7}: 12 pages in \d+ ms\n/);
     expect(r.out.endsWith(`The dashboard: open ${join(dir, 'site', 'index.html')}\n`)).toBe(true);
@@ -80,7 +98,7 @@ describe('mlops demo', () => {
           `registry/runs/execution-agent/${m[1]}.yaml`,
         ],
       );
-      expect(git('log', '-1', '--format=%an', registered).trim()).toBe('Ada Example');
+      expect(git('log', '-1', '--format=%an', registered).trim()).toBe('mlops-bot');
     }
     // both rollouts start after the verified approval of their pull request, against the
     // real 1.0.0 rebuilt from its run

@@ -386,3 +386,31 @@ describe('the double', () => {
     expect(gh.api.checkResponse(op, 404, notFound)).toEqual([]);
   });
 });
+
+describe('commits', () => {
+  it("lists a pull request's commits and reads one, with GitHub's logins and signature check", async () => {
+    const f = forge();
+    const pr = seed();
+    const signed = gh.state.newSha();
+    const unsigned = gh.state.newSha();
+    const nobody = gh.state.newSha();
+    gh.seedCommit(signed, { author: 'mlops-bot', verified: true });
+    gh.seedCommit(unsigned, { author: 'ana', committer: 'web-flow', verified: false });
+    gh.setPullCommits(pr.number, [signed, unsigned, nobody]);
+    expect(await f.pullRequestCommits(pr.number)).toEqual([
+      { sha: signed, author: 'mlops-bot', committer: 'mlops-bot', verified: true },
+      { sha: unsigned, author: 'ana', committer: 'web-flow', verified: false },
+      // an address of no account, unsigned
+      { sha: nobody, author: null, committer: null, verified: false },
+    ]);
+    expect(calls('pulls/list-commits')).toHaveLength(1);
+    expect(await f.getCommit(signed)).toEqual({
+      sha: signed,
+      author: 'mlops-bot',
+      committer: 'mlops-bot',
+      verified: true,
+    });
+    await rejects(f.getCommit('f'.repeat(40)), 'INVALID', 'No commit found');
+    await rejects(f.pullRequestCommits(999), 'NOT_FOUND');
+  });
+});

@@ -12,6 +12,7 @@ import {
 } from '../src/governance/index.js';
 import { loadRecord } from '../src/records/index.js';
 import { exampleRegistry, edit, type TestRegistry } from './helpers/registry.js';
+import { TRAINING_IDENTITY, commitAs } from './helpers/training-identity.js';
 
 const DIR = 'registry/models/execution-agent';
 const DEPLOYMENT = `${DIR}/deployment.yaml`;
@@ -70,12 +71,25 @@ function deployment(fields: { production?: string; candidate?: string; archived?
   return text;
 }
 
-/** A promotion branch from main (as `mlops promote` makes one): the deployment's candidate set. */
+/**
+ * A promotion branch from main (as `mlops promote` makes one): the deployment's candidate set.
+ * Version records among `extra` are registered first by the training identity, as training does.
+ */
 async function promote(v: string, extra: Record<string, string | null> = {}) {
   const branch = `promote/execution-agent/${v}`;
-  await reg.commit({ [DEPLOYMENT]: deployment({ candidate: v }), ...extra }, { branch });
+  const versions = Object.entries(extra).filter(([p]) => p.includes('/versions/'));
+  const rest = Object.entries(extra).filter(([p]) => !p.includes('/versions/'));
+  if (versions.length)
+    await commitAs(reg, TRAINING_IDENTITY, Object.fromEntries(versions), { branch });
+  await reg.commit(
+    { [DEPLOYMENT]: deployment({ candidate: v }), ...Object.fromEntries(rest) },
+    { branch },
+  );
   return branch;
 }
+
+/** Registers versions on main as the training identity. */
+const register = (edits: Record<string, string>) => commitAs(reg, TRAINING_IDENTITY, edits);
 
 async function govern(...argv: string[]) {
   return reg.mlops('govern', 'execution-agent', ...argv);
@@ -89,7 +103,7 @@ async function governJson(...argv: string[]): Promise<GovernanceResult> {
 
 describe('mlops govern: the happy paths', () => {
   it('auto-approves a low-risk version that beats production by more than 2 %', async () => {
-    await reg.commit({ [versionPath('1.1.0')]: versionYaml('1.1.0', { accuracy: 0.962 }) });
+    await register({ [versionPath('1.1.0')]: versionYaml('1.1.0', { accuracy: 0.962 }) });
     const branch = await promote('1.1.0');
     const r = await govern('1.1.0', '--ref', branch);
     expect(r.code, r.err).toBe(0);
@@ -149,6 +163,7 @@ describe('mlops govern: bad inputs', () => {
     expect(j.decision).toBe('needs-review');
     expect(j.reasons).toEqual([
       'high risk: the change touches policies/: policies/governance.yaml',
+      'high risk: not only a promotion: policies/governance.yaml changes a policy',
     ]);
   });
 
@@ -196,7 +211,7 @@ describe('mlops govern: bad inputs', () => {
   });
 
   it('two promotions of one model: the second is stale once the first merges', async () => {
-    await reg.commit({
+    await register({
       [versionPath('1.1.0')]: versionYaml('1.1.0', { accuracy: 0.962 }),
       [versionPath('1.2.0')]: versionYaml('1.2.0', { accuracy: 0.97 }),
     });

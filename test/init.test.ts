@@ -5,13 +5,16 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from './helpers/cli.js';
 import { VERSION } from '../src/cli/version.js';
 import { packageRoot } from '../src/demo/example.js';
@@ -55,9 +58,11 @@ function snapshot(root: string): Map<string, Buffer> {
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
+      const rel = relative(root, p).split('\\').join('/');
       if (e.isDirectory()) {
         if (p !== join(root, '.git')) walk(p);
-      } else out.set(relative(root, p).split('\\').join('/'), readFileSync(p));
+      } else if (e.isSymbolicLink()) out.set(rel, Buffer.from(`-> ${readlinkSync(p)}`));
+      else out.set(rel, readFileSync(p));
     }
   };
   walk(root);
@@ -220,7 +225,7 @@ describe('mlops init', () => {
 });
 
 describe('mlops init: where the workflows take the actions from', () => {
-  const usesLocal = /uses:\s*\.\/actions\//;
+  const usesLocal = /uses:\s*\.\/(\.mlops-base\/)?actions\//;
 
   it('pins the actions to this version of gitops-mlops by default', async () => {
     const dir = gitRepo();
@@ -228,7 +233,14 @@ describe('mlops init: where the workflows take the actions from', () => {
     const validate = read(dir, '.github/workflows/validate.yml');
     expect(validate).toContain(`uses: gitops-mlops/gitops-mlops/actions/validate@v${VERSION}`);
     expect(validate).toContain(`uses: gitops-mlops/gitops-mlops/actions/governance@v${VERSION}`);
-    for (const w of SHIPPED) expect(read(dir, `.github/workflows/${w}`)).not.toMatch(usesLocal);
+    for (const w of SHIPPED) {
+      const text = read(dir, `.github/workflows/${w}`);
+      expect(text).not.toMatch(usesLocal);
+      // the base checkouts only served the local actions: they go with them (the header's
+      // comment still says what they were for)
+      const code = text.split('\n').filter((l) => !/^\s*#/.test(l));
+      expect(code.filter((l) => l.includes('.mlops-base'))).toEqual([]);
+    }
     if (SHIPPED.includes('retrain.yml')) {
       expect(read(dir, '.github/workflows/retrain.yml')).toContain(
         'uses: ./.github/workflows/train.yml',
@@ -253,7 +265,7 @@ describe('mlops init: where the workflows take the actions from', () => {
     for (const w of SHIPPED) {
       const text = read(dir, `.github/workflows/${w}`);
       expect(text).toBe(read(PKG, `.github/workflows/${w}`));
-      for (const [, name] of text.matchAll(/uses:\s*\.\/actions\/([\w.-]+)/g)) {
+      for (const [, name] of text.matchAll(/uses:\s*\.\/(?:\.mlops-base\/)?actions\/([\w.-]+)/g)) {
         for (const f of ['action.yml', 'dist/index.js']) {
           const path = `actions/${name}/${f}`;
           expect(readFileSync(join(dir, path)).equals(readFileSync(join(PKG, path))), path).toBe(
@@ -262,7 +274,11 @@ describe('mlops init: where the workflows take the actions from', () => {
         }
       }
     }
-    expect(read(dir, '.github/workflows/validate.yml')).toContain('uses: ./actions/validate\n');
+    // the jobs that hold secrets run the vendored bundles from their checkout of the base
+    const validate = read(dir, '.github/workflows/validate.yml');
+    expect(validate).toContain('uses: ./.mlops-base/actions/validate\n');
+    expect(validate).toContain('uses: ./.mlops-base/actions/governance\n');
+    expect(validate).not.toMatch(/uses:\s*\.\/actions\//);
     expect(existsSync(join(dir, 'actions/validate/src'))).toBe(false);
     expect((await mlops(dir, 'validate')).code).toBe(0);
   });
@@ -277,6 +293,87 @@ describe('mlops init: where the workflows take the actions from', () => {
       expect(snapshot(dir).size).toBe(0);
     },
   );
+});
+
+describe('mlops init: what the approvers own', () => {
+  // the actions the workflows run with their tokens, and where storage is reached
+  const OWNED = ['actions/', 'data/remotes.yaml'];
+
+  it.each([
+    ['owner/repo@ref', ['--actions', 'acme/mlops@v2']],
+    ['vendor', ['--actions', 'vendor']],
+  ])(
+    'puts actions/ and data/remotes.yaml in CODEOWNERS and high_risk_paths (--actions %s)',
+    async (_, args) => {
+      const dir = gitRepo();
+      expect((await mlops(dir, 'init', '--approvers', 'alice', ...args)).code).toBe(0);
+      const owners = read(dir, '.github/CODEOWNERS').split('\n');
+      for (const p of ['policies/', '.github/', ...OWNED]) expect(owners).toContain(`/${p} @alice`);
+      const policy = parse(read(dir, 'policies/governance.yaml')) as {
+        risk: { high_risk_paths: string[] };
+      };
+      expect(policy.risk.high_risk_paths).toEqual(
+        expect.arrayContaining(['policies/', '.github/', ...OWNED]),
+      );
+      // the vendored bundles are where CODEOWNERS and the policy look
+      if (args[1] === 'vendor')
+        expect(existsSync(join(dir, 'actions/governance/dist/index.js'))).toBe(true);
+      expect((await mlops(dir, 'validate')).code).toBe(0);
+    },
+  );
+});
+
+describe('mlops init: links out of the repository', () => {
+  it.each([
+    ['a folder', 'policies', (outside: string) => outside, 'policies/governance.yaml would be'],
+    [
+      'a nested folder',
+      '.github/workflows',
+      (outside: string) => outside,
+      '.github/workflows/validate.yml would be',
+    ],
+    [
+      'a dangling file link',
+      '.github/workflows/validate.yml',
+      (outside: string) => join(outside, 'gone.yml'),
+      'it is',
+    ],
+    ['a relative link', 'data', () => '../../outside-data', 'data/remotes.yaml would be'],
+  ])('refuses %s that leads out, naming it, writing nothing', async (_, link, target, what) => {
+    const outside = tempDir();
+    const dir = gitRepo();
+    const to = target(outside);
+    mkdirSync(dirname(join(dir, link)), { recursive: true });
+    symlinkSync(to, join(dir, link));
+    const before = snapshot(dir);
+    const outsideBefore = snapshot(outside);
+
+    const r = await mlops(dir, 'init', '--actions', 'vendor');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`mlops: ${link} is a link to `);
+    expect(r.err).toContain(
+      `outside the repository, and ${what} one of the files mlops init writes`,
+    );
+    expect(r.err).toMatch(/\(nothing was written\)\n$/);
+    expect(r.out).toBe('');
+    // nothing inside, nothing through the link
+    expect(snapshot(dir)).toEqual(before);
+    expect(snapshot(outside)).toEqual(outsideBefore);
+    expect(existsSync(join(dir, '.gitignore'))).toBe(false);
+    // a dry run refuses too
+    expect((await mlops(dir, 'init', '--dry-run')).code).toBe(1);
+  });
+
+  it('follows a link that stays inside the repository', async () => {
+    const dir = gitRepo();
+    mkdirSync(join(dir, 'config/policies'), { recursive: true });
+    symlinkSync('config/policies', join(dir, 'policies'));
+    const r = await mlops(dir, 'init');
+    expect(r.code).toBe(0);
+    expect(read(dir, 'config/policies/governance.yaml')).toBe(
+      read(PKG, 'policies/governance.yaml'),
+    );
+  });
 });
 
 describe('mlops init --approvers', () => {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { LocalForge } from '../src/forge/index.js';
 import { resolveRef } from '../src/repo/index.js';
 import {
   PROMETHEUS_DEFAULT_QUERIES,
@@ -241,8 +242,18 @@ describe('prometheus metrics provider against a real Prometheus', () => {
     const since = new Date(Math.floor(Date.now() / 1000) * 1000);
     const deadline = since.getTime() + 25_000;
     const author = { name: 'Tick', email: 'tick@example.com' };
+    // the candidate is committed straight on main to set the rollout up: the start's
+    // verification is replaced (the rollback this test ends in is never verified)
     await startModelRollout(
-      { repo: reg.repo, branch: 'main', now: since, author, updateWorkTree: true },
+      {
+        repo: reg.repo,
+        branch: 'main',
+        now: since,
+        author,
+        updateWorkTree: true,
+        forge: new LocalForge(reg.repo, { login: 'tick' }),
+        verifyStep: () => Promise.resolve({ approval: 'set up by the test' }),
+      },
       MODEL,
     );
     // Traffic starts after each arm reported 0 well inside the window: the window's first

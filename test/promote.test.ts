@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exampleDatasets } from '../src/demo/datasets.js';
 import type { Run } from '../src/records/index.js';
 import { exampleRegistry, edit, type TestRegistry } from './helpers/registry.js';
+import { TRAINING_ENV } from './helpers/training-identity.js';
 
 let reg: TestRegistry;
 afterEach(() => reg.cleanup());
@@ -20,14 +21,20 @@ async function registry(): Promise<TestRegistry> {
   return reg;
 }
 
-/** train → register, for real: the TypeScript trainer on the example data. */
+/** train → register, for real: the TypeScript trainer on the example data, as the training identity. */
 async function trainAndRegister(): Promise<string> {
-  const t = await reg.mlops('train', 'execution-agent', '-q', '--json');
-  expect(t.code, t.err).toBe(0);
-  const [run] = JSON.parse(t.out) as Run[];
-  const r = await reg.mlops('register', 'execution-agent', '--run', run!.id);
-  expect(r.code, r.err).toBe(0);
-  return run!.id;
+  const env = { ...reg.env };
+  Object.assign(reg.env, TRAINING_ENV);
+  try {
+    const t = await reg.mlops('train', 'execution-agent', '-q', '--json');
+    expect(t.code, t.err).toBe(0);
+    const [run] = JSON.parse(t.out) as Run[];
+    const r = await reg.mlops('register', 'execution-agent', '--run', run!.id);
+    expect(r.code, r.err).toBe(0);
+    return run!.id;
+  } finally {
+    reg.env = env;
+  }
 }
 
 describe('promotion through a pull request on the local forge', () => {

@@ -11,12 +11,13 @@ import {
   startModelRollout,
   tickRollout,
   writeMetricsBucket,
-  type RolloutTarget,
+  type VerifiedTarget,
 } from '../src/rollout/index.js';
-import { edit, exampleRegistry, type TestRegistry } from './helpers/registry.js';
+import { LocalForge } from '../src/forge/index.js';
+import { promoteApproved, registerVersion } from './helpers/custody.js';
+import { exampleRegistry, type TestRegistry } from './helpers/registry.js';
 
 const MODEL = 'execution-agent';
-const DEPLOYMENT = `registry/models/${MODEL}/deployment.yaml`;
 const H = 3_600_000;
 const t0 = new Date('2026-02-01T00:00:00.000Z');
 const at = (hours: number) => new Date(t0.getTime() + hours * H);
@@ -31,29 +32,21 @@ afterEach(() => {
 const git = (...a: string[]) => execFileSync('git', a, { cwd: reg.dir, encoding: 'utf8' });
 const commits = () => Number(git('rev-list', '--count', 'main').trim());
 
-/** The example registry with 1.1.0 registered and made the candidate (as a merged promotion leaves it). */
+/** The example registry with 1.1.0 registered and made the candidate by its approved, merged promotion. */
 async function withCandidate(): Promise<void> {
   reg = await exampleRegistry();
   metricsDir = mkdtempSync(join(tmpdir(), 'mlops-metrics-'));
-  const v = `registry/models/${MODEL}/versions`;
-  const old = reg.files.get(`${v}/1.0.0.yaml`)!;
-  const card = reg.files.get(`model-cards/${MODEL}/1.0.0.yaml`)!;
-  await reg.commit({
-    [`${v}/1.1.0.yaml`]: old
-      .replace('version: 1.0.0', 'version: 1.1.0')
-      .replace('accuracy: 0.938', 'accuracy: 0.964')
-      .replace('1.0.0.yaml', '1.1.0.yaml'),
-    [`model-cards/${MODEL}/1.1.0.yaml`]: card.replace(/version: 1\.0\.0/, 'version: 1.1.0'),
-    [DEPLOYMENT]: edit(reg.files.get(DEPLOYMENT), 'candidate: null', 'candidate: 1.1.0'),
-  });
+  await registerVersion(reg);
+  await promoteApproved(reg);
 }
 
-const target = (now: Date): RolloutTarget => ({
+const target = (now: Date): VerifiedTarget => ({
   repo: reg.repo,
   branch: 'main',
   now,
   author: { name: 'Tick', email: 'tick@example.com', timestamp: now.getTime() / 1000 },
   updateWorkTree: true,
+  forge: new LocalForge(reg.repo, { login: 'tick' }),
 });
 
 const tick = (now: Date) =>
@@ -152,6 +145,22 @@ describe('the rollout controller on a real repository', () => {
       readFileSync(join(reg.dir, `registry/models/${MODEL}/traffic/envoy.yaml`), 'utf8'),
     ).toMatch(/weight: 100/);
     expect((await reg.mlops('validate')).code).toBe(0);
+    // every step was verified, and the audit proves the whole chain from the history alone
+    const audit = await reg.mlops('audit', MODEL, '--json');
+    expect(audit.code, audit.out).toBe(0);
+    const chains = (
+      JSON.parse(audit.out) as {
+        models: { chains: { version: string; links: { link: string; ok: boolean }[] }[] }[];
+      }
+    ).models[0]!.chains;
+    expect(chains.map((c) => c.version)).toEqual(['1.0.0', '1.1.0']);
+    expect(chains[1]!.links.map((l) => [l.link, l.ok])).toEqual([
+      ['registration', true],
+      ['promotion-pr', true],
+      ['approval', true],
+      ['rollout', true],
+      ['promotion', true],
+    ]);
   });
 
   it('rolls a worse candidate back at the first step, naming the trigger and its figures', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -385,4 +385,127 @@ describe('.github/workflows/dashboard.yml', () => {
       },
     ]);
   });
+});
+
+describe('.github/workflows/validate.yml', () => {
+  const file = path.resolve(import.meta.dirname, '../.github/workflows/validate.yml');
+  interface Step {
+    name?: string;
+    id?: string;
+    uses?: string;
+    run?: string;
+    env?: Record<string, string>;
+    with?: Record<string, unknown>;
+  }
+  interface Job {
+    if?: string;
+    needs?: string;
+    permissions?: Record<string, string>;
+    steps: Step[];
+  }
+  const wf = parse(readFileSync(file, 'utf8')) as {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  };
+  const BASE_SHA = '${{ github.event.pull_request.base.sha }}';
+
+  it('runs on pull requests and reviews, read-only unless a job says more', () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'pull_request_review']);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(Object.keys(wf.jobs).sort()).toEqual(['governance', 'validate']);
+    expect(wf.jobs.validate!.permissions).toBeUndefined();
+    expect(wf.jobs.governance!.permissions).toEqual({
+      contents: 'read',
+      statuses: 'write',
+      'pull-requests': 'write',
+    });
+  });
+
+  it.each(['validate', 'governance'])(
+    'job %s holds its secrets only in steps that run the actions from the base',
+    (name) => {
+      const job = wf.jobs[name]!;
+      expect(JSON.stringify(job)).toContain('secrets.');
+      const checkouts = job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+      // the pull request first, read as data with its history, then the base into its folder
+      expect(checkouts).toHaveLength(2);
+      const [pr, base] = checkouts;
+      expect(pr!.with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+      expect(base!.with).toEqual({
+        ref: BASE_SHA,
+        path: '.mlops-base',
+        'persist-credentials': false,
+      });
+      // whatever the pull request committed at .mlops-base goes before the base is put there
+      const i = (s: Step | undefined) => job.steps.indexOf(s!);
+      const clear = job.steps.find((s) => s.run !== undefined);
+      expect(clear?.run?.trim()).toBe('rm -rf -- .mlops-base');
+      expect(i(pr)).toBeLessThan(i(clear));
+      expect(i(clear)).toBeLessThan(i(base));
+      expect(job.steps.filter((s) => s.run !== undefined)).toEqual([clear]);
+      // every local action comes from the base's folder, after the base is there
+      const local = job.steps.filter((s) => s.uses?.startsWith('./'));
+      expect(local.map((s) => s.uses)).toEqual([`./.mlops-base/actions/${name}`]);
+      for (const s of local) expect(i(s)).toBeGreaterThan(i(base));
+      // a secret appears only in those steps
+      for (const s of job.steps) {
+        if (JSON.stringify(s).includes('secrets.')) expect(local).toContain(s);
+      }
+      // and every other action is pinned by its commit
+      for (const s of job.steps) {
+        if (s.uses && !s.uses.startsWith('./'))
+          expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+      }
+    },
+  );
+
+  it('validates with the base commit; the AWS secrets reach that step only', () => {
+    const step = wf.jobs.validate!.steps.find((s) => s.id === 'validate')!;
+    expect(step.with).toEqual({ base: BASE_SHA });
+    expect(step.env).toEqual({
+      AWS_ACCESS_KEY_ID: '${{ secrets.AWS_ACCESS_KEY_ID }}',
+      AWS_SECRET_ACCESS_KEY: '${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+    });
+    expect(wf.jobs.validate!.if).toBe("${{ github.event_name == 'pull_request' }}");
+  });
+
+  it('judges after validation, and on a review, where validation is skipped', () => {
+    const gov = wf.jobs.governance!;
+    expect(gov.needs).toBe('validate');
+    // without this, a skipped validate (every review event) would skip governance too
+    expect(gov.if).toBe(
+      "${{ !cancelled() && (needs.validate.result == 'success' || needs.validate.result == 'skipped') }}",
+    );
+    const step = gov.steps.find((s) => s.uses === './.mlops-base/actions/governance')!;
+    expect(step.with).toEqual({ token: '${{ secrets.MLOPS_TOKEN || github.token }}' });
+  });
+});
+
+describe('every shipped workflow', () => {
+  const dir = path.resolve(import.meta.dirname, '../.github/workflows');
+  const files = readdirSync(dir).filter((n) => n.endsWith('.yml'));
+  const PR_EVENTS = ['pull_request', 'pull_request_review', 'pull_request_target'];
+  interface Job {
+    'runs-on'?: unknown;
+    steps?: { uses?: string; with?: Record<string, unknown> }[];
+  }
+
+  it.each(files)(
+    '%s pins third-party actions by commit and keeps the GPU runner off pull requests',
+    (name) => {
+      const wf = parse(readFileSync(path.join(dir, name), 'utf8')) as {
+        on: Record<string, unknown>;
+        jobs: Record<string, Job>;
+      };
+      const prEvents = Object.keys(wf.on).filter((e) => PR_EVENTS.includes(e));
+      for (const job of Object.values(wf.jobs)) {
+        if (JSON.stringify(job['runs-on'] ?? '').includes('self-hosted'))
+          expect(prEvents).toEqual([]);
+        for (const s of job.steps ?? []) {
+          if (s.uses && !s.uses.startsWith('./')) expect(s.uses).toMatch(/@[0-9a-f]{40}$/);
+        }
+      }
+    },
+  );
 });

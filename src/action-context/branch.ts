@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import * as core from '@actions/core';
 import { createGitHubForge, type Forge } from '../forge/index.js';
+import { branchNameProblem } from '../repo/branch-name.js';
 import type { Env } from './index.js';
 
 /** How a push ended: on origin, or refused because origin's branch moved meanwhile. */
@@ -51,7 +52,8 @@ export interface CommitterInputs {
 }
 
 /**
- * Reads the inputs shared by the actions that commit on a branch (rollout, drift).
+ * Reads the inputs shared by the actions that commit on a branch (rollout, drift). A `branch`
+ * that is not a branch name (`HEAD`, `refs/tags/x`, a commit id) throws, naming the input.
  * @example
  * const { token, branch, models, forge } = committerInputs(env, deps.forge);
  */
@@ -62,10 +64,13 @@ export function committerInputs(
   const token = (env['INPUT_TOKEN'] ?? '').trim();
   if (token) core.setSecret(token);
   const names = (env['INPUT_MODELS'] ?? '').split(/[\s,]+/).filter(Boolean);
+  const branch = (env['INPUT_BRANCH'] ?? '').trim() || 'main';
+  const problem = branchNameProblem(branch);
+  if (problem) throw new Error(`the branch input must name a branch: ${problem}`);
   let made: Promise<Forge> | undefined;
   return {
     token,
-    branch: (env['INPUT_BRANCH'] ?? '').trim() || 'main',
+    branch: branch.startsWith('refs/heads/') ? branch.slice('refs/heads/'.length) : branch,
     models: names.length ? names : null,
     forge: () => (made ??= makeForge(token)),
   };

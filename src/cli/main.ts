@@ -19,6 +19,7 @@ const COMMANDS: Record<string, Load> = {
   show: queries,
   at: queries,
   history: async () => (await import('./commands/history.js')).registerHistory,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
   data: async () => (await import('./commands/data.js')).registerData,
   train: async () => (await import('./commands/train.js')).registerTrain,
   runs: async () => (await import('./commands/runs.js')).registerRuns,

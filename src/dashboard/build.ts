@@ -3,6 +3,7 @@
  * dashboard Action both run.
  */
 import { join, resolve } from 'node:path';
+import type { Forge } from '../forge/index.js';
 import type { Finding } from '../records/index.js';
 import { openRepo, remoteUrl } from '../repo/index.js';
 import { collectSite } from './collect.js';
@@ -22,6 +23,13 @@ export interface BuildOptions {
   repoUrl?: string;
   /** `GITHUB_SERVER_URL` and `GITHUB_REPOSITORY` name the repository in an Actions run. */
   env?: Record<string, string | undefined>;
+  /**
+   * Confirm pull requests with this forge (the dashboard Action's token, the CLI's local
+   * forge); without one the site is built from git alone and says so of every pull request.
+   */
+  forge?: Forge;
+  /** The branch pull requests must have merged into; `main` by default. */
+  branch?: string;
 }
 
 export interface BuildResult {
@@ -58,6 +66,8 @@ export async function buildDashboard(o: BuildOptions): Promise<BuildResult> {
   const site = await collectSite(repo, {
     ...(o.ref ? { ref: o.ref } : {}),
     ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.forge ? { forge: o.forge } : {}),
+    ...(o.branch ? { branch: o.branch } : {}),
   });
   const files = renderSite(site, links);
   const out = o.out === undefined ? join(repo.dir, 'site') : resolve(o.dir, o.out);

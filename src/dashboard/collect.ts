@@ -18,7 +18,8 @@ import {
 } from '../records/index.js';
 import { compareSemVer, modelOfPath, stageOf } from '../registry/index.js';
 import { openTree } from '../validate/index.js';
-import { bodyOf, isoTime, pullsOf } from './pulls.js';
+import type { Forge } from '../forge/index.js';
+import { bodyOf, confirmPullRefs, isoTime, pullsOf } from './pulls.js';
 import type {
   AuditCommit,
   DriftEvent,
@@ -37,6 +38,13 @@ export interface CollectOptions {
   ref?: string;
   /** Commits of the audit trail at most (newest first); 1,000 by default. */
   limit?: number;
+  /**
+   * The forge to confirm pull requests with; without one (the default: git alone) every pull
+   * request is shown as claimed by its commit message, not confirmed.
+   */
+  forge?: Forge;
+  /** The branch the pull requests must have merged into; `main` by default. */
+  branch?: string;
 }
 
 /** Commits walked to find pull requests: well past the audit trail's limit. */
@@ -71,7 +79,10 @@ export async function collectSite(repo: Repo, opts: CollectOptions = {}): Promis
     history(repo, { ref: commit, paths: AUDITED, limit: limit + 1 }),
     history(repo, { ref: commit, paths: [], limit: PULL_WALK }),
   ]);
-  const pulls = pullsOf(everything);
+  const claimed = pullsOf(everything);
+  const pulls = opts.forge
+    ? await confirmPullRefs(claimed, opts.forge, opts.branch ?? 'main')
+    : claimed;
   const shown = log.slice(0, limit);
   const audit = shown.map((e) => auditCommit(e, pulls.get(e.oid)));
   const head = everything[0];

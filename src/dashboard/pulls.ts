@@ -2,8 +2,11 @@
  * Which pull request brought each commit in, from git alone: GitHub's merge button writes
  * `Merge pull request #N from <branch>` (as our local forge does), and a squash merge ends its
  * subject with `(#N)`. A merged branch's commits are the merge's second parent and its first
- * parents back to the mainline.
+ * parents back to the mainline. All of that is only claimed by commit messages until the forge
+ * confirms it (`confirmPullRefs`).
  */
+import { confirmPulls } from '../audit/confirm.js';
+import type { Forge } from '../forge/index.js';
 import type { HistoryEntry } from '../repo/index.js';
 import type { PullRef } from './types.js';
 
@@ -53,7 +56,42 @@ function pullRef(e: HistoryEntry, number: number, subject: string): PullRef {
     subject,
     ...(e.trailers.Decision?.[0] ? { decision: e.trailers.Decision[0] } : {}),
     approvedBy: e.trailers['Approved-by'] ?? [],
+    confirmed: false,
+    note: UNCONFIRMED,
   };
+}
+
+/** What a pull request known from git alone is. */
+export const UNCONFIRMED = 'from the commit message (not confirmed)';
+
+/**
+ * Asks the forge about every pull request the commits name, once per merge: a confirmed one
+ * is marked so; one the forge denies keeps the reason. Returns the map with its refs updated.
+ * @example
+ * await confirmPullRefs(pullsOf(log), forge, 'main');
+ */
+export async function confirmPullRefs(
+  pulls: Map<string, PullRef>,
+  forge: Forge,
+  branch: string,
+): Promise<Map<string, PullRef>> {
+  const merges = new Map<string, PullRef>();
+  for (const p of pulls.values()) merges.set(p.oid, p);
+  const answers = await confirmPulls(
+    forge,
+    [...merges.values()].map((p) => ({ number: p.number, commit: p.oid, branch })),
+  );
+  const updated = new Map<string, PullRef>();
+  for (const p of merges.values()) {
+    const a = answers.get(p.oid);
+    updated.set(
+      p.oid,
+      a?.confirmed
+        ? { ...p, confirmed: true, note: `confirmed by the forge: merged into ${branch}` }
+        : { ...p, note: `claimed by the commit message, not confirmed: ${a?.why ?? 'unknown'}` },
+    );
+  }
+  return new Map([...pulls].map(([oid, p]) => [oid, updated.get(p.oid) ?? p]));
 }
 
 /** A merge's title: the paragraph after `Merge pull request #N from …`, on one line. */

@@ -39,6 +39,14 @@ export interface PullRef {
   subject: string;
   decision?: string;
   approvedBy: string[];
+  /**
+   * Whether the forge confirmed it (the pull request exists, was merged into the branch, and
+   * this is its merge commit). Without a forge nothing is confirmed: the number, decision and
+   * approvers are only what the commit message claims.
+   */
+  confirmed: boolean;
+  /** One line: how it was confirmed, or why it is only claimed. */
+  note: string;
 }
 
 /** One step of a rollout: a commit that changed the Deployment with a `Decision:` trailer. */

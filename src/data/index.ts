@@ -21,7 +21,7 @@
 // errors and path safety
 export { DataError, formatBytes } from './errors.js';
 export type { DataErrorCode } from './errors.js';
-export { checkRelPath, resolveDataPath } from './paths.js';
+export { checkRelPath, pathFromCwd, resolveDataPath } from './paths.js';
 export { ensureToolDir, TOOL_DIR } from './tool-dir.js';
 export type { DataPath } from './paths.js';
 
@@ -98,3 +98,6 @@ export type { ExpectationResult } from './expectations/index.js';
 export { readTable, readBatches, describeTable, detectFormat, TableError } from './table/index.js';
 export type { TableFormat, TableDescription } from './table/index.js';
 export { datasetChecker } from './validate-hook.js';
+export { artifactChecker, artifactRemote } from './artifact-check.js';
+export { checkWorkspace, withoutCredentials } from './base-storage.js';
+export type { StorageContext } from './base-storage.js';

@@ -39,6 +39,32 @@ export function checkRelPath(path: string, what = 'path'): string {
   return parts.join('/');
 }
 
+/**
+ * A path as a user typed it on the command line (relative to `cwd`, which lies in the
+ * repository `root`), made repository-relative and checked as {@link checkRelPath} does. An
+ * absolute path is refused even when it points into the repository, so that what is recorded
+ * never depends on where the clone lives; so is one that climbs out with `..`.
+ *
+ * @example
+ * pathFromCwd('/repo', '/repo/datasets', 'iris.csv'); // 'datasets/iris.csv'
+ * pathFromCwd('/repo', '/repo', '../outside/x'); // throws DataError PATH_OUTSIDE_REPO
+ * @throws DataError `PATH_OUTSIDE_REPO`, `BAD_PATH`
+ */
+export function pathFromCwd(root: string, cwd: string, arg: string): string {
+  if (isAbsolute(arg) || /^[A-Za-z]:/.test(arg)) {
+    throw outside(
+      arg,
+      `path "${arg}" is absolute; give it relative to where you are in the repository`,
+    );
+  }
+  const rel = relative(root, resolve(cwd, arg)).split(sep).join('/');
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) {
+    throw outside(arg, `path "${arg}" is outside the repository ${root}`);
+  }
+  // keep a trailing slash, which says "a directory"
+  return checkRelPath(arg.endsWith('/') && rel !== '' ? `${rel}/` : rel || '.');
+}
+
 /** A data path made absolute, with its checked repository-relative form. */
 export interface DataPath {
   /** Absolute path under the repository root (symlinks not resolved). */

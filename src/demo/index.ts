@@ -61,7 +61,7 @@ export interface DemoResult {
 export const DEMO_AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const STEPS = 13;
+const STEPS = 14;
 const MODEL = 'execution-agent';
 const EXECUTIONS = 'datasets/test-executions.csv';
 
@@ -297,7 +297,19 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<DemoR
   io.say('      And now:\n');
   await io.mlops(['ls'], dir);
 
-  step(13, 'The registry dashboard: a static site built from the repository alone');
+  step(
+    13,
+    "The chain of custody, proved: every production version's registration, promotion PR, approval, rollout and promotion",
+  );
+  io.say(
+    '      `mlops audit` replays main (first parents) and asks the forge to confirm each pull request;\n' +
+      '      the approval is judged again with the policy at the merge’s base. A broken link fails the demo.\n',
+  );
+  const audited = await io.mlops(['audit'], dir);
+  if (audited !== 0)
+    throw new Error(`the audit did not verify every production version (exit ${audited})`);
+
+  step(14, 'The registry dashboard: a static site built from the repository alone');
   io.say(
     "      Every model with its stages, metric charts across versions, each version's card, the\n" +
       '      rollouts with their decisions, the drift status and the audit trail; the dashboard\n' +

@@ -3,7 +3,7 @@
  */
 import type { getOctokit } from '@actions/github';
 import { ForgeError, type ForgeErrorCode } from './errors.js';
-import type { Issue, PullRequest, Review, ReviewState } from './port.js';
+import type { ForgeCommit, Issue, PullRequest, Review, ReviewState } from './port.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 type DataOf<F> = F extends (...args: never[]) => Promise<{ data: infer D }> ? D : never;
@@ -12,6 +12,7 @@ export type GhPull = DataOf<Octokit['rest']['pulls']['get']>;
 export type GhPullSimple = DataOf<Octokit['rest']['pulls']['list']>[number];
 export type GhReview = DataOf<Octokit['rest']['pulls']['listReviews']>[number];
 export type GhIssue = DataOf<Octokit['rest']['issues']['get']>;
+export type GhCommit = DataOf<Octokit['rest']['pulls']['listCommits']>[number];
 
 /** A pull request, from `GET …/pulls/{n}` (full) or a list (simple). Teams read `org/slug`. */
 export function toPullRequest(pr: GhPull | GhPullSimple, org: string): PullRequest {
@@ -45,6 +46,23 @@ export function toReview(r: GhReview): Review | null {
     commitId: r.commit_id ?? '',
     submittedAt: r.submitted_at ?? '',
     body: r.body ?? '',
+  };
+}
+
+/**
+ * A commit with the accounts GitHub maps its author and committer to (null: an address of no
+ * account) and whether GitHub verified its signature.
+ */
+export function toForgeCommit(c: GhCommit): ForgeCommit {
+  const login = (u: unknown) =>
+    u && typeof u === 'object' && typeof (u as { login?: unknown }).login === 'string'
+      ? (u as { login: string }).login
+      : null;
+  return {
+    sha: c.sha,
+    author: login(c.author),
+    committer: login(c.committer),
+    verified: c.commit.verification?.verified === true,
   };
 }
 

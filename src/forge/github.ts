@@ -16,8 +16,15 @@ import {
   type GitHubForgeOptions,
   type Octokit,
 } from './github-client.js';
-import { toForgeError, toIssue, toPullRequest, toReview, type GhIssue } from './github-map.js';
-import type { CommitStatus, Forge, Issue, PullRequest, Review } from './port.js';
+import {
+  toForgeCommit,
+  toForgeError,
+  toIssue,
+  toPullRequest,
+  toReview,
+  type GhIssue,
+} from './github-map.js';
+import type { CommitStatus, Forge, ForgeCommit, Issue, PullRequest, Review } from './port.js';
 
 export type { GitHubForgeOptions, GitHubTiming } from './github-client.js';
 
@@ -170,6 +177,26 @@ export class GitHubForge implements Forge {
       }),
     );
     return reviews.map(toReview).filter((r): r is Review => r !== null);
+  }
+
+  /** `GET …/pulls/{n}/commits` (GitHub lists at most 250), oldest first. */
+  async pullRequestCommits(number: number): Promise<ForgeCommit[]> {
+    const commits = await this.#call(`list the commits of #${number}`, () =>
+      this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
+        ...this.#repo,
+        pull_number: number,
+        per_page: PER_PAGE,
+      }),
+    );
+    return commits.map(toForgeCommit);
+  }
+
+  /** `GET …/commits/{sha}`: the logins GitHub maps the commit to, and its signature check. */
+  async getCommit(sha: string): Promise<ForgeCommit> {
+    const { data } = await this.#call(`get commit ${sha.slice(0, 7)}`, () =>
+      this.octokit.rest.repos.getCommit({ ...this.#repo, ref: sha, per_page: 1 }),
+    );
+    return toForgeCommit(data);
   }
 
   async submitReview(number: number, input: Input<'submitReview'>): Promise<Review> {

@@ -11,6 +11,7 @@
 export type {
   CommitStatus,
   Forge,
+  ForgeCommit,
   ForgeIdentity,
   Issue,
   PullRequest,
@@ -22,6 +23,7 @@ export type {
 export { ForgeError } from './errors.js';
 export type { ForgeErrorCode } from './errors.js';
 export { LocalForge, readStatuses } from './local.js';
+export { localLogin } from './local-commits.js';
 export type { LocalForgeOptions } from './local.js';
 export type { DispatchRecord } from './local-store.js';
 export { createGitHubForge, GitHubForge } from './github.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import { dirname, join } from 'node:path';
+import { OWNER, ownerIsGone } from '../repo/atomic-file.js';
 import type { CommitStatus, PullState, ReviewState, StatusState } from './port.js';
 import { ForgeError } from './errors.js';
 
@@ -21,6 +22,11 @@ export interface PullRecord {
   headSha: string;
   mergeCommit?: string;
   mergedBy?: string;
+  /**
+   * Set (under the lock) just before a merge and cleared with `state: merged` once it is
+   * made: a merge killed in between is recognised from the base's history, never made twice.
+   */
+  merging?: { headSha: string; baseTip: string; by: string; at: string };
   createdAt: string;
   updatedAt: string;
 }
@@ -82,8 +88,9 @@ const LOCK_TOUCH_MS = 2000;
  * The local forge's files under `<gitdir>/mlops/`: JSON records written atomically (a temp
  * file renamed over the old one, so a reader never sees half a file), and one lock file
  * (`lock`, created exclusively) that every read-modify-write holds, so two processes never
- * take the same number or lose each other's update. A lock left by a crashed process is
- * taken over once it is 10 s old; a holder keeps its lock fresh while it works.
+ * take the same number or lose each other's update. A lock left by a killed process of this
+ * host is taken over at once (it names its owner); any other is taken over once it is 10 s
+ * old; a holder keeps its lock fresh while it works.
  */
 export class LocalStore {
   readonly root: string;
@@ -111,16 +118,32 @@ export class LocalStore {
     }
   }
 
+  /**
+   * Runs `fn` holding the lock if it can be taken at once (a dead holder's is broken);
+   * otherwise, and when this process already holds it, does nothing and returns undefined.
+   */
+  async tryWithLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const lock = join(this.root, 'lock');
+    await this.fs.mkdir(this.root, { recursive: true });
+    let handle = await this.create(lock);
+    if (!handle) {
+      await this.breakIfStale(lock);
+      handle = await this.create(lock);
+    }
+    if (!handle) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await handle.close().catch(() => undefined);
+      await this.fs.unlink(lock).catch(() => undefined);
+    }
+  }
+
   private async acquire(lock: string): Promise<nodeFs.promises.FileHandle> {
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (let wait = 1; ; wait = Math.min(wait * 2, 25)) {
-      try {
-        const handle = await this.fs.open(lock, 'wx');
-        await handle.writeFile(`${process.pid}\n`);
-        return handle;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EEXIST') throw e;
-      }
+      const handle = await this.create(lock);
+      if (handle) return handle;
       await this.breakIfStale(lock);
       if (Date.now() > deadline) {
         throw new ForgeError(
@@ -133,16 +156,46 @@ export class LocalStore {
     }
   }
 
-  /** Takes a lock older than the stale limit out of the way (renamed first: one process wins). */
+  /**
+   * Creates the lock holding its owner (`<pid> <host>`) in one step: written to a temp file
+   * and hard-linked into place, so a process killed while taking it never leaves an empty
+   * lock whose owner nobody can tell. Undefined when the lock is taken.
+   */
+  private async create(lock: string): Promise<nodeFs.promises.FileHandle | undefined> {
+    const tmp = `${lock}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await this.fs.writeFile(tmp, `${OWNER.pid} ${OWNER.host}\n`);
+    try {
+      await this.fs.link(tmp, lock);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') return undefined;
+      throw e;
+    } finally {
+      await this.fs.unlink(tmp).catch(() => undefined);
+    }
+    return this.fs.open(lock, 'r');
+  }
+
+  /**
+   * Takes a lock out of the way (renamed first: one process wins) when its owner is a
+   * process of this host that is gone (killed), or when it is older than the stale limit.
+   */
   private async breakIfStale(lock: string): Promise<void> {
     const st = await this.fs.stat(lock).catch(() => null);
-    if (!st || Date.now() - st.mtimeMs < LOCK_STALE_MS) return;
+    if (!st) return;
+    const owner = await this.fs.readFile(lock, 'utf8').catch(() => '');
+    const [pid, host] = owner.trim().split(' ');
+    const gone = ownerIsGone({ pid: Number(pid), host });
+    if (!gone && Date.now() - st.mtimeMs < LOCK_STALE_MS) return;
     const aside = `${lock}.stale-${randomBytes(4).toString('hex')}`;
     try {
       await this.fs.rename(lock, aside);
     } catch {
       return; // another process took it first
     }
+    // Another process may have broken the same lock and taken a new one just before the
+    // rename: put a lock that is not the one judged back (only if none was taken since).
+    const moved = await this.fs.readFile(aside, 'utf8').catch(() => owner);
+    if (moved !== owner) await this.fs.link(aside, lock).catch(() => undefined);
     await this.fs.unlink(aside).catch(() => undefined);
   }
 

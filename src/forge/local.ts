@@ -1,4 +1,4 @@
-import type { Repo } from '../repo/index.js';
+import { resolveRef, type Repo } from '../repo/index.js';
 import { ForgeError } from './errors.js';
 import {
   appendDispatch,
@@ -22,7 +22,8 @@ import {
   readPulls,
   updatePull,
 } from './local-pulls.js';
-import type { CommitStatus, Forge, Issue, PullRequest, Review } from './port.js';
+import { commitsBetween, localCommit } from './local-commits.js';
+import type { CommitStatus, Forge, ForgeCommit, Issue, PullRequest, Review } from './port.js';
 
 export { readStatuses };
 
@@ -216,6 +217,23 @@ export class LocalForge implements Forge {
 
   createCommitStatus(sha: string, status: CommitStatus): Promise<void> {
     return createCommitStatus(this.ctx, sha, status);
+  }
+
+  /**
+   * The pull request's commits, read from git: the local forge verifies no signature and
+   * takes the author and committer as written (see `localLogin`). A merged pull request's
+   * commits are measured from its merge commit's first parent, as GitHub keeps them.
+   */
+  async pullRequestCommits(number: number): Promise<ForgeCommit[]> {
+    const pr = await this.getPullRequest(number);
+    const base = pr.mergeCommit
+      ? await resolveRef(this.repo, `${pr.mergeCommit}^1`)
+      : await resolveRef(this.repo, `refs/heads/${pr.base}`).catch(() => null);
+    return base ? commitsBetween(this.repo, base, pr.headSha) : [];
+  }
+
+  getCommit(sha: string): Promise<ForgeCommit> {
+    return localCommit(this.repo, sha);
   }
 
   /** The latest status of each context on a commit, by context. */

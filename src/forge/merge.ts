@@ -1,17 +1,23 @@
-import { dirname, join } from 'node:path';
 import git from 'isomorphic-git';
 import {
   RepoError,
+  atomicGitFs,
   currentBranch,
-  diffRefs,
-  listFiles,
+  finishInterruptedSync,
   mergeBase,
-  readBlob,
+  moveCheckedOutBranch,
   resolveRef,
-  type FileChange,
   type Repo,
 } from '../repo/index.js';
 import { compareAndSwapRef } from '../repo/ref-lock.js';
+import {
+  byPath,
+  changesBetween,
+  matches,
+  readIndex,
+  readWorkFile,
+  workIs,
+} from '../repo/worktree-sync.js';
 import { ForgeError } from './errors.js';
 
 export interface MergeInput {
@@ -33,7 +39,8 @@ const ATTEMPTS = 3;
  * merge was made from (retried from the new tip when another writer moved it meanwhile).
  * When `base` is checked out, the files the merge changes are written to the work tree and
  * the index, after checking, before anything moves, that none of them has uncommitted
- * changes.
+ * changes (`moveCheckedOutBranch`: a kill midway is finished by the next command). Objects
+ * are written whole, never truncated by a kill.
  *
  * @returns the merge commit
  * @throws ForgeError `CONFLICT` (conflicting paths, no common history, nothing to merge, a
@@ -41,6 +48,8 @@ const ATTEMPTS = 3;
  */
 export async function mergeIntoBase(repo: Repo, input: MergeInput): Promise<string> {
   const ref = `refs/heads/${input.base}`;
+  // a merge killed while it updated the checkout left its sync for us to finish
+  await finishInterruptedSync(repo);
   for (let attempt = 1; ; attempt++) {
     const baseTip = await resolveRef(repo, ref).catch((e: unknown) => {
       throw new ForgeError(
@@ -54,13 +63,14 @@ export async function mergeIntoBase(repo: Repo, input: MergeInput): Promise<stri
     });
     const oid = await mergeCommit(repo, baseTip, input);
     const checkedOut = repo.dir !== repo.gitdir && (await currentBranch(repo)) === input.base;
-    const changes = checkedOut ? await diffRefs(repo, baseTip, oid, []) : [];
-    if (checkedOut) await assertClean(repo, baseTip, changes);
+    if (checkedOut) await assertClean(repo, baseTip, oid);
+    const reflog = {
+      who: `${input.author.name} <${input.author.email}> ${input.author.timestamp} +0000`,
+      message: `merge ${input.headSha}: Merge made by the 'ort' strategy.`,
+    };
     try {
-      await compareAndSwapRef(repo, ref, baseTip, oid, {
-        who: `${input.author.name} <${input.author.email}> ${input.author.timestamp} +0000`,
-        message: `merge ${input.headSha}: Merge made by the 'ort' strategy.`,
-      });
+      if (checkedOut) await moveCheckedOutBranch(repo, ref, baseTip, oid, reflog);
+      else await compareAndSwapRef(repo, ref, baseTip, oid, reflog);
     } catch (e) {
       if (e instanceof RepoError && e.code === 'BRANCH_MOVED' && attempt < ATTEMPTS) continue;
       if (e instanceof RepoError && (e.code === 'BRANCH_MOVED' || e.code === 'BRANCH_LOCKED')) {
@@ -70,7 +80,6 @@ export async function mergeIntoBase(repo: Repo, input: MergeInput): Promise<stri
       }
       throw e;
     }
-    if (checkedOut) await updateWorkTree(repo, oid, changes);
     return oid;
   }
 }
@@ -92,7 +101,7 @@ async function mergeCommit(repo: Repo, baseTip: string, input: MergeInput): Prom
   }
   try {
     const result = await git.merge({
-      fs: repo.fs,
+      fs: atomicGitFs(repo),
       dir: repo.dir,
       gitdir: repo.gitdir,
       cache: repo.cache,
@@ -140,23 +149,21 @@ async function mergeCommit(repo: Repo, baseTip: string, input: MergeInput): Prom
   }
 }
 
-/** Refuses when a file the merge changes has uncommitted changes (index or work tree). */
-async function assertClean(repo: Repo, baseTip: string, changes: FileChange[]): Promise<void> {
+/**
+ * Refuses when a file the merge changes has uncommitted changes: its index entry or its work
+ * file is not the base tip's. Read only: nothing here rewrites the index (isomorphic-git's
+ * status would refresh it in place, which a kill could leave truncated).
+ */
+async function assertClean(repo: Repo, baseTip: string, oid: string): Promise<void> {
+  const changes = changesBetween(repo, baseTip, oid);
   if (changes.length === 0) return;
-  const rows = await git.statusMatrix({
-    fs: repo.fs,
-    dir: repo.dir,
-    gitdir: repo.gitdir,
-    cache: repo.cache,
-    ref: baseTip,
-    filepaths: changes.map((c) => c.path),
-  });
-  const wanted = new Set(changes.map((c) => c.path));
-  const dirty = rows
-    .filter(
-      ([path, head, work, stage]) => wanted.has(path) && !(head === 1 && work === 1 && stage === 1),
-    )
-    .map(([path]) => path);
+  const entries = byPath(await readIndex(repo));
+  const dirty: string[] = [];
+  for (const c of changes) {
+    const clean =
+      matches(entries.get(c.path), c.from) && workIs(await readWorkFile(repo, c.path), c.from);
+    if (!clean) dirty.push(c.path);
+  }
   if (dirty.length > 0) {
     throw new ForgeError(
       'CONFLICT',
@@ -164,34 +171,4 @@ async function assertClean(repo: Repo, baseTip: string, changes: FileChange[]): 
       { paths: dirty },
     );
   }
-}
-
-/** Writes the files the merge changed and stages them, so `git status` stays clean. */
-async function updateWorkTree(repo: Repo, oid: string, changes: FileChange[]): Promise<void> {
-  const fs = repo.fs.promises;
-  const base = { fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache };
-  const removed = changes.filter((c) => c.headOid === undefined).map((c) => c.path);
-  const present = changes.filter((c) => c.headOid !== undefined).map((c) => c.path);
-  for (const path of removed) {
-    const abs = join(repo.dir, path);
-    await fs.unlink(abs).catch(() => undefined);
-    for (let at = dirname(abs); at.startsWith(repo.dir) && at !== repo.dir; at = dirname(at)) {
-      const gone = await fs.rmdir(at).then(
-        () => true,
-        () => false,
-      );
-      if (!gone) break;
-    }
-    await git.remove({ ...base, filepath: path });
-  }
-  if (present.length === 0) return;
-  for (const file of await listFiles(repo, oid, present)) {
-    const abs = join(repo.dir, file.path);
-    await fs.mkdir(dirname(abs), { recursive: true });
-    const bytes = await readBlob(repo, file.oid);
-    await fs.rm(abs, { force: true });
-    if (file.mode === '120000') await fs.symlink(Buffer.from(bytes).toString('utf8'), abs);
-    else await fs.writeFile(abs, bytes, { mode: file.mode === '100755' ? 0o755 : 0o644 });
-  }
-  await git.add({ ...base, filepath: present });
 }

@@ -42,6 +42,23 @@ export interface Review {
   body: string;
 }
 
+/**
+ * A commit as the forge vouches for it: who it is by (forge logins, not the names written in
+ * the commit) and whether the forge verified its signature.
+ */
+export interface ForgeCommit {
+  sha: string;
+  /** The forge login of the author; null when the forge maps it to no account. */
+  author: string | null;
+  /** The forge login of the committer; null when the forge maps it to no account. */
+  committer: string | null;
+  /**
+   * GitHub: whether GitHub verified the commit's signature. null: the forge cannot verify
+   * anything (the local forge reads the author and committer as written in the commit).
+   */
+  verified: boolean | null;
+}
+
 export type StatusState = 'success' | 'failure' | 'pending' | 'error';
 
 export interface CommitStatus {
@@ -102,6 +119,13 @@ export interface Forge {
     input: { sha: string; title: string; message: string },
   ): Promise<{ sha: string }>;
   createCommitStatus(sha: string, status: CommitStatus): Promise<void>;
+  /**
+   * The commits of a pull request (those its head has and its base had not), oldest first,
+   * with who the forge says they are by and whether it verified their signatures.
+   */
+  pullRequestCommits(number: number): Promise<ForgeCommit[]>;
+  /** One commit, as the forge vouches for it (NOT_FOUND when the forge has no such commit). */
+  getCommit(sha: string): Promise<ForgeCommit>;
   comment(number: number, body: string): Promise<void>;
   /** The open issue with exactly this title, or null. */
   findIssue(title: string): Promise<Issue | null>;

@@ -118,3 +118,28 @@ describe('verifyApproval', () => {
     });
   });
 });
+
+describe('verifyApproval and the pull request’s commits', () => {
+  it('does not count an approver who authored or committed a commit of the pull request', () => {
+    const commits = [
+      { sha: 'c'.repeat(40), author: 'mlops-bot', committer: 'mlops-bot' },
+      { sha: 'd'.repeat(40), author: 'QA-Leads', committer: 'web-flow' },
+      { sha: 'e'.repeat(40), author: 'dana', committer: 'ml-leads' },
+    ];
+    const r = verify([review('qa-leads', 'APPROVED'), review('ml-leads', 'APPROVED')], { commits });
+    expect(r).toMatchObject({ satisfied: false, approvedBy: [], missing: 1 });
+    expect(r.ignored).toEqual([
+      {
+        user: 'qa-leads',
+        reason: 'authored commit ddddddd of the pull request: nobody approves their own change',
+      },
+      {
+        user: 'ml-leads',
+        reason: 'committed commit eeeeeee of the pull request: nobody approves their own change',
+      },
+    ]);
+    expect(
+      verify([review('qa-leads', 'APPROVED')], { commits: commits.slice(0, 1) }).satisfied,
+    ).toBe(true);
+  });
+});

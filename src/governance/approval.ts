@@ -1,4 +1,4 @@
-import type { Review } from '../forge/port.js';
+import type { ForgeCommit, Review } from '../forge/port.js';
 import type { GovernanceResult } from './types.js';
 
 export interface ApprovalInput {
@@ -11,6 +11,11 @@ export interface ApprovalInput {
   headSha: string;
   /** The logins of a team handle (`org/team`), or null when the handle is a user. */
   members?: (handle: string) => string[] | null;
+  /**
+   * The pull request's commits with who the forge says authored and committed each: a
+   * reviewer who wrote any of them approves their own work, and does not count.
+   */
+  commits?: readonly Pick<ForgeCommit, 'sha' | 'author' | 'committer'>[];
 }
 
 export interface IgnoredReview {
@@ -38,8 +43,9 @@ const norm = (handle: string) => handle.replace(/^@/, '').toLowerCase();
 /**
  * Whether a promotion's reviews satisfy its governance decision. Only each user's latest
  * review counts (comments aside, as on GitHub); an approval counts when it is of the latest
- * commit, not by the author, and by an approver (a handle of the policy, ignoring `@` and
- * case, or a member of an approver team). Changes requested by an approver on the latest
+ * commit, not by the author nor by anyone who authored or committed a commit of the pull
+ * request, and by an approver (a handle of the policy, ignoring `@` and case, or a member of
+ * an approver team). Changes requested by an approver on the latest
  * commit block, whatever the decision. Auto-approve needs no review; reject is never satisfied.
  * @example
  * verifyApproval({ result, reviews: await forge.listReviews(pr.number), author: pr.author, headSha: pr.headSha })
@@ -48,6 +54,18 @@ const norm = (handle: string) => handle.replace(/^@/, '').toLowerCase();
 export function verifyApproval(input: ApprovalInput): ApprovalResult {
   const { result, author, headSha } = input;
   const approver = approverTest(result.reviewers, input.members);
+  // a reviewer who pushed a commit to the pull request would approve their own change: the
+  // second pair of eyes the policy asks for is gone, whoever opened it
+  const contributed = (user: string): string | null => {
+    const c = (input.commits ?? []).find(
+      (c) =>
+        (c.author && norm(c.author) === norm(user)) ||
+        (c.committer && norm(c.committer) === norm(user)),
+    );
+    if (!c) return null;
+    const role = c.author && norm(c.author) === norm(user) ? 'authored' : 'committed';
+    return `${role} commit ${c.sha.slice(0, 7)} of the pull request: nobody approves their own change`;
+  };
   const latest = new Map<string, Review>();
   for (const r of input.reviews) if (r.state !== 'COMMENTED') latest.set(norm(r.user), r);
 
@@ -61,7 +79,9 @@ export function verifyApproval(input: ApprovalInput): ApprovalResult {
     const older = `an older commit ${r.commitId.slice(0, 7)} (the latest is ${headSha.slice(0, 7)})`;
     if (r.state === 'DISMISSED') ignore('the review was dismissed');
     else if (r.state === 'APPROVED') {
+      const own = contributed(r.user);
       if (norm(r.user) === norm(author)) ignore('the author cannot approve their own promotion');
+      else if (own) ignore(own);
       else if (!onHead) ignore(`approved ${older}`);
       else if (!approver(r.user)) ignore(`not an approver (${who})`);
       else approvedBy.push(r.user);

@@ -1,7 +1,8 @@
 import { runChecks, thresholdsFor } from './checks.js';
 import { directionOf } from './numbers.js';
+import { registrationRisks } from './registration.js';
 import { assessRisk } from './risk.js';
-import type { Decision, GovernanceInput, GovernanceResult } from './types.js';
+import type { Decision, GovernanceInput, GovernanceResult, Risk } from './types.js';
 
 /**
  * Judge a promotion: the automatic checks, the risk with its reasons, and the decision.
@@ -24,17 +25,27 @@ export function evaluateGovernance(input: GovernanceInput): GovernanceResult {
   const primary = { metric: evaluation.primary_metric, direction: evaluation.direction };
   const candidate = input.candidate;
   const checks = candidate ? runChecks({ candidate, production, thresholds, primary }) : [];
-  const risk = assessRisk({
-    policy,
-    candidate,
-    production,
-    changedPaths: input.changedPaths,
-    baseModel,
-    model,
-    direction: directionOf(evaluation),
-  });
+  const risk = withPromotionRisks(
+    assessRisk({
+      policy,
+      candidate,
+      production,
+      changedPaths: input.changedPaths,
+      baseModel,
+      model,
+      direction: directionOf(evaluation),
+    }),
+    input,
+  );
+  const extras = input.extraChanges ?? [];
 
-  const blocking = [...blockers(input), ...checks.filter((c) => !c.passed).map((c) => c.detail)];
+  const blocking = [
+    ...blockers(input),
+    ...extras
+      .filter((e) => e.severity === 'reject')
+      .map((e) => `not only a promotion: ${e.path} ${e.why}`),
+    ...checks.filter((c) => !c.passed).map((c) => c.detail),
+  ];
   let decision: Decision;
   let reasons: string[];
   if (blocking.length) {
@@ -64,9 +75,33 @@ export function evaluateGovernance(input: GovernanceInput): GovernanceResult {
     reviewers: [...(baseModel?.governance?.approvers ?? policy.approval.approvers)],
     requiredApprovals: policy.approval.required_approvals,
     thresholds,
+    extraChanges: extras,
   };
   if (input.at) result.at = input.at;
   return result;
+}
+
+/**
+ * The risk with what only a promotion pull request has: each file it holds beyond the
+ * promotion (named one by one: none is auto-approved), and a registration that does not
+ * come from the training identity. Kept apart from `assessRisk`, which judges the version.
+ */
+function withPromotionRisks(risk: Risk, input: GovernanceInput): Risk {
+  const more = [
+    ...(input.extraChanges ?? [])
+      .filter((e) => e.severity === 'review')
+      .map((e) => ({
+        id: 'extra_change' as const,
+        message: `not only a promotion: ${e.path} ${e.why}`,
+      })),
+    ...(input.registered ? registrationRisks(input.policy, input.version, input.registration) : []),
+  ];
+  if (!more.length) return risk;
+  return {
+    level: 'high',
+    reasons: [...risk.reasons, ...more.map((m) => m.message)],
+    ids: [...risk.ids, ...more.map((m) => m.id)],
+  };
 }
 
 /** What rejects a promotion whatever its metrics. */

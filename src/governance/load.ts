@@ -7,17 +7,31 @@
 import {
   formatFinding,
   loadRecord,
+  pathPattern,
   type Deployment,
   type GovernancePolicy,
   type Model,
   type ModelVersion,
+  type RolloutPolicy,
 } from '../records/index.js';
-import { WORKTREE, diffRefs, mergeBase, readFiles, resolveRef, type Repo } from '../repo/index.js';
+import {
+  WORKTREE,
+  diffRefs,
+  mergeBase,
+  readFiles,
+  resolveRef,
+  type FileChange,
+  type Repo,
+} from '../repo/index.js';
+import { extraChanges, type ChangedFile } from './scope.js';
 import { parseSemVer } from '../registry/semver.js';
 import { GovernanceError } from './errors.js';
 import type { GovernanceInput } from './types.js';
 
 export const POLICY_PATH = 'policies/governance.yaml';
+const ROLLOUT_POLICY_PATH = 'policies/rollout.yaml';
+/** The rollout controller's default traffic folder (src/rollout/controller/traffic-files.ts). */
+const DEFAULT_TRAFFIC_DIR = 'registry/models/{model}/traffic';
 
 export interface GovernanceTarget {
   /** The ref the change would land on (`main`): policy and production are read at its tip. */
@@ -102,9 +116,13 @@ export async function governanceInputsAt(
     );
   const candidate = atHead.get(paths.version(version)) as ModelVersion | undefined;
 
-  const changedPaths = (
-    await diffRefs(repo, fork, headAt, headAt === WORKTREE ? worktreePrefixes(policy) : [])
-  ).map((c) => c.path);
+  const changes = await diffRefs(
+    repo,
+    fork,
+    headAt,
+    headAt === WORKTREE ? worktreePrefixes(policy) : [],
+  );
+  const changedPaths = changes.map((c) => c.path);
 
   const input: GovernanceInput = {
     policy,
@@ -112,6 +130,13 @@ export async function governanceInputsAt(
     version,
     registered: candidate !== undefined,
     changedPaths,
+    extraChanges: extraChanges({
+      model: name,
+      version,
+      ...(candidate ? { candidate } : {}),
+      changes: await withDeployments(repo, fork, headAt, changes),
+      trafficDirs: await trafficDirs(repo, base),
+    }),
     at: {
       baseRef: target.base,
       base,
@@ -142,11 +167,65 @@ export async function governanceInputsAt(
   return input;
 }
 
+/** The changes as scope judges them, each Deployment loaded before and after (when valid). */
+async function withDeployments(
+  repo: Repo,
+  fork: string,
+  head: string | typeof WORKTREE,
+  changes: FileChange[],
+): Promise<ChangedFile[]> {
+  const deployments = changes
+    .map((c) => c.path)
+    .filter((p) => /^registry\/models\/[^/]+\/deployment\.yaml$/.test(p));
+  const [before, after] = await Promise.all([
+    loadedOrNot(repo, fork, deployments),
+    loadedOrNot(repo, head, deployments),
+  ]);
+  return changes.map((c) => {
+    const out: ChangedFile = {
+      path: c.path,
+      status: c.status === 'removed' ? 'deleted' : c.status,
+    };
+    const b = before.get(c.path);
+    const a = after.get(c.path);
+    if (b) out.before = b as Deployment;
+    if (a) out.after = a as Deployment;
+    return out;
+  });
+}
+
+/** The records at these paths that exist and load (an invalid one is left out: validation names it). */
+async function loadedOrNot(
+  repo: Repo,
+  ref: string | typeof WORKTREE,
+  paths: string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!paths.length) return out;
+  for (const [path, file] of await readFiles(repo, ref, paths)) {
+    const loaded = loadRecord(path, file.bytes);
+    if (loaded.ok) out.set(path, loaded.record.value);
+  }
+  return out;
+}
+
+/** Where the traffic configurations are: the default folder and the base's rollout policy's. */
+async function trafficDirs(repo: Repo, base: string): Promise<string[]> {
+  const dirs = [DEFAULT_TRAFFIC_DIR];
+  const policy = (await loadedOrNot(repo, base, [ROLLOUT_POLICY_PATH])).get(ROLLOUT_POLICY_PATH) as
+    RolloutPolicy | undefined;
+  const dir = policy?.traffic?.dir;
+  if (dir && dir !== DEFAULT_TRAFFIC_DIR) dirs.push(dir);
+  return dirs;
+}
+
 /** What is read of the work tree: where risk lies, and the records. */
 function worktreePrefixes(policy: GovernancePolicy): string[] {
-  const risky = policy.risk.high_risk_paths
-    .map((p) => p.replace(/^\.?\//, ''))
-    .filter((p) => p !== '' && !p.split('/').includes('..'));
+  // a glob is read from the folder before its first glob character (src/records/path-pattern.ts)
+  const risky = policy.risk.high_risk_paths.flatMap((p) => {
+    const r = pathPattern(p);
+    return r.ok ? [r.pattern.prefix] : [];
+  });
   return [...new Set([...risky, 'registry/', 'model-cards/'])];
 }
 

@@ -104,4 +104,37 @@ describe('underPath', () => {
     expect(underPath('.githubx/a', '.github')).toBe(false);
     expect(underPath('policies/a.yaml', '/policies/')).toBe(true);
   });
+
+  it('matches a glob with picomatch, dot files included; once, policies/*.yaml never matched', () => {
+    expect(underPath('policies/governance.yaml', 'policies/*.yaml')).toBe(true);
+    expect(underPath('policies/.hidden.yaml', 'policies/*.yaml')).toBe(true);
+    expect(underPath('policies/sub/a.yaml', 'policies/*.yaml')).toBe(false);
+    expect(underPath('policies/sub/a.yaml', 'policies/**/*.yaml')).toBe(true);
+    expect(underPath('policies/a.yml', 'policies/*.{yaml,yml}')).toBe(true);
+    expect(underPath('registry/models/m/model.yaml', 'registry/models/*/model.yaml')).toBe(true);
+    expect(underPath('registry/models/m/deployment.yaml', 'registry/models/*/model.yaml')).toBe(
+      false,
+    );
+  });
+
+  it('a glob naming a folder covers what is under it, as a folder entry does', () => {
+    expect(underPath('actions/rollout/dist/index.js', 'actions/*/dist')).toBe(true);
+    expect(underPath('actions/rollout/src/main.ts', 'actions/*/dist')).toBe(false);
+    expect(underPath('.github/workflows/ci.yml', '.github/**')).toBe(true);
+  });
+
+  it('an entry validation refuses counts every path as under it (review, never a silent pass)', () => {
+    expect(underPath('registry/models/m/deployment.yaml', 'policies/[a')).toBe(true);
+  });
+
+  it('a change under a glob entry is high risk, naming the entry', () => {
+    const risk = assessRisk(
+      ctx({
+        policy: { ...policy, risk: { ...policy.risk, high_risk_paths: ['policies/*.yaml'] } },
+        changedPaths: ['registry/models/execution-agent/deployment.yaml', 'policies/rollout.yaml'],
+      }),
+    );
+    expect(risk.ids).toEqual(['high_risk_path']);
+    expect(risk.reasons).toEqual(['the change touches policies/*.yaml: policies/rollout.yaml']);
+  });
 });

@@ -1,4 +1,5 @@
 import type { GovernancePolicy, Model, ModelVersion } from '../records/index.js';
+import { pathPattern } from '../records/index.js';
 import { parseSemVer } from '../registry/semver.js';
 import { num, pct, relativeGain, type Direction } from './numbers.js';
 import type { Risk, RiskId } from './types.js';
@@ -95,17 +96,25 @@ function metricDrops({ candidate: c, production: p, policy, direction }: RiskCon
   return out;
 }
 
-/** Whether a path lies under a high-risk entry: `policies/` (a folder) or `.github` (either). */
+/**
+ * Whether a path lies under a high-risk entry: a folder (`policies/`), a path (`.github`, the
+ * file or the folder) or a glob (`policies/*.yaml`, picomatch, dot files included); see
+ * {@link pathPattern}. An entry the schema would refuse counts every path as under it, so a
+ * policy that slipped past validation errs on the side of review.
+ * @example
+ * underPath('policies/governance.yaml', 'policies/*.yaml') // true
+ * underPath('.github/workflows/ci.yml', '.github') // true
+ */
 export function underPath(path: string, entry: string): boolean {
-  const e = entry.replace(/^\.?\//, '');
-  if (e.endsWith('/')) return path.startsWith(e);
-  return path === e || path.startsWith(`${e}/`);
+  const p = pathPattern(entry);
+  return p.ok ? p.pattern.test(path) : true;
 }
 
 function riskyPaths({ policy, changedPaths }: RiskContext): RiskReason[] {
   const out: RiskReason[] = [];
   for (const entry of policy.risk.high_risk_paths) {
-    const hit = changedPaths.filter((p) => underPath(p, entry));
+    const p = pathPattern(entry);
+    const hit = changedPaths.filter((path) => (p.ok ? p.pattern.test(path) : true));
     if (!hit.length) continue;
     const shown =
       hit.slice(0, 5).join(', ') + (hit.length > 5 ? ` and ${hit.length - 5} more` : '');

@@ -46,6 +46,14 @@ export function input(patch: Partial<GovernanceInput> = {}): GovernanceInput {
     registered: true,
     production,
     changedPaths: ['registry/models/execution-agent/deployment.yaml'],
+    extraChanges: [],
+    registration: {
+      commit: 'c0ffee'.padEnd(40, '0'),
+      author: 'mlops-bot',
+      committer: 'mlops-bot',
+      verified: true,
+      forge: 'github',
+    },
     ...patch,
   };
 }

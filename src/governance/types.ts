@@ -35,6 +35,40 @@ export interface GovernanceInput {
   rolloutInProgress?: string;
   /** The commits judged, for the report: base tip, head (or `worktree`) and their merge base. */
   at?: GovernanceRefs;
+  /**
+   * What the change does besides promoting this version (a promotion PR is only a
+   * promotion): each file beyond the Deployment's `candidate` and the version's registration
+   * records, with whether it rejects the promotion or needs review. Empty: nothing more.
+   */
+  extraChanges?: ExtraChange[];
+  /**
+   * Who registered the version, as the forge vouches for it. Absent: nobody looked, and a
+   * registration nobody vouched for is high risk.
+   */
+  registration?: Registration;
+}
+
+/** A file a promotion's change holds beyond the promotion itself. */
+export interface ExtraChange {
+  path: string;
+  status: 'added' | 'modified' | 'deleted';
+  /** `reject`: state only the rollout controller or another promotion may change; `review`: anything else. */
+  severity: 'reject' | 'review';
+  /** Why it is not part of the promotion, one sentence. */
+  why: string;
+}
+
+/** The commit that registered a version and who the forge says made it. */
+export interface Registration {
+  /** The commit that added the version's record (null when it is not committed: the work tree). */
+  commit: string | null;
+  /** The forge login of its author (null: no account). */
+  author: string | null;
+  committer: string | null;
+  /** Whether the forge verified the commit's signature; null: the forge cannot (the local forge). */
+  verified: boolean | null;
+  /** The forge that vouched: `github`, `local`, or `none` when no forge was asked. */
+  forge: 'github' | 'local' | 'none';
 }
 
 export interface GovernanceRefs {
@@ -74,7 +108,9 @@ export type RiskId =
   | 'major'
   | 'metric_drop'
   | 'high_risk_path'
-  | 'governance_overrides';
+  | 'governance_overrides'
+  | 'extra_change'
+  | 'registration';
 
 export interface Risk {
   level: 'low' | 'high';
@@ -115,4 +151,6 @@ export interface GovernanceResult {
   requiredApprovals: number;
   thresholds: Thresholds;
   at?: GovernanceRefs;
+  /** The files the change holds beyond the promotion (see `GovernanceInput.extraChanges`). */
+  extraChanges: ExtraChange[];
 }

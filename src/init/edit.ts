@@ -2,7 +2,7 @@
  * The text edits `mlops init` makes to the shipped files: only the lines that must change, so
  * that comments, ordering and formatting stay as shipped.
  */
-import { isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import type { ActionsSource } from './options.js';
 
 /**
@@ -49,23 +49,38 @@ export function setCodeOwners(text: string, approvers: string[]): string {
     .join('\n');
 }
 
-/** `uses: ./actions/<name>` (quoted or not, a trailing comment allowed). */
-const LOCAL_ACTION = /^(\s*(?:-\s+)?uses:\s*)(['"]?)\.\/actions\/([A-Za-z0-9._-]+)\/?\2(\s+#.*)?$/;
+/**
+ * The folder the shipped workflows check the pull request's base out into, to run the actions
+ * from there (never from the pull request's own checkout) in the jobs that hold secrets.
+ */
+export const BASE_CHECKOUT = '.mlops-base';
 
 /**
- * A workflow with each `uses: ./actions/<name>` pointed at `source` (unchanged for `vendor`),
- * and the names of the local actions it uses. Other `uses:` (a reusable workflow of the same
- * repository, `./.github/workflows/train.yml`, or a marketplace action) stay as they are.
+ * `uses: ./actions/<name>` or `uses: ./.mlops-base/actions/<name>` (quoted or not, a trailing
+ * comment allowed).
+ */
+const LOCAL_ACTION =
+  /^(\s*(?:-\s+)?uses:\s*)(['"]?)\.\/(?:\.mlops-base\/)?actions\/([A-Za-z0-9._-]+)\/?\2(\s+#.*)?$/;
+
+/**
+ * A workflow with each `uses: ./actions/<name>` and `uses: ./.mlops-base/actions/<name>`
+ * pointed at `source`, and the names of the local actions it uses. For `vendor` the text stays
+ * as it is: the vendored bundles live in the repository's actions/, and the jobs that hold
+ * secrets run them from their checkout of the base. For a published source the steps that
+ * check the base out are dropped with the local paths: the actions come from `source`.
+ * Other `uses:` (a reusable workflow of the same repository, `./.github/workflows/train.yml`,
+ * or a marketplace action) stay as they are.
  * @example
  * rewriteActions(text, { repo: 'acme/mlops', ref: 'v2' });
- * // uses: ./actions/validate → uses: acme/mlops/actions/validate@v2
+ * // uses: ./.mlops-base/actions/validate → uses: acme/mlops/actions/validate@v2
  */
 export function rewriteActions(
   text: string,
   source: ActionsSource,
 ): { text: string; actions: string[] } {
   const actions = new Set<string>();
-  const lines = text.split('\n').map((line) => {
+  const input = source === 'vendor' ? text : dropBaseCheckouts(text);
+  const lines = input.split('\n').map((line) => {
     const m = LOCAL_ACTION.exec(line);
     if (!m) return line;
     const [, head, quote, name, comment] = m;
@@ -73,11 +88,51 @@ export function rewriteActions(
     if (source === 'vendor') return line;
     return `${head}${quote}${source.repo}/actions/${name}@${source.ref}${quote}${comment ?? ''}`;
   });
-  const missed = lines.find((l) => /^\s*(?:-\s+)?uses:\s*['"]?\.\/actions\//.test(l));
+  const missed = lines.find((l) =>
+    /^\s*(?:-\s+)?uses:\s*['"]?\.\/(\.mlops-base\/)?actions\//.test(l),
+  );
   if (source !== 'vendor' && missed !== undefined) {
     throw new Error(`cannot rewrite this workflow line: ${missed.trim()}`);
   }
   return { text: lines.join('\n'), actions: [...actions].sort() };
+}
+
+/**
+ * A workflow without the steps that prepare the base checkout: a checkout whose `path` is
+ * BASE_CHECKOUT, and a `run:` that only clears that folder. Line edits, so everything else
+ * stays as shipped.
+ * @throws Error when a step to drop is the last of its job (the shipped workflows never do that).
+ */
+function dropBaseCheckouts(text: string): string {
+  const doc = parseDocument(text);
+  const jobs = doc.get('jobs', true);
+  const cuts: [number, number][] = [];
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  if (!isMap(jobs)) return text;
+  for (const pair of jobs.items) {
+    const steps = isMap(pair.value) ? pair.value.get('steps', true) : undefined;
+    if (!isSeq(steps)) continue;
+    steps.items.forEach((item, i) => {
+      if (!isMap(item) || !isBaseStep(item.toJSON() as Record<string, unknown>)) return;
+      const next = steps.items[i + 1] as { range?: [number, number, number] } | undefined;
+      const at = (item as { range?: [number, number, number] }).range;
+      if (!at || !next?.range) throw new Error('a base checkout step must not end its job');
+      cuts.push([lineStart(at[0]), lineStart(next.range[0])]);
+    });
+  }
+  let out = text;
+  for (const [start, end] of cuts.sort((a, b) => b[0] - a[0])) {
+    out = out.slice(0, start) + out.slice(end);
+  }
+  return out;
+}
+
+function isBaseStep(step: Record<string, unknown>): boolean {
+  const w = step.with as Record<string, unknown> | undefined;
+  const path = typeof w?.path === 'string' ? w.path.replace(/^\.\//, '').replace(/\/$/, '') : '';
+  if (typeof step.uses === 'string' && step.uses.startsWith('actions/checkout@'))
+    return path === BASE_CHECKOUT;
+  return typeof step.run === 'string' && step.run.trim() === `rm -rf -- ${BASE_CHECKOUT}`;
 }
 
 /**
@@ -113,7 +168,8 @@ export const REMOTES_YAML = `# yaml-language-server: $schema=../schemas/Remotes.
 # or MinIO / any S3-compatible server with \`endpoint\` and \`path_style\`), fill in your bucket,
 # and set \`default: s3\`. Credentials come only from the environment (AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the AWS default chain), never from this file; give
-# them to the workflows as secrets.
+# them to the workflows as secrets (validate.yml and drift.yml pass them on). This file says
+# where those credentials are sent: a change to it is high risk and needs the approvers.
 kind: Remotes
 schema_version: 1
 default: local

@@ -7,13 +7,15 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { openRepo, RepoError } from '../repo/index.js';
 import { IGNORED, appendIgnores, missingIgnores } from './edit.js';
 import { InitError, type ActionsSource } from './options.js';
@@ -53,7 +55,8 @@ export interface InitResult {
  * Plan against what the repository holds, then (unless `dryRun`) create the missing files,
  * each atomically and never over an existing one.
  * @throws InitError `NOT_A_WORKTREE` outside a git work tree, `PATH_CONFLICT` when a file
- * stands where a folder must be; nothing is written then.
+ * stands where a folder must be, `OUTSIDE_REPO` when a link on the way to a file leads out of
+ * the repository; nothing is written then.
  * @example
  * const r = await initRepository({ dir: process.cwd(), packageRoot: packageRoot(),
  *   actions: { repo: 'gitops-mlops/gitops-mlops', ref: 'v0.1.0' } });
@@ -63,7 +66,11 @@ export async function initRepository(opts: InitOptions): Promise<InitResult> {
   const create = opts.create ?? createFile;
   const result: InitResult = { root, created: [], kept: [], appended: [] };
   const toCreate: PlannedFile[] = [];
+  // no planned path goes through a link that leads out of the work tree: not one to write,
+  // and not one kept (its "exists" would be a file of another place)
+  const realRoot = realpathSync(root);
   for (const file of planInit(opts)) {
+    checkInside(root, realRoot, file.path);
     const existing = [file.path, ...(file.keepIf ?? [])].find((p) => exists(join(root, p)));
     // a .gitkeep is kept for an existing folder; a file in the folder's place is a conflict
     if (existing && file.path.endsWith('/.gitkeep') && existing !== file.path)
@@ -154,6 +161,60 @@ function checkParents(root: string, path: string): void {
       );
     }
   }
+}
+
+/**
+ * Refuses a path whose folders (or the file itself) go through a link that leads out of the
+ * work tree, e.g. `policies -> /tmp/elsewhere`: init would write outside the repository.
+ * A link that stays inside it (`policies -> config/policies`) is fine.
+ */
+function checkInside(root: string, realRoot: string, path: string): void {
+  const parts = path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const rel = parts.slice(0, i).join('/');
+    const abs = join(root, rel);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return; // missing: created by init, inside the folder checked before it
+    }
+    if (!st.isSymbolicLink()) continue;
+    const target = linkTarget(abs);
+    const inside = relative(realRoot, target);
+    if (inside.split(sep)[0] !== '..' && !isAbsolute(inside)) continue;
+    throw new InitError(
+      'OUTSIDE_REPO',
+      `${rel} is a link to ${target}, outside the repository, and ${path === rel ? 'it is' : `${path} would be`} one of the files mlops init writes; it writes only inside ${root}: replace the link with a ${path === rel ? 'file' : 'folder'} of the repository, or remove it, and run again (nothing was written)`,
+      { path: rel, target },
+    );
+  }
+}
+
+/** Where a link finally leads: its real path, or for a dangling one, where its last hop points. */
+function linkTarget(abs: string): string {
+  let at = abs;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync(at);
+    } catch {
+      // dangling: follow it by hand while the next hop is itself a link
+    }
+    let parent: string;
+    try {
+      parent = realpathSync(dirname(at));
+    } catch {
+      return at; // the parent is missing too: where the link points is as far as it goes
+    }
+    const next = resolve(parent, readlinkSync(at));
+    try {
+      if (!lstatSync(next).isSymbolicLink()) return next;
+    } catch {
+      return next;
+    }
+    at = next;
+  }
+  return at;
 }
 
 function tempName(abs: string): string {

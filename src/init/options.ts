@@ -1,9 +1,13 @@
 import { CodedError } from '../errors/coded-error.js';
 import { Handle } from '../records/kinds/common.js';
 
-export type InitErrorCode = 'BAD_OPTION' | 'NOT_A_WORKTREE' | 'PATH_CONFLICT' | 'WRITE_FAILED';
+export type InitErrorCode =
+  'BAD_OPTION' | 'NOT_A_WORKTREE' | 'PATH_CONFLICT' | 'OUTSIDE_REPO' | 'WRITE_FAILED';
 
-/** Everything `mlops init` refuses; each is an environment or usage problem (exit 2). */
+/**
+ * Everything `mlops init` refuses. Each is an environment or usage problem (exit 2), except
+ * `OUTSIDE_REPO`: a link in the repository that would take a write out of it (exit 1).
+ */
 export class InitError extends CodedError<InitErrorCode> {
   override readonly name = 'InitError';
 }

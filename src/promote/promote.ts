@@ -1,7 +1,13 @@
 import type { Forge, PullRequest } from '../forge/index.js';
-import { editRecordText, loadRecord, type ModelVersion } from '../records/index.js';
+import {
+  editRecordText,
+  loadRecord,
+  type Deployment,
+  type ModelVersion,
+} from '../records/index.js';
 import {
   commitEdits,
+  history,
   readFiles,
   resolveRef,
   type Author,
@@ -54,21 +60,24 @@ export interface PromoteResult {
  * @example
  * const r = await promote({ repo, forge, model: 'execution-agent', version: '1.1.0', author });
  * console.log(`#${r.pr.number}: ${r.judgement.result.decision}`);
- * @throws PromoteError `NOT_REGISTERED`, `NO_DEPLOYMENT`.
+ * Governance validates the change against the base first: what validation refuses is
+ * rejected, its findings shown, and never merged. A version that is already the base's
+ * candidate is not promoted again (`ALREADY_CANDIDATE`: no branch, no pull request).
+ * @throws PromoteError `NOT_REGISTERED`, `NO_DEPLOYMENT`, `ALREADY_CANDIDATE`.
  */
 export async function promote(o: PromoteOptions): Promise<PromoteResult> {
   const { repo, forge, model, version } = o;
   const base = o.base ?? 'main';
   const baseSha = await resolveRef(repo, base);
   const branch = promotionBranch(model, version);
-  const edits = await promotionEdits(repo, baseSha, o.from ?? 'HEAD', model, version);
+  const { edits, parent } = await promotionEdits(repo, baseSha, o.from ?? 'HEAD', model, version);
   const tip = await resolveRef(repo, `refs/heads/${branch}`).catch(() => null);
   let head = tip;
-  if (!tip || !(await holds(repo, tip, baseSha, edits))) {
+  if (!tip || !(await holds(repo, tip, parent, edits))) {
     head = await commitEdits(repo, {
       branch,
       expectedParent: tip,
-      parent: baseSha,
+      parent,
       edits,
       message: `Promote ${model} ${version} to staging`,
       trailers: { Model: model, Version: version, Stage: 'Staging' },
@@ -92,19 +101,35 @@ export async function promote(o: PromoteOptions): Promise<PromoteResult> {
   return { branch, head: head!, pr, created, judgement, ...(merged ? { merged } : {}) };
 }
 
-/** What the promotion branch holds on top of the base: the candidate, and the registration if missing. */
+/**
+ * What the promotion branch holds on top of the base: the candidate, and the registration if
+ * the base lacks it. When the registering commit sits right on the base (a `register/...`
+ * branch made from it), the promotion commit goes on top of that very commit, so the pull
+ * request carries the registration as its author made (and signed) it: governance verifies
+ * who registered the version from that commit. Otherwise the records are copied into the
+ * promotion commit, which is then the registration, by whoever promotes.
+ */
 async function promotionEdits(
   repo: Repo,
   baseSha: string,
   from: string,
   model: string,
   version: string,
-): Promise<RecordEdit[]> {
+): Promise<{ edits: RecordEdit[]; parent: string }> {
   const versionPath = `registry/models/${model}/versions/${version}.yaml`;
   const deploymentPath = `registry/models/${model}/deployment.yaml`;
   const deployment = await readText(repo, baseSha, deploymentPath);
   if (deployment === undefined) {
     throw new PromoteError('NO_DEPLOYMENT', `${deploymentPath} does not exist on the base`);
+  }
+  const current = loadRecord(deploymentPath, Buffer.from(deployment));
+  if (current.ok && (current.record.value as unknown as Deployment).candidate === version) {
+    // promoted already: a second branch and pull request would ride on the first approval
+    throw new PromoteError(
+      'ALREADY_CANDIDATE',
+      `${model} ${version} is already the candidate on the base: nothing to promote`,
+      { model, version },
+    );
   }
   const edits: RecordEdit[] = [
     {
@@ -112,7 +137,7 @@ async function promotionEdits(
       content: editRecordText(deployment, [{ path: ['candidate'], value: version }]),
     },
   ];
-  if ((await readText(repo, baseSha, versionPath)) !== undefined) return edits;
+  if ((await readText(repo, baseSha, versionPath)) !== undefined) return { edits, parent: baseSha };
   const fromSha = await resolveRef(repo, from).catch(() => null);
   const text = fromSha ? await readText(repo, fromSha, versionPath) : undefined;
   if (!fromSha || text === undefined) {
@@ -123,6 +148,9 @@ async function promotionEdits(
   }
   const loaded = loadRecord(versionPath, Buffer.from(text));
   if (!loaded.ok) throw new PromoteError('NOT_REGISTERED', `${versionPath} at ${from} is invalid`);
+  const [registering] = await history(repo, { ref: fromSha, paths: [versionPath], limit: 1 });
+  const added = registering?.changes.some((c) => c.path === versionPath && c.status === 'added');
+  if (added && registering?.parents[0] === baseSha) return { edits, parent: registering.oid };
   const v = loaded.record.value as unknown as ModelVersion;
   const carried = [versionPath, v.card, v.card.replace(/\.ya?ml$/, '.md')];
   const runs = await readFiles(repo, fromSha, ['registry/runs/']);
@@ -132,18 +160,18 @@ async function promotionEdits(
     const content = await readText(repo, fromSha, path);
     if (content !== undefined) edits.push({ path, content });
   }
-  return edits;
+  return { edits, parent: baseSha };
 }
 
-/** Whether the branch tip is exactly the base plus these edits (then it is kept as it is). */
+/** Whether the branch tip is exactly `parent` plus these edits (then it is kept as it is). */
 async function holds(
   repo: Repo,
   tip: string,
-  baseSha: string,
+  parent: string,
   edits: RecordEdit[],
 ): Promise<boolean> {
-  const parent = await resolveRef(repo, `${tip}^`).catch(() => null);
-  if (parent !== baseSha) return false;
+  const actual = await resolveRef(repo, `${tip}^`).catch(() => null);
+  if (actual !== parent) return false;
   for (const e of edits) {
     if ('delete' in e || (await readText(repo, tip, e.path)) !== e.content) return false;
   }

@@ -1,8 +1,9 @@
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
-import { parseDocument } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
+import { isScalar, parseDocument, visit, type Node } from 'yaml';
 import { finding, type Finding } from './finding.js';
 import { PositionIndex, type FieldPath, type Position } from './position.js';
 import { decodeUtf8 } from './utf8.js';
+import { YAML_CORE_SCHEMA } from './yaml-core.js';
 
 /** Records are small; anything bigger is a mistake or an attack. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -53,7 +54,7 @@ export function parseRecordFile(path: string, bytes: Uint8Array): ParseResult {
   }
   const text = decoded.text.replace(/^\uFEFF/, '');
   const positions = new PositionIndex(text);
-  const parsed = mayUseAliases(text) ? parseWithAliases(path, text) : parseFast(path, text);
+  const parsed = needsDocumentParse(text) ? parseDocumentPath(path, text) : parseFast(path, text);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -80,12 +81,16 @@ export function parseRecordFile(path: string, bytes: Uint8Array): ParseResult {
   };
 }
 
-type Parsed = { ok: true; value: unknown } | { ok: false; findings: Finding[] };
+export type Parsed = { ok: true; value: unknown } | { ok: false; findings: Finding[] };
 
-/** js-yaml is ~7× faster than a full document parse; it is used when no alias can occur. */
-function parseFast(path: string, text: string): Parsed {
+/**
+ * js-yaml is ~7× faster than a full document parse; it is used when no alias and no key that
+ * is a list or mapping can occur. Both paths resolve scalars by the YAML 1.2 core schema, the
+ * same way (src/records/yaml-core.ts; test/inputs-yaml-parity.test.ts compares them).
+ */
+export function parseFast(path: string, text: string): Parsed {
   try {
-    return { ok: true, value: load(text, { schema: CORE_SCHEMA, json: false }) };
+    return { ok: true, value: load(text, { schema: YAML_CORE_SCHEMA, json: false }) };
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     const mark = e.mark as { line: number; column: number } | undefined;
@@ -97,15 +102,65 @@ function parseFast(path: string, text: string): Parsed {
   }
 }
 
-/** Anchors and aliases go through `yaml`, which caps how far aliases may expand. */
-function parseWithAliases(path: string, text: string): Parsed {
+/** A key as the plain value names it: js-yaml turns every key into its text (`~` into "null"). */
+function keyText(node: unknown): unknown {
+  if (!isScalar(node)) return node;
+  const v = node.value;
+  if (v === null) return 'null';
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+}
+
+/**
+ * Anchors and aliases go through `yaml`, which caps how far aliases may expand; so do keys that
+ * are lists or mappings, which it refuses (js-yaml would make `[a, b]` the key "a,b").
+ */
+export function parseDocumentPath(path: string, text: string): Parsed {
   const positions = new PositionIndex(text);
-  const doc = parseDocument(text, { uniqueKeys: true, merge: false, prettyErrors: false });
-  const err = doc.errors[0];
+  const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
+    positions.at(node?.range?.[0] ?? 0);
+  const doc = parseDocument(text, {
+    schema: 'core',
+    // a tag outside the core schema (!!binary, !!timestamp, !foo) is refused, as js-yaml does
+    resolveKnownTags: false,
+    uniqueKeys: (a, b) => keyText(a) === keyText(b),
+    merge: false,
+    prettyErrors: false,
+  });
+  const err = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (err) {
     const rule = err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax';
-    const message = rule === 'yaml/duplicate-key' ? 'duplicate key in a mapping' : err.message;
+    const message =
+      rule === 'yaml/duplicate-key'
+        ? 'duplicate key in a mapping'
+        : err.code === 'TAG_RESOLVE_FAILED'
+          ? `${err.message.split(' at line')[0]}: records use YAML 1.2 core tags only, and a tagged value must fit its tag`
+          : err.message;
     return { ok: false, findings: [finding(path, positions.at(err.pos[0]), rule, message)] };
+  }
+  let complex: Node | null = null;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        complex = pair.key as Node;
+        return visit.BREAK;
+      }
+      // js-yaml names a null key (`~:`, `null:`) "null"; `yaml` would name it ""
+      if (isScalar(pair.key) && pair.key.value === null) pair.key.value = 'null';
+      return undefined;
+    },
+  });
+  if (complex) {
+    return {
+      ok: false,
+      findings: [
+        finding(
+          path,
+          at(complex),
+          'yaml/complex-key',
+          'a key must be a plain value, not a list or a mapping',
+        ),
+      ],
+    };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
@@ -125,9 +180,17 @@ function parseWithAliases(path: string, text: string): Parsed {
   }
 }
 
-/** Conservative: a false positive only costs the slower parser. */
-function mayUseAliases(text: string): boolean {
-  return (text.includes('&') || text.includes('*')) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
+/**
+ * Whether the text may use an anchor or alias, or a key that is a list or a mapping (an
+ * explicit `? ` key, or `]`/`}` before a `:`). Conservative: a false positive only costs the
+ * slower parser.
+ */
+function needsDocumentParse(text: string): boolean {
+  return (
+    ((text.includes('&') || text.includes('*')) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text)) ||
+    (text.includes('?') && /(^|[\s[{,])\?(\s|$)/m.test(text)) ||
+    /[\]}]\s*:(\s|$)/.test(text)
+  );
 }
 
 function findForbiddenKey(v: unknown, at: (string | number)[]): (string | number)[] | null {

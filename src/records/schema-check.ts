@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import formats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { KINDS, type KindName } from './catalog.js';
+import { CHECK_KEYWORD, runFieldCheck, type FieldCheckName } from './field-checks.js';
 import { finding, type Finding } from './finding.js';
 import type { RecordFile } from './parse.js';
 
@@ -29,6 +30,12 @@ function validatorFor(kind: KindName): ValidateFunction {
         code: { optimize: false },
       });
       addFormats(ajv, ['date', 'date-time']);
+      ajv.addKeyword({
+        keyword: CHECK_KEYWORD,
+        schemaType: 'string',
+        errors: true,
+        validate: fieldCheck,
+      });
     }
     v = ajv.compile(KINDS[kind]);
     compiled.set(kind, v);
@@ -36,10 +43,30 @@ function validatorFor(kind: KindName): ValidateFunction {
   return v;
 }
 
-/**
- * Check a record against its kind's schema; every error points at the key or
- * value it is about.
- */
+/** The `x-mlops-check` keyword: a check a pattern cannot express (src/records/field-checks.ts). */
+function fieldCheck(
+  this: unknown,
+  name: FieldCheckName,
+  data: unknown,
+  _parent?: unknown,
+  cxt?: { instancePath: string },
+): boolean {
+  const problem = runFieldCheck(name, data);
+  if (!problem) return true;
+  const below = problem.at.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  fieldCheck.errors = [
+    {
+      keyword: CHECK_KEYWORD,
+      instancePath: `${cxt?.instancePath ?? ''}${below.join('')}`,
+      schemaPath: '',
+      params: { check: name },
+      message: problem.message,
+    },
+  ];
+  return false;
+}
+fieldCheck.errors = [] as ErrorObject[];
+
 /**
  * Compiles the validators of `kinds` now (a few ms each, once per process), so a later check
  * does not pay for it: a command calls this while it waits on something else, such as a
@@ -51,6 +78,10 @@ export function precompileSchemas(kinds: readonly KindName[]): void {
   for (const k of kinds) validatorFor(k);
 }
 
+/**
+ * Check a record against its kind's schema; every error points at the key or
+ * value it is about.
+ */
 export function checkSchema(file: RecordFile, kind: KindName): Finding[] {
   const validate = validatorFor(kind);
   if (validate(file.value)) return [];
@@ -159,6 +190,13 @@ function explain(file: RecordFile, errors: ErrorObject[]): Finding[] {
           file.locate(at),
           'schema/type',
           `${name} must be ${(e.params as { type: string }).type}; got ${describe(e.data)}`,
+        );
+      case CHECK_KEYWORD:
+        return finding(
+          file.path,
+          file.locate(at),
+          `schema/${(e.params as { check: FieldCheckName }).check}`,
+          `${name} ${e.message ?? 'is invalid'}`,
         );
       case 'pattern':
       case 'format':

@@ -10,7 +10,14 @@ import type {
   RetrainingPolicy,
   Run,
 } from '../records/index.js';
-import { commitHere, readWorktreeFolder, readWorktreeRecord, type Author } from '../repo/index.js';
+import {
+  commitHere,
+  finishInterruptedSync,
+  openRepo,
+  readWorktreeFolder,
+  readWorktreeRecord,
+  type Author,
+} from '../repo/index.js';
 import { RegistryError } from './errors.js';
 import { buildRegistration, type Registration } from './registration.js';
 import { compareSemVer } from './semver.js';
@@ -44,7 +51,9 @@ export interface RegisterRunResult {
  * Registers a succeeded run of the work tree as the model's next version: reads the model,
  * its versions, deployment and the policies from the work tree, builds the ModelVersion,
  * ModelCard and Markdown, checks the model artifact is on its remote, and commits them with
- * the Run record as one commit with trailers (`Model`, `Version`, `Run`, `Change`).
+ * the Run record as one commit with trailers (`Model`, `Version`, `Run`, `Change`). A re-run
+ * for a run already registered (say after the first was killed once it had committed) is
+ * refused, naming the version it made: one registration per run.
  * @example
  * const r = await registerRun({ root, model: 'execution-agent', runId, now, author, env });
  * console.log(`${r.version.version} in ${r.commit}`);
@@ -53,6 +62,9 @@ export interface RegisterRunResult {
  */
 export async function registerRun(opts: RegisterRunOptions): Promise<RegisterRunResult> {
   const { root, model: name } = opts;
+  // What is registered is read from the work tree: a register (or any commit) killed while
+  // it updated the work tree is finished first, so a re-run sees the versions it made.
+  await finishInterruptedSync(await openRepo(root));
   const model = readWorktreeRecord<Model>(root, `registry/models/${name}/model.yaml`);
   if (!model) throw new RegistryError('NO_MODEL', `no model "${name}" in registry/models/`);
   const run = findRun(root, opts.runId);

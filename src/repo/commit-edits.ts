@@ -1,8 +1,10 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import git from 'isomorphic-git';
+import { atomicGitFs } from './atomic-file.js';
+import { finishInterruptedSync, moveCheckedOutBranch } from './checkout-move.js';
 import { dbOf } from './db.js';
 import type { Db } from './db.js';
-import { RepoError, isFsError } from './errors.js';
+import { RepoError } from './errors.js';
 import { TREE_MODE } from './objects/tree.js';
 import type { Repo } from './open.js';
 import { validateEditPath } from './paths.js';
@@ -33,7 +35,11 @@ export interface CommitEditsOptions {
   trailers?: Record<string, string | string[]>;
   /** Author and committer. Time defaults to now, the offset to this machine's. */
   author: { name: string; email: string; timestamp?: number; timezoneOffset?: number };
-  /** Also write the files and the index (the branch must be checked out). */
+  /**
+   * Also bring the index and the work tree along (the branch must be checked out): see
+   * `moveCheckedOutBranch` for the order that keeps a killed command recoverable. Files the
+   * user changed, and entries the user staged, are left as they are.
+   */
   updateWorkTree?: boolean;
 }
 
@@ -48,12 +54,15 @@ type Plan = Map<string, string | null | Plan>; // name → new content, null to 
  * caller can re-read the branch, re-plan and retry. Edits may leave the tree unchanged; the
  * commit is still made (a recorded decision with only trailers is a valid audit entry).
  *
- * A new branch (`expectedParent: null`) starts at `startPoint` when one is given.
+ * A new branch (`expectedParent: null`) starts at `startPoint` when one is given. Objects are
+ * written whole (temp file, then rename), so a kill never leaves a truncated one behind, and a
+ * sync of the work tree that a killed command left half done is finished first.
  *
  * @returns the new commit's oid
  * @throws RepoError `BRANCH_MOVED` (`data: {expected, actual}`), `BRANCH_LOCKED`, `BAD_PATH`
  *   (invalid path, edited twice, a file where a directory is needed or the reverse, deleting
- *   what is not there), `BAD_TRAILER`, `BAD_MESSAGE`, `BAD_REF`, `NOT_CHECKED_OUT`.
+ *   what is not there), `BAD_TRAILER`, `BAD_MESSAGE`, `BAD_REF`, `NOT_CHECKED_OUT`; with `updateWorkTree`,
+ *   `INDEX_LOCKED`, `UNSUPPORTED_INDEX`, `SYNC_IN_PROGRESS`.
  * @example
  * const head = await resolveRef(repo, 'main');
  * const oid = await commitEdits(repo, {
@@ -71,6 +80,8 @@ export async function commitEdits(repo: Repo, opts: CommitEditsOptions): Promise
   const message = formatCommitMessage(opts.message, opts.trailers);
   const plan = planEdits(opts.edits);
   if (opts.updateWorkTree) await assertCheckedOut(repo, ref);
+  // a command killed while it moved the checked-out branch left its sync for us to finish
+  await finishInterruptedSync(repo);
   const db = dbOf(repo);
   const expected = opts.expectedParent;
   // Fail early when the branch has already moved; the check that counts is under the lock.
@@ -101,17 +112,18 @@ export async function commitEdits(repo: Repo, opts: CommitEditsOptions): Promise
     timezoneOffset: opts.author.timezoneOffset ?? new Date(timestamp * 1000).getTimezoneOffset(),
   };
   const oid = await git.writeCommit({
-    fs: repo.fs,
+    fs: atomicGitFs(repo),
     dir: repo.dir,
     gitdir: repo.gitdir,
     commit: { message, tree, parent: parent === null ? [] : [parent], author: who, committer: who },
   });
   const subject = message.split('\n')[0]!;
-  await compareAndSwapRef(repo, ref, expected, oid, {
+  const reflog = {
     who: `${who.name} <${who.email}> ${timestamp} ${formatOffset(who.timezoneOffset)}`,
     message: `commit${parent === null ? ' (initial)' : ''}: ${subject}`,
-  });
-  if (opts.updateWorkTree) await updateWorkTree(repo, opts.edits);
+  };
+  if (opts.updateWorkTree) await moveCheckedOutBranch(repo, ref, expected, oid, reflog);
+  else await compareAndSwapRef(repo, ref, expected, oid, reflog);
   return oid;
 }
 
@@ -159,7 +171,7 @@ async function writeTree(
     } else {
       if (old?.mode === TREE_MODE) conflict(path, 'is a directory in the parent');
       const oid = await git.writeBlob({
-        fs: repo.fs,
+        fs: atomicGitFs(repo),
         dir: repo.dir,
         gitdir: repo.gitdir,
         blob: new TextEncoder().encode(change),
@@ -169,7 +181,7 @@ async function writeTree(
   }
   if (entries.size === 0) return null;
   return git.writeTree({
-    fs: repo.fs,
+    fs: atomicGitFs(repo),
     dir: repo.dir,
     gitdir: repo.gitdir,
     tree: [...entries].map(([path, e]) => ({
@@ -187,7 +199,7 @@ async function writeTree(
 }
 
 function emptyTree(repo: Repo): Promise<string> {
-  return git.writeTree({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, tree: [] });
+  return git.writeTree({ fs: atomicGitFs(repo), dir: repo.dir, gitdir: repo.gitdir, tree: [] });
 }
 
 async function assertCheckedOut(repo: Repo, ref: string): Promise<void> {
@@ -200,38 +212,6 @@ async function assertCheckedOut(repo: Repo, ref: string): Promise<void> {
       ref,
       head: head.trim(),
     });
-  }
-}
-
-/** Writes the edited files to disk and stages them, so `git status` stays clean. */
-async function updateWorkTree(repo: Repo, edits: RecordEdit[]): Promise<void> {
-  const fs = repo.fs.promises;
-  const base = { fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache };
-  const written: string[] = [];
-  for (const edit of edits) {
-    const abs = join(repo.dir, edit.path);
-    if ('delete' in edit) {
-      await fs.unlink(abs).catch((e: unknown) => {
-        if (!isFsError(e, 'ENOENT')) throw e;
-      });
-      await removeEmptyDirs(repo, dirname(abs));
-      await git.remove({ ...base, filepath: edit.path });
-    } else {
-      await fs.mkdir(dirname(abs), { recursive: true });
-      await fs.writeFile(abs, edit.content);
-      written.push(edit.path);
-    }
-  }
-  if (written.length > 0) await git.add({ ...base, filepath: written });
-}
-
-async function removeEmptyDirs(repo: Repo, dir: string): Promise<void> {
-  for (let at = dir; at.startsWith(repo.dir) && at !== repo.dir; at = dirname(at)) {
-    try {
-      await repo.fs.promises.rmdir(at);
-    } catch {
-      return; // not empty (or gone): stop there
-    }
   }
 }
 

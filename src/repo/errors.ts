@@ -13,7 +13,10 @@ export type RepoErrorCode =
   | 'NO_WORKTREE'
   | 'MISSING_OBJECT'
   | 'CORRUPT_OBJECT'
-  | 'INVALID_RECORD';
+  | 'INVALID_RECORD'
+  | 'INDEX_LOCKED'
+  | 'UNSUPPORTED_INDEX'
+  | 'SYNC_IN_PROGRESS';
 
 /**
  * The one error class of `repo/`: a stable `code`, structured `data` and the underlying

@@ -102,6 +102,19 @@ describe.each(['loose', 'packed'] as const)('history equals git log (%s)', (layo
     expect(await ours(r, ['p/'])).toEqual([o[17], o[16], o[14], o[6], o[5], o[4], o[1], o[0]]);
   });
 
+  it('with --first-parent, walking only the branch line and judging each commit against its first parent', async () => {
+    const r = makeRepo({ commits: merges, layout });
+    const repo = await openRepo(r.dir);
+    for (const paths of [['p/'], ['p/x.yaml'], ['q/'], ['q/y.yaml', 'p/e.yaml'], []]) {
+      const mine = (await history(repo, { paths, firstParent: true })).map((e) => e.oid);
+      const git = r
+        .git('log', '--first-parent', '--format=%H', 'HEAD', '--', ...paths)
+        .split('\n')
+        .filter(Boolean);
+      expect({ paths, log: mine }).toEqual({ paths, log: git });
+    }
+  });
+
   it('with a rename, seen from either name as a removal or an addition', async () => {
     const r = makeRepo({
       commits: [

@@ -32,6 +32,12 @@ export interface HistoryOptions {
   paths: string[];
   /** Stop after this many entries. */
   limit?: number;
+  /**
+   * Follow only first parents (`git log --first-parent`): the branch's own line of commits,
+   * where a merged pull request is one merge commit and the branch's side commits are not
+   * walked. A commit is shown when the paths differ from its first parent.
+   */
+  firstParent?: boolean;
 }
 
 /**
@@ -62,8 +68,11 @@ export async function history(repo: Repo, opts: HistoryOptions): Promise<History
     if (oid === undefined) break;
     const { tree, parents } = db.header(oid);
     let show = true;
-    let follow = parents;
-    if (key) {
+    let follow = opts.firstParent ? parents.slice(0, 1) : parents;
+    if (key && opts.firstParent) {
+      const first = parents[0];
+      show = key(tree) !== key(first === undefined ? null : db.header(first).tree);
+    } else if (key) {
       const mine = key(tree);
       if (parents.length === 0) {
         show = mine !== key(null);

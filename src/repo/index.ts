@@ -1,7 +1,9 @@
 /**
  * `repo/` — the database over git. Every query reads git objects at a revision (never the
  * work tree unless `WORKTREE` is asked for); every write is one commit made from objects
- * and a compare-and-swap of the branch.
+ * (each written whole) and a compare-and-swap of the branch; a checked-out branch's index
+ * and work tree follow in an order a killed command leaves recoverable (`checkout-move.ts`),
+ * and the next command that opens the repository finishes what it left.
  *
  * Reads go through our own object reader (`objects/`: loose objects, packs with their
  * indexes, deltas) with caches kept per opened repository; isomorphic-git resolves refs and
@@ -31,6 +33,8 @@ export { history } from './history.js';
 export type { HistoryEntry, HistoryOptions } from './history.js';
 export type { Signature } from './objects/commit.js';
 export { commitEdits } from './commit-edits.js';
+export { finishInterruptedSync, moveCheckedOutBranch } from './checkout-move.js';
+export { atomicGitFs } from './atomic-file.js';
 export type { RecordEdit, CommitEditsOptions } from './commit-edits.js';
 export { initRepo } from './init.js';
 export { mergeBase } from './merge-base.js';

@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { finishInterruptedSync } from './checkout-move.js';
 import { RepoError, isFsError } from './errors.js';
 
 /**
@@ -17,7 +18,9 @@ export interface Repo {
 
 /**
  * Opens the repository containing `dir`, walking up to the nearest `.git` (a directory, or a
- * file saying `gitdir: <path>`); a bare repository opens at its own directory.
+ * file saying `gitdir: <path>`); a bare repository opens at its own directory. A work-tree
+ * sync that a killed mlops command left half done is finished first
+ * (`finishInterruptedSync`).
  *
  * @throws RepoError `NOT_A_REPO` when no repository contains `dir`.
  * @example
@@ -29,7 +32,14 @@ export async function openRepo(dir: string): Promise<Repo> {
   const start = resolve(dir);
   for (let at = start; ; at = dirname(at)) {
     const gitdir = await findGitdir(fs, at);
-    if (gitdir) return { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs, cache: {} };
+    if (gitdir) {
+      const repo = { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs, cache: {} };
+      // An mlops command killed while it moved the checked-out branch left the index and the
+      // work tree half updated: finish that before anyone reads them. When it cannot be done
+      // now (a git process holds the index), the next commit tries again and says why.
+      await finishInterruptedSync(repo).catch(() => undefined);
+      return repo;
+    }
     if (dirname(at) === at) break;
   }
   throw new RepoError('NOT_A_REPO', `not a git repository (or any parent up to /): ${start}`, {

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { RepoError, isFsError } from './errors.js';
 import type { Repo } from './open.js';
+import { takeLock } from './owned-lock.js';
 
 const LOCK_WAIT_MS = 1000;
 
@@ -49,13 +50,39 @@ export async function readRefNow(repo: Repo, ref: string): Promise<string | null
 }
 
 /**
+ * {@link readRefNow} without waiting: the oid a ref (`main` or `refs/heads/main`) points at
+ * now, or null.
+ */
+export function readRefNowSync(repo: Repo, branch: string): string | null {
+  const ref = branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
+  try {
+    const text = repo.fs.readFileSync(join(repo.gitdir, ref), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(text)) return text;
+  } catch (e) {
+    if (!isFsError(e, 'ENOENT') && !isFsError(e, 'ENOTDIR') && !isFsError(e, 'EISDIR')) throw e;
+  }
+  let packed = '';
+  try {
+    packed = repo.fs.readFileSync(join(repo.gitdir, 'packed-refs'), 'utf8');
+  } catch (e) {
+    if (!isFsError(e, 'ENOENT')) throw e;
+  }
+  for (const line of packed.split('\n')) {
+    if (line.length > 41 && line.slice(41) === ref && line[40] === ' ') return line.slice(0, 40);
+  }
+  return null;
+}
+
+/**
  * Moves `ref` from `expected` (null: the ref must not exist) to `next`, as git does: create
- * `<ref>.lock` exclusively (waiting up to 1 s for another writer), re-read the ref under the
- * lock, write the new value into the lock file and rename it over the ref. If the ref is not
- * at `expected` nothing is written.
+ * `<ref>.lock` exclusively, already holding the new value (waiting up to 1 s for another
+ * writer), re-read the ref under the lock, and rename the lock over the ref. If the ref is
+ * not at `expected` nothing is written. The lock carries an owner mark
+ * ({@link takeLock}), so a lock left by a killed mlops process is removed by the next one
+ * instead of blocking the branch.
  *
  * @throws RepoError `BRANCH_MOVED` with `{expected, actual}`; `BRANCH_LOCKED` when the lock
- *   stays taken (a crashed writer leaves it behind, as with git).
+ *   stays taken (by a live process, or a crashed git process, which leaves it behind).
  */
 export async function compareAndSwapRef(
   repo: Repo,
@@ -64,16 +91,32 @@ export async function compareAndSwapRef(
   next: string,
   reflog?: { who: string; message: string },
 ): Promise<void> {
-  const fs = repo.fs.promises;
   const path = join(repo.gitdir, ref);
-  const lock = `${path}.lock`;
+  const lockPath = `${path}.lock`;
   try {
-    await fs.mkdir(dirname(path), { recursive: true });
+    await repo.fs.promises.mkdir(dirname(path), { recursive: true });
   } catch (e) {
     throw new RepoError('BAD_REF', `cannot create ${ref}`, { ref }, { cause: e });
   }
-  const handle = await acquire(repo, lock, ref);
-  let renamed = false;
+  let lock;
+  try {
+    lock = await takeLock(
+      repo,
+      lockPath,
+      `${next}\n`,
+      LOCK_WAIT_MS,
+      () =>
+        new RepoError(
+          'BRANCH_LOCKED',
+          `${ref} is locked by another writer (${lockPath} exists; remove it if no git process is running)`,
+          { ref, lock: lockPath },
+        ),
+    );
+  } catch (e) {
+    if (e instanceof RepoError) throw e;
+    throw new RepoError('BAD_REF', `cannot lock ${ref}`, { ref }, { cause: e });
+  }
+  let done = false;
   try {
     const actual = await readRefNow(repo, ref);
     if (actual !== expected) {
@@ -83,37 +126,11 @@ export async function compareAndSwapRef(
         { ref, expected, actual },
       );
     }
-    await handle.writeFile(`${next}\n`);
-    await handle.close();
     if (reflog) await appendReflog(repo, ref, expected, next, reflog);
-    await fs.rename(lock, path);
-    renamed = true;
+    done = true;
+    await lock.commit(path);
   } finally {
-    if (!renamed) {
-      await handle.close().catch(() => undefined);
-      await fs.unlink(lock).catch(() => undefined);
-    }
-  }
-}
-
-async function acquire(repo: Repo, lock: string, ref: string) {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
-    try {
-      return await repo.fs.promises.open(lock, 'wx');
-    } catch (e) {
-      if (!isFsError(e, 'EEXIST')) {
-        throw new RepoError('BAD_REF', `cannot lock ${ref}`, { ref }, { cause: e });
-      }
-      if (Date.now() > deadline) {
-        throw new RepoError(
-          'BRANCH_LOCKED',
-          `${ref} is locked by another writer (${lock} exists; remove it if no git process is running)`,
-          { ref, lock },
-        );
-      }
-      await new Promise((r) => setTimeout(r, wait));
-    }
+    if (!done) await lock.release();
   }
 }
 

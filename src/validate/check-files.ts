@@ -4,6 +4,7 @@ import type { RecordIndex } from './record-index.js';
 import { consistency, deploymentInvariants } from './rules/consistency.js';
 import { featureSchema } from './rules/feature-schema.js';
 import { references } from './rules/references.js';
+import { finiteNumbers, registeredArtifact } from './rules/registration.js';
 import type { RecordRule } from './rules/rule.js';
 import { checkWorkflow, isWorkflowPath } from './rules/workflows.js';
 
@@ -12,6 +13,8 @@ export const RECORD_RULES: RecordRule[] = [
   deploymentInvariants,
   consistency,
   featureSchema,
+  registeredArtifact,
+  finiteNumbers,
 ];
 
 /** Per-file checks and the record rules, for the given paths of one tree. */

@@ -1,11 +1,35 @@
 /**
  * Validation: rules over one tree (schema, path identity, references,
- * invariants, workflow safety) and over a change against a base
- * (immutability, stale promotions). Every finding names its file and line.
+ * invariants, finite metrics, workflow safety) and over a change against a
+ * base (immutability, who owns a Deployment's fields and the traffic files,
+ * stale promotions, the data and artifacts behind the change, reached through
+ * the base's remotes). Every finding names its file and line.
  */
-import { identityOfPath, sortFindings, type Finding, type LoadedRecord } from '../records/index.js';
-import { WORKTREE, diffRefs, mergeBase, openRepo, resolveRef, type Repo } from '../repo/index.js';
+import {
+  finding,
+  identityOfPath,
+  sortFindings,
+  type Finding,
+  type LoadedRecord,
+  type Remotes,
+  type RolloutPolicy,
+} from '../records/index.js';
+import {
+  WORKTREE,
+  diffRefs,
+  mergeBase,
+  openRepo,
+  resolveRef,
+  type FileChange,
+  type Repo,
+} from '../repo/index.js';
 import { immutability, stalePromotion } from './rules/immutability.js';
+import {
+  deploymentOwnership,
+  trafficOwnership,
+  trafficPaths,
+  trafficPrefix,
+} from './rules/ownership.js';
 import { checkFiles } from './check-files.js';
 import { checkFilesInParallel, plannedJobs } from './parallel.js';
 import { VALIDATED_ROOTS, openTree, type Tree, type TreeRef } from './tree.js';
@@ -14,6 +38,7 @@ export { RecordIndex } from './record-index.js';
 export { checkWorkflow } from './rules/workflows.js';
 export { openTree, VALIDATED_ROOTS } from './tree.js';
 export type { RecordRule, ChangeRule, RecordChange } from './rules/rule.js';
+export { CONTROLLER_FIELDS, deploymentOwnership } from './rules/ownership.js';
 
 export { RECORD_RULES } from './check-files.js';
 export { isValidationWorker, serveValidationJob } from './parallel.js';
@@ -26,7 +51,10 @@ export interface ValidateOptions {
   dir: string;
   /** Validate this commit instead of the work tree. */
   ref?: string;
-  /** Compare against this ref: immutability, stale promotions; only what changed is re-checked. */
+  /**
+   * Compare against this ref: immutability, ownership, stale promotions; only what changed
+   * is re-checked.
+   */
   base?: string;
   /** Re-check every record even with a base. */
   full?: boolean;
@@ -37,10 +65,36 @@ export interface ValidateOptions {
    * (their expectations); given by the caller, since it needs storage.
    */
   checkDatasets?: DatasetChecker;
+  /**
+   * Checks that the artifact of each ModelVersion a change adds is on its remote; given by
+   * the caller, since it needs storage (see `artifactChecker` in `data/`).
+   */
+  checkArtifacts?: ArtifactChecker;
+}
+
+/**
+ * What a data check may use to reach storage. The remotes are the base's: a change never
+ * chooses where the check sends requests. When the change edits `data/remotes.yaml`, the
+ * check runs without the job's credentials.
+ */
+export interface DataCheckContext {
+  /** `data/remotes.yaml` at the base; undefined when the base has none (or it is invalid). */
+  remotes: Remotes | undefined;
+  /** The change edits `data/remotes.yaml`: no credentials may be used. */
+  withoutCredentials: boolean;
 }
 
 /** Runs the expectations of changed dataset pointers; findings point into the pointers. */
-export type DatasetChecker = (pointers: LoadedRecord[]) => Promise<Finding[]>;
+export type DatasetChecker = (
+  pointers: LoadedRecord[],
+  context: DataCheckContext,
+) => Promise<Finding[]>;
+
+/** Checks the artifacts of added ModelVersions are stored; findings point into the versions. */
+export type ArtifactChecker = (
+  versions: LoadedRecord[],
+  context: DataCheckContext,
+) => Promise<Finding[]>;
 
 export interface ValidationReport {
   findings: Finding[];
@@ -105,28 +159,39 @@ async function validateChange(
   const findings: Finding[] = [];
   let wholeTree = opts.full ?? false;
   const changedPointers: LoadedRecord[] = [];
+  const addedVersions: LoadedRecord[] = [];
   for (const c of changes) {
     const before = c.status !== 'added' ? await fork.index.record(c.path) : undefined;
     const after = c.status !== 'removed' ? await head.index.record(c.path) : undefined;
     if (before)
       findings.push(...immutability({ path: c.path, status: c.status, base: before, head: after }));
+    findings.push(
+      ...deploymentOwnership({ path: c.path, status: c.status, base: before, head: after }),
+    );
     const atTip = fork === base ? before : await base.index.record(c.path);
     if (atTip)
       findings.push(
-        ...stalePromotion({ path: c.path, status: c.status, base: atTip, head: after }),
+        ...stalePromotion({
+          path: c.path,
+          status: c.status,
+          base: atTip,
+          head: after,
+          ...(before ? { fork: before } : {}),
+        }),
       );
     if (after?.kind === 'Dataset') changedPointers.push(after);
+    if (after?.kind === 'ModelVersion' && c.status === 'added') addedVersions.push(after);
     if (c.status === 'removed' && identityOfPath(c.path)) wholeTree = true;
     if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
     // the feature views reading a dataset are judged by its columns
     if (before?.kind === 'Dataset' && !sameColumns(before, after)) wholeTree = true;
   }
+  findings.push(...(await trafficChanges(repo, fork, head, headRef, changes)));
   const toCheck = wholeTree
     ? await head.paths()
     : changes.filter((c) => c.status !== 'removed').map((c) => c.path);
   findings.push(...(await checkFiles(head.index, toCheck)));
-  if (opts.checkDatasets && changedPointers.length)
-    findings.push(...(await opts.checkDatasets(changedPointers)));
+  findings.push(...(await checkData(opts, base, changes, changedPointers, addedVersions)));
   return {
     findings: sortFindings(findings),
     checkedFiles: toCheck.length + changes.length,
@@ -134,6 +199,79 @@ async function validateChange(
     threads: 1,
   };
 }
+
+/**
+ * Traffic configuration the change touched: the default folder is among the validated roots;
+ * a folder a rollout policy names elsewhere (at the merge base or in the change) is listed too.
+ */
+async function trafficChanges(
+  repo: Repo,
+  fork: Tree,
+  head: Tree,
+  headRef: TreeRef,
+  changes: FileChange[],
+): Promise<Finding[]> {
+  const dirs = new Set<string>();
+  for (const tree of [fork, head]) {
+    const policy = (await tree.index.record('policies/rollout.yaml'))?.value as
+      RolloutPolicy | undefined;
+    if (policy?.traffic?.dir) dirs.add(policy.traffic.dir);
+  }
+  const outside = [...dirs]
+    .map(trafficPrefix)
+    .filter((p) => !VALIDATED_ROOTS.some((r) => p.startsWith(r)));
+  const all = outside.length
+    ? [...changes, ...(await diffRefs(repo, fork.id, headRef, outside))]
+    : changes;
+  const owned = trafficPaths([...dirs]);
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const c of all) {
+    if (seen.has(c.path) || !owned(c.path)) continue;
+    seen.add(c.path);
+    out.push(trafficOwnership(c.path, c.status));
+  }
+  return out;
+}
+
+/**
+ * The data behind the change: expectations of changed pointers and the artifacts of added
+ * versions, reached through the base's remotes (and without credentials when the change
+ * edits them).
+ */
+async function checkData(
+  opts: ValidateOptions,
+  base: Tree,
+  changes: FileChange[],
+  pointers: LoadedRecord[],
+  versions: LoadedRecord[],
+): Promise<Finding[]> {
+  if (!opts.checkDatasets && !opts.checkArtifacts) return [];
+  const remotesChange = changes.find((c) => c.path === REMOTES);
+  const context: DataCheckContext = {
+    remotes: (await base.index.record(REMOTES))?.value as Remotes | undefined,
+    withoutCredentials: remotesChange !== undefined,
+  };
+  const out: Finding[] = [];
+  if (remotesChange && (pointers.length || versions.length)) {
+    out.push(
+      finding(
+        REMOTES,
+        { line: 1, col: 1 },
+        'data/no-credentials',
+        "this change edits data/remotes.yaml: its data is checked against the base's remotes and without the job's credentials (a pull request never chooses where signed requests go); data that needs credentials cannot be proven here",
+        'warning',
+      ),
+    );
+  }
+  if (opts.checkDatasets && pointers.length)
+    out.push(...(await opts.checkDatasets(pointers, context)));
+  if (opts.checkArtifacts && versions.length)
+    out.push(...(await opts.checkArtifacts(versions, context)));
+  return out;
+}
+
+const REMOTES = 'data/remotes.yaml';
 
 function sameColumns(a: LoadedRecord, b: LoadedRecord | undefined): boolean {
   return JSON.stringify(a.value.columns) === JSON.stringify(b?.value.columns);

@@ -4,7 +4,13 @@
  * wherever null is allowed), and the double's real fields are merged over it.
  */
 import type { OpenApi, Operation } from './github-double-openapi.js';
-import type { DoubleIssue, DoublePull, DoubleReview, DoubleState } from './github-double-state.js';
+import type {
+  DoubleCommitInfo,
+  DoubleIssue,
+  DoublePull,
+  DoubleReview,
+  DoubleState,
+} from './github-double-state.js';
 
 type Json = Record<string, unknown>;
 
@@ -119,6 +125,8 @@ export class Shapes {
       node_id: `LA_${id}`,
       url: `${this.repoUrl}/labels/${encodeURIComponent(name)}`,
       name,
+      // a pull request's labels (pull-request-simple) need a string here; a label's allows null
+      description: '',
       color: 'ededed',
       default: false,
     });
@@ -219,6 +227,41 @@ export class Shapes {
             },
           }
         : {}),
+    });
+  }
+
+  /** A commit (`commit` schema), its author and committer as GitHub maps them to accounts. */
+  commit(op: Operation, status: number, sha: string, info: DoubleCommitInfo): Json {
+    const { owner, repo } = this.state;
+    const person = (login: string | null) => ({
+      name: login ?? 'someone',
+      email: login ? `${login}@users.noreply.github.com` : 'someone@example.com',
+      date: '2026-01-01T00:00:00Z',
+    });
+    return this.body(op, status, {
+      url: `${this.repoUrl}/commits/${sha}`,
+      sha,
+      node_id: `C_${sha.slice(0, 12)}`,
+      html_url: `${this.origin}/${owner}/${repo}/commit/${sha}`,
+      comments_url: `${this.repoUrl}/commits/${sha}/comments`,
+      commit: {
+        url: `${this.repoUrl}/git/commits/${sha}`,
+        author: person(info.author),
+        committer: person(info.committer),
+        message: info.message,
+        comment_count: 0,
+        tree: { sha: '0'.repeat(40), url: `${this.repoUrl}/git/trees/${'0'.repeat(40)}` },
+        verification: {
+          verified: info.verified,
+          reason: info.reason,
+          payload: null,
+          signature: null,
+          verified_at: info.verified ? '2026-01-01T00:00:00Z' : null,
+        },
+      },
+      author: info.author ? this.user(info.author) : null,
+      committer: info.committer ? this.user(info.committer) : null,
+      parents: [],
     });
   }
 

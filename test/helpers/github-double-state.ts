@@ -71,6 +71,16 @@ export interface DoubleMerge {
   parents: [string, string];
 }
 
+/** Who GitHub says a commit is by (logins, or null for an address of no account) and its signature check. */
+export interface DoubleCommitInfo {
+  author: string | null;
+  committer: string | null;
+  verified: boolean;
+  /** GitHub's verification reason: `valid`, `unsigned`, `unknown_key`, … */
+  reason: string;
+  message: string;
+}
+
 export class DoubleState {
   readonly branches = new Map<string, string>();
   readonly commits = new Set<string>();
@@ -90,6 +100,10 @@ export class DoubleState {
   /** Team slug → member logins, in the repository owner's organization. */
   readonly teams = new Map<string, string[]>();
   readonly labelIds = new Map<string, number>();
+  /** Commit sha → who it is by and its signature (commits not here are unsigned, by no account). */
+  readonly commitInfo = new Map<string, DoubleCommitInfo>();
+  /** Pull request number → its commits, oldest first (default: its head commit alone). */
+  readonly pullCommits = new Map<number, string[]>();
   #number = 0;
   #id = 1000;
   #tick = 0;

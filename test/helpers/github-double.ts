@@ -19,10 +19,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubOpenApi, type OpenApi } from './github-double-openapi.js';
+import { commitRoutes } from './github-double-routes-commits.js';
 import { issueRoutes } from './github-double-routes-issues.js';
 import { pullRoutes, type Reply } from './github-double-routes.js';
 import { Shapes } from './github-double-shapes.js';
-import { DoubleState, type DoublePull, type ReviewState } from './github-double-state.js';
+import {
+  DoubleState,
+  type DoubleCommitInfo,
+  type DoublePull,
+  type ReviewState,
+} from './github-double-state.js';
 
 export interface GitHubDoubleOptions {
   owner?: string;
@@ -113,6 +119,31 @@ export class GitHubDouble {
 
   branch(name: string): string | undefined {
     return this.state.branches.get(name);
+  }
+
+  /**
+   * Says who GitHub maps a commit's author and committer to and whether it verified its
+   * signature (`reason` defaults to `valid` when verified, else `unsigned`).
+   */
+  seedCommit(
+    sha: string,
+    info: Partial<DoubleCommitInfo> & Pick<DoubleCommitInfo, 'author'>,
+  ): void {
+    this.state.commits.add(sha);
+    const verified = info.verified ?? false;
+    this.state.commitInfo.set(sha, {
+      committer: info.author,
+      verified,
+      reason: verified ? 'valid' : 'unsigned',
+      message: 'change',
+      ...info,
+    });
+  }
+
+  /** The commits `GET …/pulls/{n}/commits` lists for a pull request, oldest first. */
+  setPullCommits(pull: number, shas: string[]): void {
+    for (const sha of shas) this.state.commits.add(sha);
+    this.state.pullCommits.set(pull, [...shas]);
   }
 
   addTeam(slug: string, members: string[]): void {
@@ -241,7 +272,8 @@ export class GitHubDouble {
         body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
       };
     } else {
-      const route = pullRoutes[op.operationId] ?? issueRoutes[op.operationId];
+      const route =
+        pullRoutes[op.operationId] ?? issueRoutes[op.operationId] ?? commitRoutes[op.operationId];
       if (!route)
         return violate([`${op.operationId} is GitHub's, but the double does not model it`]);
       reply = route({

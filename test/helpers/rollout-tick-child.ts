@@ -6,6 +6,7 @@
  */
 import { FileMetricsProvider, tickRollout } from '../../src/rollout/index.js';
 import { openRepo } from '../../src/repo/index.js';
+import { LocalForge } from '../../src/forge/index.js';
 
 const [root, model, metricsDir, nowIso] = process.argv.slice(2);
 const now = new Date(nowIso!);
@@ -16,6 +17,7 @@ await tickRollout(
     branch: 'main',
     now,
     author: { name: 'Tick', email: 'tick@example.com', timestamp: now.getTime() / 1000 },
+    forge: new LocalForge(repo, { login: 'tick' }),
     metrics: (_snap, state) =>
       new FileMetricsProvider({ dir: `${metricsDir}/${model}/${state.id}` }),
     afterDecide: (d) => {

@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { readContext, type Env } from '../../../src/action-context/index.js';
 import { buildDashboard } from '../../../src/dashboard/index.js';
+import { createGitHubForge } from '../../../src/forge/index.js';
 
 /**
  * Runs the action. Never throws: a failure becomes `core.setFailed`.
@@ -20,12 +21,26 @@ export async function main(env: Env = process.env): Promise<void> {
     if (!Number.isInteger(limit) || limit < 1)
       throw new Error(`input limit must be a whole number >= 1; got "${input('limit')}"`);
     const { workspace } = readContext(env);
+    // with a token, pull requests the forge confirms are marked so; without one, every pull
+    // request is shown as claimed by its commit message
+    const token = input('token');
+    const repository = env['GITHUB_REPOSITORY'];
+    if (token) core.setSecret(token);
+    const forge =
+      token && repository
+        ? createGitHubForge({
+            token,
+            repository,
+            ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+          })
+        : undefined;
     const r = await buildDashboard({
       dir: workspace,
       out: input('out') || 'site',
       ref: input('ref') || 'HEAD',
       limit,
       env,
+      ...(forge ? { forge, branch: input('branch') || env['GITHUB_REF_NAME'] || 'main' } : {}),
     });
     for (const f of r.skipped)
       core.warning(`left out of the dashboard: ${f.message}`, {

@@ -89,8 +89,16 @@ describe('governance action', () => {
     expect(await action(pr.number)).toEqual({ decision: 'reject', status: 'failure' });
     const [status] = await readStatuses(reg.repo, pr.headSha);
     expect(status).toMatchObject({ context: 'mlops/governance', state: 'failure' });
-    expect(status!.description).toContain('9.9.9 is not registered');
-    expect(errors()).toEqual([expect.stringContaining('9.9.9 is not registered') as unknown]);
+    // validation refuses it first, and says where
+    expect(status!.description).toContain(
+      'registry/models/execution-agent/deployment.yaml:6:12: reference: version 9.9.9 of execution-agent (not registered) does not exist',
+    );
+    expect(errors()).toEqual([expect.stringContaining('9.9.9') as unknown]);
+    // and an annotation on the line validation names
+    expect(last!.log).toContain(
+      '::error title=validation refuses this change,file=registry/models/execution-agent/deployment.yaml,line=6,col=12::reference: version 9.9.9 of execution-agent (not registered) does not exist',
+    );
+    expect(readFileSync(step.summary, 'utf8')).toContain('9.9.9 is not registered');
     expect((await forge().getPullRequest(pr.number)).state).toBe('open');
   });
 
@@ -111,6 +119,32 @@ describe('governance action', () => {
       }),
     ]);
     expect(errors()).toEqual([]);
+  });
+
+  it('fails a pull request that promotes nothing but that validation refuses', async () => {
+    // an immutable version edited in place: no candidate changes, and validation refuses it
+    const path = `${VERSIONS}/1.0.0.yaml`;
+    const tampered = edit(reg.files.get(path), 'accuracy: 0.938', 'accuracy: 0.999');
+    await reg.commit({ [path]: tampered }, { branch: 'tweak', from: 'main' });
+    const pr = await forge().createPullRequest({
+      title: 'tweak',
+      body: '',
+      head: 'tweak',
+      base: 'main',
+    });
+    const mainBefore = git('rev-parse', 'main');
+    expect(await action(pr.number)).toEqual({});
+    expect(last!.failed).toBe(true);
+    const [status] = await readStatuses(reg.repo, pr.headSha);
+    expect(status).toMatchObject({ context: 'mlops/governance', state: 'failure' });
+    expect(status!.description).toMatch(
+      /^validation refuses the change: registry\/models\/execution-agent\/versions\/1\.0\.0\.yaml:\d+:\d+: /,
+    );
+    expect(last!.log).toMatch(
+      /::error title=validation refuses this change,file=registry\/models\/execution-agent\/versions\/1\.0\.0\.yaml,line=\d+/,
+    );
+    expect((await forge().getPullRequest(pr.number)).state).toBe('open');
+    expect(git('rev-parse', 'main')).toBe(mainBefore);
   });
 
   it("warns, not fails, when a fork's read-only token cannot set the status of a PR that promotes nothing", async () => {

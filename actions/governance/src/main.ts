@@ -14,7 +14,9 @@ import {
   publishJudgement,
   type Judgement,
 } from '../../../src/promote/index.js';
+import { formatFinding, type Finding } from '../../../src/records/index.js';
 import { openRepo, type Repo } from '../../../src/repo/index.js';
+import { validateRepository } from '../../../src/validate/index.js';
 
 export interface Deps {
   forge: (token: string) => Promise<Forge>;
@@ -34,7 +36,11 @@ export function defaultDeps(env: Env): Deps {
 }
 
 /**
- * Runs the action. Never throws: a failure becomes `core.setFailed`.
+ * Runs the action: validates the pull request against its base, judges each promotion it
+ * makes (a promotion pull request holds one model's candidate and that version's
+ * registration, nothing else), shows the decision and merges what governance allows. A
+ * change validation refuses fails, with its findings as annotations, and never merges.
+ * Never throws: a failure becomes `core.setFailed`.
  * @example
  * await main(process.env, defaultDeps(process.env));
  */
@@ -86,13 +92,25 @@ async function promotionBranch(
 async function otherBranch(repo: Repo, forge: Forge, pr: PullRequest): Promise<Judgement[]> {
   const targets = await promotionsIn(repo, pr.base, pr.headSha);
   if (!targets.length) {
-    const description = "promotes nothing: no Deployment's candidate changes";
+    // a pull request that promotes nothing may still move what only the controller moves
+    // (`production:` by hand): what validation refuses fails here too, never passes
+    const refused = (
+      await validateRepository({ dir: repo.dir, ref: pr.headSha, base: pr.base })
+    ).findings.filter((f) => f.severity === 'error');
+    annotate(refused);
+    const first = refused[0];
+    const description = first
+      ? cut(
+          `validation refuses the change: ${formatFinding(first)}${refused.length > 1 ? ` (and ${refused.length - 1} more)` : ''}`,
+        )
+      : "promotes nothing: no Deployment's candidate changes";
     core.info(`#${pr.number} ${description}`);
+    if (first) core.setFailed(description);
     if (pr.state !== 'open') return [];
     try {
       await forge.createCommitStatus(pr.headSha, {
         context: GOVERNANCE_CONTEXT,
-        state: 'success',
+        state: first ? 'failure' : 'success',
         description,
       });
     } catch (e) {
@@ -126,6 +144,24 @@ async function report(judgements: Judgement[]): Promise<void> {
     .map((j) => `### ${j.model} ${j.version}\n\n${j.markdown}`)
     .join('\n\n');
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary, true).write();
+  annotate(judgements.flatMap((j) => j.validation ?? []));
   core.info(`${GOVERNANCE_CONTEXT}: ${worst.status.state}: ${worst.status.description}`);
   if (worst.status.state === 'failure') core.setFailed(worst.status.description);
+}
+
+/** What validation refused, where it is: an annotation on the file and line of each finding. */
+function annotate(findings: Finding[]): void {
+  const unique = new Map(findings.map((f) => [formatFinding(f), f]));
+  for (const f of unique.values())
+    core.error(`${f.rule}: ${f.message}`, {
+      file: f.path,
+      startLine: f.line,
+      startColumn: f.col,
+      title: 'validation refuses this change',
+    });
+}
+
+/** GitHub limits a status description to 140 characters. */
+function cut(s: string): string {
+  return s.length > 140 ? `${s.slice(0, 137)}...` : s;
 }

@@ -8,7 +8,7 @@ import {
   startModelRollout,
   writeMetricsBucket,
 } from '../../../src/rollout/index.js';
-import { APPROVAL, ID, MODEL, START_REASON, rolloutFixture, t0 } from './testing.js';
+import { DEPLOYMENT, ID, MODEL, START_REASON, rolloutFixture, t0 } from './testing.js';
 
 // Real git and a real bare origin (see testing.ts); only the forge is the local one.
 const fx = rolloutFixture();
@@ -16,6 +16,7 @@ const fx = rolloutFixture();
 describe('rollout action', () => {
   it('starts the rollout of a candidate merged through an approved promotion, and pushes it', async () => {
     const event = await fx.mergedPromotion();
+    const APPROVAL = await fx.approval();
     const r = await fx.action(event, { inputs: { token: 'test-token' } });
     expect(r.failed, r.log).toBe(false);
     expect(r.errors).toEqual([]);
@@ -54,14 +55,16 @@ describe('rollout action', () => {
     const event = fx.pushEvent(before);
     const r = await fx.action(event);
     expect(r.failed).toBe(true);
-    const why = `${MODEL} 1.1.0 is not rolled out: ${MODEL} 1.1.0 reached the branch without a merged promotion pull request (promote/${MODEL}/1.1.0)`;
-    expect(r.errors).toEqual([
-      `::error::${MODEL}: ${why}; issue #1: Rollout refused: ${MODEL} 1.1.0`,
-      '::error::1 of 1 rollout operation(s) failed: execution-agent',
-    ]);
+    const [error, total] = r.errors;
+    const why =
+      /^::error::execution-agent: (execution-agent 1\.1\.0 is not rolled out: execution-agent 1\.1\.0 reached [^\n]*without a merged promotion pull request[^\n]*); issue #1: Rollout refused: execution-agent 1\.1\.0$/.exec(
+        error ?? '',
+      )?.[1];
+    expect(why, error).toBeDefined();
+    expect(total).toBe('::error::1 of 1 rollout operation(s) failed: execution-agent');
     const issue = await fx.forge().findIssue(`Rollout refused: ${MODEL} 1.1.0`);
     expect(issue).toMatchObject({ number: 1, labels: ['rollout'] });
-    expect(issue!.body).toContain(`> ${MODEL} 1.1.0 reached the branch without a merged promotion`);
+    expect(issue!.body).toContain(`> ${why!.replace(/^.*? is not rolled out: /, '')}`);
     expect(JSON.parse(r.outputs.started!)).toEqual([]);
     expect(JSON.parse(r.outputs.decisions!)).toEqual([
       {
@@ -79,8 +82,18 @@ describe('rollout action', () => {
   it('a scheduled tick rolls back a candidate erring 5× the baseline, and pushes the rollback', async () => {
     await fx.reg.commit(fx.version110(true));
     const author = { name: 'Tick', email: 'tick@example.com', timestamp: t0.getTime() / 1000 };
+    // set up without a promotion: only the rollback this test is about follows, and a
+    // rollback is never held up by verification
     await startModelRollout(
-      { repo: fx.reg.repo, branch: 'main', now: t0, author, updateWorkTree: true },
+      {
+        repo: fx.reg.repo,
+        branch: 'main',
+        now: t0,
+        author,
+        updateWorkTree: true,
+        forge: fx.forge(),
+        verifyStep: () => Promise.resolve({ approval: 'set up by the test' }),
+      },
       MODEL,
     );
     fx.git('push', '--quiet', 'origin', 'main');
@@ -135,5 +148,37 @@ describe('rollout action', () => {
     expect(r.summary).toContain(
       '| candidate | 1.1.0 | 2000 | 100 (5.00 %) | — | 93.00 % of 2000 labelled |',
     );
+  });
+
+  it('a scheduled tick refuses to move a hand-written rollout block: the issue, a failure, origin unchanged', async () => {
+    const files = fx.version110(true);
+    files[DEPLOYMENT] = files[DEPLOYMENT]!.replace(
+      'rollout: null',
+      [
+        'rollout:',
+        `  id: ${ID}`,
+        '  baseline: 1.0.0',
+        '  candidate: 1.1.0',
+        '  step: 3',
+        '  weight: 100',
+        '  since: "2026-01-01T00:00:00.000Z"',
+        '  failures: 0',
+      ].join('\n'),
+    );
+    await fx.reg.commit(files, { message: 'ship 1.1.0 at 100 %' });
+    fx.git('push', '--quiet', 'origin', 'main');
+    const before = fx.inOrigin('rev-parse', 'main');
+    const r = await fx.action({ name: 'schedule' }, { now: new Date(t0.getTime() + 3_600_000) });
+    expect(r.failed).toBe(true);
+    const [decision] = JSON.parse(r.outputs.decisions!) as { action: string; reason: string }[];
+    expect(decision?.action).toBe('refused');
+    expect(decision?.reason).toMatch(
+      /^execution-agent 1\.1\.0 is not moved \(promote refused\): .*without a merged promotion pull request.*; issue #1: Rollout refused: execution-agent 1\.1\.0$/,
+    );
+    expect(fx.inOrigin('rev-parse', 'main')).toBe(before);
+    expect(fx.git('rev-parse', 'main')).toBe(before);
+    expect(await fx.forge().findIssue(`Rollout refused: ${MODEL} 1.1.0`)).toMatchObject({
+      number: 1,
+    });
   });
 });

@@ -6,7 +6,6 @@
 import type { Env } from '../../../src/action-context/index.js';
 import { DataWorkspace } from '../../../src/data/index.js';
 import type { Forge } from '../../../src/forge/index.js';
-import { verifyMergedPromotion } from '../../../src/promote/index.js';
 import {
   commitAuthor,
   currentBranch,
@@ -16,6 +15,7 @@ import {
 } from '../../../src/repo/index.js';
 import {
   deployedModels,
+  isRefusal,
   metricsProviderFor,
   PrometheusMetricsProvider,
   readRolloutSnapshot,
@@ -118,7 +118,7 @@ export async function rolloutPass(input: PassInput): Promise<PassResult> {
   const ws = new DataWorkspace(root, env);
   try {
     for (const { model } of work.filter((w) => w.need === 'tick'))
-      outcomes.push(await tick(target, ws, model));
+      outcomes.push(await tick(target, forge, ws, model));
   } finally {
     ws.close();
   }
@@ -134,13 +134,7 @@ async function start(
   const none = { model, commit: null, weight: null };
   try {
     const forge = await forgeOf();
-    const r = await startModelRollout(
-      {
-        ...target,
-        verify: (_snap, candidate) => verifyMergedPromotion(target.repo, forge, model, candidate),
-      },
-      model,
-    );
+    const r = await startModelRollout({ ...target, forge }, model);
     if (!r.started) return { ...none, action: 'skip', reason: r.reason, failed: false };
     const approval = r.approval ? ` (${r.approval.summary})` : '';
     const commit = r.commit ?? null;
@@ -157,16 +151,7 @@ async function start(
       failed: false,
     };
   } catch (e) {
-    if (e instanceof RolloutError && e.code === 'NOT_APPROVED') {
-      // the refusal stands even when the issue cannot be opened: say both
-      const issue = await forgeOf()
-        .then((forge) => refusedIssue(forge, e))
-        .then(
-          (i) => `issue #${i.number}: ${i.title}`,
-          (err: Error) => `the issue could not be opened: ${err.message}`,
-        );
-      return { ...none, action: 'refused', reason: `${e.message}; ${issue}`, failed: true };
-    }
+    if (isRefusal(e)) return refused(forgeOf, e, none);
     // the push set a candidate that a later commit took off again: nothing left to start
     if (e instanceof RolloutError && e.code === 'NO_CANDIDATE')
       return { ...none, action: 'skip', reason: e.message, failed: false };
@@ -174,13 +159,34 @@ async function start(
   }
 }
 
-async function tick(target: RolloutTarget, ws: DataWorkspace, model: string) {
+/** A refused step: the issue opened (or updated) and the reason; the refusal stands even when the issue cannot be opened. */
+async function refused(
+  forgeOf: () => Promise<Forge>,
+  e: RolloutError,
+  none: { model: string; commit: null; weight: null },
+): Promise<ModelOutcome> {
+  const issue = await forgeOf()
+    .then((forge) => refusedIssue(forge, e))
+    .then(
+      (i) => `issue #${i.number}: ${i.title}`,
+      (err: Error) => `the issue could not be opened: ${err.message}`,
+    );
+  return { ...none, action: 'refused', reason: `${e.message}; ${issue}`, failed: true };
+}
+
+async function tick(
+  target: RolloutTarget,
+  forgeOf: () => Promise<Forge>,
+  ws: DataWorkspace,
+  model: string,
+): Promise<ModelOutcome> {
   try {
     const head = await resolveRef(target.repo, target.branch);
     const state = (await readRolloutSnapshot(target.repo, head, model)).deployment.rollout;
     const r = await tickRollout(
       {
         ...target,
+        forge: await forgeOf(),
         metrics: (snap, s) =>
           metricsProviderFor(snap.policy, model, s.id, {
             store: (remote) => ws.store(remote),
@@ -204,6 +210,7 @@ async function tick(target: RolloutTarget, ws: DataWorkspace, model: string) {
       failed: false,
     } satisfies ModelOutcome;
   } catch (e) {
+    if (isRefusal(e)) return refused(forgeOf, e, { model, commit: null, weight: null });
     const reason = `tick: ${(e as Error).message}`;
     return { model, action: 'error', reason, commit: null, weight: null, failed: true };
   }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitPush } from './main.js';
-import { APPROVAL, MODEL, START_REASON, rolloutFixture } from './testing.js';
+import { MODEL, START_REASON, rolloutFixture } from './testing.js';
 
 // Real git and a real bare origin (see testing.ts): the push is refused as GitHub refuses it.
 const fx = rolloutFixture();
@@ -11,6 +11,7 @@ const fx = rolloutFixture();
 describe('rollout action: pushing to a moving origin', () => {
   it('when origin moved before the push, fetches, decides again on top and pushes one step', async () => {
     const event = await fx.mergedPromotion();
+    const APPROVAL = await fx.approval();
     const other = path.join(fx.scratch, 'other');
     let pushes = 0;
     let concurrent = '';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import {
   actionStep,
   bareOrigin,
@@ -16,7 +16,9 @@ import {
   type OriginTools,
   type StepResult,
 } from '../../../test/helpers/action-step.js';
+import { promoteApproved } from '../../../test/helpers/custody.js';
 import { edit, exampleRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { verifyMergedPromotion } from '../../../src/promote/index.js';
 import { main, type Deps } from './main.js';
 
 export const MODEL = 'execution-agent';
@@ -25,7 +27,6 @@ const VERSIONS = `registry/models/${MODEL}/versions`;
 export const t0 = new Date('2026-02-01T00:00:00.000Z');
 export const ID = `${MODEL}-1.1.0-20260201T0000Z`;
 export const START_REASON = 'start: 1.1.0 at 5 % for 6h against baseline 1.0.0';
-export const APPROVAL = '#1 auto-approved by policy (low risk, all checks pass)';
 
 export type PushEvent = ReturnType<Fixture['pushEvent']>;
 
@@ -39,6 +40,11 @@ export interface Fixture extends OriginTools {
     payload: { ref: string; before: string; after: string };
   };
   mergedPromotion(): Promise<PushEvent>;
+  /**
+   * The approval summary the controller verifies 1.1.0's merged promotion with (by policy, or
+   * by qa-leads when governance asked for a review), as the start step quotes it.
+   */
+  approval(): Promise<string>;
   action(
     event: { name: string; payload?: unknown },
     opts?: { now?: Date; inputs?: Record<string, string>; push?: Deps['push'] },
@@ -133,9 +139,14 @@ export function rolloutFixture(): Fixture {
     async mergedPromotion() {
       await reg.commit(fx.version110(), { message: 'register execution-agent 1.1.0' });
       const before = fx.pushEvent(fx.git('rev-parse', 'main')).payload.after;
-      const p = await reg.mlops('promote', MODEL, '1.1.0', '--as', 'ana');
-      expect(p.code, p.err).toBe(0);
+      await promoteApproved(reg);
       return fx.pushEvent(before);
+    },
+    async approval() {
+      const v = await verifyMergedPromotion(reg.repo, fx.forge(), MODEL, '1.1.0', {
+        branch: 'main',
+      });
+      return v.summary;
     },
   };
   return fx;

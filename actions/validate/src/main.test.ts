@@ -105,12 +105,13 @@ describe('validate action (validator stubbed)', () => {
 
     await main(process.env, deps);
 
-    // with a base, changed datasets' expectations are checked too
+    // with a base, changed datasets' expectations and added versions' artifacts are checked too
     expect(fn).toHaveBeenCalledWith({
       dir: workspace,
       ref: 'HEAD',
       base: 'a'.repeat(40),
       checkDatasets: expect.any(Function) as unknown,
+      checkArtifacts: expect.any(Function) as unknown,
     });
     const lines = printed().split('\n');
     expect(lines).toContain(
@@ -160,6 +161,7 @@ describe('validate action (validator stubbed)', () => {
       ref: 'HEAD',
       base: 'b'.repeat(40),
       checkDatasets: expect.any(Function) as unknown,
+      checkArtifacts: expect.any(Function) as unknown,
     });
     expect(printed()).toContain(
       '::warning title=data/hash,file=registry-repo/data/x.yaml,line=1,col=1::hash unverified',

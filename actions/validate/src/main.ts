@@ -13,7 +13,7 @@ import {
   type ActionContext,
   type Env,
 } from '../../../src/action-context/index.js';
-import { datasetChecker } from '../../../src/data/index.js';
+import { artifactChecker, datasetChecker } from '../../../src/data/index.js';
 import type { Finding } from '../../../src/records/finding.js';
 import { validateRepository } from '../../../src/validate/index.js';
 
@@ -60,8 +60,15 @@ export async function main(env: Env = process.env, deps: Deps = { validateReposi
       dir: inputs.dir,
       ref: 'HEAD',
       base: inputs.base,
-      // changed dataset pointers get their expectations run (remote credentials from the job's env)
-      ...(inputs.base ? { checkDatasets: datasetChecker(inputs.dir, env) } : {}),
+      // changed dataset pointers get their expectations run and added versions their artifact
+      // looked for, through the base's remotes; credentials come from the job's env, unless the
+      // change edits data/remotes.yaml, when the check runs without any
+      ...(inputs.base
+        ? {
+            checkDatasets: datasetChecker(inputs.dir, env),
+            checkArtifacts: artifactChecker(inputs.dir, env),
+          }
+        : {}),
     });
     const prefix = workspacePrefix(context.workspace, inputs.dir);
 

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { buildDashboard } from '../../dashboard/index.js';
 import { formatFinding } from '../../records/index.js';
+import { openRepo } from '../../repo/index.js';
+import { openForge } from '../forge.js';
 import { UsageError, json, wholeNumber, type Io } from '../io.js';
 
 export function registerDashboard(program: Command, io: Io) {
@@ -19,6 +21,15 @@ export function registerDashboard(program: Command, io: Io) {
       "the repository's web address, for links to commits and pull requests (default: the Actions run's repository, or origin when it is on GitHub; else the links stay in the site)",
     )
     .option('-n, --limit <n>', 'commits of the audit trail at most', wholeNumber('--limit'), 1000)
+    .option(
+      '--confirm',
+      'ask the forge (the local one, or GitHub with MLOPS_FORGE=github) which pull requests it confirms; without it the site is built from git alone and marks every pull request "from the commit message (not confirmed)"',
+    )
+    .option(
+      '--branch <branch>',
+      'with --confirm: the branch pull requests must have merged into',
+      'main',
+    )
     .option('--json', 'print what was written as JSON')
     .action(
       async (opts: {
@@ -27,6 +38,8 @@ export function registerDashboard(program: Command, io: Io) {
         repoUrl?: string;
         limit: number;
         json?: boolean;
+        confirm?: boolean;
+        branch: string;
       }) => {
         if (opts.out === '') throw new UsageError('--out must name a folder');
         if (opts.repoUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(opts.repoUrl))
@@ -39,6 +52,9 @@ export function registerDashboard(program: Command, io: Io) {
           limit: opts.limit,
           env: io.env,
           ...(opts.repoUrl !== undefined ? { repoUrl: opts.repoUrl } : {}),
+          ...(opts.confirm
+            ? { forge: await openForge(await openRepo(io.cwd), io), branch: opts.branch }
+            : {}),
         });
         if (opts.json) return json(io, r);
         for (const f of r.skipped)

@@ -6,6 +6,7 @@ import {
   existingPointer,
   formatSize,
   gitIgnore,
+  pathFromCwd,
   pointerRecordText,
   writeAtomic,
 } from '../../data/index.js';
@@ -29,7 +30,10 @@ export function registerDataAdd(data: Command, io: Io) {
         opts: { name?: string; remote?: string; jobs?: number; json?: boolean },
       ) => {
         const ws = await workspace(io);
-        const name = opts.name ?? datasetName(path);
+        // a path given from a subfolder is relative to it; one outside the repository, or
+        // absolute, is refused before anything is read or written
+        const rel = pathFromCwd(ws.root, io.cwd, path);
+        const name = opts.name ?? datasetName(rel);
         if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
           throw new UsageError(
             `--name must be lower-case letters, digits, "-" and "_" (at most 63); got ${JSON.stringify(name)}`,
@@ -37,8 +41,6 @@ export function registerDataAdd(data: Command, io: Io) {
         }
         if (opts.remote) ws.store(opts.remote); // an unknown remote fails before any work
         const started = performance.now();
-        // a path given from a subfolder is relative to it
-        const rel = join(io.cwd, path).slice(ws.root.length + 1) || path;
         const r = await addPath(ws.root, rel, {
           algo: ws.algo,
           cache: ws.cache,

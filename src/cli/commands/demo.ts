@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { writeExampleDatasets } from '../../demo/datasets.js';
 import { DEMO_AUTHOR, runDemo } from '../../demo/index.js';
+import { DEFAULT_TRAINING_IDENTITY } from '../../governance/index.js';
 import type { Io } from '../io.js';
 
 type Main = (argv: string[], io: Io) => Promise<number>;
@@ -38,11 +39,20 @@ export function registerDemo(
         return;
       }
       const indent = (s: string) => s.replace(/^(?=.)/gm, '      ');
-      const env = {
+      const people = {
         ...io.env,
         GIT_AUTHOR_NAME: DEMO_AUTHOR.name,
         GIT_AUTHOR_EMAIL: DEMO_AUTHOR.email,
       };
+      // training and registration commit as the training identity, as the train workflow
+      // does: governance auto-approves only versions it registered
+      const bot = {
+        ...io.env,
+        GIT_AUTHOR_NAME: DEFAULT_TRAINING_IDENTITY,
+        GIT_AUTHOR_EMAIL: `${DEFAULT_TRAINING_IDENTITY}@users.noreply.local`,
+      };
+      const envFor = (argv: string[]) =>
+        ['train', 'register', 'retrain'].includes(argv[0] ?? '') ? bot : people;
       const result = await runDemo(
         {
           say: (s) => io.out(s),
@@ -51,7 +61,7 @@ export function registerDemo(
             return main(argv, {
               ...io,
               cwd: dir,
-              env,
+              env: envFor(argv),
               now: () => at ?? io.now(),
               out: (s) => io.out(indent(s)),
               err: (s) => io.out(indent(s)),
@@ -63,7 +73,7 @@ export function registerDemo(
             const code = await main(argv, {
               ...io,
               cwd: dir,
-              env,
+              env: envFor(argv),
               isTTY: false,
               now: () => at ?? io.now(),
               out: (s) => (out += s),

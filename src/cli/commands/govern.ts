@@ -4,7 +4,9 @@ import {
   governanceInputsAt,
   governanceMarkdown,
   governanceText,
+  readRegistration,
 } from '../../governance/index.js';
+import { openForge } from '../forge.js';
 import { WORKTREE, openRepo } from '../../repo/index.js';
 import { UsageError, json, type Io } from '../io.js';
 
@@ -34,12 +36,15 @@ export function registerGovern(program: Command, io: Io, setExit: (code: number)
         if (opts.json && opts.markdown)
           throw new UsageError('--json and --markdown cannot be used together');
         const repo = await openRepo(io.cwd);
-        const input = await governanceInputsAt(repo, {
-          base: opts.base,
-          head: opts.worktree ? WORKTREE : opts.ref,
-          model,
-          version,
-        });
+        const head = opts.worktree ? WORKTREE : opts.ref;
+        const input = await governanceInputsAt(repo, { base: opts.base, head, model, version });
+        // who registered the version, as the forge vouches (the local forge: as written)
+        if (input.registered)
+          input.registration = await readRegistration(repo, await openForge(repo, io), {
+            head: head === WORKTREE ? WORKTREE : (input.at?.head ?? head),
+            model,
+            version,
+          });
         const result = evaluateGovernance(input);
         if (opts.json) json(io, result);
         else if (opts.markdown) io.out(governanceMarkdown(result));

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { claimedPull, confirmPulls, type Confirmation } from '../../audit/index.js';
+import type { Forge } from '../../forge/index.js';
 import {
+  currentBranch,
   history,
   openRepo,
   readBlob,
@@ -14,6 +17,7 @@ import {
   type FieldChange,
 } from '../../records/index.js';
 import { modelFolders } from '../../registry/index.js';
+import { openForge } from '../forge.js';
 import { json, type Io } from '../io.js';
 
 export interface RecordChangeView {
@@ -30,7 +34,26 @@ export interface HistoryView {
   trailers: Record<string, string[]>;
   changes: RecordChangeView[];
   /** The pull request merge that brought this commit in: its decision and approvers. */
-  merged?: { commit: string; date: string; subject: string; trailers: Record<string, string[]> };
+  merged?: {
+    commit: string;
+    date: string;
+    subject: string;
+    trailers: Record<string, string[]>;
+    pull?: PullFact;
+  };
+  /** When this commit is itself a pull request's merge: what the forge says of it. */
+  pull?: PullFact;
+}
+
+/**
+ * A pull request a merge commit names, and whether the forge confirmed it (it exists, was
+ * merged into this branch, and this is its merge commit) or the commit message only claims it.
+ */
+export interface PullFact {
+  number: number;
+  confirmed: boolean;
+  /** How it was confirmed, or why not. */
+  note: string;
 }
 
 /**
@@ -44,7 +67,7 @@ async function promotionMerges(
   model: string,
 ): Promise<Map<string, HistoryView['merged']>> {
   const out = new Map<string, HistoryView['merged']>();
-  for (const e of await history(repo, { ref, paths: [], limit: 5000 })) {
+  for (const e of await history(repo, { ref, paths: [], limit: 5000, firstParent: true })) {
     if (e.parents.length !== 2 || !(e.trailers.Model ?? []).includes(model)) continue;
     out.set(e.parents[1]!, {
       commit: e.oid,
@@ -116,11 +139,21 @@ export function registerHistory(program: Command, io: Io) {
           limit: opts.version ? undefined : opts.limit,
         });
         const merges = await promotionMerges(repo, opts.ref, model);
+        const facts = await pullFacts(repo, io, opts.ref, [
+          ...entries.filter((e) => e.parents.length === 2),
+          ...[...merges.values()].flatMap((m) =>
+            m ? [{ oid: m.commit, subject: m.subject }] : [],
+          ),
+        ]);
         let views = await Promise.all(
           entries.map(async (e) => {
-            const view = await describe(repo, e);
+            const view: HistoryView = await describe(repo, e);
+            const own = facts.get(e.oid);
+            if (own) view.pull = own;
             const merged = merges.get(e.oid);
-            return merged ? { ...view, merged } : view;
+            if (!merged) return view;
+            const pull = facts.get(merged.commit);
+            return { ...view, merged: pull ? { ...merged, pull } : merged };
           }),
         );
         if (opts.version) {
@@ -140,19 +173,73 @@ export function registerHistory(program: Command, io: Io) {
     );
 }
 
+/**
+ * What the forge says of every pull request the merges name: confirmed, or only claimed by
+ * the commit message. Without a forge every claim stays unconfirmed, saying why.
+ */
+async function pullFacts(
+  repo: Repo,
+  io: Io,
+  ref: string,
+  merges: { oid: string; subject: string }[],
+): Promise<Map<string, PullFact>> {
+  const claims = merges.flatMap((m) => {
+    const number = claimedPull(m.subject);
+    return number === null ? [] : [{ number, commit: m.oid }];
+  });
+  const out = new Map<string, PullFact>();
+  if (!claims.length) return out;
+  const branch = ref === 'HEAD' ? ((await currentBranch(repo)) ?? 'HEAD') : ref;
+  let forge: Forge | undefined;
+  let why = '';
+  try {
+    forge = await openForge(repo, io);
+  } catch (e) {
+    why = `no forge to ask: ${(e as Error).message}`;
+  }
+  const confirmed: Map<string, Confirmation> = forge
+    ? await confirmPulls(
+        forge,
+        claims.map((c) => ({ ...c, branch })),
+      )
+    : new Map(claims.map((c): [string, Confirmation] => [c.commit, { confirmed: false, why }]));
+  for (const c of claims) {
+    const r = confirmed.get(c.commit)!;
+    out.set(c.commit, {
+      number: c.number,
+      confirmed: r.confirmed,
+      note: r.confirmed
+        ? `#${c.number} confirmed by the forge: merged into ${branch} as this commit`
+        : `claimed by the commit message, not confirmed: ${r.why}`,
+    });
+  }
+  return out;
+}
+
+function pullLine(p: PullFact): string {
+  return p.confirmed ? `    ✔ ${p.note}` : `    ✘ #${p.number} ${p.note}`;
+}
+
 function formatEntry(h: HistoryView): string {
   const lines = [
     `${h.date.slice(0, 16).replace('T', ' ')}  ${h.commit.slice(0, 7)}  ${h.author}`,
     `    ${h.subject}`,
   ];
+  if (h.pull) lines.push(pullLine(h.pull));
+  // an approval is a fact only when the forge confirmed the merge that carries it
+  const mark = (k: string, p: PullFact | undefined) =>
+    (k === 'Approved-by' || (k === 'Decision' && p)) && !p?.confirmed ? ' (claimed)' : '';
   for (const [k, vs] of Object.entries(h.trailers))
-    for (const v of vs) lines.push(`    ${k}: ${v}`);
+    for (const v of vs) lines.push(`    ${k}: ${v}${mark(k, h.pull)}`);
   if (h.merged) {
     lines.push(
       `    merged: ${h.merged.subject} (${h.merged.commit.slice(0, 7)}, ${h.merged.date.slice(0, 16).replace('T', ' ')})`,
     );
+    const pull = h.merged.pull;
+    if (pull) lines.push(`  ${pullLine(pull)}`);
     for (const k of ['Decision', 'Approved-by']) {
-      for (const v of h.merged.trailers[k] ?? []) lines.push(`      ${k}: ${v}`);
+      for (const v of h.merged.trailers[k] ?? [])
+        lines.push(`      ${k}: ${v}${pull?.confirmed ? '' : ' (claimed)'}`);
     }
   }
   for (const c of h.changes) {

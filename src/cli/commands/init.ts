@@ -10,7 +10,7 @@ import {
   parseApprovers,
   type InitResult,
 } from '../../init/index.js';
-import { UsageError, json, type Io } from '../io.js';
+import { NoError, UsageError, json, type Io } from '../io.js';
 import { VERSION } from '../version.js';
 
 const HELP = `
@@ -20,10 +20,11 @@ What it writes, at the top of the git work tree (never over an existing file):
   schemas/*.json            JSON Schemas of the records, for editor completion
   registry/{models,runs,features}/, model-cards/   empty, each kept with a .gitkeep
   .github/workflows/*.yml   validate, train, rollout, drift, retrain and dashboard workflows
-  .github/CODEOWNERS        the approvers own policies/ and .github/
+  .github/CODEOWNERS        the approvers own policies/, .github/, actions/ and data/remotes.yaml
   .gitignore                created, or only the missing lines (${IGNORED.join(', ')}) appended
 
-The workflows' local actions (uses: ./actions/<name>) are rewritten to
+The workflows' local actions (uses: ./actions/<name>, or ./.mlops-base/actions/<name> where a
+job that holds secrets runs them from its checkout of the pull request's base) are rewritten to
 ${DEFAULT_ACTIONS_REPO}/actions/<name>@v${VERSION}; --actions owner/repo@ref takes them from
 another repository (a fork, a mirror), and --actions vendor copies the bundled actions into
 actions/<name>/ instead (for GitHub Enterprise Server without access to github.com).
@@ -75,6 +76,11 @@ export function registerInit(program: Command, io: Io, _setExit: (code: number) 
             dryRun: opts.dryRun,
           });
         } catch (e) {
+          // a link out of the repository is bad input, refused (exit 1), not a usage problem
+          if (e instanceof InitError && e.code === 'OUTSIDE_REPO') {
+            io.err(`mlops: ${e.message}\n`);
+            throw new NoError(e.message);
+          }
           if (e instanceof InitError) throw new UsageError(e.message);
           throw e;
         }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { WORKTREE, openRepo, resolveDate, resolveRef, type Repo } from '../../repo/index.js';
+import { WORKTREE, openRepo, resolveRef, type Repo } from '../../repo/index.js';
+import { stateAtDate, type BackwardsDate } from '../../repo/first-parent-date.js';
 import type { LoadedRecord } from '../../records/index.js';
 import { summarizeModels, type ModelSummary } from '../../registry/index.js';
 import { openTree } from '../../validate/index.js';
@@ -93,13 +94,33 @@ export function registerQueries(program: Command, io: Io, setExit: (code: number
       'a ref (main, HEAD~3, a sha, a tag) or a date (2026-01-31, 2026-01-31T12:00:00Z)',
     )
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+A date reads the first-parent history of HEAD (the branch's own line: a merged pull request
+is its merge commit): the state at the date is the newest commit of that line that is at or
+before it, counting each commit from the latest date of itself and the commits before it, so
+a backdated commit cannot make a change appear earlier than it was made. Commits dated
+earlier than their first parent are named in a warning.`,
+    )
     .action(async (when: string, opts: { json?: boolean }) => {
       const repo = await openRepo(io.cwd);
-      const oid = await refOrDate(repo, when);
+      const { oid, backwards } = await refOrDate(repo, when);
+      for (const b of backwards) io.err(backwardsWarning(b));
       const models = await modelsAt(repo, oid);
       if (opts.json) {
         return json(io, {
           commit: oid,
+          ...(backwards.length
+            ? {
+                backwards: backwards.map((b) => ({
+                  commit: b.oid,
+                  subject: b.subject,
+                  date: new Date(b.time * 1000).toISOString(),
+                  parent_date: new Date(b.parentTime * 1000).toISOString(),
+                })),
+              }
+            : {}),
           models: models.map((m) => ({
             model: m.name,
             production: m.production,
@@ -124,17 +145,31 @@ export function registerQueries(program: Command, io: Io, setExit: (code: number
     });
 }
 
-/** A ref if it resolves, else a date: the newest commit at or before it. */
-async function refOrDate(repo: Repo, when: string): Promise<string> {
+function backwardsWarning(b: BackwardsDate): string {
+  const at = (t: number) => new Date(t * 1000).toISOString();
+  return (
+    `mlops: warning: ${b.oid.slice(0, 7)} "${b.subject}" is dated ${at(b.time)}, before its parent ` +
+    `(${at(b.parentTime)}): dates go backwards here; it counts from its parent's date\n`
+  );
+}
+
+/**
+ * A ref if it resolves, else a date: the newest commit of HEAD's first-parent line at or
+ * before it (see `stateAtDate`), with the commits of that line whose dates go backwards.
+ */
+async function refOrDate(
+  repo: Repo,
+  when: string,
+): Promise<{ oid: string; backwards: BackwardsDate[] }> {
   try {
-    return await resolveRef(repo, when);
+    return { oid: await resolveRef(repo, when), backwards: [] };
   } catch (refError) {
     if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(when)) throw refError;
     // a bare date means the end of that day, UTC
     const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T23:59:59.999Z` : when);
     if (Number.isNaN(date.getTime())) throw new UsageError(`not a ref or a date: ${when}`);
-    const oid = await resolveDate(repo, 'HEAD', date);
+    const { oid, backwards } = await stateAtDate(repo, 'HEAD', date);
     if (!oid) throw new UsageError(`no commit at or before ${date.toISOString()}`);
-    return oid;
+    return { oid, backwards };
   }
 }

@@ -8,6 +8,7 @@ import {
 import { commitAuthor } from '../../repo/index.js';
 import { formatMetric } from '../../tracking/index.js';
 import { NoError, json, type Io } from '../io.js';
+import { branchOption } from '../branch-option.js';
 
 interface RegisterFlags {
   run: string;
@@ -35,6 +36,7 @@ export function registerRegister(program: Command, io: Io) {
     .option(
       '--branch <name>',
       'commit on this branch (created from HEAD if new) instead of the checked-out one',
+      branchOption('--branch'),
     )
     .option('--json', 'print the new version and the commit as JSON')
     .addHelpText(

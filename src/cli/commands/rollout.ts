@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { DataWorkspace } from '../../data/index.js';
-import { verifyMergedPromotion } from '../../promote/index.js';
 import { commitAuthor, currentBranch, openRepo, resolveRef, type Repo } from '../../repo/index.js';
 import {
   abortModelRollout,
   deployedModels,
+  isRefusal,
   metricsProviderFor,
   PrometheusMetricsProvider,
   readRolloutSnapshot,
   refusedIssue,
-  RolloutError,
   startModelRollout,
   tickRollout,
   type RolloutTarget,
@@ -18,6 +17,7 @@ import {
 import { openForge } from '../forge.js';
 import { json, type Io } from '../io.js';
 import { printTick, tickJson } from './rollout-print.js';
+import { branchOption } from '../branch-option.js';
 
 interface Common {
   branch: string;
@@ -25,6 +25,7 @@ interface Common {
 }
 interface TickFlags extends Common {
   metricsDir?: string;
+  as?: string;
 }
 
 const HELP = `
@@ -36,7 +37,15 @@ metrics/<model>/<rollout id>/; prometheus: PromQL over its HTTP API) and decides
 analysis says keep the control), advance at a hold's end, promote at the last gate when
 P(candidate better) ≥ 0.95, or continue. A tick that changes the state commits the Deployment
 and the traffic configuration (registry/models/<model>/traffic/) with the figures; one that
-changes nothing commits nothing. The rollout Action ticks every 15 minutes.`;
+changes nothing commits nothing. The rollout Action ticks every 15 minutes.
+
+Before every step that moves traffic toward the candidate or moves production (start, advance,
+promote), the controller re-verifies the candidate's approval (a promotion pull request merged
+into this branch, re-judged with the policy at its base) and that the Deployment is its own
+work: since production was last set, production, the rollout block, archived, rejected and the
+traffic files changed only through its own legal steps. Otherwise it commits nothing, opens (or
+updates) the issue "Rollout refused: <model> <version>" and exits 1. A rollback or an abort
+is never held up by this. \`mlops audit\` checks the whole history the same way.`;
 
 export function registerRollout(program: Command, io: Io, setExit: (code: number) => void) {
   const rollout = program
@@ -50,32 +59,32 @@ export function registerRollout(program: Command, io: Io, setExit: (code: number
       'start the rollout of the model’s candidate, after verifying the approval of its merged promotion pull request',
     )
     .argument('<model>')
-    .option('--branch <branch>', 'the branch the Deployment is on', 'main')
+    .option(
+      '--branch <branch>',
+      'the branch the Deployment is on',
+      branchOption('--branch'),
+      'main',
+    )
     .option('--as <user>', 'who acts on the local forge (default: your git user name)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       `
-A candidate that reached the branch without a satisfying approval is not rolled out: an issue
-"Rollout refused: <model> <version>" is opened (or updated) and the exit code is 1.`,
+A candidate that reached the branch without a satisfying approval, or a Deployment changed
+outside the controller, is not rolled out: an issue "Rollout refused: <model> <version>" is
+opened (or updated) and the exit code is 1.`,
     )
     .action(async (model: string, flags: Common & { as?: string }) => {
       const { repo, target } = await openTarget(io, flags.branch);
       const forge = await openForge(repo, io, flags.as);
       try {
-        const r = await startModelRollout(
-          {
-            ...target,
-            verify: (_snap, candidate) => verifyMergedPromotion(repo, forge, model, candidate),
-          },
-          model,
-        );
+        const r = await startModelRollout({ ...target, forge }, model);
         if (flags.json) return json(io, r);
         io.out(`${model}: ${r.started ? r.reason : `nothing to start: ${r.reason}`}\n`);
         if (r.approval) io.out(`  approval: ${r.approval.summary}\n`);
         if (r.commit) io.out(`  committed ${r.commit.slice(0, 7)} on ${flags.branch}\n`);
       } catch (e) {
-        if (!(e instanceof RolloutError && e.code === 'NOT_APPROVED')) throw e;
+        if (!isRefusal(e)) throw e;
         const issue = await refusedIssue(forge, e);
         if (flags.json) json(io, { model, started: false, reason: e.message, issue });
         else io.err(`mlops: ${e.message}\n  issue #${issue.number}: ${issue.title}\n`);
@@ -87,17 +96,23 @@ A candidate that reached the branch without a satisfying approval is not rolled 
     rollout
       .command(name)
       .argument('[models...]', 'the models (default: every model with a rollout in progress)')
-      .option('--branch <branch>', 'the branch the Deployments are on', 'main')
+      .option(
+        '--branch <branch>',
+        'the branch the Deployments are on',
+        branchOption('--branch'),
+        'main',
+      )
       .option(
         '--metrics-dir <dir>',
         'read file metrics from <dir>/<model>/<rollout id>/ instead of the data remote',
       )
+      .option('--as <user>', 'who acts on the local forge (default: your git user name)')
       .option('--json', 'print the decisions as JSON');
 
   tickLike('tick')
     .description('decide every running rollout once, and commit the steps that change its state')
     .action(async (models: string[], flags: TickFlags) => {
-      await runTicks(io, models, flags, false);
+      await runTicks(io, models, flags, false, setExit);
     });
 
   tickLike('status')
@@ -105,7 +120,7 @@ A candidate that reached the branch without a satisfying approval is not rolled 
       'show each rollout: step, weight, hold, both arms’ figures and what a tick would decide now (commits nothing)',
     )
     .action(async (models: string[], flags: TickFlags) => {
-      await runTicks(io, models, flags, true);
+      await runTicks(io, models, flags, true, setExit);
     });
 
   rollout
@@ -115,7 +130,12 @@ A candidate that reached the branch without a satisfying approval is not rolled 
     )
     .argument('<model>')
     .requiredOption('--reason <text>', 'why; kept in the Deployment’s rejected list and the commit')
-    .option('--branch <branch>', 'the branch the Deployment is on', 'main')
+    .option(
+      '--branch <branch>',
+      'the branch the Deployment is on',
+      branchOption('--branch'),
+      'main',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (model: string, flags: Common & { reason: string }) => {
       const { target } = await openTarget(io, flags.branch);
@@ -140,32 +160,55 @@ async function openTarget(io: Io, branch: string): Promise<{ repo: Repo; target:
   };
 }
 
-async function runTicks(io: Io, named: string[], flags: TickFlags, dryRun: boolean) {
+async function runTicks(
+  io: Io,
+  named: string[],
+  flags: TickFlags,
+  dryRun: boolean,
+  setExit: (code: number) => void,
+) {
   const { repo, target } = await openTarget(io, flags.branch);
+  const forge = await openForge(repo, io, flags.as);
   const ws = new DataWorkspace(io.cwd, io.env);
   io.defer?.(() => ws.close());
   const models = named.length ? named : await runningRollouts(repo, flags.branch);
-  const results: TickResult[] = [];
+  const results: object[] = [];
   for (const model of models) {
-    const r = await tickRollout(
-      {
-        ...target,
-        dryRun,
-        metrics: (snap, state) =>
-          metricsProviderFor(snap.policy, model, state.id, {
-            store: (remote) => ws.store(remote),
-            ...(flags.metricsDir !== undefined ? { dir: flags.metricsDir } : {}),
-            prometheus: (m, config) =>
-              new PrometheusMetricsProvider({ model: m, url: config.url, queries: config.queries }),
-          }),
-      },
-      model,
-    );
-    results.push(r);
+    let r: TickResult;
+    try {
+      r = await tickRollout(
+        {
+          ...target,
+          forge,
+          dryRun,
+          metrics: (snap, state) =>
+            metricsProviderFor(snap.policy, model, state.id, {
+              store: (remote) => ws.store(remote),
+              ...(flags.metricsDir !== undefined ? { dir: flags.metricsDir } : {}),
+              prometheus: (m, config) =>
+                new PrometheusMetricsProvider({
+                  model: m,
+                  url: config.url,
+                  queries: config.queries,
+                }),
+            }),
+        },
+        model,
+      );
+    } catch (e) {
+      // a refused step commits nothing; the other models still tick
+      if (!isRefusal(e)) throw e;
+      const issue = await refusedIssue(forge, e);
+      if (flags.json) results.push({ model, action: 'refused', reason: e.message, issue });
+      else io.err(`mlops: ${e.message}\n  issue #${issue.number}: ${issue.title}\n`);
+      setExit(1);
+      continue;
+    }
+    results.push(tickJson(r));
     if (!flags.json)
       printTick(io, r, dryRun, await readRolloutSnapshot(repo, r.commit ?? r.readAt, model));
   }
-  if (flags.json) return json(io, results.map(tickJson));
+  if (flags.json) return json(io, results);
   if (!models.length) io.out('no rollout in progress\n');
 }
 

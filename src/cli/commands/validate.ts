@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatFinding } from '../../records/index.js';
-import { datasetChecker } from '../../data/index.js';
+import { artifactChecker, datasetChecker } from '../../data/index.js';
 import { openRepo } from '../../repo/index.js';
 import { validateRepository } from '../../validate/index.js';
 import { UsageError, json, parseJobs, type Io } from '../io.js';
@@ -9,12 +9,15 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
   program
     .command('validate')
     .description(
-      'check records and workflows: schema, paths, references, invariants, and against --base: immutability and stale promotions',
+      "check records and workflows: schema, paths, references, invariants, and against --base: immutability, what only the rollout controller may change, stale promotions, and the data behind the change (through the base's remotes)",
     )
     .option('--base <ref>', 'compare with this ref (a PR base); only what changed is re-checked')
     .option('--ref <ref>', 'validate this commit instead of the work tree')
     .option('--full', 'with --base, re-check every record, not only the changed ones')
-    .option('--no-data', "with --base, skip running changed datasets' expectations")
+    .option(
+      '--no-data',
+      "with --base, skip the data checks: changed datasets' expectations and the stored artifacts of new versions",
+    )
     .option('--format <format>', 'text, json or github (workflow annotations)', 'text')
     .option('--json', 'same as --format json')
     .option(
@@ -45,9 +48,9 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
           ref: opts.ref,
           full: opts.full,
           jobs: opts.jobs,
-          ...(opts.base && opts.data
-            ? { checkDatasets: datasetChecker((await openRepo(io.cwd)).dir, io.env) }
-            : {}),
+          // the data checks reach storage through the base's remotes, with the credentials of
+          // io.env unless the change edits data/remotes.yaml
+          ...(opts.base && opts.data ? await dataChecks(io) : {}),
         });
         const errors = report.findings.filter((f) => f.severity === 'error');
         if (format === 'json') json(io, { ok: errors.length === 0, ...report });
@@ -71,6 +74,14 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
         setExit(errors.length ? 1 : 0);
       },
     );
+}
+
+async function dataChecks(io: Io) {
+  const root = (await openRepo(io.cwd)).dir;
+  return {
+    checkDatasets: datasetChecker(root, io.env),
+    checkArtifacts: artifactChecker(root, io.env),
+  };
 }
 
 function escapeAnnotation(s: string): string {

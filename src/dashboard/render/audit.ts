@@ -6,7 +6,7 @@
  */
 import { escapeHtml as h } from '../../report/svg.js';
 import type { Links } from '../links.js';
-import type { AuditCommit, SiteData } from '../types.js';
+import type { AuditCommit, PullRef, SiteData } from '../types.js';
 import { page, when } from './layout.js';
 
 /**
@@ -35,7 +35,7 @@ export function auditTable(commits: AuditCommit[], o: AuditOptions): string {
       ? `<div>via <a href="${h(o.links.pull(c.pull, o.root))}">#${c.pull.number}</a> ${h(c.pull.subject)}` +
         (c.pull.decision ? ` — ${h(c.pull.decision)}` : '') +
         (c.pull.approvedBy.length ? ` (approved by ${h(c.pull.approvedBy.join(', '))})` : '') +
-        '</div>'
+        ` ${pullMark(c.pull)}</div>`
       : '';
     const details =
       c.body || c.paths.length
@@ -63,6 +63,18 @@ export function auditTable(commits: AuditCommit[], o: AuditOptions): string {
     );
   });
   return `<table class="audit"><thead><tr><th>When (UTC)</th><th>Commit</th><th>Author</th><th>What</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * Whether the forge confirmed a pull request, or git only claims it: a badge with the why.
+ * @example
+ * pullMark({ ...pull, confirmed: false, note: 'from the commit message (not confirmed)' })
+ * // '<span class="badge warn" title="…">from the commit message (not confirmed)</span>'
+ */
+export function pullMark(p: PullRef): string {
+  return p.confirmed
+    ? `<span class="badge ok" title="${h(p.note)}">confirmed by the forge</span>`
+    : `<span class="badge warn" title="${h(p.note)}">${h(p.note)}</span>`;
 }
 
 /** The audit page: every commit to the registry's folders. */
@@ -94,7 +106,7 @@ function mergesNotShown(site: SiteData, links: Links): string {
       oid: p.oid,
       date: p.date,
       author: p.author,
-      subject: `Merge pull request #${p.number}: ${p.subject}`,
+      subject: `Merge pull request #${p.number}: ${p.subject} [${p.confirmed ? 'confirmed by the forge' : p.note}]`,
       body: '',
       trailers: {
         ...(p.decision ? { Decision: [p.decision] } : {}),

@@ -34,6 +34,8 @@ ${Object.entries(LEVEL_COLORS)
   .map(([l, c]) => `.level-${l}{background:${c}}`)
   .join('')}
 .decision{background:#475569}
+.badge.ok{background:#15803d}
+.badge.warn{background:#b45309;white-space:normal}
 ${Object.entries(DECISION_COLORS)
   .map(([d, c]) => `.decision-${d}{background:${c}}`)
   .join('')}

@@ -253,10 +253,107 @@ describe('match_regex', () => {
     expect(results[0]).toMatchObject({
       success: false,
       unexpected_count: null,
-      message:
-        'invalid regex "(unclosed": Invalid regular expression: /(unclosed/: Unterminated group',
+      message: 'invalid regex "(unclosed": missing closing ): `(unclosed`',
     });
     expect(results[1]!.unexpected_count).toBe(1);
+  });
+
+  it('runs in linear time: (a+)+$ over a long value of a-s answers at once', async () => {
+    const evil = new Table({ s: strings(['a'.repeat(100_000) + '!', 'aaa']) });
+    // a backtracking engine needs ~2^100000 steps for the first value (the test would never
+    // end); RE2 needs one pass
+    const r = await one(evil, { type: 'match_regex', column: 's', regex: '(a+)+$' });
+    expect(r.unexpected_count).toBe(1);
+  });
+
+  it('refuses what RE2 cannot run in linear time, saying why', async () => {
+    const results = await checkExpectations(t, [
+      { type: 'match_regex', column: 'id', regex: '(t)\\1' },
+      { type: 'match_regex', column: 'id', regex: 'test(?=-)' },
+    ]);
+    expect(results.map((r) => r.message)).toEqual([
+      expect.stringContaining('backreferences'),
+      expect.stringContaining('lookahead'),
+    ]);
+  });
+
+  it('finds the same values as a JavaScript RegExp for ordinary patterns', async () => {
+    const values = [
+      'test-1',
+      'TEST-2',
+      'x test-3',
+      '',
+      'a@b.co',
+      'no at sign',
+      'AB-123',
+      'ab-12',
+      'foo bar',
+      'foobar',
+      '2024-01-31',
+      '31/01/2024',
+      'é',
+      'naïve',
+      '(x)',
+      'a.b',
+      'a\nb',
+      ' lead',
+      'trail ',
+      '123',
+      '12.5',
+      '-4',
+      'x_y',
+      'hello world',
+      'HELLO',
+      'tab\there',
+      '😀 smile',
+      '[b]',
+      'a+b',
+    ];
+    const patterns = [
+      'test-\\d',
+      '^test-\\d+$',
+      '^[A-Z]{2}-\\d+$',
+      '^\\S+@\\S+\\.\\w+$',
+      '\\bfoo\\b',
+      '^\\d{4}-\\d{2}-\\d{2}$',
+      '^(\\d{2})/(\\d{2})/\\d{4}$',
+      '[aeiou]{2}',
+      '^[^@]*$',
+      'a|b',
+      '^-?\\d+(\\.\\d+)?$',
+      '^\\w+$',
+      'o{2,}',
+      '^.$',
+      '\\(x\\)',
+      'a\\.b',
+      '^(?:foo|bar)+$',
+      '(?<word>\\w+) world',
+      '\\u00e9',
+      '^[a-z_]+$',
+      '\\[b\\]',
+      'a\\+b',
+      '^\\s|\\s$',
+      '^$',
+      '^[A-Z]+$',
+      '\\d',
+      '.*',
+      '^\\D+$',
+      '\\W',
+    ];
+    const table = new Table({ v: strings(values) });
+    const results = await checkExpectations(
+      table,
+      patterns.map((regex) => ({ type: 'match_regex' as const, column: 'v', regex })),
+    );
+    results.forEach((r, i) => {
+      const js = new RegExp(patterns[i]!);
+      const expected = values.filter((v) => !js.test(v));
+      expect({ pattern: patterns[i], unexpected: r.partial_unexpected_list }).toEqual({
+        pattern: patterns[i],
+        unexpected: expected.slice(0, 20),
+      });
+      expect(r.unexpected_count).toBe(expected.length);
+    });
   });
 });
 

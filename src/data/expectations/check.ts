@@ -23,9 +23,11 @@
  *   strings (`2024-01-01T00:00:00.000Z`).
  * - **`unique`**: every occurrence of a value that occurs more than once is unexpected
  *   (pandas' `duplicated(keep=False)`), so `[a, b, a]` has 2 unexpected values.
- * - **`match_regex`**: a JavaScript `RegExp` (no flags) *found anywhere* in the value, as GE's
+ * - **`match_regex`**: a pattern (no flags) *found anywhere* in the value, as GE's
  *   `str.contains` (anchor with `^…$` to match the whole value); non-strings are tested as
- *   their text. An invalid pattern fails the expectation with a message; it never throws.
+ *   their text. It runs with RE2 (re2js), in time linear in the value: JavaScript's syntax for
+ *   what both share, no backreferences or lookaround (validation refuses them). An invalid
+ *   pattern fails the expectation with a message; it never throws.
  * - **`row_count_between`**: `min <= rows <= max`; `observed_value` is the row count.
  * - **`mean_between`**: the mean over non-null values; `observed_value` is that mean, and with
  *   no non-null value it is null and the expectation fails (GE).

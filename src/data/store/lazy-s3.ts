@@ -1,4 +1,5 @@
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { S3StoreOptions } from './s3-options.js';
 import {
   resolveS3Settings,
   s3ConfigFromRemote,
@@ -25,6 +26,7 @@ export class LazyS3Store implements ObjectStore {
   constructor(
     private readonly remote: S3Remote,
     private readonly env: Env,
+    private readonly options: Omit<S3StoreOptions, 'env'> = {},
   ) {
     // settings are resolved now, so a bad remote fails here as it did with the real store
     this.description = s3Description(resolveS3Settings(s3ConfigFromRemote(remote), env));
@@ -32,7 +34,7 @@ export class LazyS3Store implements ObjectStore {
 
   private store(): Promise<Loaded> {
     this.loading ??= import('./s3.js').then((m) => {
-      this.loaded = m.s3StoreFromRemote(this.remote, this.env);
+      this.loaded = m.s3StoreFromRemote(this.remote, this.env, this.options);
       return this.loaded;
     });
     return this.loading;

@@ -8,6 +8,8 @@ import type { ResolvedS3Settings } from './s3-config.js';
 import type { S3StoreOptions } from './s3-options.js';
 
 const quiet = () => undefined;
+const ANONYMOUS = { accessKeyId: 'anonymous', secretAccessKey: 'anonymous' };
+const UNSIGNED = { sign: <T>(request: T) => Promise.resolve(request) };
 const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 /**
@@ -23,8 +25,14 @@ export function createS3Client(s: ResolvedS3Settings, options: S3StoreOptions = 
     region: s.region,
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),
     forcePathStyle: s.pathStyle,
-    ...(s.credentials ? { credentials: s.credentials } : {}),
-    ...(s.profile ? { profile: s.profile } : {}),
+    ...(options.anonymous
+      ? // static placeholders keep the default chain (which reads process.env) from running;
+        // the no-op signer leaves every request without an Authorization header
+        { credentials: ANONYMOUS, signer: UNSIGNED }
+      : {
+          ...(s.credentials ? { credentials: s.credentials } : {}),
+          ...(s.profile ? { profile: s.profile } : {}),
+        }),
     maxAttempts: 1,
     // Our errors say everything; the SDK would otherwise warn on the console about streams it
     // cannot retry (we retry them ourselves).

@@ -8,6 +8,11 @@ import type { RetryPolicy } from './s3-retry.js';
 export interface S3StoreOptions {
   /** Where credentials, region and endpoint overrides are read from. Default: none (AWS default chain). */
   env?: Env;
+  /**
+   * Send every request unsigned, with no credentials from anywhere (neither `env` nor the AWS
+   * default chain): for checks whose target a reviewer has not vouched for yet.
+   */
+  anonymous?: boolean;
   /** Files of at least this many bytes go multipart. Default 64 MiB. */
   multipartThreshold?: number;
   /** The smallest part. Default 8 MiB (S3's own minimum is 5 MiB). */

@@ -1,4 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_DURATION_TEXT } from '../duration.js';
+import { check } from '../field-checks.js';
 
 /** Names of models, datasets, features, entities: lower-case, digits, `-` and `_`. */
 export const Name = Type.String({
@@ -6,10 +8,14 @@ export const Name = Type.String({
   description: 'lower-case letters, digits, "-" and "_"; at most 63 characters',
 });
 
-/** Semantic version 2.0.0, without a leading `v`. */
+/**
+ * Semantic version 2.0.0, without a leading `v`; MAJOR.MINOR.PATCH of at most 15 digits each.
+ * The pattern is src/registry/semver.ts's SEMVER_PATTERN (records import nothing of ours; a
+ * test checks that the two are the same).
+ */
 export const SemVer = Type.String({
   pattern:
-    '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$',
+    '^(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$',
   description: 'a semantic version such as 2.1.0',
 });
 
@@ -21,10 +27,18 @@ export const ContentHash = Type.String({
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 date-time' });
 
-/** `30s`, `15m`, `6h`, `30d`, `2w`. */
+/** `30s`, `15m`, `6h`, `30d`, `2w`; at most 365 days (src/records/duration.ts says why). */
 export const Duration = Type.String({
   pattern: '^[1-9][0-9]*(s|m|h|d|w)$',
-  description: 'a duration such as 6h or 30d',
+  description: `a duration such as 6h or 30d, at most ${MAX_DURATION_TEXT}`,
+  ...check('duration'),
+});
+
+/** A cron schedule as GitHub Actions reads one: five fields, checked by croner. */
+export const CronSchedule = Type.String({
+  minLength: 9,
+  description: 'a cron schedule of five fields (minute hour day-of-month month day-of-week)',
+  ...check('cron'),
 });
 
 export const RunId = Type.String({

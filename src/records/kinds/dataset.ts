@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { check } from '../field-checks.js';
 import { ContentHash, Name, RepoPath, Strict, recordHead } from './common.js';
 
 const Mostly = Type.Optional(
@@ -37,7 +38,11 @@ const expectationKinds = [
   expectation('unique', { column: Column, mostly: Mostly }),
   expectation('match_regex', {
     column: Column,
-    regex: Type.String({ minLength: 1 }),
+    regex: Type.String({
+      minLength: 1,
+      description: 'RE2 syntax (no backreferences or lookaround), found anywhere in the value',
+      ...check('regex'),
+    }),
     mostly: Mostly,
   }),
   expectation('row_count_between', {

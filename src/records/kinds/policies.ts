@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Handle, Strict, recordHead } from './common.js';
+import { check } from '../field-checks.js';
+import { CronSchedule, Duration, Handle, Strict, recordHead } from './common.js';
 
 const Share = Type.Number({ minimum: 0, maximum: 1 });
 
@@ -14,12 +15,26 @@ export const GovernancePolicy = Strict(
     }),
     risk: Strict({
       max_metric_drop: Share,
-      high_risk_paths: Type.Array(Type.String({ minLength: 1 })),
+      high_risk_paths: Type.Array(
+        Type.String({
+          minLength: 1,
+          description:
+            'a folder (policies/: everything under it), a path, or a glob (policies/*.yaml), dot files included',
+          ...check('path-pattern'),
+        }),
+      ),
     }),
     approval: Strict({
       auto_approve_low_risk: Type.Boolean(),
       approvers: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
       required_approvals: Type.Integer({ minimum: 1 }),
+      training_identity: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\\[bot\\])?$',
+          description:
+            'the forge login that registers versions (the train workflow commits as it; default mlops-bot): a version registered by anyone else is high risk',
+        }),
+      ),
     }),
   },
   { title: 'GovernancePolicy', description: 'The checks and approvals a promotion must pass.' },
@@ -103,7 +118,7 @@ export const RolloutPolicy = Strict(
         weight: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
         hold: Type.Optional(Duration),
       }),
-      { minItems: 1 },
+      { minItems: 1, description: 'weights that rise from stage to stage', ...check('stages') },
     ),
     analysis: Strict({
       promote_probability: Share,
@@ -127,7 +142,7 @@ const Levels = Strict({ monitor: Type.Number(), warning: Type.Number(), critical
 export const DriftPolicy = Strict(
   {
     ...recordHead('DriftPolicy'),
-    schedule: Type.String({ minLength: 9, description: 'cron expression' }),
+    schedule: CronSchedule,
     window: Duration,
     psi: Levels,
     accuracy_drop: Levels,
@@ -140,7 +155,7 @@ export type DriftPolicy = Static<typeof DriftPolicy>;
 export const RetrainingPolicy = Strict(
   {
     ...recordHead('RetrainingPolicy'),
-    schedule: Type.String({ minLength: 9, description: 'cron expression' }),
+    schedule: CronSchedule,
     on_critical_drift: Type.Boolean(),
     warning_deadline: Duration,
     on_demand: Type.Boolean(),

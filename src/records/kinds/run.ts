@@ -9,6 +9,7 @@ import {
   Timestamp,
   recordHead,
 } from './common.js';
+import { MetricValues, SliceValues } from './model-version.js';
 
 export const RunStatus = Type.Union([
   Type.Literal('running'),
@@ -48,8 +49,8 @@ export const Run = Strict(
       Type.String({ minLength: 1, description: 'the command as run, after substitutions' }),
     ),
     params: Type.Record(Type.String(), Scalar),
-    metrics: Metrics,
-    slices: Type.Optional(Type.Record(Type.String(), Metrics)),
+    metrics: MetricValues,
+    slices: Type.Optional(SliceValues),
     metric_history: Type.Optional(StoredObject),
     architecture: Type.Optional(
       Strict(

@@ -13,6 +13,12 @@ export type RolloutErrorCode =
   | 'ALREADY_RUNNING'
   /** The candidate reached the branch without an approval that satisfies the policy. */
   | 'NOT_APPROVED'
+  /**
+   * The Deployment was not the controller's own work: production, the rollout block, the
+   * archive, the rejections or the traffic files were changed by a commit that is no legal
+   * controller step, or the running rollout was not begun by a verified start.
+   */
+  | 'CUSTODY_BROKEN'
   /** The branch kept moving under the tick: it gave up after several re-reads. */
   | 'RACE_LOST';
 

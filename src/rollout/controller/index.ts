@@ -37,4 +37,11 @@ export {
   DEFAULT_METRICS_PREFIX,
   type MetricsSources,
 } from './metrics-source.js';
-export { refusedIssue } from './refused-issue.js';
+export { refusedIssue, isRefusal } from './refused-issue.js';
+export {
+  stepVerifier,
+  custodyProblem,
+  verifierOf,
+  type StepVerifier,
+  type VerifiedTarget,
+} from './guard.js';

@@ -1,7 +1,8 @@
 import { abortRollout, startRollout } from '../state.js';
 import { RolloutError } from './errors.js';
+import { verifierOf, type VerifiedTarget } from './guard.js';
 import type { RolloutStep } from './outcome.js';
-import { readRolloutSnapshot, type RolloutSnapshot } from './read.js';
+import { readRolloutSnapshot } from './read.js';
 import { commitStep, withRetries, type RolloutTarget } from './tick.js';
 
 /** The approval of a candidate, checked before its rollout starts. */
@@ -10,13 +11,7 @@ export interface ApprovalCheck {
   summary: string;
 }
 
-export interface StartOptions extends RolloutTarget {
-  /**
-   * Verifies the candidate's approval (from the merged promotion pull request); the rollout
-   * starts only when it says approved. Leave it out only where no forge exists to ask.
-   */
-  verify?: (snapshot: RolloutSnapshot, candidate: string) => Promise<ApprovalCheck>;
-}
+export type StartOptions = VerifiedTarget;
 
 export interface StartResult {
   model: string;
@@ -40,13 +35,14 @@ export function rolloutId(model: string, candidate: string, now: Date): string {
 }
 
 /**
- * Starts the rollout of a model's candidate: verifies its approval, then commits the first
- * step (the Deployment's `rollout` block and the traffic configuration at the first stage's
- * weight). Starting a candidate whose rollout already runs changes nothing.
+ * Starts the rollout of a model's candidate: verifies its approval and the custody of the
+ * Deployment (see `stepVerifier`), then commits the first step (the Deployment's `rollout`
+ * block and the traffic configuration at the first stage's weight). Starting a candidate
+ * whose rollout already runs changes nothing.
  * @throws RolloutError `NO_CANDIDATE`, `ALREADY_RUNNING` (another candidate's rollout),
- *   `NOT_APPROVED` (the summary says why; nothing is written), `RACE_LOST`
+ *   `NOT_APPROVED` or `CUSTODY_BROKEN` (the summary says why; nothing is written), `RACE_LOST`
  * @example
- * const r = await startModelRollout({ repo, branch: 'main', author, now, verify }, 'fraud');
+ * const r = await startModelRollout({ repo, branch: 'main', author, now, forge }, 'fraud');
  * r.reason // 'start: 1.3.0 at 5 % for 6h against baseline 1.2.0'
  */
 export async function startModelRollout(opts: StartOptions, model: string): Promise<StartResult> {
@@ -67,14 +63,8 @@ export async function startModelRollout(opts: StartOptions, model: string): Prom
         { model, running: rollout.candidate },
       );
     }
-    const approval = opts.verify ? await opts.verify(snap, candidate) : undefined;
-    if (approval && !approval.approved) {
-      throw new RolloutError(
-        'NOT_APPROVED',
-        `${model} ${candidate} is not rolled out: ${approval.summary}`,
-        { model, candidate, summary: approval.summary },
-      );
-    }
+    const verified = await verifierOf(opts)(snap, { action: 'start', candidate });
+    const approval: ApprovalCheck = { approved: true, summary: verified.approval };
     const id = rolloutId(model, candidate, opts.now);
     const state = startRollout(id, production, candidate, snap.policy, opts.now);
     const hold = snap.policy.stages[0]?.hold;
@@ -84,7 +74,7 @@ export async function startModelRollout(opts: StartOptions, model: string): Prom
       figures: {
         weight: state.weight,
         ...(hold ? { hold } : {}),
-        ...(approval ? { approval: approval.summary } : {}),
+        approval: approval.summary,
       },
       next: state,
     };
@@ -94,7 +84,7 @@ export async function startModelRollout(opts: StartOptions, model: string): Prom
       started: true,
       reason: step.reason,
       rolloutId: id,
-      ...(approval ? { approval } : {}),
+      approval,
       commit,
     };
   });

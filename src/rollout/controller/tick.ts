@@ -8,6 +8,7 @@ import type { Analyze, RolloutWindow } from '../window.js';
 import { RolloutError } from './errors.js';
 import { deploymentAfter, stepCommit, stepEdits, type RolloutStep } from './outcome.js';
 import { deploymentPath, readRolloutSnapshot, type RolloutSnapshot } from './read.js';
+import { verifierOf, type VerifiedTarget } from './guard.js';
 
 /** What every rollout operation needs: where to commit, as whom, and when it is. */
 export interface RolloutTarget {
@@ -23,7 +24,7 @@ export interface RolloutTarget {
   attempts?: number;
 }
 
-export interface TickOptions extends RolloutTarget {
+export interface TickOptions extends VerifiedTarget {
   /** The metrics source for a running rollout (see `metricsProviderFor`). */
   metrics: (snapshot: RolloutSnapshot, state: RolloutStatus) => MetricsProvider;
   /**
@@ -47,6 +48,8 @@ export interface TickResult {
   unreachable?: string;
   /** The step's commit, when the state changed. */
   commit?: string;
+  /** The approval the step was verified with, when it was (an advance or a promote). */
+  approval?: string;
   /** The commit the decision was read at. */
   readAt: string;
 }
@@ -61,11 +64,14 @@ export function analysisFor(policy: RolloutPolicy): Analyze {
  * arms over the current step's window (`since` → now), decide, and — only when the state
  * changed — commit the Deployment and the traffic configuration with the parent it was read
  * at. When the branch moved meanwhile nothing is written: the tick reads again and decides
- * again, so two ticks racing make one step, never two.
- * @throws RolloutError `RACE_LOST` after `attempts` re-reads; errors of reading the records
- *   or a broken metrics source, before anything is written
+ * again, so two ticks racing make one step, never two. An advance or a promote is verified
+ * first (approval and custody, see `stepVerifier`); a rollback moves traffic back to safety
+ * and is never held up, and a committed `continue` only records the wait.
+ * @throws RolloutError `RACE_LOST` after `attempts` re-reads; `NOT_APPROVED` or
+ *   `CUSTODY_BROKEN` when verification refuses the step; errors of reading the records or a
+ *   broken metrics source, before anything is written
  * @example
- * const r = await tickRollout({ repo, branch: 'main', author, now, metrics: () => provider }, 'fraud');
+ * const r = await tickRollout({ repo, branch: 'main', author, now, forge, metrics: () => provider }, 'fraud');
  * r.decision.action // 'advance'
  */
 export async function tickRollout(opts: TickOptions, model: string): Promise<TickResult> {
@@ -96,8 +102,14 @@ export async function tickRollout(opts: TickOptions, model: string): Promise<Tic
     const result: TickResult = { model, decision, window, source: provider.describe, readAt: head };
     if (window === null && provider.unreachable) result.unreachable = provider.unreachable;
     if (!decision.changed || opts.dryRun) return result;
+    // only the steps that move traffic toward the candidate or move production are verified:
+    // a rollback moves it back to safety, and a `continue` only records the wait
+    const moves = decision.action === 'advance' || decision.action === 'promote';
+    const verified = moves
+      ? await verifierOf(opts)(snap, { action: decision.action, candidate: state.candidate })
+      : undefined;
     const commit = await commitStep(opts, snap, decision, state.id);
-    return { ...result, commit };
+    return { ...result, commit, ...(verified ? { approval: verified.approval } : {}) };
   });
 }
 

@@ -5,6 +5,7 @@ import {
   type Deployment,
   type Finding,
 } from '../../records/index.js';
+import { changedByChange } from './ownership.js';
 import type { ChangeRule } from './rule.js';
 
 const IMMUTABLE = new Set(['ModelVersion', 'ModelCard']);
@@ -39,16 +40,20 @@ export const immutability: ChangeRule = ({ path, status, base, head }) => {
 };
 
 /**
- * A promotion raised against an older production is stale: `production` may
- * only move to the base's candidate (a finished rollout), and a new candidate
- * may only be set when no other rollout is in progress.
+ * A promotion raised against an older production is stale: the base's tip moved on while the
+ * change was open (a rollout finished, or started). Only what the change left as it found it
+ * is judged here; a field the change itself edited is the ownership rule's to speak for, so
+ * one thing gets one finding. `production` may only differ from the tip's by being the tip's
+ * candidate (a rollout that finished since), and a new candidate may only be set when no
+ * other rollout is in progress.
  */
-export const stalePromotion: ChangeRule = ({ path, base, head }) => {
+export const stalePromotion: ChangeRule = ({ path, base, head, fork }) => {
   if (base?.kind !== 'Deployment' || head?.kind !== 'Deployment') return [];
   const b = base.value as unknown as Deployment;
   const h = head.value as unknown as Deployment;
+  const own = (field: 'production' | 'archived') => changedByChange(fork, head, field);
   const out: Finding[] = [];
-  if (h.production !== b.production && h.production !== b.candidate) {
+  if (!own('production') && h.production !== b.production && h.production !== b.candidate) {
     out.push(
       finding(
         path,
@@ -58,7 +63,9 @@ export const stalePromotion: ChangeRule = ({ path, base, head }) => {
       ),
     );
   }
-  if (h.candidate && h.candidate !== b.candidate && b.candidate) {
+  // replacing a candidate the change started from is the ownership rule's
+  const replaced = Boolean(fork?.value.candidate) && changedByChange(fork, head, 'candidate');
+  if (!replaced && h.candidate && h.candidate !== b.candidate && b.candidate) {
     out.push(
       finding(
         path,
@@ -69,7 +76,7 @@ export const stalePromotion: ChangeRule = ({ path, base, head }) => {
     );
   }
   const lost = b.archived.filter((v) => !h.archived.includes(v) && v !== h.production);
-  if (lost.length) {
+  if (!own('archived') && lost.length) {
     out.push(
       finding(
         path,

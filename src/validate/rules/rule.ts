@@ -12,4 +12,9 @@ export interface RecordChange {
   status: 'added' | 'removed' | 'modified';
   base?: LoadedRecord;
   head?: LoadedRecord;
+  /**
+   * For a rule that compares with the base's tip (staleness): the record where the change
+   * left the base (the merge base), so it can tell what the change itself did.
+   */
+  fork?: LoadedRecord;
 }

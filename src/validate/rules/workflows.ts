@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { finding, type Finding } from '../../records/index.js';
+import { PR_EVENTS, prCodeWithSecrets } from './workflow-pr-code.js';
 
 /** Workflow files live here; they are checked for the unsafe patterns below. */
 export const WORKFLOW_ROOT = '.github/workflows/';
@@ -12,15 +13,20 @@ export function isWorkflowPath(path: string): boolean {
   );
 }
 
-const PR_TRIGGERS = ['pull_request', 'pull_request_target'];
 const HEAD_REF = /github\.event\.pull_request\.head|github\.head_ref|refs\/pull\//;
 
 /**
  * Workflow safety:
- * - a self-hosted runner never runs for `pull_request` or `pull_request_target`
- *   (a fork's code would run on our GPU machines);
+ * - a self-hosted runner never runs for a pull request event (`pull_request`,
+ *   `pull_request_review`, `pull_request_review_comment`, `pull_request_target`): a fork's
+ *   code would run on our GPU machines;
  * - `pull_request_target` never checks out the PR's head (it runs with secrets);
+ * - a job that holds secrets (a `secrets.*` or a token with write permissions) on a pull
+ *   request event runs no code from the pull request: no local action from its checkout, no
+ *   commands in its head (`workflow/pr-code-with-secrets`, see workflow-pr-code.ts);
  * - every workflow says its `permissions` (least privilege, not the default).
+ * @example
+ * checkWorkflow('.github/workflows/ci.yml', text); // [] or findings
  */
 export function checkWorkflow(path: string, text: string): Finding[] {
   const lines = new LineCounter();
@@ -38,7 +44,7 @@ export function checkWorkflow(path: string, text: string): Finding[] {
     return [finding(path, { line: 1, col: 1 }, 'workflow/syntax', 'a workflow must be a mapping')];
   const out: Finding[] = [];
   const triggers = triggerNames(root.get('on', true));
-  const prTriggers = triggers.filter((t) => PR_TRIGGERS.includes(t));
+  const prTriggers = triggers.filter((t) => PR_EVENTS.includes(t));
   const jobs = root.get('jobs', true) as Node | undefined;
   const topPermissions = root.has('permissions');
 
@@ -69,6 +75,19 @@ export function checkWorkflow(path: string, text: string): Finding[] {
       );
     }
     if (triggers.includes('pull_request_target')) out.push(...checkoutOfHead(path, name, job, pos));
+    if (prTriggers.length) {
+      out.push(
+        ...prCodeWithSecrets({
+          path,
+          job: name,
+          node: job,
+          prEvents: prTriggers,
+          workflowEnv: root.get('env', true),
+          workflowPermissions: root.get('permissions', true),
+          pos,
+        }),
+      );
+    }
   }
   return out;
 }
