@@ -7,7 +7,7 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
-  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
 }) : x)(function(x) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
@@ -250,9 +250,9 @@ var require_tunnel = __commonJS({
         if (typeof overrides2 === "object") {
           var keys = Object.keys(overrides2);
           for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
-            var k = keys[j];
-            if (overrides2[k] !== void 0) {
-              target[k] = overrides2[k];
+            var k2 = keys[j];
+            if (overrides2[k2] !== void 0) {
+              target[k2] = overrides2[k2];
             }
           }
         }
@@ -987,7 +987,7 @@ var require_util = __commonJS({
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
-    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
+    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v2) => Number(v2));
     var BodyAsyncIterable = class {
       constructor(body) {
         this[kBody] = body;
@@ -1174,8 +1174,8 @@ var require_util = __commonJS({
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
-      const m = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
-      return m ? parseInt(m[1], 10) * 1e3 : null;
+      const m2 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
+      return m2 ? parseInt(m2[1], 10) * 1e3 : null;
     }
     function headerNameToString(value) {
       return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
@@ -1216,19 +1216,19 @@ var require_util = __commonJS({
       let key;
       let val;
       let kLen = 0;
-      for (let n = 0; n < headers.length; n += 2) {
-        key = headers[n];
-        val = headers[n + 1];
+      for (let n2 = 0; n2 < headers.length; n2 += 2) {
+        key = headers[n2];
+        val = headers[n2 + 1];
         typeof key !== "string" && (key = key.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
         kLen = key.length;
         if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
           hasContentLength = true;
         } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
-          contentDispositionIdx = n + 1;
+          contentDispositionIdx = n2 + 1;
         }
-        ret[n] = key;
-        ret[n + 1] = val;
+        ret[n2] = key;
+        ret[n2 + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
         ret[contentDispositionIdx] = Buffer.from(ret[contentDispositionIdx]).toString("latin1");
@@ -1377,11 +1377,11 @@ var require_util = __commonJS({
     }
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
-      return m ? {
-        start: parseInt(m[1]),
-        end: m[2] ? parseInt(m[2]) : null,
-        size: m[3] ? parseInt(m[3]) : null
+      const m2 = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+      return m2 ? {
+        start: parseInt(m2[1]),
+        end: m2[2] ? parseInt(m2[2]) : null,
+        size: m2[3] ? parseInt(m2[3]) : null
       } : null;
     }
     function addListener(obj, name, listener) {
@@ -2590,14 +2590,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2613,7 +2613,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2627,14 +2627,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -3804,9 +3804,9 @@ var require_webidl = __commonJS({
       }
       return x;
     };
-    webidl.util.IntegerPart = function(n) {
-      const r = Math.floor(Math.abs(n));
-      if (n < 0) {
+    webidl.util.IntegerPart = function(n2) {
+      const r = Math.floor(Math.abs(n2));
+      if (n2 < 0) {
         return -1 * r;
       }
       return r;
@@ -3852,29 +3852,29 @@ var require_webidl = __commonJS({
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix, argument) => {
-        if (webidl.util.Type(O) !== "Object") {
+      return (O2, prefix, argument) => {
+        if (webidl.util.Type(O2) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
+            message: `${argument} ("${webidl.util.Type(O2)}") is not an Object.`
           });
         }
         const result = {};
-        if (!types2.isProxy(O)) {
-          const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
+        if (!types2.isProxy(O2)) {
+          const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedValue = valueConverter(O2[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
-        const keys = Reflect.ownKeys(O);
+        const keys = Reflect.ownKeys(O2);
         for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key);
+          const desc = Reflect.getOwnPropertyDescriptor(O2, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedValue = valueConverter(O2[key], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -4978,14 +4978,14 @@ var require_file = __commonJS({
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
       constructor(blobLike, fileName, options = {}) {
-        const n = fileName;
+        const n2 = fileName;
         const t = options.type;
-        const d = options.lastModified ?? Date.now();
+        const d2 = options.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
-          name: n,
+          name: n2,
           type: t,
-          lastModified: d
+          lastModified: d2
         };
       }
       stream(...args) {
@@ -5068,22 +5068,22 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
-        this[kState].push(entry);
+        const entry2 = makeEntry(name, value, filename);
+        this[kState].push(entry2);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx === -1) {
           return null;
         }
@@ -5094,14 +5094,14 @@ var require_formdata = __commonJS({
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
@@ -5115,28 +5115,28 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry2 = makeEntry(name, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
-            entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            entry2,
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
           ];
         } else {
-          this[kState].push(entry);
+          this[kState].push(entry2);
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this[kState].reduce((a, b) => {
-          if (a[b.name]) {
-            if (Array.isArray(a[b.name])) {
-              a[b.name].push(b.value);
+        const state = this[kState].reduce((a, b2) => {
+          if (a[b2.name]) {
+            if (Array.isArray(a[b2.name])) {
+              a[b2.name].push(b2.value);
             } else {
-              a[b.name] = [a[b.name], b.value];
+              a[b2.name] = [a[b2.name], b2.value];
             }
           } else {
-            a[b.name] = b.value;
+            a[b2.name] = b2.value;
           }
           return a;
         }, { __proto__: null });
@@ -5328,12 +5328,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -5819,39 +5819,39 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p2, at, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
-            assert(currentParser.ptr === p);
+          wasm_on_status: (p2, at, len) => {
+            assert(currentParser.ptr === p2);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_begin: (p) => {
-            assert(currentParser.ptr === p);
+          wasm_on_message_begin: (p2) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
-            assert(currentParser.ptr === p);
+          wasm_on_header_field: (p2, at, len) => {
+            assert(currentParser.ptr === p2);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
-            assert(currentParser.ptr === p);
+          wasm_on_header_value: (p2, at, len) => {
+            assert(currentParser.ptr === p2);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
-            assert(currentParser.ptr === p);
+          wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
-            assert(currentParser.ptr === p);
+          wasm_on_body: (p2, at, len) => {
+            assert(currentParser.ptr === p2);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_complete: (p) => {
-            assert(currentParser.ptr === p);
+          wasm_on_message_complete: (p2) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onMessageComplete() || 0;
           }
           /* eslint-enable camelcase */
@@ -5870,7 +5870,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser3 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6297,7 +6297,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6569,9 +6569,9 @@ upgrade: ${upgrade}\r
         header += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
-        for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
-          const val = headers[n + 1];
+        for (let n2 = 0; n2 < headers.length; n2 += 2) {
+          const key = headers[n2 + 0];
+          const val = headers[n2 + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
               header += `${key}: ${val[i]}\r
@@ -7087,9 +7087,9 @@ var require_client_h2 = __commonJS({
         return false;
       }
       const headers = {};
-      for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
-        const val = reqHeaders[n + 1];
+      for (let n2 = 0; n2 < reqHeaders.length; n2 += 2) {
+        const key = reqHeaders[n2 + 0];
+        const val = reqHeaders[n2 + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
             if (headers[key]) {
@@ -7103,8 +7103,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request2.aborted) {
@@ -7944,20 +7944,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -8004,7 +8004,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8025,7 +8025,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8494,11 +8494,11 @@ var require_balanced_pool = __commonJS({
     var kWeight = /* @__PURE__ */ Symbol("kWeight");
     var kMaxWeightPerServer = /* @__PURE__ */ Symbol("kMaxWeightPerServer");
     var kErrorPenalty = /* @__PURE__ */ Symbol("kErrorPenalty");
-    function getGreatestCommonDivisor(a, b) {
-      if (a === 0) return b;
-      while (b !== 0) {
-        const t = b;
-        b = a % b;
+    function getGreatestCommonDivisor(a, b2) {
+      if (a === 0) return b2;
+      while (b2 !== 0) {
+        const t = b2;
+        b2 = a % b2;
         a = t;
       }
       return a;
@@ -8570,7 +8570,7 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       get upstreams() {
-        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p) => p[kUrl].origin);
+        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
       }
       [kGetDispatcher]() {
         if (this[kClients].length === 0) {
@@ -8580,7 +8580,7 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b) => a && b, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b2) => a && b2, true);
         if (allClientsBusy) {
           return;
         }
@@ -9000,10 +9000,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9011,7 +9011,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9022,16 +9022,16 @@ var require_env_http_proxy_agent = __commonJS({
           return false;
         }
         for (let i = 0; i < this.#noProxyEntries.length; i++) {
-          const entry = this.#noProxyEntries[i];
-          if (entry.port && entry.port !== port) {
+          const entry2 = this.#noProxyEntries[i];
+          if (entry2.port && entry2.port !== port) {
             continue;
           }
-          if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+          if (!/^[.*]/.test(entry2.hostname)) {
+            if (hostname2 === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9043,13 +9043,13 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
         for (let i = 0; i < noProxySplit.length; i++) {
-          const entry = noProxySplit[i];
-          if (!entry) {
+          const entry2 = noProxySplit[i];
+          if (!entry2) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed = entry2.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
+            hostname: (parsed ? parsed[1] : entry2).toLowerCase(),
             port: parsed ? Number.parseInt(parsed[2], 10) : 0
           });
         }
@@ -9660,8 +9660,8 @@ var require_readable = __commonJS({
       if (state.bufferIndex) {
         const start = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
-          consumePush(consume2, state.buffer[n]);
+        for (let n2 = start; n2 < end; n2++) {
+          consumePush(consume2, state.buffer[n2]);
         }
       } else {
         for (const chunk of state.buffer) {
@@ -12010,8 +12010,8 @@ var require_headers = __commonJS({
       }
       return getHeadersList(headers).append(name, value, false);
     }
-    function compareHeaderName(a, b) {
-      return a[0] < b[0] ? -1 : 1;
+    function compareHeaderName(a, b2) {
+      return a[0] < b2[0] ? -1 : 1;
     }
     var HeadersList = class _HeadersList {
       /** @type {[string, string][]|null} */
@@ -12630,12 +12630,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response, {
-        get(target, p) {
-          return p in state ? state[p] : target[p];
+        get(target, p2) {
+          return p2 in state ? state[p2] : target[p2];
         },
-        set(target, p, value) {
-          assert(!(p in state));
-          target[p] = value;
+        set(target, p2, value) {
+          assert(!(p2 in state));
+          target[p2] = value;
           return true;
         }
       });
@@ -13623,18 +13623,18 @@ var require_fetch = __commonJS({
     }
     function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
-      let p = createDeferredPromise();
+      let p2 = createDeferredPromise();
       let requestObject;
       try {
         requestObject = new Request(input, init);
       } catch (e) {
-        p.reject(e);
-        return p.promise;
+        p2.reject(e);
+        return p2.promise;
       }
       const request2 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
-        return p.promise;
+        abortFetch(p2, request2, null, requestObject.signal.reason);
+        return p2.promise;
       }
       const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
@@ -13650,7 +13650,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p2, request2, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13658,16 +13658,16 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p2, request2, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
-          p.reject(new TypeError("fetch failed", { cause: response.error }));
+          p2.reject(new TypeError("fetch failed", { cause: response.error }));
           return;
         }
         responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
-        p.resolve(responseObject.deref());
-        p = null;
+        p2.resolve(responseObject.deref());
+        p2 = null;
       };
       controller = fetching({
         request: request2,
@@ -13676,7 +13676,7 @@ var require_fetch = __commonJS({
         dispatcher: requestObject[kDispatcher]
         // undici
       });
-      return p.promise;
+      return p2.promise;
     }
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
@@ -13711,9 +13711,9 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error2) {
-      if (p) {
-        p.reject(error2);
+    function abortFetch(p2, request2, responseObject, error2) {
+      if (p2) {
+        p2.reject(error2);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
         request2.body.stream.cancel(error2).catch((err) => {
@@ -15109,24 +15109,24 @@ var require_util4 = __commonJS({
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
-      const [a, b, c] = ioQueue;
-      if (a === 239 && b === 187 && c === 191) {
+      const [a, b2, c] = ioQueue;
+      if (a === 239 && b2 === 187 && c === 191) {
         return "UTF-8";
-      } else if (a === 254 && b === 255) {
+      } else if (a === 254 && b2 === 255) {
         return "UTF-16BE";
-      } else if (a === 255 && b === 254) {
+      } else if (a === 255 && b2 === 254) {
         return "UTF-16LE";
       }
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a, b) => {
-        return a + b.byteLength;
+      const size = sequences.reduce((a, b2) => {
+        return a + b2.byteLength;
       }, 0);
       let offset = 0;
-      return sequences.reduce((a, b) => {
-        a.set(b, offset);
-        offset += b.byteLength;
+      return sequences.reduce((a, b2) => {
+        a.set(b2, offset);
+        offset += b2.byteLength;
         return a;
       }, new Uint8Array(size));
     }
@@ -15470,11 +15470,11 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
-        if (p.length === 0) {
+        const p2 = this.#internalMatchAll(request2, options, 1);
+        if (p2.length === 0) {
           return;
         }
-        return p[0];
+        return p2[0];
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
@@ -15565,8 +15565,8 @@ var require_cache = __commonJS({
           }));
           responsePromises.push(responsePromise.promise);
         }
-        const p = Promise.all(responsePromises);
-        const responses = await p;
+        const p2 = Promise.all(responsePromises);
+        const responses = await p2;
         const operations = [];
         let index = 0;
         for (const response of responses) {
@@ -16238,7 +16238,7 @@ var require_util6 = __commonJS({
       "Nov",
       "Dec"
     ];
-    var IMFPaddedNumbers = Array(61).fill(0).map((_, i) => i.toString().padStart(2, "0"));
+    var IMFPaddedNumbers = Array(61).fill(0).map((_2, i) => i.toString().padStart(2, "0"));
     function toIMFDate(date) {
       if (typeof date === "number") {
         date = new Date(date);
@@ -17496,7 +17496,7 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _, callback) {
+      _write(chunk, _2, callback) {
         this.#buffers.push(chunk);
         this.#byteOffset += chunk.length;
         this.#loop = true;
@@ -17682,34 +17682,34 @@ var require_receiver = __commonJS({
        * @param {number} n
        * @returns {Buffer}
        */
-      consume(n) {
-        if (n > this.#byteOffset) {
+      consume(n2) {
+        if (n2 > this.#byteOffset) {
           throw new Error("Called consume() before buffers satiated.");
-        } else if (n === 0) {
+        } else if (n2 === 0) {
           return emptyBuffer;
         }
-        if (this.#buffers[0].length === n) {
+        if (this.#buffers[0].length === n2) {
           this.#byteOffset -= this.#buffers[0].length;
           return this.#buffers.shift();
         }
-        const buffer = Buffer.allocUnsafe(n);
+        const buffer = Buffer.allocUnsafe(n2);
         let offset = 0;
-        while (offset !== n) {
+        while (offset !== n2) {
           const next = this.#buffers[0];
           const { length } = next;
-          if (length + offset === n) {
+          if (length + offset === n2) {
             buffer.set(this.#buffers.shift(), offset);
             break;
-          } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+          } else if (length + offset > n2) {
+            buffer.set(next.subarray(0, n2 - offset), offset);
+            this.#buffers[0] = next.subarray(n2 - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
             offset += next.length;
           }
         }
-        this.#byteOffset -= n;
+        this.#byteOffset -= n2;
         return buffer;
       }
       writeFragments(fragment) {
@@ -17979,10 +17979,10 @@ var require_websocket = __commonJS({
         if (typeof protocols === "string") {
           protocols = [protocols];
         }
-        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
+        if (protocols.length !== new Set(protocols.map((p2) => p2.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
+        if (protocols.length > 0 && !protocols.every((p2) => isValidSubprotocol(p2))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
@@ -19197,48 +19197,1624 @@ var init_errors = __esm({
   }
 });
 
-// src/repo/open.ts
-import * as nodeFs from "node:fs";
-import { dirname, join, resolve } from "node:path";
-async function openRepo(dir) {
-  const fs3 = nodeFs;
-  const start = resolve(dir);
-  for (let at = start; ; at = dirname(at)) {
-    const gitdir = await findGitdir(fs3, at);
-    if (gitdir) return { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs: fs3, cache: {} };
-    if (dirname(at) === at) break;
-  }
-  throw new RepoError("NOT_A_REPO", `not a git repository (or any parent up to /): ${start}`, {
-    dir: start
-  });
+// src/repo/atomic-file.ts
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+function tempDir(repo) {
+  return join(repo.gitdir, "mlops", "tmp");
 }
-async function findGitdir(fs3, at) {
-  const dotGit = join(at, ".git");
+async function tempPath(repo) {
+  const dir = tempDir(repo);
+  await repo.fs.promises.mkdir(dir, { recursive: true });
+  return join(dir, `${process.pid}-${randomBytes(6).toString("hex")}`);
+}
+async function writeFileAtomic(repo, path, bytes, opts = {}) {
+  const tmp = await tempPath(repo);
   try {
-    const st = await fs3.promises.stat(dotGit);
-    if (st.isDirectory() && await looksLikeGitdir(fs3, dotGit))
-      return { path: dotGit, bare: false };
-    if (st.isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs3.promises.readFile(dotGit, "utf8"));
-      if (m) return { path: resolve(at, m[1]), bare: false };
-    }
+    await place(repo, tmp, path, bytes, opts);
   } catch (e) {
-    if (!isFsError(e, "ENOENT") && !isFsError(e, "ENOTDIR")) throw e;
+    if (!isFsError(e, "EXDEV")) throw e;
+    const beside = join(dirname(path), `.${basename(path)}.mlops-${basename(tmp)}`);
+    await place(repo, beside, path, bytes, opts);
   }
-  if (await looksLikeGitdir(fs3, at)) return { path: at, bare: true };
-  return void 0;
 }
-async function looksLikeGitdir(fs3, dir) {
-  const exists2 = (p) => fs3.promises.stat(join(dir, p)).then(
-    () => true,
-    () => false
-  );
-  return await exists2("HEAD") && await exists2("objects") && await exists2("refs");
+async function place(repo, tmp, path, bytes, opts) {
+  const fs3 = repo.fs.promises;
+  try {
+    if (opts.symlink) await fs3.symlink(String(Buffer.from(bytes)), tmp);
+    else await fs3.writeFile(tmp, bytes, { mode: opts.mode ?? 420 });
+    await fs3.rename(tmp, path);
+  } catch (e) {
+    await fs3.unlink(tmp).catch(() => void 0);
+    throw e;
+  }
 }
-var init_open = __esm({
-  "src/repo/open.ts"() {
+async function createExclusive(repo, path, bytes) {
+  const fs3 = repo.fs.promises;
+  const tmp = await tempPath(repo);
+  await fs3.writeFile(tmp, bytes);
+  try {
+    await fs3.link(tmp, path);
+    return true;
+  } catch (e) {
+    if (isFsError(e, "EEXIST")) return false;
+    if (!isFsError(e, "EPERM") && !isFsError(e, "ENOSYS") && !isFsError(e, "EXDEV")) throw e;
+  } finally {
+    await fs3.unlink(tmp).catch(() => void 0);
+  }
+  try {
+    await fs3.writeFile(path, bytes, { flag: "wx" });
+    return true;
+  } catch (e) {
+    if (isFsError(e, "EEXIST")) return false;
+    throw e;
+  }
+}
+function ownerIsGone(owner) {
+  if (owner.host !== OWNER.host || typeof owner.pid !== "number") return false;
+  if (owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (e) {
+    return isFsError(e, "ESRCH");
+  }
+}
+async function removeDeadTemps(repo) {
+  const fs3 = repo.fs.promises;
+  let names;
+  try {
+    names = await fs3.readdir(tempDir(repo));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^([0-9]+)-/.exec(name)?.[1]);
+    if (pid && ownerIsGone({ pid, host: OWNER.host })) {
+      await fs3.rm(join(tempDir(repo), name), { force: true }).catch(() => void 0);
+    }
+  }
+}
+var OWNER;
+var init_atomic_file = __esm({
+  "src/repo/atomic-file.ts"() {
     "use strict";
     init_errors();
+    OWNER = { pid: process.pid, host: hostname() };
+  }
+});
+
+// src/repo/owned-lock.ts
+import { createHash, randomBytes as randomBytes2 } from "node:crypto";
+import { join as join2 } from "node:path";
+function marksDir(repo) {
+  return join2(repo.gitdir, "mlops", "locks");
+}
+async function takeLock(repo, lockPath, content, waitMs, busy) {
+  const fs3 = repo.fs.promises;
+  const bytes = typeof content === "string" ? Buffer.from(content) : content;
+  const mark = { ...OWNER, lock: lockPath, sha1: sha1(bytes) };
+  await fs3.mkdir(marksDir(repo), { recursive: true });
+  const markPath = join2(marksDir(repo), `${OWNER.pid}-${randomBytes2(6).toString("hex")}.json`);
+  await writeFileAtomic(repo, markPath, JSON.stringify(mark));
+  const forget = () => fs3.unlink(markPath).catch(() => void 0);
+  const deadline = Date.now() + waitMs;
+  try {
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      if (await createExclusive(repo, lockPath, bytes)) break;
+      if (await breakDeadLock(repo, lockPath)) continue;
+      if (Date.now() > deadline) throw busy();
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  } catch (e) {
+    await forget();
+    throw e;
+  }
+  return {
+    async commit(target) {
+      try {
+        await fs3.rename(lockPath, target);
+      } catch (e) {
+        await fs3.unlink(lockPath).catch(() => void 0);
+        await forget();
+        throw e;
+      }
+      await forget();
+    },
+    async release() {
+      await fs3.unlink(lockPath).catch(() => void 0);
+      await forget();
+    }
+  };
+}
+async function breakDeadLock(repo, lockPath) {
+  const fs3 = repo.fs.promises;
+  let names;
+  try {
+    names = await fs3.readdir(marksDir(repo));
+  } catch {
+    return false;
+  }
+  let held2;
+  try {
+    held2 = await fs3.readFile(lockPath);
+  } catch (e) {
+    if (!isFsError(e, "ENOENT")) throw e;
+  }
+  let broke = false;
+  for (const name of names) {
+    const path = join2(marksDir(repo), name);
+    const mark = await readMark(repo, path);
+    if (!mark || mark.lock !== lockPath || !ownerIsGone(mark)) continue;
+    if (held2 && !broke && sha1(held2) === mark.sha1) {
+      await fs3.unlink(lockPath).catch(() => void 0);
+      broke = true;
+    }
+    await fs3.unlink(path).catch(() => void 0);
+  }
+  return broke;
+}
+async function sweepDeadMarks(repo) {
+  const fs3 = repo.fs.promises;
+  let names;
+  try {
+    names = await fs3.readdir(marksDir(repo));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join2(marksDir(repo), name);
+    const mark = await readMark(repo, path);
+    if (!mark) continue;
+    if (!ownerIsGone(mark)) continue;
+    if (!await breakDeadLock(repo, mark.lock)) await fs3.unlink(path).catch(() => void 0);
+  }
+}
+async function readMark(repo, path) {
+  try {
+    const m2 = JSON.parse(await repo.fs.promises.readFile(path, "utf8"));
+    return typeof m2.lock === "string" && typeof m2.sha1 === "string" ? m2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function sha1(bytes) {
+  return createHash("sha1").update(bytes).digest("hex");
+}
+var init_owned_lock = __esm({
+  "src/repo/owned-lock.ts"() {
+    "use strict";
+    init_atomic_file();
+    init_errors();
+  }
+});
+
+// src/repo/ref-lock.ts
+import { dirname as dirname2, join as join3 } from "node:path";
+async function readRefNow(repo, ref) {
+  try {
+    const text2 = (await repo.fs.promises.readFile(join3(repo.gitdir, ref), "utf8")).trim();
+    if (/^[0-9a-f]{40}$/.test(text2)) return text2;
+    throw new RepoError("BAD_REF", `${ref} does not hold an object name: "${text2}"`, { ref });
+  } catch (e) {
+    if (!isFsError(e, "ENOENT") && !isFsError(e, "ENOTDIR") && !isFsError(e, "EISDIR")) throw e;
+  }
+  let packed = "";
+  try {
+    packed = await repo.fs.promises.readFile(join3(repo.gitdir, "packed-refs"), "utf8");
+  } catch (e) {
+    if (!isFsError(e, "ENOENT")) throw e;
+  }
+  for (const line of packed.split("\n")) {
+    if (line.length > 41 && line.slice(41) === ref && line[40] === " ") return line.slice(0, 40);
+  }
+  return null;
+}
+var init_ref_lock = __esm({
+  "src/repo/ref-lock.ts"() {
+    "use strict";
+    init_errors();
+    init_owned_lock();
+  }
+});
+
+// src/repo/objects/commit.ts
+function latin1(buf, from, to) {
+  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString("latin1");
+}
+function startsAt(buf, at, word) {
+  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+function parseCommitHeader(buf) {
+  if (!startsAt(buf, 0, "tree ") || buf[45] !== NL) bad("commit: no tree line");
+  const tree = latin1(buf, 5, 45);
+  const parents = [];
+  let pos = 46;
+  while (startsAt(buf, pos, "parent ")) {
+    parents.push(latin1(buf, pos + 7, pos + 47));
+    pos += 48;
+  }
+  let time = 0;
+  while (pos < buf.length && buf[pos] !== NL) {
+    const end = buf.indexOf(NL, pos);
+    const lineEnd = end < 0 ? buf.length : end;
+    if (startsAt(buf, pos, "committer ")) {
+      time = signatureTime(buf, pos, lineEnd);
+      break;
+    }
+    pos = lineEnd + 1;
+  }
+  return { tree, parents, time };
+}
+function signatureTime(buf, from, to) {
+  const tzSpace = buf.lastIndexOf(32, to - 1);
+  let i = tzSpace - 1;
+  let value = 0;
+  let scale = 1;
+  while (i > from && buf[i] >= 48 && buf[i] <= 57) {
+    value += (buf[i] - 48) * scale;
+    scale *= 10;
+    i--;
+  }
+  return value;
+}
+function parseCommit(buf) {
+  const header = parseCommitHeader(buf);
+  const text2 = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
+  const split = text2.indexOf("\n\n");
+  const head = split < 0 ? text2 : text2.slice(0, split);
+  const message = split < 0 ? "" : text2.slice(split + 2);
+  let author;
+  let committer;
+  for (const line of head.split("\n")) {
+    if (line.startsWith("author ")) author = parseSignature(line.slice(7));
+    else if (line.startsWith("committer ")) committer = parseSignature(line.slice(10));
+  }
+  if (!author || !committer) bad("commit: no author or committer");
+  return { ...header, author, committer, message };
+}
+function parseSignature(s) {
+  const lt = s.indexOf("<");
+  const gt = s.lastIndexOf(">");
+  if (lt < 0 || gt < lt) bad(`commit: bad signature "${s}"`);
+  const [ts = "0", tz = "+0000"] = s.slice(gt + 1).trim().split(/\s+/);
+  const sign = tz.startsWith("-") ? -1 : 1;
+  const digits = tz.replace(/^[+-]/, "").padStart(4, "0");
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+  return {
+    name: s.slice(0, lt).trim(),
+    email: s.slice(lt + 1, gt),
+    timestamp: Number(ts),
+    // `-0` would not equal 0 in deep comparisons.
+    timezoneOffset: minutes === 0 ? 0 : -sign * minutes
+  };
+}
+function parseTagTarget(buf) {
+  const text2 = latin1(buf, 0, Math.min(buf.length, 200));
+  const m2 = /^object ([0-9a-f]{40})\ntype (\w+)\n/.exec(text2);
+  if (!m2) bad("tag: no object and type lines");
+  return { object: m2[1], type: m2[2] };
+}
+function bad(why) {
+  throw new RepoError("CORRUPT_OBJECT", why);
+}
+var NL;
+var init_commit = __esm({
+  "src/repo/objects/commit.ts"() {
+    "use strict";
+    init_errors();
+    NL = 10;
+  }
+});
+
+// src/repo/objects/lru.ts
+var Lru;
+var init_lru = __esm({
+  "src/repo/objects/lru.ts"() {
+    "use strict";
+    Lru = class {
+      constructor(budget) {
+        this.budget = budget;
+      }
+      budget;
+      young = /* @__PURE__ */ new Map();
+      old = /* @__PURE__ */ new Map();
+      youngWeight = 0;
+      get(key) {
+        const hit = this.young.get(key);
+        if (hit !== void 0) return hit.value;
+        const aged = this.old.get(key);
+        if (aged === void 0) return void 0;
+        this.old.delete(key);
+        this.insert(key, aged);
+        return aged.value;
+      }
+      set(key, value, weight) {
+        if (weight > this.budget / 2) return;
+        const prev = this.young.get(key);
+        if (prev !== void 0) {
+          this.youngWeight -= prev.weight;
+          this.young.delete(key);
+        }
+        this.old.delete(key);
+        this.insert(key, { value, weight });
+      }
+      get size() {
+        return this.young.size + this.old.size;
+      }
+      insert(key, entry2) {
+        if (this.youngWeight + entry2.weight > this.budget / 2) {
+          this.old = this.young;
+          this.young = /* @__PURE__ */ new Map();
+          this.youngWeight = 0;
+        }
+        this.young.set(key, entry2);
+        this.youngWeight += entry2.weight;
+      }
+    };
+  }
+});
+
+// src/repo/objects/huffman.ts
+var FAST, OFFS, REV, Huffman, fixedLit, fixedDist;
+var init_huffman = __esm({
+  "src/repo/objects/huffman.ts"() {
+    "use strict";
+    FAST = 9;
+    OFFS = new Uint16Array(16);
+    REV = new Uint16Array(1 << FAST).map((_2, x) => {
+      let r = 0;
+      for (let b2 = 0; b2 < FAST; b2++) r |= (x >> b2 & 1) << FAST - 1 - b2;
+      return r;
+    });
+    Huffman = class {
+      counts = new Uint16Array(16);
+      symbols;
+      /** (symbol << 4) | length for codes of at most `bits` bits, indexed by the next bits; 0 = slow path. */
+      fast = new Int32Array(1 << FAST);
+      bits = FAST;
+      mask = (1 << FAST) - 1;
+      constructor(size) {
+        this.symbols = new Uint16Array(size);
+      }
+      /** Builds from code lengths; false when the lengths over-subscribe the code space. */
+      build(lengths2, n2) {
+        const { counts, symbols, fast } = this;
+        counts.fill(0);
+        let maxLen = 1;
+        for (let i = 0; i < n2; i++) {
+          const l = lengths2[i];
+          counts[l]++;
+          if (l > maxLen) maxLen = l;
+        }
+        counts[0] = 0;
+        const bits = maxLen < FAST ? maxLen : FAST;
+        const tableSize = 1 << bits;
+        this.bits = bits;
+        this.mask = tableSize - 1;
+        fast.fill(0, 0, tableSize);
+        const offs = OFFS;
+        let left = 1;
+        for (let len = 1; len < 16; len++) {
+          left = (left << 1) - counts[len];
+          if (left < 0) return false;
+          offs[len] = len === 1 ? 0 : offs[len - 1] + counts[len - 1];
+        }
+        for (let i = 0; i < n2; i++) if (lengths2[i]) symbols[offs[lengths2[i]]++] = i;
+        let code = 0;
+        let index = 0;
+        for (let len = 1; len <= bits; len++) {
+          for (let k2 = 0; k2 < counts[len]; k2++) {
+            const rev = REV[code << FAST - len];
+            const entry2 = symbols[index + k2] << 4 | len;
+            for (let j = rev; j < tableSize; j += 1 << len) fast[j] = entry2;
+            code++;
+          }
+          index += counts[len];
+          code <<= 1;
+        }
+        return true;
+      }
+    };
+    fixedLit = new Huffman(288);
+    fixedDist = new Huffman(30);
+    {
+      const l = new Uint8Array(288);
+      l.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
+      fixedLit.build(l, 288);
+      fixedDist.build(new Uint8Array(30).fill(5), 30);
+    }
+  }
+});
+
+// src/repo/objects/js-inflate.ts
+function jsInflate(input, size, start = 0) {
+  const cmf = input[start] ?? 0;
+  const flg = input[start + 1] ?? 0;
+  if ((cmf & 15) !== 8 || (cmf << 8 | flg) % 31 !== 0 || flg & 32) return null;
+  try {
+    return inflater.reset(input, start + 2, size).run();
+  } catch (e) {
+    if (e instanceof Malformed) return null;
+    throw e;
+  }
+}
+function adler32(data) {
+  let a = 1;
+  let b2 = 0;
+  for (let i = 0; i < data.length; ) {
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      a += data[i];
+      b2 += a;
+    }
+    a %= 65521;
+    b2 %= 65521;
+  }
+  return (b2 << 16 | a) >>> 0;
+}
+var LEN_BASE, LEN_EXTRA, DIST_BASE, DIST_EXTRA, CL_ORDER, dynLit, dynDist, clCode, lengths, Malformed, Inflater, inflater;
+var init_js_inflate = __esm({
+  "src/repo/objects/js-inflate.ts"() {
+    "use strict";
+    init_huffman();
+    LEN_BASE = [
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      13,
+      15,
+      17,
+      19,
+      23,
+      27,
+      31,
+      35,
+      43,
+      51,
+      59,
+      67,
+      83,
+      99,
+      115,
+      131,
+      163,
+      195,
+      227,
+      258
+    ];
+    LEN_EXTRA = [
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0
+    ];
+    DIST_BASE = [
+      1,
+      2,
+      3,
+      4,
+      5,
+      7,
+      9,
+      13,
+      17,
+      25,
+      33,
+      49,
+      65,
+      97,
+      129,
+      193,
+      257,
+      385,
+      513,
+      769,
+      1025,
+      1537,
+      2049,
+      3073,
+      4097,
+      6145,
+      8193,
+      12289,
+      16385,
+      24577
+    ];
+    DIST_EXTRA = [
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13
+    ];
+    CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+    dynLit = new Huffman(288);
+    dynDist = new Huffman(30);
+    clCode = new Huffman(19);
+    lengths = new Uint8Array(288 + 32);
+    Malformed = class extends Error {
+    };
+    Inflater = class {
+      input = new Uint8Array(0);
+      size = 0;
+      pos = 0;
+      bitbuf = 0;
+      bitcnt = 0;
+      o = 0;
+      out = new Uint8Array(0);
+      /** Starts on a new stream (one instance serves all: inflating is synchronous). */
+      reset(input, pos, size) {
+        this.input = input;
+        this.pos = pos;
+        this.size = size;
+        this.bitbuf = 0;
+        this.bitcnt = 0;
+        this.o = 0;
+        this.out = Buffer.allocUnsafe(size);
+        return this;
+      }
+      run() {
+        const { input, size, out } = this;
+        let last = 0;
+        while (!last) {
+          last = this.bits(1);
+          const type2 = this.bits(2);
+          if (type2 === 0) {
+            if (!this.stored()) return null;
+            continue;
+          }
+          let lit = fixedLit;
+          let dist = fixedDist;
+          if (type2 === 2) {
+            if (!this.dynamic()) return null;
+            lit = dynLit;
+            dist = dynDist;
+          } else if (type2 !== 1) {
+            return null;
+          }
+          if (!this.codes(lit, dist)) return null;
+        }
+        if (this.o !== size) return null;
+        const pos = this.pos - (this.bitcnt >> 3);
+        if (pos + 4 > input.length) return null;
+        const want = (input[pos] << 24 | input[pos + 1] << 16 | input[pos + 2] << 8 | input[pos + 3]) >>> 0;
+        return adler32(out) === want ? out : null;
+      }
+      /**
+       * Decodes one Huffman-coded block to its end-of-block symbol: the hot loop, on local copies
+       * of the bit state (written back around the rare slow path and at the end).
+       */
+      codes(lit, dist) {
+        const { input, out, size } = this;
+        const inLen = input.length;
+        const lfast = lit.fast;
+        const lmask = lit.mask;
+        const dfast = dist.fast;
+        const dmask = dist.mask;
+        let { pos, bitbuf, bitcnt, o } = this;
+        for (; ; ) {
+          while (bitcnt < 24 && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          let sym;
+          let entry2 = lfast[bitbuf & lmask];
+          if (entry2 !== 0 && (entry2 & 15) <= bitcnt) {
+            bitbuf >>>= entry2 & 15;
+            bitcnt -= entry2 & 15;
+            sym = entry2 >> 4;
+          } else {
+            Object.assign(this, { pos, bitbuf, bitcnt });
+            sym = this.slowDecode(lit);
+            ({ pos, bitbuf, bitcnt } = this);
+          }
+          if (sym < 256) {
+            if (o >= size) return false;
+            out[o++] = sym;
+            continue;
+          }
+          if (sym === 256) break;
+          const li = sym - 257;
+          if (li >= 29) return false;
+          let extra = LEN_EXTRA[li];
+          if (bitcnt < extra) throw new Malformed();
+          const len = LEN_BASE[li] + (bitbuf & (1 << extra) - 1);
+          bitbuf >>>= extra;
+          bitcnt -= extra;
+          while (bitcnt < 24 && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          entry2 = dfast[bitbuf & dmask];
+          let di;
+          if (entry2 !== 0 && (entry2 & 15) <= bitcnt) {
+            bitbuf >>>= entry2 & 15;
+            bitcnt -= entry2 & 15;
+            di = entry2 >> 4;
+          } else {
+            Object.assign(this, { pos, bitbuf, bitcnt });
+            di = this.slowDecode(dist);
+            ({ pos, bitbuf, bitcnt } = this);
+          }
+          if (di >= 30) return false;
+          extra = DIST_EXTRA[di];
+          while (bitcnt < extra && pos < inLen) {
+            bitbuf |= input[pos++] << bitcnt;
+            bitcnt += 8;
+          }
+          if (bitcnt < extra) throw new Malformed();
+          const d2 = DIST_BASE[di] + (bitbuf & (1 << extra) - 1);
+          bitbuf >>>= extra;
+          bitcnt -= extra;
+          if (d2 > o || o + len > size) return false;
+          for (const end = o + len; o < end; o++) out[o] = out[o - d2];
+        }
+        Object.assign(this, { pos, bitbuf, bitcnt, o });
+        return true;
+      }
+      stored() {
+        const { input } = this;
+        let pos = this.pos - (this.bitcnt >> 3);
+        this.bitbuf = 0;
+        this.bitcnt = 0;
+        if (pos + 4 > input.length) return false;
+        const len = input[pos] | input[pos + 1] << 8;
+        const nlen = input[pos + 2] | input[pos + 3] << 8;
+        pos += 4;
+        if ((len ^ 65535) !== nlen || pos + len > input.length || this.o + len > this.size)
+          return false;
+        this.out.set(input.subarray(pos, pos + len), this.o);
+        this.pos = pos + len;
+        this.o += len;
+        return true;
+      }
+      dynamic() {
+        const hlit = this.bits(5) + 257;
+        const hdist = this.bits(5) + 1;
+        const hclen = this.bits(4) + 4;
+        lengths.fill(0, 0, 19);
+        for (let i = 0; i < hclen; i++) lengths[CL_ORDER[i]] = this.bits(3);
+        if (!clCode.build(lengths, 19)) return false;
+        const total = hlit + hdist;
+        for (let i = 0; i < total; ) {
+          const sym = this.decode(clCode);
+          if (sym < 16) {
+            lengths[i++] = sym;
+            continue;
+          }
+          let rep;
+          let val = 0;
+          if (sym === 16) {
+            if (i === 0) return false;
+            val = lengths[i - 1];
+            rep = 3 + this.bits(2);
+          } else rep = sym === 17 ? 3 + this.bits(3) : 11 + this.bits(7);
+          if (i + rep > total) return false;
+          lengths.fill(val, i, i + rep);
+          i += rep;
+        }
+        return dynLit.build(lengths, hlit) && dynDist.build(lengths.subarray(hlit), hdist);
+      }
+      bits(n2) {
+        while (this.bitcnt < n2) {
+          if (this.pos >= this.input.length) throw new Malformed();
+          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
+          this.bitcnt += 8;
+        }
+        const v2 = this.bitbuf & (1 << n2) - 1;
+        this.bitbuf >>>= n2;
+        this.bitcnt -= n2;
+        return v2;
+      }
+      decode(h2) {
+        while (this.bitcnt < h2.bits && this.pos < this.input.length) {
+          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
+          this.bitcnt += 8;
+        }
+        const entry2 = h2.fast[this.bitbuf & h2.mask];
+        const len = entry2 & 15;
+        if (entry2 !== 0 && len <= this.bitcnt) {
+          this.bitbuf >>>= len;
+          this.bitcnt -= len;
+          return entry2 >> 4;
+        }
+        return this.slowDecode(h2);
+      }
+      /** Walks the canonical code one bit at a time (codes longer than the table, or the last bits). */
+      slowDecode(h2) {
+        let code = 0;
+        let first = 0;
+        let index = 0;
+        for (let l = 1; l < 16; l++) {
+          code |= this.bits(1);
+          const count = h2.counts[l];
+          if (code - first < count) return h2.symbols[index + code - first];
+          index += count;
+          first = first + count << 1;
+          code <<= 1;
+        }
+        throw new Malformed();
+      }
+    };
+    inflater = new Inflater();
+  }
+});
+
+// src/repo/objects/inflate.ts
+import { inflateSync } from "node:zlib";
+function inflate(input, size, what, start = 0) {
+  if (size !== void 0 && size <= JS_INFLATE_MAX) {
+    const out = jsInflate(input, size, start);
+    if (out) return out;
+  }
+  const from = start === 0 ? input : input.subarray(start);
+  try {
+    const out = size === void 0 ? inflateSync(from) : inflateSync(from, { chunkSize: Math.max(64, Math.min(size + 1, 1 << 20)) });
+    if (size !== void 0 && out.length !== size) {
+      throw new RepoError(
+        "CORRUPT_OBJECT",
+        `${what}: inflated ${out.length} bytes, expected ${size}`,
+        {
+          object: what
+        }
+      );
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof RepoError) throw e;
+    throw new RepoError(
+      "CORRUPT_OBJECT",
+      `${what}: cannot inflate`,
+      { object: what },
+      { cause: e }
+    );
+  }
+}
+var JS_INFLATE_MAX;
+var init_inflate = __esm({
+  "src/repo/objects/inflate.ts"() {
+    "use strict";
+    init_errors();
+    init_js_inflate();
+    JS_INFLATE_MAX = 256;
+  }
+});
+
+// src/repo/objects/pack-index.ts
+var MAGIC, PackIndex;
+var init_pack_index = __esm({
+  "src/repo/objects/pack-index.ts"() {
+    "use strict";
+    init_errors();
+    MAGIC = 4285812579;
+    PackIndex = class {
+      constructor(buf, name) {
+        this.buf = buf;
+        this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        if (buf.length < 8 + 1024 || this.view.getUint32(0) !== MAGIC || this.view.getUint32(4) !== 2) {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: not a version-2 pack index`, { file: name });
+        }
+        this.count = this.view.getUint32(8 + 255 * 4);
+        this.namesAt = 8 + 1024;
+        this.offsetsAt = this.namesAt + this.count * 20 + this.count * 4;
+        this.bigOffsetsAt = this.offsetsAt + this.count * 4;
+        if (buf.length < this.bigOffsetsAt + 40) {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: truncated pack index`, { file: name });
+        }
+      }
+      buf;
+      count;
+      view;
+      namesAt;
+      offsetsAt;
+      bigOffsetsAt;
+      /** Offset in the pack of the object with this binary name, or -1. */
+      find(oid) {
+        let lo = oid[0] === 0 ? 0 : this.view.getUint32(8 + (oid[0] - 1) * 4);
+        let hi = this.view.getUint32(8 + oid[0] * 4);
+        const buf = this.buf;
+        const view = this.view;
+        const head = (oid[0] << 24 | oid[1] << 16 | oid[2] << 8 | oid[3]) >>> 0;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          const at = this.namesAt + mid * 20;
+          const first = view.getUint32(at);
+          let cmp = first - head;
+          for (let i = 4; cmp === 0 && i < 20; i++) cmp = buf[at + i] - oid[i];
+          if (cmp === 0) return this.offsetAt(mid);
+          if (cmp < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        return -1;
+      }
+      /** Up to `max` full names starting with the (lower-case) hex prefix. */
+      findPrefix(prefix, max) {
+        const first = parseInt(prefix.slice(0, 2).padEnd(2, "0"), 16);
+        const lo0 = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
+        const hi0 = prefix.length >= 2 ? this.view.getUint32(8 + first * 4) : this.count;
+        let lo = lo0;
+        let hi = hi0;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if (this.oidAt(mid) < prefix) lo = mid + 1;
+          else hi = mid;
+        }
+        const out = [];
+        for (let i = lo; i < this.count && out.length < max; i++) {
+          const oid = this.oidAt(i);
+          if (!oid.startsWith(prefix)) break;
+          out.push(oid);
+        }
+        return out;
+      }
+      oidAt(i) {
+        const at = this.namesAt + i * 20;
+        return Buffer.from(this.buf.buffer, this.buf.byteOffset + at, 20).toString("hex");
+      }
+      offsetAt(i) {
+        const small = this.view.getUint32(this.offsetsAt + i * 4);
+        if ((small & 2147483648) === 0) return small;
+        const big = this.bigOffsetsAt + (small & 2147483647) * 8;
+        return this.view.getUint32(big) * 2 ** 32 + this.view.getUint32(big + 4);
+      }
+    };
+  }
+});
+
+// src/repo/objects/delta.ts
+function applyDelta(base, delta) {
+  let pos = 0;
+  let baseSize = 0;
+  let byte;
+  let shift = 0;
+  do {
+    byte = delta[pos++] ?? corrupt("truncated size");
+    baseSize += (byte & 127) * 2 ** shift;
+    shift += 7;
+  } while (byte & 128);
+  let outSize = 0;
+  shift = 0;
+  do {
+    byte = delta[pos++] ?? corrupt("truncated size");
+    outSize += (byte & 127) * 2 ** shift;
+    shift += 7;
+  } while (byte & 128);
+  if (baseSize !== base.length) corrupt(`base is ${base.length} bytes, delta expects ${baseSize}`);
+  const out = Buffer.allocUnsafe(outSize);
+  let o = 0;
+  while (pos < delta.length) {
+    const op = delta[pos++];
+    if (op & 128) {
+      let offset = 0;
+      let size = 0;
+      if (op & 1) offset = delta[pos++];
+      if (op & 2) offset |= delta[pos++] << 8;
+      if (op & 4) offset |= delta[pos++] << 16;
+      if (op & 8) offset += delta[pos++] * 16777216;
+      if (op & 16) size = delta[pos++];
+      if (op & 32) size |= delta[pos++] << 8;
+      if (op & 64) size |= delta[pos++] << 16;
+      if (size === 0) size = 65536;
+      if (offset + size > base.length || o + size > outSize) corrupt("copy out of range");
+      if (size > 32) out.set(base.subarray(offset, offset + size), o);
+      else for (let i = 0; i < size; i++) out[o + i] = base[offset + i];
+      o += size;
+    } else if (op !== 0) {
+      if (pos + op > delta.length || o + op > outSize) corrupt("insert out of range");
+      for (let i = 0; i < op; i++) out[o + i] = delta[pos + i];
+      pos += op;
+      o += op;
+    } else {
+      corrupt("reserved opcode 0");
+    }
+  }
+  if (o !== outSize) corrupt(`result is ${o} bytes, delta promised ${outSize}`);
+  return out;
+}
+function corrupt(why) {
+  throw new RepoError("CORRUPT_OBJECT", `bad delta: ${why}`);
+}
+var init_delta = __esm({
+  "src/repo/objects/delta.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/repo/objects/pack.ts
+var TYPES, OFS_DELTA, REF_DELTA, Pack;
+var init_pack = __esm({
+  "src/repo/objects/pack.ts"() {
+    "use strict";
+    init_errors();
+    init_delta();
+    init_inflate();
+    init_lru();
+    TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
+    OFS_DELTA = 6;
+    REF_DELTA = 7;
+    Pack = class {
+      constructor(name, index, data, readExternal, cacheBytes) {
+        this.name = name;
+        this.index = index;
+        this.data = data;
+        this.readExternal = readExternal;
+        this.cache = new Lru(cacheBytes);
+        if (data.length < 32 || String.fromCharCode(...data.subarray(0, 4)) !== "PACK") {
+          throw new RepoError("CORRUPT_OBJECT", `${name}: not a packfile`, { file: name });
+        }
+      }
+      name;
+      index;
+      data;
+      readExternal;
+      cache;
+      /** The object at `offset` (a value from this pack's index), deltas resolved. */
+      readAt(offset) {
+        const hit = this.cache.get(offset);
+        if (hit) return hit;
+        const chain = [];
+        let base;
+        let at = offset;
+        for (; ; ) {
+          const cached = at === offset ? void 0 : this.cache.get(at);
+          if (cached) {
+            base = cached;
+            break;
+          }
+          const entry2 = this.entryAt(at);
+          if (entry2.type === OFS_DELTA) {
+            chain.push({ offset: at, entry: entry2 });
+            at = entry2.baseOffset;
+          } else if (entry2.type === REF_DELTA) {
+            chain.push({ offset: at, entry: entry2 });
+            const local = this.index.find(Buffer.from(entry2.baseOid, "hex"));
+            if (local < 0) {
+              base = this.readExternal(entry2.baseOid);
+              break;
+            }
+            at = local;
+          } else {
+            const type2 = TYPES[entry2.type];
+            if (!type2) this.corrupt(at, `unknown object type ${entry2.type}`);
+            base = { type: type2, data: this.inflateAt(entry2, at) };
+            this.remember(at, base);
+            break;
+          }
+          if (chain.length > 1e4) this.corrupt(offset, "delta chain too long");
+        }
+        for (let i = chain.length - 1; i >= 0; i--) {
+          const { offset: o, entry: entry2 } = chain[i];
+          base = { type: base.type, data: applyDelta(base.data, this.inflateAt(entry2, o)) };
+          this.remember(o, base);
+        }
+        return base;
+      }
+      remember(offset, obj) {
+        this.cache.set(offset, obj, obj.data.length + 64);
+      }
+      inflateAt(entry2, offset) {
+        try {
+          return inflate(this.data, entry2.size, this.name, entry2.dataAt);
+        } catch (e) {
+          if (e instanceof RepoError) this.corrupt(offset, e.message);
+          throw e;
+        }
+      }
+      entryAt(offset) {
+        const d2 = this.data;
+        let pos = offset;
+        let byte = d2[pos++] ?? this.corrupt(offset, "offset past end");
+        const type2 = byte >> 4 & 7;
+        let size = byte & 15;
+        let shift = 4;
+        while (byte & 128) {
+          byte = d2[pos++];
+          size += (byte & 127) * 2 ** shift;
+          shift += 7;
+        }
+        if (type2 === OFS_DELTA) {
+          byte = d2[pos++];
+          let back = byte & 127;
+          while (byte & 128) {
+            byte = d2[pos++];
+            back = (back + 1) * 128 + (byte & 127);
+          }
+          if (back > offset) this.corrupt(offset, "delta base before start of pack");
+          return { type: type2, size, dataAt: pos, baseOffset: offset - back };
+        }
+        if (type2 === REF_DELTA) {
+          const baseOid = Buffer.from(d2.buffer, d2.byteOffset + pos, 20).toString("hex");
+          return { type: type2, size, dataAt: pos + 20, baseOid };
+        }
+        return { type: type2, size, dataAt: pos };
+      }
+      corrupt(offset, why) {
+        throw new RepoError("CORRUPT_OBJECT", `${this.name}@${offset}: ${why}`, {
+          file: this.name,
+          offset
+        });
+      }
+    };
+  }
+});
+
+// src/repo/objects/store.ts
+import { join as join4 } from "node:path";
+function isType(t) {
+  return t === "commit" || t === "tree" || t === "blob" || t === "tag";
+}
+var PACK_CACHE_BYTES, LOOSE_CACHE_BYTES, OID, scratch, ObjectStore;
+var init_store = __esm({
+  "src/repo/objects/store.ts"() {
+    "use strict";
+    init_errors();
+    init_inflate();
+    init_lru();
+    init_pack_index();
+    init_pack();
+    PACK_CACHE_BYTES = 48 << 20;
+    LOOSE_CACHE_BYTES = 16 << 20;
+    OID = /^[0-9a-f]{40}$/;
+    scratch = Buffer.alloc(20);
+    ObjectStore = class _ObjectStore {
+      constructor(fs3, objectsDir) {
+        this.fs = fs3;
+        this.objectsDir = objectsDir;
+      }
+      fs;
+      objectsDir;
+      packs;
+      packsByName = /* @__PURE__ */ new Map();
+      alternates;
+      loose = new Lru(LOOSE_CACHE_BYTES);
+      /** The object named `oid`; throws `MISSING_OBJECT` when no store has it. */
+      read(oid) {
+        const found = this.tryRead(oid, true);
+        if (!found) throw new RepoError("MISSING_OBJECT", `object ${oid} not found`, { oid });
+        return found;
+      }
+      /** The content of `oid`, which must be of `type`. */
+      readAs(oid, type2) {
+        const obj = this.read(oid);
+        if (obj.type !== type2) {
+          throw new RepoError("CORRUPT_OBJECT", `object ${oid} is a ${obj.type}, not a ${type2}`, {
+            oid,
+            type: obj.type,
+            expected: type2
+          });
+        }
+        return obj.data;
+      }
+      has(oid) {
+        return this.tryRead(oid, true) !== void 0;
+      }
+      /** Up to `max` object names starting with a hex prefix, from every store. */
+      findPrefix(prefix, max = 2) {
+        const found = /* @__PURE__ */ new Set();
+        for (const pack of this.loadPacks()) {
+          for (const oid of pack.index.findPrefix(prefix, max)) found.add(oid);
+        }
+        if (prefix.length >= 2) {
+          try {
+            for (const name of this.fs.readdirSync(join4(this.objectsDir, prefix.slice(0, 2)))) {
+              const oid = prefix.slice(0, 2) + name;
+              if (OID.test(oid) && oid.startsWith(prefix)) found.add(oid);
+            }
+          } catch (e) {
+            if (!isFsError(e, "ENOENT")) throw e;
+          }
+        }
+        for (const alt of this.loadAlternates()) {
+          for (const oid of alt.findPrefix(prefix, max)) found.add(oid);
+        }
+        return [...found].sort().slice(0, max);
+      }
+      tryRead(oid, rescan) {
+        const packs = this.loadPacks();
+        if (packs.length > 0 && scratch.write(oid, "hex") === 20) {
+          for (const pack of packs) {
+            const offset = pack.index.find(scratch);
+            if (offset >= 0) return pack.readAt(offset);
+          }
+        }
+        if (!OID.test(oid))
+          throw new RepoError("MISSING_OBJECT", `not an object name: ${oid}`, { oid });
+        const loose = this.readLoose(oid);
+        if (loose) return loose;
+        for (const alt of this.loadAlternates()) {
+          const found = alt.tryRead(oid, rescan);
+          if (found) return found;
+        }
+        if (!rescan || !this.rescanPacks()) return void 0;
+        return this.tryRead(oid, false);
+      }
+      readLoose(oid) {
+        const hit = this.loose.get(oid);
+        if (hit) return hit;
+        let compressed;
+        try {
+          compressed = this.fs.readFileSync(join4(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
+        } catch (e) {
+          if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR")) return void 0;
+          throw e;
+        }
+        const raw = inflate(compressed, void 0, `loose object ${oid}`);
+        const space = raw.indexOf(32);
+        const nul = raw.indexOf(0, space);
+        const type2 = Buffer.from(raw.subarray(0, space)).toString("latin1");
+        const size = Number(Buffer.from(raw.subarray(space + 1, nul)).toString("latin1"));
+        if (!isType(type2) || nul < 0 || size !== raw.length - nul - 1) {
+          throw new RepoError("CORRUPT_OBJECT", `loose object ${oid}: bad header`, { oid });
+        }
+        const obj = { type: type2, data: raw.subarray(nul + 1) };
+        this.loose.set(oid, obj, raw.length + 64);
+        return obj;
+      }
+      loadPacks() {
+        if (!this.packs) this.rescanPacks();
+        return this.packs;
+      }
+      /** Opens packs not seen before; true when there were any. */
+      rescanPacks() {
+        const dir = join4(this.objectsDir, "pack");
+        let names;
+        try {
+          names = this.fs.readdirSync(dir).filter((n2) => n2.endsWith(".idx"));
+        } catch (e) {
+          if (!isFsError(e, "ENOENT")) throw e;
+          names = [];
+        }
+        let added = false;
+        for (const idxName of names.sort()) {
+          const base = idxName.slice(0, -4);
+          if (this.packsByName.has(base)) continue;
+          let index;
+          let data;
+          try {
+            index = new PackIndex(this.fs.readFileSync(join4(dir, idxName)), idxName);
+            data = this.fs.readFileSync(join4(dir, `${base}.pack`));
+          } catch (e) {
+            if (isFsError(e, "ENOENT")) continue;
+            throw e;
+          }
+          const pack = new Pack(`${base}.pack`, index, data, (oid) => this.read(oid), PACK_CACHE_BYTES);
+          this.packsByName.set(base, pack);
+          added = true;
+        }
+        this.packs = [...this.packsByName.values()];
+        return added;
+      }
+      loadAlternates() {
+        if (this.alternates) return this.alternates;
+        let text2 = "";
+        try {
+          text2 = String(this.fs.readFileSync(join4(this.objectsDir, "info", "alternates"), "utf8"));
+        } catch (e) {
+          if (!isFsError(e, "ENOENT")) throw e;
+        }
+        this.alternates = text2.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => new _ObjectStore(this.fs, l.startsWith("/") ? l : join4(this.objectsDir, l)));
+        return this.alternates;
+      }
+    };
+  }
+});
+
+// src/repo/objects/tree.ts
+function hexAt(buf, at) {
+  return Buffer.from(buf.buffer, buf.byteOffset + at, 20).toString("hex");
+}
+function parseTree(buf) {
+  const out = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const space = buf.indexOf(SPACE, pos);
+    const nul = buf.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
+      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
+    }
+    out.push({
+      mode: latin12(buf, pos, space),
+      name: Buffer.from(buf.buffer, buf.byteOffset + space + 1, nul - space - 1).toString("utf8"),
+      oid: hexAt(buf, nul + 1)
+    });
+    pos = nul + 21;
+  }
+  return out;
+}
+function findEntry(buf, name) {
+  const n2 = name.length;
+  let pos = 0;
+  while (pos < buf.length) {
+    const space = buf.indexOf(SPACE, pos);
+    const start = space + 1;
+    const nul = buf.indexOf(0, start);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
+      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
+    }
+    const len = nul - start;
+    let cmp = 0;
+    const common2 = len < n2 ? len : n2;
+    for (let i = 0; i < common2; i++) {
+      cmp = buf[start + i] - name[i];
+      if (cmp !== 0) break;
+    }
+    if (cmp === 0) {
+      if (len === n2) return { mode: latin12(buf, pos, space), oid: hexAt(buf, nul + 1) };
+      if (len > n2) {
+        cmp = buf[start + n2] - SLASH;
+      } else {
+        cmp = -1;
+      }
+    }
+    if (cmp > 0) return void 0;
+    pos = nul + 21;
+  }
+  return void 0;
+}
+function latin12(buf, from, to) {
+  let s = "";
+  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+var TREE_MODE, GITLINK_MODE, SPACE, SLASH;
+var init_tree = __esm({
+  "src/repo/objects/tree.ts"() {
+    "use strict";
+    init_errors();
+    TREE_MODE = "40000";
+    GITLINK_MODE = "160000";
+    SPACE = 32;
+    SLASH = 47;
+  }
+});
+
+// src/repo/db.ts
+import { join as join5 } from "node:path";
+function dbOf(repo) {
+  let db = dbs.get(repo.cache);
+  if (!db) {
+    db = new Db(repo);
+    dbs.set(repo.cache, db);
+  }
+  return db;
+}
+function readShallow(repo) {
+  try {
+    const text2 = repo.fs.readFileSync(join5(repo.gitdir, "shallow"), "utf8");
+    return new Set(text2.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
+  } catch (e) {
+    if (isFsError(e, "ENOENT")) return /* @__PURE__ */ new Set();
+    throw e;
+  }
+}
+var Db, dbs;
+var init_db = __esm({
+  "src/repo/db.ts"() {
+    "use strict";
+    init_errors();
+    init_commit();
+    init_lru();
+    init_store();
+    init_tree();
+    Db = class {
+      store;
+      trees = new Lru(16 << 20);
+      headers = new Lru(16 << 20);
+      /** Commits whose parents a shallow clone does not have (`.git/shallow`). */
+      shallow;
+      constructor(repo) {
+        this.store = new ObjectStore(repo.fs, join5(repo.gitdir, "objects"));
+        this.shallow = readShallow(repo);
+      }
+      /** A commit's tree, parents and committer time (a shallow commit has no parents). */
+      header(oid) {
+        let h2 = this.headers.get(oid);
+        if (!h2) {
+          h2 = parseCommitHeader(this.store.readAs(oid, "commit"));
+          if (this.shallow.has(oid)) h2 = { ...h2, parents: [] };
+          this.headers.set(oid, h2, 160 + 48 * h2.parents.length);
+        }
+        return h2;
+      }
+      commit(oid) {
+        const c = parseCommit(this.store.readAs(oid, "commit"));
+        return this.shallow.has(oid) ? { ...c, parents: [] } : c;
+      }
+      rawTree(oid) {
+        return this.store.readAs(oid, "tree");
+      }
+      /** A tree's entries, parsed once per oid. */
+      tree(oid) {
+        let t = this.trees.get(oid);
+        if (!t) {
+          t = parseTree(this.rawTree(oid));
+          this.trees.set(oid, t, 64 + t.length * 160);
+        }
+        return t;
+      }
+      /** One entry of a tree by (UTF-8) name, found in the raw tree without parsing it. */
+      entry(treeOid, name) {
+        return findEntry(this.rawTree(treeOid), name);
+      }
+      /** Follows annotated tags down to a non-tag object: its oid and type. */
+      peel(oid) {
+        for (let depth = 0; depth < 100; depth++) {
+          const obj = this.store.read(oid);
+          if (obj.type !== "tag") return { oid, type: obj.type };
+          oid = parseTagTarget(obj.data).object;
+        }
+        throw new RepoError("CORRUPT_OBJECT", `tag chain too long at ${oid}`, { oid });
+      }
+    };
+    dbs = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/repo/git-index.ts
+import { createHash as createHash2 } from "node:crypto";
+function parseIndex(buf) {
+  const bad2 = (why) => {
+    throw new RepoError("UNSUPPORTED_INDEX", `.git/index: ${why}`, {});
+  };
+  if (buf.length < 32 || buf.toString("latin1", 0, 4) !== "DIRC") bad2("not an index file");
+  const version = buf.readUInt32BE(4);
+  if (version !== 2 && version !== 3 && version !== 4) bad2(`index version ${version}`);
+  const count = buf.readUInt32BE(8);
+  const end = buf.length - 20;
+  const entries = [];
+  let at = 12;
+  let previous = Buffer.alloc(0);
+  for (let i = 0; i < count; i++) {
+    if (at + 62 > end) bad2("truncated entry");
+    const start = at;
+    const stat2 = {
+      ctimeS: buf.readUInt32BE(at),
+      ctimeNs: buf.readUInt32BE(at + 4),
+      mtimeS: buf.readUInt32BE(at + 8),
+      mtimeNs: buf.readUInt32BE(at + 12),
+      dev: buf.readUInt32BE(at + 16),
+      ino: buf.readUInt32BE(at + 20),
+      uid: buf.readUInt32BE(at + 28),
+      gid: buf.readUInt32BE(at + 32),
+      size: buf.readUInt32BE(at + 36)
+    };
+    const mode = buf.readUInt32BE(at + 24);
+    const oid = buf.toString("hex", at + 40, at + 60);
+    const flags = buf.readUInt16BE(at + 60);
+    at += 62;
+    let extended = 0;
+    if (flags & 16384) {
+      if (version < 3) bad2("extended flags in a version 2 index");
+      extended = buf.readUInt16BE(at);
+      at += 2;
+    }
+    let path;
+    if (version === 4) {
+      const [strip, next] = readVarint(buf, at);
+      const nul = buf.indexOf(0, next);
+      if (nul < 0 || nul > end || strip > previous.length) bad2("bad path");
+      path = Buffer.concat([
+        previous.subarray(0, previous.length - strip),
+        buf.subarray(next, nul)
+      ]);
+      at = nul + 1;
+    } else {
+      const nul = buf.indexOf(0, at);
+      if (nul < 0 || nul > end) bad2("bad path");
+      path = buf.subarray(at, nul);
+      at = start + padded(nul - start);
+    }
+    previous = path;
+    entries.push({
+      path: path.toString("utf8"),
+      oid,
+      mode,
+      stage: flags >> 12 & 3,
+      stat: stat2,
+      assumeValid: (flags & 32768) !== 0,
+      extended
+    });
+  }
+  const extensions = [];
+  while (at + 8 <= end) {
+    const signature = buf.toString("latin1", at, at + 4);
+    const size = buf.readUInt32BE(at + 4);
+    if (at + 8 + size > end) bad2(`truncated extension ${signature}`);
+    const first = signature.charCodeAt(0);
+    if (first < 65 || first > 90) bad2(`required extension "${signature}" is not supported`);
+    if (KEPT.has(signature)) {
+      extensions.push({ signature, data: Buffer.from(buf.subarray(at + 8, at + 8 + size)) });
+    }
+    at += 8 + size;
+  }
+  return { version, entries, extensions };
+}
+function serializeIndex(index) {
+  const needsExtended = index.entries.some((e) => e.extended !== 0);
+  const version = index.version === 2 && needsExtended ? 3 : index.version;
+  const parts = [];
+  const header = Buffer.alloc(12);
+  header.write("DIRC", 0, "latin1");
+  header.writeUInt32BE(version, 4);
+  header.writeUInt32BE(index.entries.length, 8);
+  parts.push(header);
+  let previous = Buffer.alloc(0);
+  for (const e of index.entries) {
+    const path = Buffer.from(e.path, "utf8");
+    const ext = e.extended !== 0 ? 2 : 0;
+    const fixed = Buffer.alloc(62 + ext);
+    const s = e.stat;
+    const words = [s.ctimeS, s.ctimeNs, s.mtimeS, s.mtimeNs, s.dev, s.ino, e.mode, s.uid, s.gid];
+    words.forEach((w, i) => fixed.writeUInt32BE(w >>> 0, i * 4));
+    fixed.writeUInt32BE(s.size >>> 0, 36);
+    fixed.write(e.oid, 40, "hex");
+    const flags = (e.assumeValid ? 32768 : 0) | (ext ? 16384 : 0) | (e.stage & 3) << 12 | Math.min(path.length, 4095);
+    fixed.writeUInt16BE(flags, 60);
+    if (ext) fixed.writeUInt16BE(e.extended, 62);
+    parts.push(fixed);
+    if (version === 4) {
+      let common2 = 0;
+      while (common2 < path.length && common2 < previous.length && path[common2] === previous[common2])
+        common2++;
+      parts.push(writeVarint(previous.length - common2), path.subarray(common2), Buffer.alloc(1));
+    } else {
+      const length = fixed.length + path.length;
+      parts.push(path, Buffer.alloc(padded(length) - length));
+    }
+    previous = path;
+  }
+  for (const x of index.extensions) {
+    const head = Buffer.alloc(8);
+    head.write(x.signature, 0, "latin1");
+    head.writeUInt32BE(x.data.length, 4);
+    parts.push(head, x.data);
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash2("sha1").update(body).digest()]);
+}
+function compareEntries(a, b2) {
+  const c = Buffer.compare(Buffer.from(a.path, "utf8"), Buffer.from(b2.path, "utf8"));
+  return c !== 0 ? c : a.stage - b2.stage;
+}
+function emptyIndex() {
+  return { version: 2, entries: [], extensions: [] };
+}
+function padded(length) {
+  return length + 8 & ~7;
+}
+function readVarint(buf, at) {
+  let c = buf[at++];
+  let value = c & 127;
+  while (c & 128) {
+    c = buf[at++];
+    value = value + 1 << 7 | c & 127;
+  }
+  return [value, at];
+}
+function writeVarint(value) {
+  const bytes = [value & 127];
+  while (value >>= 7) bytes.unshift(128 | --value & 127);
+  return Buffer.from(bytes);
+}
+var ZERO_STAT, KEPT;
+var init_git_index = __esm({
+  "src/repo/git-index.ts"() {
+    "use strict";
+    init_errors();
+    ZERO_STAT = {
+      ctimeS: 0,
+      ctimeNs: 0,
+      mtimeS: 0,
+      mtimeNs: 0,
+      dev: 0,
+      ino: 0,
+      uid: 0,
+      gid: 0,
+      size: 0
+    };
+    KEPT = /* @__PURE__ */ new Set(["REUC"]);
+  }
+});
+
+// src/repo/paths.ts
+function compilePrefixes(prefixes) {
+  const root = { full: prefixes.length === 0, dirOnly: false, children: /* @__PURE__ */ new Map() };
+  for (const prefix of prefixes) {
+    const parts = splitPrefix(prefix);
+    if (parts.length === 0) {
+      root.full = true;
+      continue;
+    }
+    let node = root;
+    for (const name of parts) {
+      let child = node.children.get(name);
+      if (!child) {
+        child = { full: false, dirOnly: true, children: /* @__PURE__ */ new Map(), name, bytes: Buffer.from(name) };
+        node.children.set(name, child);
+      }
+      node = child;
+    }
+    const dirOnly = prefix.endsWith("/");
+    node.dirOnly = node.full ? node.dirOnly && dirOnly : dirOnly;
+    node.full = true;
+  }
+  return root;
+}
+function splitPrefix(prefix) {
+  if (prefix.startsWith("/")) badPath(prefix, "must be relative to the repository root");
+  const parts = prefix.split("/").filter((p2) => p2 !== "" && p2 !== ".");
+  if (parts.includes("..")) badPath(prefix, 'must not contain ".."');
+  return parts;
+}
+function badPath(path, why) {
+  throw new RepoError("BAD_PATH", `path "${path}" ${why}`, { path });
+}
+var EVERYTHING;
+var init_paths = __esm({
+  "src/repo/paths.ts"() {
+    "use strict";
+    init_errors();
+    EVERYTHING = { full: true, dirOnly: false, children: /* @__PURE__ */ new Map() };
   }
 });
 
@@ -19541,8 +21117,8 @@ var require_crc32 = __commonJS({
       CRC322.version = "1.2.2";
       function signed_crc_table() {
         var c = 0, table = new Array(256);
-        for (var n = 0; n != 256; ++n) {
-          c = n;
+        for (var n2 = 0; n2 != 256; ++n2) {
+          c = n2;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
@@ -19551,20 +21127,20 @@ var require_crc32 = __commonJS({
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
-          table[n] = c;
+          table[n2] = c;
         }
         return typeof Int32Array !== "undefined" ? new Int32Array(table) : table;
       }
       var T0 = signed_crc_table();
       function slice_by_16_tables(T) {
-        var c = 0, v = 0, n = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
-        for (n = 0; n != 256; ++n) table[n] = T[n];
-        for (n = 0; n != 256; ++n) {
-          v = T[n];
-          for (c = 256 + n; c < 4096; c += 256) v = table[c] = v >>> 8 ^ T[v & 255];
+        var c = 0, v2 = 0, n2 = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
+        for (n2 = 0; n2 != 256; ++n2) table[n2] = T[n2];
+        for (n2 = 0; n2 != 256; ++n2) {
+          v2 = T[n2];
+          for (c = 256 + n2; c < 4096; c += 256) v2 = table[c] = v2 >>> 8 ^ T[v2 & 255];
         }
         var out = [];
-        for (n = 1; n != 16; ++n) out[n - 1] = typeof Int32Array !== "undefined" ? table.subarray(n * 256, n * 256 + 256) : table.slice(n * 256, n * 256 + 256);
+        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table.subarray(n2 * 256, n2 * 256 + 256) : table.slice(n2 * 256, n2 * 256 + 256);
         return out;
       }
       var TT = slice_by_16_tables(T0);
@@ -19585,7 +21161,7 @@ var require_crc32 = __commonJS({
       }
       function crc32_str(str2, seed) {
         var C = seed ^ -1;
-        for (var i = 0, L = str2.length, c = 0, d = 0; i < L; ) {
+        for (var i = 0, L = str2.length, c = 0, d2 = 0; i < L; ) {
           c = str2.charCodeAt(i++);
           if (c < 128) {
             C = C >>> 8 ^ T0[(C ^ c) & 255];
@@ -19594,11 +21170,11 @@ var require_crc32 = __commonJS({
             C = C >>> 8 ^ T0[(C ^ (128 | c & 63)) & 255];
           } else if (c >= 55296 && c < 57344) {
             c = (c & 1023) + 64;
-            d = str2.charCodeAt(i++) & 1023;
+            d2 = str2.charCodeAt(i++) & 1023;
             C = C >>> 8 ^ T0[(C ^ (240 | c >> 8 & 7)) & 255];
             C = C >>> 8 ^ T0[(C ^ (128 | c >> 2 & 63)) & 255];
-            C = C >>> 8 ^ T0[(C ^ (128 | d >> 6 & 15 | (c & 3) << 4)) & 255];
-            C = C >>> 8 ^ T0[(C ^ (128 | d & 63)) & 255];
+            C = C >>> 8 ^ T0[(C ^ (128 | d2 >> 6 & 15 | (c & 3) << 4)) & 255];
+            C = C >>> 8 ^ T0[(C ^ (128 | d2 & 63)) & 255];
           } else {
             C = C >>> 8 ^ T0[(C ^ (224 | c >> 12 & 15)) & 255];
             C = C >>> 8 ^ T0[(C ^ (128 | c >> 6 & 63)) & 255];
@@ -19633,9 +21209,9 @@ var require_common = __commonJS({
         if (typeof source !== "object") {
           throw new TypeError(source + "must be non-object");
         }
-        for (var p in source) {
-          if (_has(source, p)) {
-            obj[p] = source[p];
+        for (var p2 in source) {
+          if (_has(source, p2)) {
+            obj[p2] = source[p2];
           }
         }
       }
@@ -19835,36 +21411,36 @@ var require_trees = __commonJS({
       var extra = desc.stat_desc.extra_bits;
       var base = desc.stat_desc.extra_base;
       var max_length = desc.stat_desc.max_length;
-      var h;
-      var n, m;
+      var h2;
+      var n2, m2;
       var bits;
       var xbits;
-      var f;
+      var f2;
       var overflow = 0;
       for (bits = 0; bits <= MAX_BITS; bits++) {
         s.bl_count[bits] = 0;
       }
       tree[s.heap[s.heap_max] * 2 + 1] = 0;
-      for (h = s.heap_max + 1; h < HEAP_SIZE; h++) {
-        n = s.heap[h];
-        bits = tree[tree[n * 2 + 1] * 2 + 1] + 1;
+      for (h2 = s.heap_max + 1; h2 < HEAP_SIZE; h2++) {
+        n2 = s.heap[h2];
+        bits = tree[tree[n2 * 2 + 1] * 2 + 1] + 1;
         if (bits > max_length) {
           bits = max_length;
           overflow++;
         }
-        tree[n * 2 + 1] = bits;
-        if (n > max_code) {
+        tree[n2 * 2 + 1] = bits;
+        if (n2 > max_code) {
           continue;
         }
         s.bl_count[bits]++;
         xbits = 0;
-        if (n >= base) {
-          xbits = extra[n - base];
+        if (n2 >= base) {
+          xbits = extra[n2 - base];
         }
-        f = tree[n * 2];
-        s.opt_len += f * (bits + xbits);
+        f2 = tree[n2 * 2];
+        s.opt_len += f2 * (bits + xbits);
         if (has_stree) {
-          s.static_len += f * (stree[n * 2 + 1] + xbits);
+          s.static_len += f2 * (stree[n2 * 2 + 1] + xbits);
         }
       }
       if (overflow === 0) {
@@ -19881,17 +21457,17 @@ var require_trees = __commonJS({
         overflow -= 2;
       } while (overflow > 0);
       for (bits = max_length; bits !== 0; bits--) {
-        n = s.bl_count[bits];
-        while (n !== 0) {
-          m = s.heap[--h];
-          if (m > max_code) {
+        n2 = s.bl_count[bits];
+        while (n2 !== 0) {
+          m2 = s.heap[--h2];
+          if (m2 > max_code) {
             continue;
           }
-          if (tree[m * 2 + 1] !== bits) {
-            s.opt_len += (bits - tree[m * 2 + 1]) * tree[m * 2];
-            tree[m * 2 + 1] = bits;
+          if (tree[m2 * 2 + 1] !== bits) {
+            s.opt_len += (bits - tree[m2 * 2 + 1]) * tree[m2 * 2];
+            tree[m2 * 2 + 1] = bits;
           }
-          n--;
+          n2--;
         }
       }
     }
@@ -19899,20 +21475,20 @@ var require_trees = __commonJS({
       var next_code = new Array(MAX_BITS + 1);
       var code = 0;
       var bits;
-      var n;
+      var n2;
       for (bits = 1; bits <= MAX_BITS; bits++) {
         next_code[bits] = code = code + bl_count[bits - 1] << 1;
       }
-      for (n = 0; n <= max_code; n++) {
-        var len = tree[n * 2 + 1];
+      for (n2 = 0; n2 <= max_code; n2++) {
+        var len = tree[n2 * 2 + 1];
         if (len === 0) {
           continue;
         }
-        tree[n * 2] = bi_reverse(next_code[len]++, len);
+        tree[n2 * 2] = bi_reverse(next_code[len]++, len);
       }
     }
     function tr_static_init() {
-      var n;
+      var n2;
       var bits;
       var length;
       var code;
@@ -19921,7 +21497,7 @@ var require_trees = __commonJS({
       length = 0;
       for (code = 0; code < LENGTH_CODES - 1; code++) {
         base_length[code] = length;
-        for (n = 0; n < 1 << extra_lbits[code]; n++) {
+        for (n2 = 0; n2 < 1 << extra_lbits[code]; n2++) {
           _length_code[length++] = code;
         }
       }
@@ -19929,60 +21505,60 @@ var require_trees = __commonJS({
       dist = 0;
       for (code = 0; code < 16; code++) {
         base_dist[code] = dist;
-        for (n = 0; n < 1 << extra_dbits[code]; n++) {
+        for (n2 = 0; n2 < 1 << extra_dbits[code]; n2++) {
           _dist_code[dist++] = code;
         }
       }
       dist >>= 7;
       for (; code < D_CODES; code++) {
         base_dist[code] = dist << 7;
-        for (n = 0; n < 1 << extra_dbits[code] - 7; n++) {
+        for (n2 = 0; n2 < 1 << extra_dbits[code] - 7; n2++) {
           _dist_code[256 + dist++] = code;
         }
       }
       for (bits = 0; bits <= MAX_BITS; bits++) {
         bl_count[bits] = 0;
       }
-      n = 0;
-      while (n <= 143) {
-        static_ltree[n * 2 + 1] = 8;
-        n++;
+      n2 = 0;
+      while (n2 <= 143) {
+        static_ltree[n2 * 2 + 1] = 8;
+        n2++;
         bl_count[8]++;
       }
-      while (n <= 255) {
-        static_ltree[n * 2 + 1] = 9;
-        n++;
+      while (n2 <= 255) {
+        static_ltree[n2 * 2 + 1] = 9;
+        n2++;
         bl_count[9]++;
       }
-      while (n <= 279) {
-        static_ltree[n * 2 + 1] = 7;
-        n++;
+      while (n2 <= 279) {
+        static_ltree[n2 * 2 + 1] = 7;
+        n2++;
         bl_count[7]++;
       }
-      while (n <= 287) {
-        static_ltree[n * 2 + 1] = 8;
-        n++;
+      while (n2 <= 287) {
+        static_ltree[n2 * 2 + 1] = 8;
+        n2++;
         bl_count[8]++;
       }
       gen_codes(static_ltree, L_CODES + 1, bl_count);
-      for (n = 0; n < D_CODES; n++) {
-        static_dtree[n * 2 + 1] = 5;
-        static_dtree[n * 2] = bi_reverse(n, 5);
+      for (n2 = 0; n2 < D_CODES; n2++) {
+        static_dtree[n2 * 2 + 1] = 5;
+        static_dtree[n2 * 2] = bi_reverse(n2, 5);
       }
       static_l_desc = new StaticTreeDesc(static_ltree, extra_lbits, LITERALS + 1, L_CODES, MAX_BITS);
       static_d_desc = new StaticTreeDesc(static_dtree, extra_dbits, 0, D_CODES, MAX_BITS);
       static_bl_desc = new StaticTreeDesc(new Array(0), extra_blbits, 0, BL_CODES, MAX_BL_BITS);
     }
     function init_block(s) {
-      var n;
-      for (n = 0; n < L_CODES; n++) {
-        s.dyn_ltree[n * 2] = 0;
+      var n2;
+      for (n2 = 0; n2 < L_CODES; n2++) {
+        s.dyn_ltree[n2 * 2] = 0;
       }
-      for (n = 0; n < D_CODES; n++) {
-        s.dyn_dtree[n * 2] = 0;
+      for (n2 = 0; n2 < D_CODES; n2++) {
+        s.dyn_dtree[n2 * 2] = 0;
       }
-      for (n = 0; n < BL_CODES; n++) {
-        s.bl_tree[n * 2] = 0;
+      for (n2 = 0; n2 < BL_CODES; n2++) {
+        s.bl_tree[n2 * 2] = 0;
       }
       s.dyn_ltree[END_BLOCK * 2] = 1;
       s.opt_len = s.static_len = 0;
@@ -20006,26 +21582,26 @@ var require_trees = __commonJS({
       utils.arraySet(s.pending_buf, s.window, buf, len, s.pending);
       s.pending += len;
     }
-    function smaller(tree, n, m, depth) {
-      var _n2 = n * 2;
-      var _m2 = m * 2;
-      return tree[_n2] < tree[_m2] || tree[_n2] === tree[_m2] && depth[n] <= depth[m];
+    function smaller(tree, n2, m2, depth) {
+      var _n2 = n2 * 2;
+      var _m2 = m2 * 2;
+      return tree[_n2] < tree[_m2] || tree[_n2] === tree[_m2] && depth[n2] <= depth[m2];
     }
-    function pqdownheap(s, tree, k) {
-      var v = s.heap[k];
-      var j = k << 1;
+    function pqdownheap(s, tree, k2) {
+      var v2 = s.heap[k2];
+      var j = k2 << 1;
       while (j <= s.heap_len) {
         if (j < s.heap_len && smaller(tree, s.heap[j + 1], s.heap[j], s.depth)) {
           j++;
         }
-        if (smaller(tree, v, s.heap[j], s.depth)) {
+        if (smaller(tree, v2, s.heap[j], s.depth)) {
           break;
         }
-        s.heap[k] = s.heap[j];
-        k = j;
+        s.heap[k2] = s.heap[j];
+        k2 = j;
         j <<= 1;
       }
-      s.heap[k] = v;
+      s.heap[k2] = v2;
     }
     function compress_block(s, ltree, dtree) {
       var dist;
@@ -20066,17 +21642,17 @@ var require_trees = __commonJS({
       var stree = desc.stat_desc.static_tree;
       var has_stree = desc.stat_desc.has_stree;
       var elems = desc.stat_desc.elems;
-      var n, m;
+      var n2, m2;
       var max_code = -1;
       var node;
       s.heap_len = 0;
       s.heap_max = HEAP_SIZE;
-      for (n = 0; n < elems; n++) {
-        if (tree[n * 2] !== 0) {
-          s.heap[++s.heap_len] = max_code = n;
-          s.depth[n] = 0;
+      for (n2 = 0; n2 < elems; n2++) {
+        if (tree[n2 * 2] !== 0) {
+          s.heap[++s.heap_len] = max_code = n2;
+          s.depth[n2] = 0;
         } else {
-          tree[n * 2 + 1] = 0;
+          tree[n2 * 2 + 1] = 0;
         }
       }
       while (s.heap_len < 2) {
@@ -20089,12 +21665,12 @@ var require_trees = __commonJS({
         }
       }
       desc.max_code = max_code;
-      for (n = s.heap_len >> 1; n >= 1; n--) {
-        pqdownheap(s, tree, n);
+      for (n2 = s.heap_len >> 1; n2 >= 1; n2--) {
+        pqdownheap(s, tree, n2);
       }
       node = elems;
       do {
-        n = s.heap[
+        n2 = s.heap[
           1
           /*SMALLEST*/
         ];
@@ -20108,15 +21684,15 @@ var require_trees = __commonJS({
           1
           /*SMALLEST*/
         );
-        m = s.heap[
+        m2 = s.heap[
           1
           /*SMALLEST*/
         ];
-        s.heap[--s.heap_max] = n;
-        s.heap[--s.heap_max] = m;
-        tree[node * 2] = tree[n * 2] + tree[m * 2];
-        s.depth[node] = (s.depth[n] >= s.depth[m] ? s.depth[n] : s.depth[m]) + 1;
-        tree[n * 2 + 1] = tree[m * 2 + 1] = node;
+        s.heap[--s.heap_max] = n2;
+        s.heap[--s.heap_max] = m2;
+        tree[node * 2] = tree[n2 * 2] + tree[m2 * 2];
+        s.depth[node] = (s.depth[n2] >= s.depth[m2] ? s.depth[n2] : s.depth[m2]) + 1;
+        tree[n2 * 2 + 1] = tree[m2 * 2 + 1] = node;
         s.heap[
           1
           /*SMALLEST*/
@@ -20136,7 +21712,7 @@ var require_trees = __commonJS({
       gen_codes(tree, max_code, s.bl_count);
     }
     function scan_tree(s, tree, max_code) {
-      var n;
+      var n2;
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
@@ -20148,9 +21724,9 @@ var require_trees = __commonJS({
         min_count = 3;
       }
       tree[(max_code + 1) * 2 + 1] = 65535;
-      for (n = 0; n <= max_code; n++) {
+      for (n2 = 0; n2 <= max_code; n2++) {
         curlen = nextlen;
-        nextlen = tree[(n + 1) * 2 + 1];
+        nextlen = tree[(n2 + 1) * 2 + 1];
         if (++count < max_count && curlen === nextlen) {
           continue;
         } else if (count < min_count) {
@@ -20180,7 +21756,7 @@ var require_trees = __commonJS({
       }
     }
     function send_tree(s, tree, max_code) {
-      var n;
+      var n2;
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
@@ -20191,9 +21767,9 @@ var require_trees = __commonJS({
         max_count = 138;
         min_count = 3;
       }
-      for (n = 0; n <= max_code; n++) {
+      for (n2 = 0; n2 <= max_code; n2++) {
         curlen = nextlen;
-        nextlen = tree[(n + 1) * 2 + 1];
+        nextlen = tree[(n2 + 1) * 2 + 1];
         if (++count < max_count && curlen === nextlen) {
           continue;
         } else if (count < min_count) {
@@ -20254,17 +21830,17 @@ var require_trees = __commonJS({
     }
     function detect_data_type(s) {
       var black_mask = 4093624447;
-      var n;
-      for (n = 0; n <= 31; n++, black_mask >>>= 1) {
-        if (black_mask & 1 && s.dyn_ltree[n * 2] !== 0) {
+      var n2;
+      for (n2 = 0; n2 <= 31; n2++, black_mask >>>= 1) {
+        if (black_mask & 1 && s.dyn_ltree[n2 * 2] !== 0) {
           return Z_BINARY;
         }
       }
       if (s.dyn_ltree[9 * 2] !== 0 || s.dyn_ltree[10 * 2] !== 0 || s.dyn_ltree[13 * 2] !== 0) {
         return Z_TEXT;
       }
-      for (n = 32; n < LITERALS; n++) {
-        if (s.dyn_ltree[n * 2] !== 0) {
+      for (n2 = 32; n2 < LITERALS; n2++) {
+        if (s.dyn_ltree[n2 * 2] !== 0) {
           return Z_TEXT;
         }
       }
@@ -20353,14 +21929,14 @@ var require_adler32 = __commonJS({
   "node_modules/pako/lib/zlib/adler32.js"(exports, module) {
     "use strict";
     function adler322(adler, buf, len, pos) {
-      var s1 = adler & 65535 | 0, s2 = adler >>> 16 & 65535 | 0, n = 0;
+      var s1 = adler & 65535 | 0, s2 = adler >>> 16 & 65535 | 0, n2 = 0;
       while (len !== 0) {
-        n = len > 2e3 ? 2e3 : len;
-        len -= n;
+        n2 = len > 2e3 ? 2e3 : len;
+        len -= n2;
         do {
           s1 = s1 + buf[pos++] | 0;
           s2 = s2 + s1 | 0;
-        } while (--n);
+        } while (--n2);
         s1 %= 65521;
         s2 %= 65521;
       }
@@ -20376,12 +21952,12 @@ var require_crc322 = __commonJS({
     "use strict";
     function makeTable() {
       var c, table = [];
-      for (var n = 0; n < 256; n++) {
-        c = n;
-        for (var k = 0; k < 8; k++) {
+      for (var n2 = 0; n2 < 256; n2++) {
+        c = n2;
+        for (var k2 = 0; k2 < 8; k2++) {
           c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
         }
-        table[n] = c;
+        table[n2] = c;
       }
       return table;
     }
@@ -20482,8 +22058,8 @@ var require_deflate = __commonJS({
       strm.msg = msg[errorCode];
       return errorCode;
     }
-    function rank(f) {
-      return (f << 1) - (f > 4 ? 9 : 0);
+    function rank(f2) {
+      return (f2 << 1) - (f2 > 4 ? 9 : 0);
     }
     function zero(buf) {
       var len = buf.length;
@@ -20515,12 +22091,12 @@ var require_deflate = __commonJS({
       s.block_start = s.strstart;
       flush_pending(s.strm);
     }
-    function put_byte(s, b) {
-      s.pending_buf[s.pending++] = b;
+    function put_byte(s, b2) {
+      s.pending_buf[s.pending++] = b2;
     }
-    function putShortMSB(s, b) {
-      s.pending_buf[s.pending++] = b >>> 8 & 255;
-      s.pending_buf[s.pending++] = b & 255;
+    function putShortMSB(s, b2) {
+      s.pending_buf[s.pending++] = b2 >>> 8 & 255;
+      s.pending_buf[s.pending++] = b2 & 255;
     }
     function read_buf(strm, buf, start, size) {
       var len = strm.avail_in;
@@ -20589,7 +22165,7 @@ var require_deflate = __commonJS({
     }
     function fill_window(s) {
       var _w_size = s.w_size;
-      var p, n, m, more, str2;
+      var p2, n2, m2, more, str2;
       do {
         more = s.window_size - s.lookahead - s.strstart;
         if (s.strstart >= _w_size + (_w_size - MIN_LOOKAHEAD)) {
@@ -20597,25 +22173,25 @@ var require_deflate = __commonJS({
           s.match_start -= _w_size;
           s.strstart -= _w_size;
           s.block_start -= _w_size;
-          n = s.hash_size;
-          p = n;
+          n2 = s.hash_size;
+          p2 = n2;
           do {
-            m = s.head[--p];
-            s.head[p] = m >= _w_size ? m - _w_size : 0;
-          } while (--n);
-          n = _w_size;
-          p = n;
+            m2 = s.head[--p2];
+            s.head[p2] = m2 >= _w_size ? m2 - _w_size : 0;
+          } while (--n2);
+          n2 = _w_size;
+          p2 = n2;
           do {
-            m = s.prev[--p];
-            s.prev[p] = m >= _w_size ? m - _w_size : 0;
-          } while (--n);
+            m2 = s.prev[--p2];
+            s.prev[p2] = m2 >= _w_size ? m2 - _w_size : 0;
+          } while (--n2);
           more += _w_size;
         }
         if (s.strm.avail_in === 0) {
           break;
         }
-        n = read_buf(s.strm, s.window, s.strstart + s.lookahead, more);
-        s.lookahead += n;
+        n2 = read_buf(s.strm, s.window, s.strstart + s.lookahead, more);
+        s.lookahead += n2;
         if (s.lookahead + s.insert >= MIN_MATCH) {
           str2 = s.strstart - s.insert;
           s.ins_h = s.window[str2];
@@ -21400,7 +22976,7 @@ var require_deflate = __commonJS({
     function deflateSetDictionary(strm, dictionary) {
       var dictLength = dictionary.length;
       var s;
-      var str2, n;
+      var str2, n2;
       var wrap;
       var avail;
       var next;
@@ -21439,13 +23015,13 @@ var require_deflate = __commonJS({
       fill_window(s);
       while (s.lookahead >= MIN_MATCH) {
         str2 = s.strstart;
-        n = s.lookahead - (MIN_MATCH - 1);
+        n2 = s.lookahead - (MIN_MATCH - 1);
         do {
           s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str2 + MIN_MATCH - 1]) & s.hash_mask;
           s.prev[str2 & s.w_mask] = s.head[s.ins_h];
           s.head[s.ins_h] = str2;
           str2++;
-        } while (--n);
+        } while (--n2);
         s.strstart = str2;
         s.lookahead = MIN_MATCH - 1;
         fill_window(s);
@@ -22611,7 +24187,7 @@ var require_inflate = __commonJS({
       var ret;
       var hbuf = new utils.Buf8(4);
       var opts;
-      var n;
+      var n2;
       var order = (
         /* permutation of code lengths */
         [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
@@ -23108,8 +24684,8 @@ var require_inflate = __commonJS({
                   state.lens[state.have++] = here_val;
                 } else {
                   if (here_val === 16) {
-                    n = here_bits + 2;
-                    while (bits < n) {
+                    n2 = here_bits + 2;
+                    while (bits < n2) {
                       if (have === 0) {
                         break inf_leave;
                       }
@@ -23129,8 +24705,8 @@ var require_inflate = __commonJS({
                     hold >>>= 2;
                     bits -= 2;
                   } else if (here_val === 17) {
-                    n = here_bits + 3;
-                    while (bits < n) {
+                    n2 = here_bits + 3;
+                    while (bits < n2) {
                       if (have === 0) {
                         break inf_leave;
                       }
@@ -23145,8 +24721,8 @@ var require_inflate = __commonJS({
                     hold >>>= 3;
                     bits -= 3;
                   } else {
-                    n = here_bits + 7;
-                    while (bits < n) {
+                    n2 = here_bits + 7;
+                    while (bits < n2) {
                       if (have === 0) {
                         break inf_leave;
                       }
@@ -23290,8 +24866,8 @@ var require_inflate = __commonJS({
             /* falls through */
             case LENEXT:
               if (state.extra) {
-                n = state.extra;
-                while (bits < n) {
+                n2 = state.extra;
+                while (bits < n2) {
                   if (have === 0) {
                     break inf_leave;
                   }
@@ -23360,8 +24936,8 @@ var require_inflate = __commonJS({
             /* falls through */
             case DISTEXT:
               if (state.extra) {
-                n = state.extra;
-                while (bits < n) {
+                n2 = state.extra;
+                while (bits < n2) {
                   if (have === 0) {
                     break inf_leave;
                   }
@@ -23843,8 +25419,8 @@ var require_pify = __commonJS({
   "node_modules/pify/index.js"(exports, module) {
     "use strict";
     var processFn = (fn, options) => function(...args) {
-      const P = options.promiseModule;
-      return new P((resolve2, reject) => {
+      const P2 = options.promiseModule;
+      return new P2((resolve2, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -23909,7 +25485,7 @@ var require_ignore = __commonJS({
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_TEST_BLANK_LINE = /^\s+$/;
@@ -23929,7 +25505,7 @@ var require_ignore = __commonJS({
     var RETURN_FALSE = () => false;
     var sanitizeRange = (range) => range.replace(
       REGEX_REGEXP_RANGE,
-      (match, from, to) => from.charCodeAt(0) <= to.charCodeAt(0) ? match : EMPTY
+      (match, from, to) => from.charCodeAt(0) <= to.charCodeAt(0) ? match : EMPTY2
     );
     var cleanRangeBackSlash = (slashes) => {
       const { length } = slashes;
@@ -23941,7 +25517,7 @@ var require_ignore = __commonJS({
         // TODO:
         // Other similar zero-width characters?
         /^\uFEFF/,
-        () => EMPTY
+        () => EMPTY2
       ],
       // > Trailing spaces are ignored unless they are quoted with backslash ("\")
       [
@@ -23950,7 +25526,7 @@ var require_ignore = __commonJS({
         // (a ) -> (a)
         // (a \ ) -> (a  )
         /((?:\\\\)*?)(\\?\s+)$/,
-        (_, m1, m2) => m1 + (m2.indexOf("\\") === 0 ? SPACE2 : EMPTY)
+        (_2, m1, m2) => m1 + (m2.indexOf("\\") === 0 ? SPACE2 : EMPTY2)
       ],
       // replace (\ ) with ' '
       // (\ ) -> ' '
@@ -23958,7 +25534,7 @@ var require_ignore = __commonJS({
       // (\\\ ) -> '\\ '
       [
         /(\\+?)\s/g,
-        (_, m1) => {
+        (_2, m1) => {
           const { length } = m1;
           return m1.slice(0, length - length % 2) + SPACE2;
         }
@@ -24029,7 +25605,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
+        (_2, index, str2) => index + 6 < str2.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
       ],
       // normal intermediate wildcards
       [
@@ -24041,7 +25617,7 @@ var require_ignore = __commonJS({
         /(^|[^\\]+)(\\\*)+(?=.+)/g,
         // '*.js' matches '.js'
         // '*.js' doesn't match 'abc'
-        (_, p1, p2) => {
+        (_2, p1, p2) => {
           const unescaped = p2.replace(/\\\*/g, "[^\\/]*");
           return p1 + unescaped;
         }
@@ -24085,7 +25661,7 @@ var require_ignore = __commonJS({
       // trailing wildcard
       [
         /(\^|\\\/)?\\\*$/,
-        (_, p1) => {
+        (_2, p1) => {
           const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
           return `${prefix}(?=$|\\/$)`;
         }
@@ -24154,7 +25730,7 @@ var require_ignore = __commonJS({
     };
     var isNotRelative = (path) => REGEX_TEST_INVALID_PATH.test(path);
     checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
+    checkPath.convert = (p2) => p2;
     var Ignore = class {
       constructor({
         ignorecase = true,
@@ -24294,25 +25870,25 @@ var require_ignore = __commonJS({
 var require_onp = __commonJS({
   "node_modules/diff3/onp.js"(exports, module) {
     module.exports = function(a_, b_) {
-      var a = a_, b = b_, m = a.length, n = b.length, reverse = false, ed = null, offset = m + 1, path = [], pathposi = [], ses = [], lcs = "", SES_DELETE = -1, SES_COMMON = 0, SES_ADD = 1;
+      var a = a_, b2 = b_, m2 = a.length, n2 = b2.length, reverse = false, ed = null, offset = m2 + 1, path = [], pathposi = [], ses = [], lcs = "", SES_DELETE = -1, SES_COMMON = 0, SES_ADD = 1;
       var tmp1, tmp2;
       var init = function() {
-        if (m >= n) {
+        if (m2 >= n2) {
           tmp1 = a;
-          tmp2 = m;
-          a = b;
-          b = tmp1;
-          m = n;
-          n = tmp2;
+          tmp2 = m2;
+          a = b2;
+          b2 = tmp1;
+          m2 = n2;
+          n2 = tmp2;
           reverse = true;
-          offset = m + 1;
+          offset = m2 + 1;
         }
       };
-      var P = function(x, y, k) {
+      var P2 = function(x, y2, k2) {
         return {
           "x": x,
-          "y": y,
-          "k": k
+          "y": y2,
+          "k": k2
         };
       };
       var seselem = function(elem, t) {
@@ -24321,22 +25897,22 @@ var require_onp = __commonJS({
           "t": t
         };
       };
-      var snake = function(k, p, pp) {
-        var r, x, y;
-        if (p > pp) {
-          r = path[k - 1 + offset];
+      var snake = function(k2, p2, pp) {
+        var r, x, y2;
+        if (p2 > pp) {
+          r = path[k2 - 1 + offset];
         } else {
-          r = path[k + 1 + offset];
+          r = path[k2 + 1 + offset];
         }
-        y = Math.max(p, pp);
-        x = y - k;
-        while (x < m && y < n && a[x] === b[y]) {
+        y2 = Math.max(p2, pp);
+        x = y2 - k2;
+        while (x < m2 && y2 < n2 && a[x] === b2[y2]) {
           ++x;
-          ++y;
+          ++y2;
         }
-        path[k + offset] = pathposi.length;
-        pathposi[pathposi.length] = new P(x, y, r);
-        return y;
+        path[k2 + offset] = pathposi.length;
+        pathposi[pathposi.length] = new P2(x, y2, r);
+        return y2;
       };
       var recordseq = function(epc) {
         var x_idx, y_idx, px_idx, py_idx, i;
@@ -24346,9 +25922,9 @@ var require_onp = __commonJS({
           while (px_idx < epc[i].x || py_idx < epc[i].y) {
             if (epc[i].y - epc[i].x > py_idx - px_idx) {
               if (reverse) {
-                ses[ses.length] = new seselem(b[py_idx], SES_DELETE);
+                ses[ses.length] = new seselem(b2[py_idx], SES_DELETE);
               } else {
-                ses[ses.length] = new seselem(b[py_idx], SES_ADD);
+                ses[ses.length] = new seselem(b2[py_idx], SES_ADD);
               }
               ++y_idx;
               ++py_idx;
@@ -24386,30 +25962,30 @@ var require_onp = __commonJS({
           return ses;
         },
         compose: function() {
-          var delta, size, fp, p, r, epc, i, k;
-          delta = n - m;
-          size = m + n + 3;
+          var delta, size, fp, p2, r, epc, i, k2;
+          delta = n2 - m2;
+          size = m2 + n2 + 3;
           fp = {};
           for (i = 0; i < size; ++i) {
             fp[i] = -1;
             path[i] = -1;
           }
-          p = -1;
+          p2 = -1;
           do {
-            ++p;
-            for (k = -p; k <= delta - 1; ++k) {
-              fp[k + offset] = snake(k, fp[k - 1 + offset] + 1, fp[k + 1 + offset]);
+            ++p2;
+            for (k2 = -p2; k2 <= delta - 1; ++k2) {
+              fp[k2 + offset] = snake(k2, fp[k2 - 1 + offset] + 1, fp[k2 + 1 + offset]);
             }
-            for (k = delta + p; k >= delta + 1; --k) {
-              fp[k + offset] = snake(k, fp[k - 1 + offset] + 1, fp[k + 1 + offset]);
+            for (k2 = delta + p2; k2 >= delta + 1; --k2) {
+              fp[k2 + offset] = snake(k2, fp[k2 - 1 + offset] + 1, fp[k2 + 1 + offset]);
             }
             fp[delta + offset] = snake(delta, fp[delta - 1 + offset] + 1, fp[delta + 1 + offset]);
-          } while (fp[delta + offset] !== n);
-          ed = delta + 2 * p;
+          } while (fp[delta + offset] !== n2);
+          ed = delta + 2 * p2;
           r = path[delta + offset];
           epc = [];
           while (r !== -1) {
-            epc[epc.length] = new P(pathposi[r].x, pathposi[r].y, null);
+            epc[epc.length] = new P2(pathposi[r].x, pathposi[r].y, null);
             r = pathposi[r].k;
           }
           recordseq(epc);
@@ -24485,13 +26061,13 @@ var require_diff3 = __commonJS({
       result.reverse();
       return result;
     }
-    function diff3MergeIndices(a, o, b) {
+    function diff3MergeIndices(a, o, b2) {
       var i;
       var m1 = diffIndices(o, a);
-      var m2 = diffIndices(o, b);
+      var m2 = diffIndices(o, b2);
       var hunks = [];
-      function addHunk(h, side2) {
-        hunks.push([h.file1[0], side2, h.file1[1], h.file2[0], h.file2[1]]);
+      function addHunk(h2, side2) {
+        hunks.push([h2.file1[0], side2, h2.file1[1], h2.file2[0], h2.file2[1]]);
       }
       for (i = 0; i < m1.length; i++) {
         addHunk(m1[i], 0);
@@ -24499,8 +26075,8 @@ var require_diff3 = __commonJS({
       for (i = 0; i < m2.length; i++) {
         addHunk(m2[i], 2);
       }
-      hunks.sort(function(x, y) {
-        return x[0] - y[0];
+      hunks.sort(function(x, y2) {
+        return x[0] - y2[0];
       });
       var result = [];
       var commonOffset = 0;
@@ -24530,7 +26106,7 @@ var require_diff3 = __commonJS({
         } else {
           var regions = {
             0: [a.length, -1, o.length, -1],
-            2: [b.length, -1, o.length, -1]
+            2: [b2.length, -1, o.length, -1]
           };
           for (i = firstHunkIndex; i <= hunkIndex; i++) {
             hunk = hunks[i];
@@ -24564,10 +26140,10 @@ var require_diff3 = __commonJS({
       copyCommon(o.length);
       return result;
     }
-    function diff3Merge(a, o, b) {
+    function diff3Merge(a, o, b2) {
       var result = [];
-      var files = [a, o, b];
-      var indices = diff3MergeIndices(a, o, b);
+      var files = [a, o, b2];
+      var indices = diff3MergeIndices(a, o, b2);
       var okLines = [];
       function flushOk() {
         if (okLines.length) {
@@ -24587,7 +26163,7 @@ var require_diff3 = __commonJS({
         var aoff = rec[1];
         var boff = rec[5];
         for (var j = 0; j < rec[2]; j++) {
-          if (a[j + aoff] != b[j + boff]) return true;
+          if (a[j + aoff] != b2[j + boff]) return true;
         }
         return false;
       }
@@ -24605,7 +26181,7 @@ var require_diff3 = __commonJS({
                 aIndex: x[1],
                 o: o.slice(x[3], x[3] + x[4]),
                 oIndex: x[3],
-                b: b.slice(x[5], x[5] + x[6]),
+                b: b2.slice(x[5], x[5] + x[6]),
                 bIndex: x[5]
               }
             });
@@ -24723,12 +26299,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       tell() {
         return this._start;
       }
-      seek(n) {
-        this._start = n;
+      seek(n2) {
+        this._start = n2;
       }
-      slice(n) {
-        const r = this.buffer.slice(this._start, this._start + n);
-        this._start += n;
+      slice(n2) {
+        const r = this.buffer.slice(this._start, this._start + n2);
+        this._start += n2;
         return r;
       }
       toString(enc, length) {
@@ -24787,29 +26363,29 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       const prev = i > 0 ? s.charCodeAt(i - 1) : 0;
       return prev < 55296 || prev > 56319;
     }
-    function compareStrings(a, b) {
-      if (!NEEDS_CODE_POINT_ORDER.test(a) && !NEEDS_CODE_POINT_ORDER.test(b)) {
-        return -(a < b) || +(a > b);
+    function compareStrings(a, b2) {
+      if (!NEEDS_CODE_POINT_ORDER.test(a) && !NEEDS_CODE_POINT_ORDER.test(b2)) {
+        return -(a < b2) || +(a > b2);
       }
-      const length = Math.min(a.length, b.length);
+      const length = Math.min(a.length, b2.length);
       for (let i = 0; i < length; i++) {
         let x = a.charCodeAt(i);
-        let y = b.charCodeAt(i);
-        if (x !== y) {
+        let y2 = b2.charCodeAt(i);
+        if (x !== y2) {
           if (isLoneSurrogate(a, i, x)) x = 65533;
-          if (isLoneSurrogate(b, i, y)) y = 65533;
-          if (x === y) continue;
-          if (x >= 55296 && y >= 55296) {
+          if (isLoneSurrogate(b2, i, y2)) y2 = 65533;
+          if (x === y2) continue;
+          if (x >= 55296 && y2 >= 55296) {
             x += x >= 57344 ? -2048 : 8192;
-            y += y >= 57344 ? -2048 : 8192;
+            y2 += y2 >= 57344 ? -2048 : 8192;
           }
-          return x < y ? -1 : 1;
+          return x < y2 ? -1 : 1;
         }
       }
-      return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+      return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
     }
-    function comparePath(a, b) {
-      return compareStrings(a.path, b.path);
+    function comparePath(a, b2) {
+      return compareStrings(a.path, b2.path);
     }
     function normalizeMode(mode) {
       let type2 = mode > 0 ? mode >> 12 : 0;
@@ -24894,7 +26470,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       try {
         const hash = await subtleSHA1(new Uint8Array([]));
         return hash === "da39a3ee5e6b4b0d3255bfef95601890afd80709";
-      } catch (_) {
+      } catch (_2) {
       }
       return false;
     }
@@ -24910,17 +26486,17 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     }
     var SKIP_WORKTREE = 16384;
     var INTENT_TO_ADD = 8192;
-    function hasExtendedFlags(entry) {
-      return Boolean(entry.flags.skipWorktree || entry.flags.intentToAdd);
+    function hasExtendedFlags(entry2) {
+      return Boolean(entry2.flags.skipWorktree || entry2.flags.intentToAdd);
     }
-    function renderCacheEntryFlags(entry) {
-      const flags = entry.flags;
-      flags.extended = hasExtendedFlags(entry);
-      flags.nameLength = Math.min(Buffer.from(entry.path).length, 4095);
+    function renderCacheEntryFlags(entry2) {
+      const flags = entry2.flags;
+      flags.extended = hasExtendedFlags(entry2);
+      flags.nameLength = Math.min(Buffer.from(entry2.path).length, 4095);
       return (flags.assumeValid ? 32768 : 0) + (flags.extended ? 16384 : 0) + ((flags.stage & 3) << 12) + (flags.nameLength & 4095);
     }
-    function renderCacheEntryExtendedFlags(entry) {
-      return (entry.flags.skipWorktree ? SKIP_WORKTREE : 0) + (entry.flags.intentToAdd ? INTENT_TO_ADD : 0);
+    function renderCacheEntryExtendedFlags(entry2) {
+      return (entry2.flags.skipWorktree ? SKIP_WORKTREE : 0) + (entry2.flags.intentToAdd ? INTENT_TO_ADD : 0);
     }
     var GitIndex = class _GitIndex {
       /*::
@@ -24932,19 +26508,19 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         this._unmergedPaths = unmergedPaths || /* @__PURE__ */ new Set();
         this._entries = entries || /* @__PURE__ */ new Map();
       }
-      _addEntry(entry) {
-        if (entry.flags.stage === 0) {
-          entry.stages = [entry];
-          this._entries.set(entry.path, entry);
-          this._unmergedPaths.delete(entry.path);
+      _addEntry(entry2) {
+        if (entry2.flags.stage === 0) {
+          entry2.stages = [entry2];
+          this._entries.set(entry2.path, entry2);
+          this._unmergedPaths.delete(entry2.path);
         } else {
-          let existingEntry = this._entries.get(entry.path);
+          let existingEntry = this._entries.get(entry2.path);
           if (!existingEntry) {
-            this._entries.set(entry.path, entry);
-            existingEntry = entry;
+            this._entries.set(entry2.path, entry2);
+            existingEntry = entry2;
           }
-          existingEntry.stages[entry.flags.stage] = entry;
-          this._unmergedPaths.add(entry.path);
+          existingEntry.stages[entry2.flags.stage] = entry2;
+          this._unmergedPaths.add(entry2.path);
         }
       }
       static async from(buffer) {
@@ -24980,37 +26556,37 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         const numEntries = reader.readUInt32BE();
         let i = 0;
         while (!reader.eof() && i < numEntries) {
-          const entry = {};
-          entry.ctimeSeconds = reader.readUInt32BE();
-          entry.ctimeNanoseconds = reader.readUInt32BE();
-          entry.mtimeSeconds = reader.readUInt32BE();
-          entry.mtimeNanoseconds = reader.readUInt32BE();
-          entry.dev = reader.readUInt32BE();
-          entry.ino = reader.readUInt32BE();
-          entry.mode = reader.readUInt32BE();
-          entry.uid = reader.readUInt32BE();
-          entry.gid = reader.readUInt32BE();
-          entry.size = reader.readUInt32BE();
-          entry.oid = reader.slice(20).toString("hex");
+          const entry2 = {};
+          entry2.ctimeSeconds = reader.readUInt32BE();
+          entry2.ctimeNanoseconds = reader.readUInt32BE();
+          entry2.mtimeSeconds = reader.readUInt32BE();
+          entry2.mtimeNanoseconds = reader.readUInt32BE();
+          entry2.dev = reader.readUInt32BE();
+          entry2.ino = reader.readUInt32BE();
+          entry2.mode = reader.readUInt32BE();
+          entry2.uid = reader.readUInt32BE();
+          entry2.gid = reader.readUInt32BE();
+          entry2.size = reader.readUInt32BE();
+          entry2.oid = reader.slice(20).toString("hex");
           const flags = reader.readUInt16BE();
-          entry.flags = parseCacheEntryFlags(flags);
-          if (entry.flags.extended) {
+          entry2.flags = parseCacheEntryFlags(flags);
+          if (entry2.flags.extended) {
             const extendedFlags = reader.readUInt16BE();
             if (extendedFlags & ~(SKIP_WORKTREE | INTENT_TO_ADD)) {
               throw new InternalError(
                 `Unknown index entry format: 0x${extendedFlags.toString(16)}`
               );
             }
-            entry.flags.skipWorktree = Boolean(extendedFlags & SKIP_WORKTREE);
-            entry.flags.intentToAdd = Boolean(extendedFlags & INTENT_TO_ADD);
+            entry2.flags.skipWorktree = Boolean(extendedFlags & SKIP_WORKTREE);
+            entry2.flags.intentToAdd = Boolean(extendedFlags & INTENT_TO_ADD);
           }
           const pathlength = buffer.indexOf(0, reader.tell() + 1) - reader.tell();
           if (pathlength < 1) {
             throw new InternalError(`Got a path length of: ${pathlength}`);
           }
-          entry.path = reader.toString("utf8", pathlength);
-          if (entry.path.includes("..\\") || entry.path.includes("../")) {
-            throw new UnsafeFilepathError(entry.path);
+          entry2.path = reader.toString("utf8", pathlength);
+          if (entry2.path.includes("..\\") || entry2.path.includes("../")) {
+            throw new UnsafeFilepathError(entry2.path);
           }
           let padding = 8 - (reader.tell() - 12) % 8;
           if (padding === 0) padding = 8;
@@ -25018,14 +26594,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             const tmp = reader.readUInt8();
             if (tmp !== 0) {
               throw new InternalError(
-                `Expected 1-8 null characters but got '${tmp}' after ${entry.path}`
+                `Expected 1-8 null characters but got '${tmp}' after ${entry2.path}`
               );
             } else if (reader.eof()) {
               throw new InternalError("Unexpected end of file");
             }
           }
-          entry.stages = [];
-          index2._addEntry(entry);
+          entry2.stages = [];
+          index2._addEntry(entry2);
           i++;
         }
         return index2;
@@ -25040,13 +26616,13 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return this._entries;
       }
       get entriesFlat() {
-        return [...this.entries].flatMap((entry) => {
-          return entry.stages.length > 1 ? entry.stages.filter((x) => x) : entry;
+        return [...this.entries].flatMap((entry2) => {
+          return entry2.stages.length > 1 ? entry2.stages.filter((x) => x) : entry2;
         });
       }
       *[Symbol.iterator]() {
-        for (const entry of this.entries) {
-          yield entry;
+        for (const entry2 of this.entries) {
+          yield entry2;
         }
       }
       insert({ filepath, stats, oid, stage = 0 }) {
@@ -25067,7 +26643,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         stats = normalizeStats(stats);
         const bfilepath = Buffer.from(filepath);
         const existing = stage === 0 ? this._entries.get(filepath) : void 0;
-        const entry = {
+        const entry2 = {
           ctimeSeconds: stats.ctimeSeconds,
           ctimeNanoseconds: stats.ctimeNanoseconds,
           mtimeSeconds: stats.mtimeSeconds,
@@ -25093,7 +26669,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           },
           stages: []
         };
-        this._addEntry(entry);
+        this._addEntry(entry2);
         this._dirty = true;
       }
       delete({ filepath }) {
@@ -25119,15 +26695,15 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return this._entries.has(filepath);
       }
       render() {
-        return this.entries.map((entry) => `${entry.mode.toString(8)} ${entry.oid}    ${entry.path}`).join("\n");
+        return this.entries.map((entry2) => `${entry2.mode.toString(8)} ${entry2.oid}    ${entry2.path}`).join("\n");
       }
-      static async _entryToBuffer(entry) {
-        const bpath = Buffer.from(entry.path);
-        const extended = hasExtendedFlags(entry);
+      static async _entryToBuffer(entry2) {
+        const bpath = Buffer.from(entry2.path);
+        const extended = hasExtendedFlags(entry2);
         const length = Math.ceil((62 + (extended ? 2 : 0) + bpath.length + 1) / 8) * 8;
         const written = Buffer.alloc(length);
         const writer = new BufferCursor(written);
-        const stat2 = normalizeStats(entry);
+        const stat2 = normalizeStats(entry2);
         writer.writeUInt32BE(stat2.ctimeSeconds);
         writer.writeUInt32BE(stat2.ctimeNanoseconds);
         writer.writeUInt32BE(stat2.mtimeSeconds);
@@ -25138,12 +26714,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         writer.writeUInt32BE(stat2.uid);
         writer.writeUInt32BE(stat2.gid);
         writer.writeUInt32BE(stat2.size);
-        writer.write(entry.oid, 20, "hex");
-        writer.writeUInt16BE(renderCacheEntryFlags(entry));
+        writer.write(entry2.oid, 20, "hex");
+        writer.writeUInt16BE(renderCacheEntryFlags(entry2));
         if (extended) {
-          writer.writeUInt16BE(renderCacheEntryExtendedFlags(entry));
+          writer.writeUInt16BE(renderCacheEntryExtendedFlags(entry2));
         }
-        writer.write(entry.path, bpath.length, "utf8");
+        writer.write(entry2.path, bpath.length, "utf8");
         return written;
       }
       async toObject() {
@@ -25153,11 +26729,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         writer.writeUInt32BE(this.entriesFlat.some(hasExtendedFlags) ? 3 : 2);
         writer.writeUInt32BE(this.entriesFlat.length);
         let entryBuffers = [];
-        for (const entry of this.entries) {
-          entryBuffers.push(_GitIndex._entryToBuffer(entry));
-          if (entry.stages.length > 1) {
-            for (const stage of entry.stages) {
-              if (stage && stage !== entry) {
+        for (const entry2 of this.entries) {
+          entryBuffers.push(_GitIndex._entryToBuffer(entry2));
+          if (entry2.stages.length > 1) {
+            for (const stage of entry2.stages) {
+              if (stage && stage !== entry2) {
                 entryBuffers.push(_GitIndex._entryToBuffer(stage));
               }
             }
@@ -25170,8 +26746,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return Buffer.concat([main2, Buffer.from(sum, "hex")]);
       }
     };
-    function compareStats(entry, stats, filemode = true, trustino = true) {
-      const e = normalizeStats(entry);
+    function compareStats(entry2, stats, filemode = true, trustino = true) {
+      const e = normalizeStats(entry2);
       const s = normalizeStats(stats);
       const staleness = filemode && e.mode !== s.mode || e.mtimeSeconds !== s.mtimeSeconds || e.mtimeNanoseconds !== s.mtimeNanoseconds || e.ctimeSeconds !== s.ctimeSeconds || e.ctimeNanoseconds !== s.ctimeNanoseconds || e.uid !== s.uid || e.gid !== s.gid || trustino && e.ino !== s.ino || e.size !== s.size;
       return staleness;
@@ -25257,14 +26833,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename(path) {
+    function basename2(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname2(path) {
+    function dirname5(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -25277,12 +26853,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename(name),
+            basename: basename2(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir2(dirname2(name));
+          dir.parent = mkdir2(dirname5(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -25292,10 +26868,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename(name),
+            basename: basename2(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir2(dirname2(name)),
+            parent: mkdir2(dirname5(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -25358,8 +26934,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           }
         };
       }
-      async readdir(entry) {
-        const filepath = entry._fullpath;
+      async readdir(entry2) {
+        const filepath = entry2._fullpath;
         const tree = await this.treePromise;
         const inode = tree.get(filepath);
         if (!inode) return null;
@@ -25371,47 +26947,47 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         names.sort(compareStrings);
         return names;
       }
-      async type(entry) {
-        if (entry._type === false) {
-          await entry.stat();
+      async type(entry2) {
+        if (entry2._type === false) {
+          await entry2.stat();
         }
-        return entry._type;
+        return entry2._type;
       }
-      async mode(entry) {
-        if (entry._mode === false) {
-          await entry.stat();
+      async mode(entry2) {
+        if (entry2._mode === false) {
+          await entry2.stat();
         }
-        return entry._mode;
+        return entry2._mode;
       }
-      async stat(entry) {
-        if (entry._stat === false) {
+      async stat(entry2) {
+        if (entry2._stat === false) {
           const tree = await this.treePromise;
-          const inode = tree.get(entry._fullpath);
+          const inode = tree.get(entry2._fullpath);
           if (!inode) {
             throw new Error(
-              `ENOENT: no such file or directory, lstat '${entry._fullpath}'`
+              `ENOENT: no such file or directory, lstat '${entry2._fullpath}'`
             );
           }
           const stats = inode.type === "tree" ? {} : normalizeStats(inode.metadata);
-          entry._type = inode.type === "tree" ? "tree" : mode2type(stats.mode);
-          entry._mode = stats.mode;
+          entry2._type = inode.type === "tree" ? "tree" : mode2type(stats.mode);
+          entry2._mode = stats.mode;
           if (inode.type === "tree") {
-            entry._stat = void 0;
+            entry2._stat = void 0;
           } else {
-            entry._stat = stats;
+            entry2._stat = stats;
           }
         }
-        return entry._stat;
+        return entry2._stat;
       }
       async content(_entry) {
       }
-      async oid(entry) {
-        if (entry._oid === false) {
+      async oid(entry2) {
+        if (entry2._oid === false) {
           const tree = await this.treePromise;
-          const inode = tree.get(entry._fullpath);
-          entry._oid = inode.metadata.oid;
+          const inode = tree.get(entry2._fullpath);
+          entry2._oid = inode.metadata.oid;
         }
-        return entry._oid;
+        return entry2._oid;
       }
     };
     var GitWalkSymbol = /* @__PURE__ */ Symbol("GitWalkSymbol");
@@ -25493,12 +27069,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     };
     NoRefspecError.code = "NoRefspecError";
     var GitPackedRefs = class _GitPackedRefs {
-      constructor(text) {
+      constructor(text2) {
         this.refs = /* @__PURE__ */ new Map();
         this.parsedConfig = [];
-        if (text) {
+        if (text2) {
           let key = null;
-          this.parsedConfig = text.trim().split("\n").map((line) => {
+          this.parsedConfig = text2.trim().split("\n").map((line) => {
             if (/^\s*#/.test(line)) {
               return { line, comment: true };
             }
@@ -25517,11 +27093,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         return this;
       }
-      static from(text) {
-        return new _GitPackedRefs(text);
+      static from(text2) {
+        return new _GitPackedRefs(text2);
       }
       delete(ref) {
-        this.parsedConfig = this.parsedConfig.filter((entry) => entry.ref !== ref);
+        this.parsedConfig = this.parsedConfig.filter((entry2) => entry2.ref !== ref);
         this.refs.delete(ref);
       }
       toString() {
@@ -25646,9 +27222,9 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return this.rules.filter((rule) => rule.matchPrefix && rule.localPath !== null).map((rule) => rule.localPath.replace(/\/$/, ""));
       }
     };
-    function compareRefNames(a, b) {
+    function compareRefNames(a, b2) {
       const _a = a.replace(/\^\{\}$/, "");
-      const _b = b.replace(/\^\{\}$/, "");
+      const _b = b2.replace(/\^\{\}$/, "");
       const tmp = -(_a < _b) || +(_a > _b);
       if (tmp === 0) {
         return a.endsWith("^{}") ? 1 : -1;
@@ -25755,7 +27331,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return null;
     }
-    function normalize(path) {
+    function normalize2(path) {
       assertPath(path);
       if (path.length === 0) return ".";
       path = path.replace(/\\/g, "/");
@@ -25773,7 +27349,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute2 ? `/${normalized}` : normalized;
     }
-    function join5(...args) {
+    function join10(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -25789,18 +27365,18 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
       }
       if (joined === void 0) return ".";
-      return normalize(joined);
+      return normalize2(joined);
     }
     var num2 = (val) => {
       if (typeof val === "number") {
         return val;
       }
       val = val.toLowerCase();
-      let n = parseInt(val);
-      if (val.endsWith("k")) n *= 1024;
-      if (val.endsWith("m")) n *= 1024 * 1024;
-      if (val.endsWith("g")) n *= 1024 * 1024 * 1024;
-      return n;
+      let n2 = parseInt(val);
+      if (val.endsWith("k")) n2 *= 1024;
+      if (val.endsWith("m")) n2 *= 1024 * 1024;
+      if (val.endsWith("g")) n2 *= 1024 * 1024 * 1024;
+      return n2;
     };
     var bool2 = (val) => {
       if (typeof val === "boolean") {
@@ -25828,17 +27404,17 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     var VARIABLE_LINE_REGEX = /^([A-Za-z][A-Za-z0-9-]*)(?:\s*=\s*(.*))?$/;
     var VARIABLE_NAME_REGEX = /^[A-Za-z][A-Za-z0-9-]*$/;
     var extractSectionLine = (line) => {
-      const matches = SECTION_LINE_REGEX.exec(line);
-      if (matches != null) {
-        const [section, subsection2] = matches.slice(1);
+      const matches2 = SECTION_LINE_REGEX.exec(line);
+      if (matches2 != null) {
+        const [section, subsection2] = matches2.slice(1);
         return [section, subsection2 && subsection2.replace(/\\(.)/g, "$1")];
       }
       return null;
     };
     var extractVariableLine = (line) => {
-      const matches = VARIABLE_LINE_REGEX.exec(line);
-      if (matches != null) {
-        const [name, rawValue = "true"] = matches.slice(1);
+      const matches2 = VARIABLE_LINE_REGEX.exec(line);
+      if (matches2 != null) {
+        const [name, rawValue = "true"] = matches2.slice(1);
         return [name, parseValue(rawValue)];
       }
       return null;
@@ -25883,8 +27459,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       });
       return `${quote}${escaped}${quote}`;
     };
-    var lower = (text) => {
-      return text != null ? text.toLowerCase() : null;
+    var lower = (text2) => {
+      return text2 != null ? text2.toLowerCase() : null;
     };
     var getPath = (section, subsection2, name) => {
       return [lower(section), subsection2, lower(name)].filter((a) => a != null).join(".");
@@ -25909,10 +27485,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }, -1);
     };
     var GitConfig = class _GitConfig {
-      constructor(text) {
+      constructor(text2) {
         let section = null;
         let subsection2 = null;
-        this.parsedConfig = text ? text.split("\n").map((line) => {
+        this.parsedConfig = text2 ? text2.split("\n").map((line) => {
           let name = null;
           let value = null;
           const trimmedLine = line.trim();
@@ -25933,8 +27509,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           return { line, isSection, section, subsection: subsection2, name, value, path };
         }) : [];
       }
-      static from(text) {
-        return new _GitConfig(text);
+      static from(text2) {
+        return new _GitConfig(text2);
       }
       async get(path, getall = false) {
         const normalizedPath = normalizePath(path).path;
@@ -26042,8 +27618,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @returns {Promise<GitConfig>} A `GitConfig` object representing the parsed configuration.
        */
       static async get({ fs: fs3, gitdir }) {
-        const text = await fs3.read(`${gitdir}/config`, { encoding: "utf8" });
-        return GitConfig.from(text);
+        const text2 = await fs3.read(`${gitdir}/config`, { encoding: "utf8" });
+        return GitConfig.from(text2);
       }
       /**
        * Saves the provided Git configuration to the specified `.git` directory.
@@ -26186,7 +27762,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock(
             key,
-            async () => fs3.write(join5(gitdir, key), `${value.trim()}
+            async () => fs3.write(join10(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -26210,7 +27786,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join5(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join10(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -26228,7 +27804,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join5(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join10(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -26255,12 +27831,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join5(gitdir, ref))));
-        let text = await acquireLock(
+        await Promise.all(refs.map((ref) => fs3.rm(join10(gitdir, ref))));
+        let text2 = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
         );
-        const packed = GitPackedRefs.from(text);
+        const packed = GitPackedRefs.from(text2);
         const beforeSize = packed.refs.size;
         for (const ref of refs) {
           if (packed.refs.has(ref)) {
@@ -26268,10 +27844,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           }
         }
         if (packed.refs.size < beforeSize) {
-          text = packed.toString();
+          text2 = packed.toString();
           await acquireLock(
             "packed-refs",
-            async () => fs3.write(`${gitdir}/packed-refs`, text, { encoding: "utf8" })
+            async () => fs3.write(`${gitdir}/packed-refs`, text2, { encoding: "utf8" })
           );
         }
       }
@@ -26306,7 +27882,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           return ref;
         }
         const packedMap = await _GitRefManager.packedRefs({ fs: fs3, gitdir });
-        const allpaths = refpaths(ref).filter((p) => !GIT_FILES.includes(p));
+        const allpaths = refpaths(ref).filter((p2) => !GIT_FILES.includes(p2));
         for (const ref2 of allpaths) {
           const sha = await acquireLock(
             ref2,
@@ -26393,7 +27969,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           return ref;
         }
         const packedMap = await _GitRefManager.packedRefs({ fs: fs3, gitdir });
-        const allpaths = refpaths(ref).filter((p) => !GIT_FILES.includes(p));
+        const allpaths = refpaths(ref).filter((p2) => !GIT_FILES.includes(p2));
         for (const ref2 of allpaths) {
           const refExists = await acquireLock(
             ref2,
@@ -26466,11 +28042,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @returns {Promise<Map<string, string>>} - A map of packed refs.
        */
       static async packedRefs({ fs: fs3, gitdir }) {
-        const text = await acquireLock(
+        const text2 = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
         );
-        const packed = GitPackedRefs.from(text);
+        const packed = GitPackedRefs.from(text2);
         return packed.refs;
       }
       /**
@@ -26539,11 +28115,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return tags.filter((x) => !x.endsWith("^{}"));
       }
     };
-    function compareTreeEntryPath(a, b) {
-      return compareStrings(appendSlashIfDir(a), appendSlashIfDir(b));
+    function compareTreeEntryPath(a, b2) {
+      return compareStrings(appendSlashIfDir(a), appendSlashIfDir(b2));
     }
-    function appendSlashIfDir(entry) {
-      return entry.mode === "040000" ? entry.path + "/" : entry.path;
+    function appendSlashIfDir(entry2) {
+      return entry2.mode === "040000" ? entry2.path + "/" : entry2.path;
     }
     function mode2type$1(mode) {
       switch (mode) {
@@ -26606,15 +28182,15 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       if (mode.match(/^160.*/)) return "160000";
       throw new InternalError(`Could not understand file mode: ${mode}`);
     }
-    function nudgeIntoShape(entry) {
-      if (!entry.oid && entry.sha) {
-        entry.oid = entry.sha;
+    function nudgeIntoShape(entry2) {
+      if (!entry2.oid && entry2.sha) {
+        entry2.oid = entry2.sha;
       }
-      entry.mode = limitModeToAllowed(entry.mode);
-      if (!entry.type) {
-        entry.type = mode2type$1(entry.mode);
+      entry2.mode = limitModeToAllowed(entry2.mode);
+      if (!entry2.type) {
+        entry2.type = mode2type$1(entry2.mode);
       }
-      return entry;
+      return entry2;
     }
     var GitTree = class _GitTree {
       constructor(entries) {
@@ -26631,18 +28207,18 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return new _GitTree(tree);
       }
       render() {
-        return this._entries.map((entry) => `${entry.mode} ${entry.type} ${entry.oid}    ${entry.path}`).join("\n");
+        return this._entries.map((entry2) => `${entry2.mode} ${entry2.type} ${entry2.oid}    ${entry2.path}`).join("\n");
       }
       toObject() {
         const entries = [...this._entries];
         entries.sort(compareTreeEntryPath);
         return Buffer.concat(
-          entries.map((entry) => {
-            const mode = Buffer.from(entry.mode.replace(/^0/, ""));
+          entries.map((entry2) => {
+            const mode = Buffer.from(entry2.mode.replace(/^0/, ""));
             const space = Buffer.from(" ");
-            const path = Buffer.from(entry.path, "utf8");
+            const path = Buffer.from(entry2.path, "utf8");
             const nullchar = Buffer.from([0]);
-            const oid = Buffer.from(entry.oid, "hex");
+            const oid = Buffer.from(entry2.oid, "hex");
             return Buffer.concat([mode, space, path, nullchar, oid]);
           })
         );
@@ -26654,8 +28230,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return this._entries;
       }
       *[Symbol.iterator]() {
-        for (const entry of this._entries) {
-          yield entry;
+        for (const entry2 of this._entries) {
+          yield entry2;
         }
       }
     };
@@ -26844,24 +28420,24 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         this._moveCursor(this.buffer.length);
         return this.buffer.slice(this.undoCursor, this.cursor);
       }
-      async read(n) {
+      async read(n2) {
         if (this.eof()) return;
         if (!this.started) await this._init();
-        if (this.cursor + n > this.buffer.length) {
+        if (this.cursor + n2 > this.buffer.length) {
           this._trim();
-          await this._accumulate(n);
+          await this._accumulate(n2);
         }
-        this._moveCursor(n);
+        this._moveCursor(n2);
         return this.buffer.slice(this.undoCursor, this.cursor);
       }
-      async skip(n) {
+      async skip(n2) {
         if (this.eof()) return;
         if (!this.started) await this._init();
-        if (this.cursor + n > this.buffer.length) {
+        if (this.cursor + n2 > this.buffer.length) {
           this._trim();
-          await this._accumulate(n);
+          await this._accumulate(n2);
         }
-        this._moveCursor(n);
+        this._moveCursor(n2);
       }
       async undo() {
         this.cursor = this.undoCursor;
@@ -26884,17 +28460,17 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         this._discardedBytes += this.undoCursor;
         this.undoCursor = 0;
       }
-      _moveCursor(n) {
+      _moveCursor(n2) {
         this.undoCursor = this.cursor;
-        this.cursor += n;
+        this.cursor += n2;
         if (this.cursor > this.buffer.length) {
           this.cursor = this.buffer.length;
         }
       }
-      async _accumulate(n) {
+      async _accumulate(n2) {
         if (this._ended) return;
         const buffers = [this.buffer];
-        while (this.cursor + n > lengthBuffers(buffers)) {
+        while (this.cursor + n2 > lengthBuffers(buffers)) {
           const nextbuffer = await this._next();
           if (this._ended) break;
           buffers.push(nextbuffer);
@@ -27007,9 +28583,9 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     DecompressionError.code = "DecompressionError";
     async function nativeInflate(buffer) {
       const ds = new DecompressionStream("deflate");
-      const d = new Blob([buffer]).stream().pipeThrough(ds);
+      const d2 = new Blob([buffer]).stream().pipeThrough(ds);
       try {
-        return new Uint8Array(await new Response(d).arrayBuffer());
+        return new Uint8Array(await new Response(d2).arrayBuffer());
       } catch (err) {
         if (err && err.name === "TypeError" && err.message === "") {
           throw new DecompressionError("decompression failed");
@@ -27035,7 +28611,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       try {
         const ds = new DecompressionStream("deflate");
         if (ds) return true;
-      } catch (_) {
+      } catch (_2) {
       }
       return false;
     }
@@ -27049,7 +28625,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         bytes.push(lastSeven);
         multibyte = byte & 128;
       } while (multibyte);
-      return bytes.reduce((a, b) => a + 1 << 7 | b, -1);
+      return bytes.reduce((a, b2) => a + 1 << 7 | b2, -1);
     }
     function otherVarIntDecode(reader, startWith) {
       let result = startWith;
@@ -27218,7 +28794,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           o.end = end;
           o.crc = crc;
         }
-        const p = new _GitPackIndex({
+        const p2 = new _GitPackIndex({
           pack: Promise.resolve(pack),
           packfileSha,
           crcs,
@@ -27246,10 +28822,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const o = offsetToObject[offset];
           if (!o.oid) {
             try {
-              p.readDepth = 0;
-              p.externalReadDepth = 0;
-              const { type: type2, object } = await p.readSlice({ start: offset });
-              objectsByDepth[p.readDepth] += 1;
+              p2.readDepth = 0;
+              p2.externalReadDepth = 0;
+              const { type: type2, object } = await p2.readSlice({ start: offset });
+              objectsByDepth[p2.readDepth] += 1;
               o.oid = await shasum(GitObject.wrap({ type: type2, object }));
             } catch (err) {
               continue;
@@ -27260,7 +28836,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           crcs[o.oid] = o.crc;
         }
         hashes.sort();
-        return p;
+        return p2;
       }
       async toBuffer() {
         const buffers = [];
@@ -27396,23 +28972,23 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       emitterPrefix
     }) {
       if (!cache[PackfileCache]) cache[PackfileCache] = /* @__PURE__ */ new Map();
-      let p = cache[PackfileCache].get(filename);
-      if (!p) {
-        p = loadPackIndex({
+      let p2 = cache[PackfileCache].get(filename);
+      if (!p2) {
+        p2 = loadPackIndex({
           fs: fs3,
           filename,
           getExternalRefDelta,
           emitter,
           emitterPrefix
         });
-        cache[PackfileCache].set(filename, p);
-        p.catch(() => {
-          if (cache[PackfileCache].get(filename) === p) {
+        cache[PackfileCache].set(filename, p2);
+        p2.catch(() => {
+          if (cache[PackfileCache].get(filename) === p2) {
             cache[PackfileCache].delete(filename);
           }
         });
       }
-      return p;
+      return p2;
     }
     var SHA1_CHUNK_SIZE = 8 * 1024 * 1024;
     async function shasumRange(buffer, { start = 0, end = buffer.length } = {}) {
@@ -27430,38 +29006,38 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join5(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join10(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
-        const p = await readPackIndex({
+        const p2 = await readPackIndex({
           fs: fs3,
           cache,
           filename: indexFile,
           getExternalRefDelta
         });
-        if (p.error) throw new InternalError(p.error);
-        if (p.offsets.has(oid)) {
+        if (p2.error) throw new InternalError(p2.error);
+        if (p2.offsets.has(oid)) {
           const packFile = indexFile.replace(/idx$/, "pack");
-          if (!p.pack) {
+          if (!p2.pack) {
             const read = fs3.read(packFile);
-            p.pack = read;
+            p2.pack = read;
             read.catch(() => {
-              if (p.pack === read) p.pack = null;
+              if (p2.pack === read) p2.pack = null;
             });
           }
-          const pack = await p.pack;
+          const pack = await p2.pack;
           if (!pack) {
-            p.pack = null;
+            p2.pack = null;
             throw new InternalError(
               `Could not read packfile at ${packFile}. The file may be missing, corrupted, or too large to read into memory.`
             );
           }
-          if (!p._checksumVerification) {
-            p._checksumVerification = verifyPackfile(pack, p.packfileSha);
+          if (!p2._checksumVerification) {
+            p2._checksumVerification = verifyPackfile(pack, p2.packfileSha);
           }
-          await p._checksumVerification;
-          const result = await p.read({ oid, getExternalRefDelta });
+          await p2._checksumVerification;
+          const result = await p2.read({ oid, getExternalRefDelta });
           result.format = "content";
           result.source = `objects/pack/${filename.replace(/idx$/, "pack")}`;
           return result;
@@ -27471,7 +29047,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     }
     async function verifyPackfile(pack, expectedShaFromIndex) {
       const packTrailer = pack.subarray(-20);
-      const packTrailerSha = Array.from(packTrailer).map((b) => b.toString(16).padStart(2, "0")).join("");
+      const packTrailerSha = Array.from(packTrailer).map((b2) => b2.toString(16).padStart(2, "0")).join("");
       if (packTrailerSha !== expectedShaFromIndex) {
         throw new InternalError(
           `Packfile trailer mismatch: expected ${expectedShaFromIndex}, got ${packTrailerSha}. The packfile may be corrupted.`
@@ -27561,14 +29137,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @param {string} short
        * @param {string[]} matches
        */
-      constructor(nouns, short, matches) {
+      constructor(nouns, short, matches2) {
         super(
-          `Found multiple ${nouns} matching "${short}" (${matches.join(
+          `Found multiple ${nouns} matching "${short}" (${matches2.join(
             ", "
           )}). Use a longer abbreviation length to disambiguate them.`
         );
         this.code = this.name = _AmbiguousError.code;
-        this.data = { nouns, short, matches };
+        this.data = { nouns, short, matches: matches2 };
       }
     };
     AmbiguousError.code = "AmbiguousError";
@@ -27957,11 +29533,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       if (strMinutes.length < 2) strMinutes = "0" + strMinutes;
       return (sign === -1 ? "-" : "+") + strHours + strMinutes;
     }
-    function simpleSign(n) {
-      return Math.sign(n) || (Object.is(n, -0) ? -1 : 1);
+    function simpleSign(n2) {
+      return Math.sign(n2) || (Object.is(n2, -0) ? -1 : 1);
     }
-    function negateExceptForZero(n) {
-      return n === 0 ? n : -n;
+    function negateExceptForZero(n2) {
+      return n2 === 0 ? n2 : -n2;
     }
     function normalizeNewlines(str2) {
       str2 = str2.replace(/\r/g, "");
@@ -27985,8 +29561,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       minutes = (sign === "+" ? 1 : -1) * (Number(hours) * 60 + Number(minutes));
       return negateExceptForZero$1(minutes);
     }
-    function negateExceptForZero$1(n) {
-      return n === 0 ? n : -n;
+    function negateExceptForZero$1(n2) {
+      return n2 === 0 ? n2 : -n2;
     }
     var GitAnnotatedTag = class _GitAnnotatedTag {
       constructor(tag3) {
@@ -28033,18 +29609,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       headers() {
         const headers = this.justHeaders().split("\n");
         const hs = [];
-        for (const h of headers) {
-          if (h[0] === " ") {
-            hs[hs.length - 1] += "\n" + h.slice(1);
+        for (const h2 of headers) {
+          if (h2[0] === " ") {
+            hs[hs.length - 1] += "\n" + h2.slice(1);
           } else {
-            hs.push(h);
+            hs.push(h2);
           }
         }
         const obj = {};
         const seen = /* @__PURE__ */ new Set();
-        for (const h of hs) {
-          const key = h.slice(0, h.indexOf(" "));
-          const value = h.slice(h.indexOf(" ") + 1);
+        for (const h2 of hs) {
+          const key = h2.slice(0, h2.indexOf(" "));
+          const value = h2.slice(h2.indexOf(" ") + 1);
           if (!seen.has(key)) {
             seen.add(key);
             obj[key] = value;
@@ -28137,18 +29713,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       parseHeaders() {
         const headers = _GitCommit.justHeaders(this._commit).split("\n");
         const hs = [];
-        for (const h of headers) {
-          if (h[0] === " ") {
-            hs[hs.length - 1] += "\n" + h.slice(1);
+        for (const h2 of headers) {
+          if (h2[0] === " ") {
+            hs[hs.length - 1] += "\n" + h2.slice(1);
           } else {
-            hs.push(h);
+            hs.push(h2);
           }
         }
         const obj = {
           parent: []
         };
-        const keyOf = (h) => h.slice(0, h.indexOf(" "));
-        const valueOf = (h) => h.slice(h.indexOf(" ") + 1);
+        const keyOf = (h2) => h2.slice(0, h2.indexOf(" "));
+        const valueOf = (h2) => h2.slice(h2.indexOf(" ") + 1);
         if (hs.length === 0 || keyOf(hs[0]) !== "tree") {
           throw new ParseError(
             "tree as the first commit header",
@@ -28189,8 +29765,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (obj.parent.length === void 0) {
             throw new InternalError(`commit 'parent' property should be an array`);
           }
-          for (const p of obj.parent) {
-            headers += `parent ${p}
+          for (const p2 of obj.parent) {
+            headers += `parent ${p2}
 `;
           }
         }
@@ -28305,8 +29881,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         };
       }
-      async readdir(entry) {
-        const filepath = entry._fullpath;
+      async readdir(entry2) {
+        const filepath = entry2._fullpath;
         const { fs: fs3, cache, gitdir } = this;
         const map2 = await this.mapPromise;
         const obj = map2.get(filepath);
@@ -28321,51 +29897,51 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           throw new ObjectTypeError(oid, type2, obj.type);
         }
         const tree = GitTree.from(object);
-        for (const entry2 of tree) {
-          map2.set(join5(filepath, entry2.path), entry2);
+        for (const entry3 of tree) {
+          map2.set(join10(filepath, entry3.path), entry3);
         }
-        return tree.entries().map((entry2) => join5(filepath, entry2.path));
+        return tree.entries().map((entry3) => join10(filepath, entry3.path));
       }
-      async type(entry) {
-        if (entry._type === false) {
+      async type(entry2) {
+        if (entry2._type === false) {
           const map2 = await this.mapPromise;
-          const { type: type2 } = map2.get(entry._fullpath);
-          entry._type = type2;
+          const { type: type2 } = map2.get(entry2._fullpath);
+          entry2._type = type2;
         }
-        return entry._type;
+        return entry2._type;
       }
-      async mode(entry) {
-        if (entry._mode === false) {
+      async mode(entry2) {
+        if (entry2._mode === false) {
           const map2 = await this.mapPromise;
-          const { mode } = map2.get(entry._fullpath);
-          entry._mode = normalizeMode(parseInt(mode, 8));
+          const { mode } = map2.get(entry2._fullpath);
+          entry2._mode = normalizeMode(parseInt(mode, 8));
         }
-        return entry._mode;
+        return entry2._mode;
       }
       async stat(_entry) {
       }
-      async content(entry) {
-        if (entry._content === false) {
+      async content(entry2) {
+        if (entry2._content === false) {
           const map2 = await this.mapPromise;
           const { fs: fs3, cache, gitdir } = this;
-          const obj = map2.get(entry._fullpath);
+          const obj = map2.get(entry2._fullpath);
           const oid = obj.oid;
           const { type: type2, object } = await _readObject({ fs: fs3, cache, gitdir, oid });
           if (type2 !== "blob") {
-            entry._content = void 0;
+            entry2._content = void 0;
           } else {
-            entry._content = new Uint8Array(object);
+            entry2._content = new Uint8Array(object);
           }
         }
-        return entry._content;
+        return entry2._content;
       }
-      async oid(entry) {
-        if (entry._oid === false) {
+      async oid(entry2) {
+        if (entry2._oid === false) {
           const map2 = await this.mapPromise;
-          const obj = map2.get(entry._fullpath);
-          entry._oid = obj.oid;
+          const obj = map2.get(entry2._fullpath);
+          entry2._oid = obj.oid;
         }
-        return entry._oid;
+        return entry2._oid;
       }
     };
     function TREE({ ref = "HEAD" } = {}) {
@@ -28415,87 +29991,87 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         };
       }
-      async readdir(entry) {
-        if (await entry.type() !== "tree") return null;
-        const filepath = entry._fullpath;
+      async readdir(entry2) {
+        if (await entry2.type() !== "tree") return null;
+        const filepath = entry2._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join5(dir, filepath));
+        const names = await fs3.readdir(join10(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join5(filepath, name));
+        return names.map((name) => join10(filepath, name));
       }
-      async type(entry) {
-        if (entry._type === false) {
-          await entry.stat();
+      async type(entry2) {
+        if (entry2._type === false) {
+          await entry2.stat();
         }
-        return entry._type;
+        return entry2._type;
       }
-      async mode(entry) {
-        if (entry._mode === false) {
-          await entry.stat();
+      async mode(entry2) {
+        if (entry2._mode === false) {
+          await entry2.stat();
         }
-        return entry._mode;
+        return entry2._mode;
       }
-      async stat(entry) {
-        if (entry._stat === false) {
+      async stat(entry2) {
+        if (entry2._stat === false) {
           const { fs: fs3, dir } = this;
-          let stat2 = await fs3.lstat(`${dir}/${entry._fullpath}`);
+          let stat2 = await fs3.lstat(`${dir}/${entry2._fullpath}`);
           if (!stat2) {
             throw new Error(
-              `ENOENT: no such file or directory, lstat '${entry._fullpath}'`
+              `ENOENT: no such file or directory, lstat '${entry2._fullpath}'`
             );
           }
           let type2 = stat2.isDirectory() ? "tree" : "blob";
           if (type2 === "blob" && !stat2.isFile() && !stat2.isSymbolicLink()) {
             type2 = "special";
           }
-          entry._type = type2;
+          entry2._type = type2;
           stat2 = normalizeStats(stat2);
-          entry._mode = stat2.mode;
-          if (stat2.size === -1 && entry._actualSize) {
-            stat2.size = entry._actualSize;
+          entry2._mode = stat2.mode;
+          if (stat2.size === -1 && entry2._actualSize) {
+            stat2.size = entry2._actualSize;
           }
-          entry._stat = stat2;
+          entry2._stat = stat2;
         }
-        return entry._stat;
+        return entry2._stat;
       }
-      async content(entry) {
-        if (entry._content === false) {
+      async content(entry2) {
+        if (entry2._content === false) {
           const { fs: fs3, dir, gitdir } = this;
-          if (await entry.type() === "tree") {
-            entry._content = void 0;
+          if (await entry2.type() === "tree") {
+            entry2._content = void 0;
           } else {
             let content;
-            if (await entry.mode() >> 12 === 10) {
-              content = await fs3.readlink(`${dir}/${entry._fullpath}`);
+            if (await entry2.mode() >> 12 === 10) {
+              content = await fs3.readlink(`${dir}/${entry2._fullpath}`);
             } else {
               const config = await this._getGitConfig(fs3, gitdir);
               const autocrlf = await config.get("core.autocrlf");
-              content = await fs3.read(`${dir}/${entry._fullpath}`, { autocrlf });
+              content = await fs3.read(`${dir}/${entry2._fullpath}`, { autocrlf });
             }
-            entry._actualSize = content.length;
-            if (entry._stat && entry._stat.size === -1) {
-              entry._stat.size = entry._actualSize;
+            entry2._actualSize = content.length;
+            if (entry2._stat && entry2._stat.size === -1) {
+              entry2._stat.size = entry2._actualSize;
             }
-            entry._content = new Uint8Array(content);
+            entry2._content = new Uint8Array(content);
           }
         }
-        return entry._content;
+        return entry2._content;
       }
-      async oid(entry) {
-        if (entry._oid === false) {
+      async oid(entry2) {
+        if (entry2._oid === false) {
           const self2 = this;
           const { fs: fs3, gitdir, cache } = this;
           let oid;
           await GitIndexManager.acquire(
             { fs: fs3, gitdir, cache },
             async function(index2) {
-              const stage = index2.entriesMap.get(entry._fullpath);
-              const stats = await entry.stat();
+              const stage = index2.entriesMap.get(entry2._fullpath);
+              const stats = await entry2.stat();
               const config = await self2._getGitConfig(fs3, gitdir);
               const filemode = await config.get("core.filemode");
               const trustino = typeof process !== "undefined" ? !(process.platform === "win32") : true;
               if (!stage || compareStats(stats, stage, filemode, trustino)) {
-                const content = await entry.content();
+                const content = await entry2.content();
                 if (content === void 0) {
                   oid = void 0;
                 } else {
@@ -28504,10 +30080,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   );
                   if (self2.refresh && stage && !stage.flags.intentToAdd && oid === stage.oid && (!filemode || stats.mode === stage.mode) && compareStats(stats, stage, filemode, trustino)) {
                     if (self2.flushed) {
-                      index2.insert({ filepath: entry._fullpath, stats, oid });
+                      index2.insert({ filepath: entry2._fullpath, stats, oid });
                     } else {
                       self2.refreshQueue.push({
-                        filepath: entry._fullpath,
+                        filepath: entry2._fullpath,
                         stage,
                         stats,
                         oid
@@ -28520,9 +30096,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               }
             }
           );
-          entry._oid = oid;
+          entry2._oid = oid;
         }
-        return entry._oid;
+        return entry2._oid;
       }
       /**
        * Write the queued stat refreshes to the index in a single pass.
@@ -28562,7 +30138,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     }
     function arrayRange(start, end) {
       const length = end - start;
-      return Array.from({ length }, (_, i) => start + i);
+      return Array.from({ length }, (_2, i) => start + i);
     }
     var flat = typeof Array.prototype.flat === "undefined" ? (entries) => entries.reduce((acc, x) => acc.concat(x), []) : (entries) => entries.flat();
     var RunningMinimum = class {
@@ -28619,7 +30195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       gitdir,
       trees,
       // @ts-ignore
-      map: map2 = async (_, entry) => entry,
+      map: map2 = async (_2, entry2) => entry2,
       // The default reducer is a flatmap that filters out undefineds.
       reduce = async (parent, children) => {
         const flatten = flat(children);
@@ -28636,13 +30212,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const range = arrayRange(0, walkers.length);
       const unionWalkerFromReaddir = async (entries) => {
         range.forEach((i) => {
-          const entry = entries[i];
-          entries[i] = entry && new walkers[i].ConstructEntry(entry);
+          const entry2 = entries[i];
+          entries[i] = entry2 && new walkers[i].ConstructEntry(entry2);
         });
         const subdirs = await Promise.all(
           range.map((i) => {
-            const entry = entries[i];
-            return entry ? walkers[i].readdir(entry) : [];
+            const entry2 = entries[i];
+            return entry2 ? walkers[i].readdir(entry2) : [];
           })
         );
         const iterators = subdirs.map((array) => {
@@ -28655,7 +30231,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       };
       const walk3 = async (root2) => {
         const { entries, children } = await unionWalkerFromReaddir(root2);
-        const fullpath = entries.find((entry) => entry && entry._fullpath)._fullpath;
+        const fullpath = entries.find((entry2) => entry2 && entry2._fullpath)._fullpath;
         const parent = await map2(fullpath, entries);
         if (parent !== null) {
           let walkedChildren = await iterate(walk3, children);
@@ -28676,7 +30252,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname2(filepath);
+        const parent = dirname5(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp(mkdir2, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -28700,8 +30276,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs3.rm(filepath);
       } else if (entries.length) {
         await Promise.all(
-          entries.map((entry) => {
-            const subpath = join5(filepath, entry);
+          entries.map((entry2) => {
+            const subpath = join10(filepath, entry2);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -28713,9 +30289,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     function isPromiseLike(obj) {
-      return isObject(obj) && isFunction(obj.then) && isFunction(obj.catch);
+      return isObject2(obj) && isFunction(obj.then) && isFunction(obj.catch);
     }
-    function isObject(obj) {
+    function isObject2(obj) {
       return obj && typeof obj === "object";
     }
     function isFunction(obj) {
@@ -28849,7 +30425,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname2(filepath));
+          await this.mkdir(dirname5(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -28929,7 +30505,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return (await this._stat(res)).isDirectory() ? this.readdirDeep(res) : res;
           })
         );
-        return files.reduce((a, f) => a.concat(f), []);
+        return files.reduce((a, f2) => a.concat(f2), []);
       }
       /**
        * Return the Stats of a file/symlink if it exists, otherwise returns null.
@@ -29011,21 +30587,21 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join5(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join10(dirname5(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
         return dotgit;
       }
     }
-    async function modified(entry, base) {
-      if (!entry && !base) return false;
-      if (entry && !base) return true;
-      if (!entry && base) return true;
-      if (await entry.type() === "tree" && await base.type() === "tree") {
+    async function modified(entry2, base) {
+      if (!entry2 && !base) return false;
+      if (entry2 && !base) return true;
+      if (!entry2 && base) return true;
+      if (await entry2.type() === "tree" && await base.type() === "tree") {
         return false;
       }
-      if (await entry.type() === await base.type() && await entry.mode() === await base.mode() && await entry.oid() === await base.oid()) {
+      if (await entry2.type() === await base.type() && await entry2.mode() === await base.mode() && await entry2.oid() === await base.oid()) {
         return false;
       }
       return true;
@@ -29045,7 +30621,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs3.rm(path);
       }
       if (symlink2) {
-        await fs3.mkdir(dirname2(path));
+        await fs3.mkdir(dirname5(path));
         await fs3.writelink(path, Buffer.from(content));
       } else {
         await fs3.write(path, content, { mode });
@@ -29054,7 +30630,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -29095,34 +30671,34 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             else throw new IndexResetError(path);
           }
         });
-        for (const entry of results) {
-          if (entry && entry.type === "blob") {
-            await assertNoSymlinkInLeadingPath(fs3, dir, entry.path);
+        for (const entry2 of results) {
+          if (entry2 && entry2.type === "blob") {
+            await assertNoSymlinkInLeadingPath(fs3, dir, entry2.path);
           }
         }
         await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
           async function(index2) {
-            for (const entry of results) {
-              if (entry === false) continue;
-              if (!entry) {
-                await fs3.rmdir(`${dir}/${entry.path}`, { recursive: true });
-                index2.delete({ filepath: entry.path });
+            for (const entry2 of results) {
+              if (entry2 === false) continue;
+              if (!entry2) {
+                await fs3.rmdir(`${dir}/${entry2.path}`, { recursive: true });
+                index2.delete({ filepath: entry2.path });
                 continue;
               }
-              if (entry.type === "blob") {
+              if (entry2.type === "blob") {
                 await writeWorkingTreeEntry({
                   fs: fs3,
                   dir,
-                  filepath: entry.path,
-                  mode: entry.mode,
-                  content: entry.content
+                  filepath: entry2.path,
+                  mode: entry2.mode,
+                  content: entry2.content
                 });
-                const stats = await fs3.lstat(`${dir}/${entry.path}`);
-                stats.mode = entry.mode;
+                const stats = await fs3.lstat(`${dir}/${entry2.path}`);
+                stats.mode = entry2.mode;
                 index2.insert({
-                  filepath: entry.path,
-                  oid: entry.oid,
+                  filepath: entry2.path,
+                  oid: entry2.oid,
                   stage: 0,
                   stats
                 });
@@ -29146,17 +30722,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join5(dir, ".git"), filepath }) {
-        if (basename(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs3, dir, gitdir = join10(dir, ".git"), filepath }) {
+        if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join5(gitdir, "info", "exclude");
+        const excludesFile = join10(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs2 = [
           {
-            gitignore: join5(dir, ".gitignore"),
+            gitignore: join10(dir, ".gitignore"),
             filepath
           }
         ];
@@ -29165,22 +30741,22 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs2.push({
-            gitignore: join5(dir, folder, ".gitignore"),
+            gitignore: join10(dir, folder, ".gitignore"),
             filepath: file
           });
         }
         let ignoredStatus = false;
-        for (const [index2, p] of pairs2.entries()) {
-          const file = await fs3.read(p.gitignore, "utf8");
+        for (const [index2, p2] of pairs2.entries()) {
+          const file = await fs3.read(p2.gitignore, "utf8");
           const ign = ignore();
           if (index2 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname2(p.filepath);
+          const parentdir = dirname5(p2.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
-            ignoredStatus = !ign.test(p.filepath).unignored;
+            ignoredStatus = !ign.test(p2.filepath).unignored;
           } else {
-            ignoredStatus = ign.test(p.filepath).ignored;
+            ignoredStatus = ign.test(p2.filepath).ignored;
           }
         }
         return ignoredStatus;
@@ -29215,7 +30791,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const stream = new Blob([]).stream();
         stream.cancel();
         return true;
-      } catch (_) {
+      } catch (_2) {
         return false;
       }
     }
@@ -29248,7 +30824,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -29286,8 +30862,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isTracked(index2, filepath) {
       if (index2.has({ filepath })) return true;
       const prefix = `${filepath}/`;
-      for (const entry of index2.entriesMap.keys()) {
-        if (entry.startsWith(prefix)) return true;
+      for (const entry2 of index2.entriesMap.keys()) {
+        if (entry2.startsWith(prefix)) return true;
       }
       return false;
     }
@@ -29312,17 +30888,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join5(dir, currentFilepath));
+        const stats = await fs3.lstat(join10(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join5(dir, currentFilepath));
+          const children = await fs3.readdir(join10(dir, currentFilepath));
           if (parallel) {
             const promises4 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join5(currentFilepath, child)],
+                filepath: [join10(currentFilepath, child)],
                 index: index2,
                 force,
                 parallel,
@@ -29336,7 +30912,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join5(currentFilepath, child)],
+                filepath: [join10(currentFilepath, child)],
                 index: index2,
                 force,
                 parallel,
@@ -29345,21 +30921,21 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join5(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join5(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join10(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join10(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index2.insert({ filepath: currentFilepath, stats, oid });
         }
       });
       const settledPromises = await Promise.allSettled(promises3);
-      const rejectedPromises = settledPromises.filter((settle) => settle.status === "rejected").map((settle) => settle.reason);
+      const rejectedPromises = settledPromises.filter((settle2) => settle2.status === "rejected").map((settle2) => settle2.reason);
       if (rejectedPromises.length > 1) {
         throw new MultipleGitError(rejectedPromises);
       }
       if (rejectedPromises.length === 1) {
         throw rejectedPromises[0];
       }
-      const fulfilledPromises = settledPromises.filter((settle) => settle.status === "fulfilled" && settle.value).map((settle) => settle.value);
+      const fulfilledPromises = settledPromises.filter((settle2) => settle2.status === "fulfilled" && settle2.value).map((settle2) => settle2.value);
       return fulfilledPromises;
     }
     async function hasObjectLoose({ fs: fs3, gitdir, oid }) {
@@ -29373,18 +30949,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join5(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join10(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
-        const p = await readPackIndex({
+        const p2 = await readPackIndex({
           fs: fs3,
           cache,
           filename: indexFile,
           getExternalRefDelta
         });
-        if (p.error) throw new InternalError(p.error);
-        if (p.offsets.has(oid)) {
+        if (p2.error) throw new InternalError(p2.error);
+        if (p2.offsets.has(oid)) {
           return true;
         }
       }
@@ -29570,7 +31146,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         { fs: fs3, gitdir, cache, allowUnmerged: false },
         async function(index2) {
           const inodes = flatFileListToDirectoryStructure(
-            index2.entries.filter((entry) => !entry.flags.intentToAdd)
+            index2.entries.filter((entry2) => !entry2.flags.intentToAdd)
           );
           const inode = inodes.get(".");
           if (!tree) {
@@ -29584,8 +31160,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           } else {
             parent = await Promise.all(
-              parent.map(async (p) => {
-                let oid2 = await GitRefManager.resolve({ fs: fs3, gitdir, ref: p });
+              parent.map(async (p2) => {
+                let oid2 = await GitRefManager.resolve({ fs: fs3, gitdir, ref: p2 });
                 while (await hasObject({ fs: fs3, cache, gitdir, oid: oid2 })) {
                   const { type: type2, object } = await _readObject({
                     fs: fs3,
@@ -29667,14 +31243,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       return oid;
     }
     async function resolveFilepath({ fs: fs3, cache, gitdir, oid, filepath }) {
-      const entry = await resolveFilepathEntry({
+      const entry2 = await resolveFilepathEntry({
         fs: fs3,
         cache,
         gitdir,
         oid,
         filepath
       });
-      return entry.oid;
+      return entry2.oid;
     }
     async function resolveFilepathEntry({
       fs: fs3,
@@ -29716,16 +31292,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       const name = pathArray.shift();
-      for (const entry of tree) {
-        if (entry.path === name) {
+      for (const entry2 of tree) {
+        if (entry2.path === name) {
           if (pathArray.length === 0) {
-            return entry;
+            return entry2;
           } else {
             const { type: type2, object } = await _readObject({
               fs: fs3,
               cache,
               gitdir,
-              oid: entry.oid
+              oid: entry2.oid
             });
             if (type2 !== "tree") {
               throw new ObjectTypeError(oid, type2, "tree", filepath);
@@ -29802,10 +31378,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       let tree = result.tree;
       if (force) {
-        tree = tree.filter((entry) => entry.path !== oid);
+        tree = tree.filter((entry2) => entry2.path !== oid);
       } else {
-        for (const entry of tree) {
-          if (entry.path === oid) {
+        for (const entry2 of tree) {
+          if (entry2.path === oid) {
             throw new AlreadyExistsError("note", oid);
           }
         }
@@ -29846,7 +31422,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -29916,7 +31492,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       remote,
       url,
       force = false
@@ -29986,7 +31562,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -30069,7 +31645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -30264,7 +31840,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         );
         await Promise.all(
-          ops.filter(([method]) => method === "mkdir" || method === "mkdir-index").map(async function([_, fullpath]) {
+          ops.filter(([method]) => method === "mkdir" || method === "mkdir-index").map(async function([_2, fullpath]) {
             const filepath = `${dir}/${fullpath}`;
             await assertNoSymlinkInLeadingPath(fs3, dir, fullpath);
             await fs3.mkdir(filepath);
@@ -30730,7 +32306,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -30777,9 +32353,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     }
     var LINEBREAKS = /^.*(\r?\n|$)/gm;
     function formatConflictSide(lines) {
-      const text = lines.join("");
-      return text && !text.endsWith("\n") ? `${text}
-` : text;
+      const text2 = lines.join("");
+      return text2 && !text2.endsWith("\n") ? `${text2}
+` : text2;
     }
     function mergeFile({ branches, contents }) {
       const ourName = branches[1];
@@ -30816,7 +32392,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       index: index2,
       ourOid,
       baseOid,
@@ -30842,7 +32418,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename(filepath);
+          const path = basename2(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -31004,14 +32580,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             dir,
             gitdir,
             trees: [TREE({ ref: results.oid })],
-            map: async function(filepath, [entry]) {
-              if (await entry.type() === "blob") {
+            map: async function(filepath, [entry2]) {
+              if (await entry2.type() === "blob") {
                 await writeWorkingTreeEntry({
                   fs: fs3,
                   dir,
                   filepath,
-                  mode: await entry.mode(),
-                  content: await entry.content()
+                  mode: await entry2.mode(),
+                  content: await entry2.content()
                 });
               }
               return true;
@@ -31089,7 +32665,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join5(dir, filepath);
+      const currentFilepath = join10(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -31108,29 +32684,29 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       return retOid;
     }
     async function processTreeEntries({ fs: fs3, dir, gitdir, entries }) {
-      async function processTreeEntry(entry) {
-        if (entry.type === "tree") {
-          if (!entry.oid) {
-            const children = await Promise.all(entry.children.map(processTreeEntry));
-            entry.oid = await _writeTree({
+      async function processTreeEntry(entry2) {
+        if (entry2.type === "tree") {
+          if (!entry2.oid) {
+            const children = await Promise.all(entry2.children.map(processTreeEntry));
+            entry2.oid = await _writeTree({
               fs: fs3,
               gitdir,
               tree: children
             });
-            entry.mode = 16384;
+            entry2.mode = 16384;
           }
-        } else if (entry.type === "blob") {
-          entry.oid = await checkAndWriteBlob(
+        } else if (entry2.type === "blob") {
+          entry2.oid = await checkAndWriteBlob(
             fs3,
             gitdir,
             dir,
-            entry.path,
-            entry.oid
+            entry2.path,
+            entry2.oid
           );
-          entry.mode = 33188;
+          entry2.mode = 33188;
         }
-        entry.path = entry.path.split("/").pop();
-        return entry;
+        entry2.path = entry2.path.split("/").pop();
+        return entry2;
       }
       return Promise.all(entries.map(processTreeEntry));
     }
@@ -31210,11 +32786,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         entries
       });
-      const treeEntries = processedEntries.filter(Boolean).map((entry) => ({
-        mode: entry.mode,
-        path: entry.path,
-        oid: entry.oid,
-        type: entry.type
+      const treeEntries = processedEntries.filter(Boolean).map((entry2) => ({
+        mode: entry2.mode,
+        path: entry2.path,
+        oid: entry2.oid,
+        type: entry2.type
       }));
       return _writeTree({ fs: fs3, gitdir, tree: treeEntries });
     }
@@ -31258,7 +32834,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join5(dir, filepath))
+                  stats: await fs3.lstat(join10(dir, filepath))
                 });
               return {
                 method: "write",
@@ -31271,7 +32847,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join5(dir, op.filepath);
+          const currentFilepath = join10(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -31471,7 +33047,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -31626,20 +33202,20 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (typeof URL !== "function") return null;
       try {
         return new URL(url);
-      } catch (_) {
+      } catch (_2) {
         return null;
       }
     }
     function decodeUserinfo(value) {
       try {
         return decodeURIComponent(value);
-      } catch (_) {
+      } catch (_2) {
         return value;
       }
     }
-    function padHex(b, n) {
-      const s = n.toString(16);
-      return "0".repeat(b - s.length) + s;
+    function padHex(b2, n2) {
+      const s = n2.toString(16);
+      return "0".repeat(b2 - s.length) + s;
     }
     var GitPktLine = class {
       static flush() {
@@ -31743,9 +33319,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       for (const cap of capabilities) {
         if (cap.startsWith("symref=")) {
-          const m = cap.match(/symref=([^:]+):(.*)/);
-          if (m.length === 3) {
-            symrefs.set(m[1], m[2]);
+          const m2 = cap.match(/symref=([^:]+):(.*)/);
+          if (m2.length === 3) {
+            symrefs.set(m2[1], m2[2]);
           }
         }
       }
@@ -31964,18 +33540,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           address: url
         };
       }
-      const matches = url.match(/(\w+)(:\/\/|::)(.*)/);
-      if (matches === null) return;
-      if (matches[2] === "://") {
+      const matches2 = url.match(/(\w+)(:\/\/|::)(.*)/);
+      if (matches2 === null) return;
+      if (matches2[2] === "://") {
         return {
-          transport: matches[1],
-          address: matches[0]
+          transport: matches2[1],
+          address: matches2[0]
         };
       }
-      if (matches[2] === "::") {
+      if (matches2[2] === "::") {
         return {
-          transport: matches[1],
-          address: matches[3]
+          transport: matches2[1],
+          address: matches2[3]
         };
       }
     }
@@ -31989,13 +33565,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join5(gitdir, "shallow");
+        const filepath = join10(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
-          const text = await fs3.read(filepath, { encoding: "utf8" });
-          if (text === null) return oids;
-          if (text.trim() === "") return oids;
-          text.trim().split("\n").map((oid) => oids.add(oid));
+          const text2 = await fs3.read(filepath, { encoding: "utf8" });
+          if (text2 === null) return oids;
+          if (text2.trim() === "") return oids;
+          text2.trim().split("\n").map((oid) => oids.add(oid));
         });
         return oids;
       }
@@ -32010,11 +33586,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join5(gitdir, "shallow");
+        const filepath = join10(gitdir, "shallow");
         if (oids.size > 0) {
-          const text = [...oids].join("\n") + "\n";
+          const text2 = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
-            await fs3.write(filepath, text, {
+            await fs3.write(filepath, text2, {
               encoding: "utf8"
             });
           });
@@ -32098,12 +33674,12 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     };
     function findSplit(str2) {
       const r = str2.indexOf("\r");
-      const n = str2.indexOf("\n");
-      if (r === -1 && n === -1) return -1;
-      if (r === -1) return n + 1;
-      if (n === -1) return r + 1;
-      if (n === r + 1) return n + 1;
-      return Math.min(r, n) + 1;
+      const n2 = str2.indexOf("\n");
+      if (r === -1 && n2 === -1) return -1;
+      if (r === -1) return n2 + 1;
+      if (n2 === -1) return r + 1;
+      if (n2 === r + 1) return n2 + 1;
+      return Math.min(r, n2) + 1;
     }
     function splitLines(input) {
       const output = new FIFO();
@@ -32553,12 +34129,12 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         forAwait(lines, async (line) => {
           if (onMessage) await onMessage(line);
           if (onProgress) {
-            const matches = line.match(/([^:]*).*\((\d+?)\/(\d+?)\)/);
-            if (matches) {
+            const matches2 = line.match(/([^:]*).*\((\d+?)\/(\d+?)\)/);
+            if (matches2) {
               await onProgress({
-                phase: matches[1].trim(),
-                loaded: parseInt(matches[2], 10),
-                total: parseInt(matches[3], 10)
+                phase: matches2[1].trim(),
+                loaded: parseInt(matches2[2], 10),
+                total: parseInt(matches2[3], 10)
               });
             }
           }
@@ -32580,7 +34156,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join5(gitdir, res.packfile);
+        const fullpath = join10(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -32596,7 +34172,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join5(dir, ".git"),
+      gitdir = bare ? dir : join10(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -32710,7 +34286,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -32773,7 +34349,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       message,
       author,
       committer,
@@ -32822,7 +34398,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch2({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -32863,7 +34439,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref
     }) {
       try {
@@ -32881,7 +34457,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join5(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join10(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -32901,7 +34477,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       remote
     }) {
       try {
@@ -32923,7 +34499,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join5(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join10(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -32952,18 +34528,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join5(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join10(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
-        const p = await readPackIndex({
+        const p2 = await readPackIndex({
           fs: fs3,
           cache,
           filename: indexFile,
           getExternalRefDelta
         });
-        if (p.error) throw new InternalError(p.error);
-        for (const oid of p.offsets.keys()) {
+        if (p2.error) throw new InternalError(p2.error);
+        for (const oid of p2.offsets.keys()) {
           if (oid.startsWith(short)) results.push(oid);
         }
       }
@@ -32995,7 +34571,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -33016,7 +34592,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join5(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join10(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -33308,7 +34884,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       url,
       remote,
@@ -33366,7 +34942,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -33422,7 +34998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -33444,10 +35020,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join5(filepath, ".git"))) {
+      if (await fs3.exists(join10(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname2(filepath);
+        const parent = dirname5(filepath);
         if (parent === filepath) {
           throw new NotFoundError(`git root for ${filepath}`);
         }
@@ -33464,7 +35040,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join5(dir, ".git"), path }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join10(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -33488,7 +35064,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       path
     }) {
       try {
@@ -33677,7 +35253,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join5(dir, filepath);
+        filepath = join10(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -33698,7 +35274,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -33726,7 +35302,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join5(dir, ".git"),
+      gitdir = bare ? dir : join10(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -33800,7 +35376,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -33829,7 +35405,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath
     }) {
       try {
@@ -33853,7 +35429,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches2({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       remote
     }) {
       try {
@@ -33902,25 +35478,25 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       prefix
     }) {
       const { tree } = await _readTree({ fs: fs3, cache, gitdir, oid });
-      for (const entry of tree) {
-        if (entry.type === "tree") {
+      for (const entry2 of tree) {
+        if (entry2.type === "tree") {
           await accumulateFilesFromOid({
             fs: fs3,
             cache,
             gitdir,
-            oid: entry.oid,
+            oid: entry2.oid,
             filenames,
-            prefix: join5(prefix, entry.path)
+            prefix: join10(prefix, entry2.path)
           });
         } else {
-          filenames.push(join5(prefix, entry.path));
+          filenames.push(join10(prefix, entry2.path));
         }
       }
     }
     async function listFiles3({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -33956,16 +35532,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         oid: parent
       });
-      const notes = result.tree.map((entry) => ({
-        target: entry.path,
-        note: entry.oid
+      const notes = result.tree.map((entry2) => ({
+        target: entry2.path,
+        note: entry2.oid
       }));
       return notes;
     }
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -33989,7 +35565,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath
     }) {
       try {
@@ -34014,7 +35590,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join5(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join10(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -34113,7 +35689,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join5(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join10(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -34125,8 +35701,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    function compareAge(a, b) {
-      return a.committer.timestamp - b.committer.timestamp;
+    function compareAge(a, b2) {
+      return a.committer.timestamp - b2.committer.timestamp;
     }
     var EMPTY_OID = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
     async function resolveFileIdInTree({ fs: fs3, cache, gitdir, oid, fileId }) {
@@ -34163,17 +35739,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepaths = [],
       parentPath = ""
     }) {
-      const walks = tree.entries().map(function(entry) {
+      const walks = tree.entries().map(function(entry2) {
         let result;
-        if (entry.oid === fileId) {
-          result = join5(parentPath, entry.path);
+        if (entry2.oid === fileId) {
+          result = join10(parentPath, entry2.path);
           filepaths.push(result);
-        } else if (entry.type === "tree") {
+        } else if (entry2.type === "tree") {
           result = _readObject({
             fs: fs3,
             cache,
             gitdir,
-            oid: entry.oid
+            oid: entry2.oid
           }).then(function({ object }) {
             return _resolveFileId({
               fs: fs3,
@@ -34183,7 +35759,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join5(parentPath, entry.path)
+              parentPath: join10(parentPath, entry2.path)
             });
           });
         }
@@ -34270,7 +35846,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                         fileId: lastFileOid
                       });
                       if (Array.isArray(lastFound)) {
-                        found = found.filter((p) => lastFound.indexOf(p) === -1);
+                        found = found.filter((p2) => lastFound.indexOf(p2) === -1);
                         if (found.length === 1) {
                           found = found[0];
                           filepath = found;
@@ -34317,7 +35893,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (tips.length === 0) {
           endCommit(commit2);
         }
-        tips.sort((a, b) => compareAge(a.commit, b.commit));
+        tips.sort((a, b2) => compareAge(a.commit, b2.commit));
       }
       if (includeChanges) {
         for (const commit2 of commits) {
@@ -34368,7 +35944,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -34408,7 +35984,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -34485,7 +36061,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -34528,7 +36104,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join5(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join10(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -34539,7 +36115,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -34571,7 +36147,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       url,
       remote,
@@ -34641,9 +36217,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       start,
-      finish
+      finish: finish2
     }) {
       const shallows = await GitShallowManager.read({ fs: fs3, gitdir });
       const startingSet = /* @__PURE__ */ new Set();
@@ -34651,7 +36227,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       for (const ref of start) {
         startingSet.add(await GitRefManager.resolve({ fs: fs3, gitdir, ref }));
       }
-      for (const ref of finish) {
+      for (const ref of finish2) {
         try {
           const oid = await GitRefManager.resolve({ fs: fs3, gitdir, ref });
           finishingSet.add(oid);
@@ -34689,7 +36265,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -34707,12 +36283,12 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           await walk3(tree);
         } else if (type2 === "tree") {
           const tree = GitTree.from(object);
-          for (const entry of tree) {
-            if (entry.type === "blob") {
-              visited.add(entry.oid);
+          for (const entry2 of tree) {
+            if (entry2.type === "blob") {
+              visited.add(entry2.oid);
             }
-            if (entry.type === "tree") {
-              await walk3(entry.oid);
+            if (entry2.type === "tree") {
+              await walk3(entry2.oid);
             }
           }
         }
@@ -34858,7 +36434,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const thinPack = !httpRemote.capabilities.has("no-thin");
       let objects = /* @__PURE__ */ new Set();
       if (!_delete) {
-        const finish = [...httpRemote.refs.values()];
+        const finish2 = [...httpRemote.refs.values()];
         let skipObjects = /* @__PURE__ */ new Set();
         if (oldoid !== "0000000000000000000000000000000000000000") {
           let mergebase = [];
@@ -34872,18 +36448,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } catch (e) {
             mergebase = [];
           }
-          for (const oid2 of mergebase) finish.push(oid2);
+          for (const oid2 of mergebase) finish2.push(oid2);
           if (thinPack) {
             skipObjects = await listObjects({ fs: fs3, cache, gitdir, oids: mergebase });
           }
         }
-        if (!finish.includes(oid)) {
+        if (!finish2.includes(oid)) {
           const commits = await listCommitsAndTags({
             fs: fs3,
             cache,
             gitdir,
             start: [oid],
-            finish
+            finish: finish2
           });
           objects = await listObjects({ fs: fs3, cache, gitdir, oids: commits });
         }
@@ -34977,8 +36553,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (result.ok && Object.values(result.refs).every((result2) => result2.ok)) {
         return result;
       } else {
-        const prettyDetails = Object.entries(result.refs).filter(([k, v]) => !v.ok).map(([k, v]) => `
-  - ${k}: ${v.error}`).join("");
+        const prettyDetails = Object.entries(result.refs).filter(([k2, v2]) => !v2.ok).map(([k2, v2]) => `
+  - ${k2}: ${v2.error}`).join("");
         throw new GitPushError(prettyDetails, result);
       }
     }
@@ -34992,7 +36568,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -35068,7 +36644,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -35094,7 +36670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -35135,7 +36711,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -35162,7 +36738,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -35251,7 +36827,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -35275,7 +36851,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -35301,7 +36877,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -35351,7 +36927,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         oid: parent || "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
       });
       let tree = result.tree;
-      tree = tree.filter((entry) => entry.path !== oid);
+      tree = tree.filter((entry2) => entry2.path !== oid);
       const treeOid = await _writeTree({
         fs: fs3,
         gitdir,
@@ -35377,7 +36953,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -35465,7 +37041,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -35495,7 +37071,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -35543,7 +37119,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join5(dir, filepath));
+        const object = dir && await fs3.read(join10(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -35551,7 +37127,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join5(dir, filepath));
+            stats = await fs3.lstat(join10(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -35571,7 +37147,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef2({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       depth
     }) {
@@ -35596,7 +37172,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       path,
       value,
       append = false
@@ -35664,7 +37240,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join5(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join10(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -35694,7 +37270,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join5(this.gitdir, _GitStashManager.refStash);
+        return join10(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -35702,7 +37278,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join5(this.gitdir, _GitStashManager.refLogsStash);
+        return join10(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -35809,7 +37385,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        */
       async writeStashReflogEntry({ stashCommit, message }) {
         const author = await this.getAuthor();
-        const entry = GitRefStash.createStashReflogEntry(
+        const entry2 = GitRefStash.createStashReflogEntry(
           author,
           stashCommit,
           message
@@ -35817,7 +37393,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const filepath = this.refLogsStashPath;
         await acquireLock(filepath, async () => {
           const appendTo = await this.fs.exists(filepath) ? await this.fs.read(filepath, "utf8") : "";
-          await this.fs.write(filepath, appendTo + entry, "utf8");
+          await this.fs.write(filepath, appendTo + entry2, "utf8");
         });
       }
       /**
@@ -36008,7 +37584,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -36031,7 +37607,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join5(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f2) => join10(updatedGitdir, f2)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -36061,7 +37637,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -36083,8 +37659,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const indexEntry = await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
           async function(index2) {
-            for (const entry of index2) {
-              if (entry.path === filepath) return entry;
+            for (const entry2 of index2) {
+              if (entry2.path === filepath) return entry2;
             }
             return null;
           }
@@ -36100,7 +37676,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join5(dir, filepath));
+        const stats = await fs3.lstat(join10(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -36110,7 +37686,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join5(dir, filepath), { autocrlf });
+            const object = await fs3.read(join10(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -36168,33 +37744,33 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (err.code === "ENOENT" || err.code === "ENOTDIR") return false;
           throw err;
         }
-        if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
+        if (!entries.some((entry2) => entry2.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join5(parent, segment);
+        parent = join10(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs3, cache, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname3 = path.shift();
-      for (const entry of tree) {
-        if (entry.path === dirname3) {
+      const dirname6 = path.shift();
+      for (const entry2 of tree) {
+        if (entry2.path === dirname6) {
           if (path.length === 0) {
-            return entry.oid;
+            return entry2.oid;
           }
           const { type: type2, object } = await _readObject({
             fs: fs3,
             cache,
             gitdir: updatedGitdir,
-            oid: entry.oid
+            oid: entry2.oid
           });
           if (type2 === "tree") {
             const tree2 = GitTree.from(object);
             return getOidAtPath({ fs: fs3, cache, gitdir: updatedGitdir, tree: tree2, path });
           }
           if (type2 === "blob") {
-            throw new ObjectTypeError(entry.oid, type2, "blob", path.join("/"));
+            throw new ObjectTypeError(entry2.oid, type2, "blob", path.join("/"));
           }
         }
       }
@@ -36220,7 +37796,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -36279,8 +37855,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             } else if (workdirType === "blob") {
               workdirOid = await workdir.oid();
             }
-            const entry = [void 0, headOid, workdirOid, stageOid];
-            const result = entry.map((value) => entry.indexOf(value));
+            const entry2 = [void 0, headOid, workdirOid, stageOid];
+            const result = entry2.map((value) => entry2.indexOf(value));
             result.shift();
             return [filepath, ...result];
           }
@@ -36293,7 +37869,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       object,
       force = false
@@ -36325,7 +37901,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -36345,7 +37921,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index2) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join5(dir, filepath));
+                const fileStats2 = await fs3.lstat(join10(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -36363,7 +37939,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join5(dir, filepath));
+          fileStats = await fs3.lstat(join10(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -36384,7 +37960,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join5(dir, filepath)) : await fs3.read(join5(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join10(dir, filepath)) : await fs3.read(join10(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -36428,7 +38004,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       trees,
       map: map2,
       reduce,
@@ -36456,7 +38032,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join5(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join10(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -36478,7 +38054,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -36500,7 +38076,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       type: type2,
       object,
       format = "parsed",
@@ -36546,7 +38122,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join5(dir, ".git"),
+      gitdir = join10(dir, ".git"),
       ref,
       value,
       force = false,
@@ -36601,7 +38177,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join5(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join10(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -36618,7 +38194,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join5(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join10(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -36783,1202 +38359,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
   }
 });
 
-// src/repo/objects/commit.ts
-function latin1(buf, from, to) {
-  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString("latin1");
-}
-function startsAt(buf, at, word) {
-  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word.charCodeAt(i)) return false;
-  return true;
-}
-function parseCommitHeader(buf) {
-  if (!startsAt(buf, 0, "tree ") || buf[45] !== NL) bad("commit: no tree line");
-  const tree = latin1(buf, 5, 45);
-  const parents = [];
-  let pos = 46;
-  while (startsAt(buf, pos, "parent ")) {
-    parents.push(latin1(buf, pos + 7, pos + 47));
-    pos += 48;
-  }
-  let time = 0;
-  while (pos < buf.length && buf[pos] !== NL) {
-    const end = buf.indexOf(NL, pos);
-    const lineEnd = end < 0 ? buf.length : end;
-    if (startsAt(buf, pos, "committer ")) {
-      time = signatureTime(buf, pos, lineEnd);
-      break;
-    }
-    pos = lineEnd + 1;
-  }
-  return { tree, parents, time };
-}
-function signatureTime(buf, from, to) {
-  const tzSpace = buf.lastIndexOf(32, to - 1);
-  let i = tzSpace - 1;
-  let value = 0;
-  let scale = 1;
-  while (i > from && buf[i] >= 48 && buf[i] <= 57) {
-    value += (buf[i] - 48) * scale;
-    scale *= 10;
-    i--;
-  }
-  return value;
-}
-function parseCommit(buf) {
-  const header = parseCommitHeader(buf);
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
-  const split = text.indexOf("\n\n");
-  const head = split < 0 ? text : text.slice(0, split);
-  const message = split < 0 ? "" : text.slice(split + 2);
-  let author;
-  let committer;
-  for (const line of head.split("\n")) {
-    if (line.startsWith("author ")) author = parseSignature(line.slice(7));
-    else if (line.startsWith("committer ")) committer = parseSignature(line.slice(10));
-  }
-  if (!author || !committer) bad("commit: no author or committer");
-  return { ...header, author, committer, message };
-}
-function parseSignature(s) {
-  const lt = s.indexOf("<");
-  const gt = s.lastIndexOf(">");
-  if (lt < 0 || gt < lt) bad(`commit: bad signature "${s}"`);
-  const [ts = "0", tz = "+0000"] = s.slice(gt + 1).trim().split(/\s+/);
-  const sign = tz.startsWith("-") ? -1 : 1;
-  const digits = tz.replace(/^[+-]/, "").padStart(4, "0");
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
-  return {
-    name: s.slice(0, lt).trim(),
-    email: s.slice(lt + 1, gt),
-    timestamp: Number(ts),
-    // `-0` would not equal 0 in deep comparisons.
-    timezoneOffset: minutes === 0 ? 0 : -sign * minutes
-  };
-}
-function parseTagTarget(buf) {
-  const text = latin1(buf, 0, Math.min(buf.length, 200));
-  const m = /^object ([0-9a-f]{40})\ntype (\w+)\n/.exec(text);
-  if (!m) bad("tag: no object and type lines");
-  return { object: m[1], type: m[2] };
-}
-function bad(why) {
-  throw new RepoError("CORRUPT_OBJECT", why);
-}
-var NL;
-var init_commit = __esm({
-  "src/repo/objects/commit.ts"() {
-    "use strict";
-    init_errors();
-    NL = 10;
-  }
-});
-
-// src/repo/objects/lru.ts
-var Lru;
-var init_lru = __esm({
-  "src/repo/objects/lru.ts"() {
-    "use strict";
-    Lru = class {
-      constructor(budget) {
-        this.budget = budget;
-      }
-      budget;
-      young = /* @__PURE__ */ new Map();
-      old = /* @__PURE__ */ new Map();
-      youngWeight = 0;
-      get(key) {
-        const hit = this.young.get(key);
-        if (hit !== void 0) return hit.value;
-        const aged = this.old.get(key);
-        if (aged === void 0) return void 0;
-        this.old.delete(key);
-        this.insert(key, aged);
-        return aged.value;
-      }
-      set(key, value, weight) {
-        if (weight > this.budget / 2) return;
-        const prev = this.young.get(key);
-        if (prev !== void 0) {
-          this.youngWeight -= prev.weight;
-          this.young.delete(key);
-        }
-        this.old.delete(key);
-        this.insert(key, { value, weight });
-      }
-      get size() {
-        return this.young.size + this.old.size;
-      }
-      insert(key, entry) {
-        if (this.youngWeight + entry.weight > this.budget / 2) {
-          this.old = this.young;
-          this.young = /* @__PURE__ */ new Map();
-          this.youngWeight = 0;
-        }
-        this.young.set(key, entry);
-        this.youngWeight += entry.weight;
-      }
-    };
-  }
-});
-
-// src/repo/objects/huffman.ts
-var FAST, OFFS, REV, Huffman, fixedLit, fixedDist;
-var init_huffman = __esm({
-  "src/repo/objects/huffman.ts"() {
-    "use strict";
-    FAST = 9;
-    OFFS = new Uint16Array(16);
-    REV = new Uint16Array(1 << FAST).map((_, x) => {
-      let r = 0;
-      for (let b = 0; b < FAST; b++) r |= (x >> b & 1) << FAST - 1 - b;
-      return r;
-    });
-    Huffman = class {
-      counts = new Uint16Array(16);
-      symbols;
-      /** (symbol << 4) | length for codes of at most `bits` bits, indexed by the next bits; 0 = slow path. */
-      fast = new Int32Array(1 << FAST);
-      bits = FAST;
-      mask = (1 << FAST) - 1;
-      constructor(size) {
-        this.symbols = new Uint16Array(size);
-      }
-      /** Builds from code lengths; false when the lengths over-subscribe the code space. */
-      build(lengths2, n) {
-        const { counts, symbols, fast } = this;
-        counts.fill(0);
-        let maxLen = 1;
-        for (let i = 0; i < n; i++) {
-          const l = lengths2[i];
-          counts[l]++;
-          if (l > maxLen) maxLen = l;
-        }
-        counts[0] = 0;
-        const bits = maxLen < FAST ? maxLen : FAST;
-        const tableSize = 1 << bits;
-        this.bits = bits;
-        this.mask = tableSize - 1;
-        fast.fill(0, 0, tableSize);
-        const offs = OFFS;
-        let left = 1;
-        for (let len = 1; len < 16; len++) {
-          left = (left << 1) - counts[len];
-          if (left < 0) return false;
-          offs[len] = len === 1 ? 0 : offs[len - 1] + counts[len - 1];
-        }
-        for (let i = 0; i < n; i++) if (lengths2[i]) symbols[offs[lengths2[i]]++] = i;
-        let code = 0;
-        let index = 0;
-        for (let len = 1; len <= bits; len++) {
-          for (let k = 0; k < counts[len]; k++) {
-            const rev = REV[code << FAST - len];
-            const entry = symbols[index + k] << 4 | len;
-            for (let j = rev; j < tableSize; j += 1 << len) fast[j] = entry;
-            code++;
-          }
-          index += counts[len];
-          code <<= 1;
-        }
-        return true;
-      }
-    };
-    fixedLit = new Huffman(288);
-    fixedDist = new Huffman(30);
-    {
-      const l = new Uint8Array(288);
-      l.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
-      fixedLit.build(l, 288);
-      fixedDist.build(new Uint8Array(30).fill(5), 30);
-    }
-  }
-});
-
-// src/repo/objects/js-inflate.ts
-function jsInflate(input, size, start = 0) {
-  const cmf = input[start] ?? 0;
-  const flg = input[start + 1] ?? 0;
-  if ((cmf & 15) !== 8 || (cmf << 8 | flg) % 31 !== 0 || flg & 32) return null;
-  try {
-    return inflater.reset(input, start + 2, size).run();
-  } catch (e) {
-    if (e instanceof Malformed) return null;
-    throw e;
-  }
-}
-function adler32(data) {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < data.length; ) {
-    const end = Math.min(i + 5552, data.length);
-    for (; i < end; i++) {
-      a += data[i];
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return (b << 16 | a) >>> 0;
-}
-var LEN_BASE, LEN_EXTRA, DIST_BASE, DIST_EXTRA, CL_ORDER, dynLit, dynDist, clCode, lengths, Malformed, Inflater, inflater;
-var init_js_inflate = __esm({
-  "src/repo/objects/js-inflate.ts"() {
-    "use strict";
-    init_huffman();
-    LEN_BASE = [
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-      9,
-      10,
-      11,
-      13,
-      15,
-      17,
-      19,
-      23,
-      27,
-      31,
-      35,
-      43,
-      51,
-      59,
-      67,
-      83,
-      99,
-      115,
-      131,
-      163,
-      195,
-      227,
-      258
-    ];
-    LEN_EXTRA = [
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0
-    ];
-    DIST_BASE = [
-      1,
-      2,
-      3,
-      4,
-      5,
-      7,
-      9,
-      13,
-      17,
-      25,
-      33,
-      49,
-      65,
-      97,
-      129,
-      193,
-      257,
-      385,
-      513,
-      769,
-      1025,
-      1537,
-      2049,
-      3073,
-      4097,
-      6145,
-      8193,
-      12289,
-      16385,
-      24577
-    ];
-    DIST_EXTRA = [
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13
-    ];
-    CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
-    dynLit = new Huffman(288);
-    dynDist = new Huffman(30);
-    clCode = new Huffman(19);
-    lengths = new Uint8Array(288 + 32);
-    Malformed = class extends Error {
-    };
-    Inflater = class {
-      input = new Uint8Array(0);
-      size = 0;
-      pos = 0;
-      bitbuf = 0;
-      bitcnt = 0;
-      o = 0;
-      out = new Uint8Array(0);
-      /** Starts on a new stream (one instance serves all: inflating is synchronous). */
-      reset(input, pos, size) {
-        this.input = input;
-        this.pos = pos;
-        this.size = size;
-        this.bitbuf = 0;
-        this.bitcnt = 0;
-        this.o = 0;
-        this.out = Buffer.allocUnsafe(size);
-        return this;
-      }
-      run() {
-        const { input, size, out } = this;
-        let last = 0;
-        while (!last) {
-          last = this.bits(1);
-          const type2 = this.bits(2);
-          if (type2 === 0) {
-            if (!this.stored()) return null;
-            continue;
-          }
-          let lit = fixedLit;
-          let dist = fixedDist;
-          if (type2 === 2) {
-            if (!this.dynamic()) return null;
-            lit = dynLit;
-            dist = dynDist;
-          } else if (type2 !== 1) {
-            return null;
-          }
-          if (!this.codes(lit, dist)) return null;
-        }
-        if (this.o !== size) return null;
-        const pos = this.pos - (this.bitcnt >> 3);
-        if (pos + 4 > input.length) return null;
-        const want = (input[pos] << 24 | input[pos + 1] << 16 | input[pos + 2] << 8 | input[pos + 3]) >>> 0;
-        return adler32(out) === want ? out : null;
-      }
-      /**
-       * Decodes one Huffman-coded block to its end-of-block symbol: the hot loop, on local copies
-       * of the bit state (written back around the rare slow path and at the end).
-       */
-      codes(lit, dist) {
-        const { input, out, size } = this;
-        const inLen = input.length;
-        const lfast = lit.fast;
-        const lmask = lit.mask;
-        const dfast = dist.fast;
-        const dmask = dist.mask;
-        let { pos, bitbuf, bitcnt, o } = this;
-        for (; ; ) {
-          while (bitcnt < 24 && pos < inLen) {
-            bitbuf |= input[pos++] << bitcnt;
-            bitcnt += 8;
-          }
-          let sym;
-          let entry = lfast[bitbuf & lmask];
-          if (entry !== 0 && (entry & 15) <= bitcnt) {
-            bitbuf >>>= entry & 15;
-            bitcnt -= entry & 15;
-            sym = entry >> 4;
-          } else {
-            Object.assign(this, { pos, bitbuf, bitcnt });
-            sym = this.slowDecode(lit);
-            ({ pos, bitbuf, bitcnt } = this);
-          }
-          if (sym < 256) {
-            if (o >= size) return false;
-            out[o++] = sym;
-            continue;
-          }
-          if (sym === 256) break;
-          const li = sym - 257;
-          if (li >= 29) return false;
-          let extra = LEN_EXTRA[li];
-          if (bitcnt < extra) throw new Malformed();
-          const len = LEN_BASE[li] + (bitbuf & (1 << extra) - 1);
-          bitbuf >>>= extra;
-          bitcnt -= extra;
-          while (bitcnt < 24 && pos < inLen) {
-            bitbuf |= input[pos++] << bitcnt;
-            bitcnt += 8;
-          }
-          entry = dfast[bitbuf & dmask];
-          let di;
-          if (entry !== 0 && (entry & 15) <= bitcnt) {
-            bitbuf >>>= entry & 15;
-            bitcnt -= entry & 15;
-            di = entry >> 4;
-          } else {
-            Object.assign(this, { pos, bitbuf, bitcnt });
-            di = this.slowDecode(dist);
-            ({ pos, bitbuf, bitcnt } = this);
-          }
-          if (di >= 30) return false;
-          extra = DIST_EXTRA[di];
-          while (bitcnt < extra && pos < inLen) {
-            bitbuf |= input[pos++] << bitcnt;
-            bitcnt += 8;
-          }
-          if (bitcnt < extra) throw new Malformed();
-          const d = DIST_BASE[di] + (bitbuf & (1 << extra) - 1);
-          bitbuf >>>= extra;
-          bitcnt -= extra;
-          if (d > o || o + len > size) return false;
-          for (const end = o + len; o < end; o++) out[o] = out[o - d];
-        }
-        Object.assign(this, { pos, bitbuf, bitcnt, o });
-        return true;
-      }
-      stored() {
-        const { input } = this;
-        let pos = this.pos - (this.bitcnt >> 3);
-        this.bitbuf = 0;
-        this.bitcnt = 0;
-        if (pos + 4 > input.length) return false;
-        const len = input[pos] | input[pos + 1] << 8;
-        const nlen = input[pos + 2] | input[pos + 3] << 8;
-        pos += 4;
-        if ((len ^ 65535) !== nlen || pos + len > input.length || this.o + len > this.size)
-          return false;
-        this.out.set(input.subarray(pos, pos + len), this.o);
-        this.pos = pos + len;
-        this.o += len;
-        return true;
-      }
-      dynamic() {
-        const hlit = this.bits(5) + 257;
-        const hdist = this.bits(5) + 1;
-        const hclen = this.bits(4) + 4;
-        lengths.fill(0, 0, 19);
-        for (let i = 0; i < hclen; i++) lengths[CL_ORDER[i]] = this.bits(3);
-        if (!clCode.build(lengths, 19)) return false;
-        const total = hlit + hdist;
-        for (let i = 0; i < total; ) {
-          const sym = this.decode(clCode);
-          if (sym < 16) {
-            lengths[i++] = sym;
-            continue;
-          }
-          let rep;
-          let val = 0;
-          if (sym === 16) {
-            if (i === 0) return false;
-            val = lengths[i - 1];
-            rep = 3 + this.bits(2);
-          } else rep = sym === 17 ? 3 + this.bits(3) : 11 + this.bits(7);
-          if (i + rep > total) return false;
-          lengths.fill(val, i, i + rep);
-          i += rep;
-        }
-        return dynLit.build(lengths, hlit) && dynDist.build(lengths.subarray(hlit), hdist);
-      }
-      bits(n) {
-        while (this.bitcnt < n) {
-          if (this.pos >= this.input.length) throw new Malformed();
-          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
-          this.bitcnt += 8;
-        }
-        const v = this.bitbuf & (1 << n) - 1;
-        this.bitbuf >>>= n;
-        this.bitcnt -= n;
-        return v;
-      }
-      decode(h) {
-        while (this.bitcnt < h.bits && this.pos < this.input.length) {
-          this.bitbuf |= this.input[this.pos++] << this.bitcnt;
-          this.bitcnt += 8;
-        }
-        const entry = h.fast[this.bitbuf & h.mask];
-        const len = entry & 15;
-        if (entry !== 0 && len <= this.bitcnt) {
-          this.bitbuf >>>= len;
-          this.bitcnt -= len;
-          return entry >> 4;
-        }
-        return this.slowDecode(h);
-      }
-      /** Walks the canonical code one bit at a time (codes longer than the table, or the last bits). */
-      slowDecode(h) {
-        let code = 0;
-        let first = 0;
-        let index = 0;
-        for (let l = 1; l < 16; l++) {
-          code |= this.bits(1);
-          const count = h.counts[l];
-          if (code - first < count) return h.symbols[index + code - first];
-          index += count;
-          first = first + count << 1;
-          code <<= 1;
-        }
-        throw new Malformed();
-      }
-    };
-    inflater = new Inflater();
-  }
-});
-
-// src/repo/objects/inflate.ts
-import { inflateSync } from "node:zlib";
-function inflate(input, size, what, start = 0) {
-  if (size !== void 0 && size <= JS_INFLATE_MAX) {
-    const out = jsInflate(input, size, start);
-    if (out) return out;
-  }
-  const from = start === 0 ? input : input.subarray(start);
-  try {
-    const out = size === void 0 ? inflateSync(from) : inflateSync(from, { chunkSize: Math.max(64, Math.min(size + 1, 1 << 20)) });
-    if (size !== void 0 && out.length !== size) {
-      throw new RepoError(
-        "CORRUPT_OBJECT",
-        `${what}: inflated ${out.length} bytes, expected ${size}`,
-        {
-          object: what
-        }
-      );
-    }
-    return out;
-  } catch (e) {
-    if (e instanceof RepoError) throw e;
-    throw new RepoError(
-      "CORRUPT_OBJECT",
-      `${what}: cannot inflate`,
-      { object: what },
-      { cause: e }
-    );
-  }
-}
-var JS_INFLATE_MAX;
-var init_inflate = __esm({
-  "src/repo/objects/inflate.ts"() {
-    "use strict";
-    init_errors();
-    init_js_inflate();
-    JS_INFLATE_MAX = 256;
-  }
-});
-
-// src/repo/objects/pack-index.ts
-var MAGIC, PackIndex;
-var init_pack_index = __esm({
-  "src/repo/objects/pack-index.ts"() {
-    "use strict";
-    init_errors();
-    MAGIC = 4285812579;
-    PackIndex = class {
-      constructor(buf, name) {
-        this.buf = buf;
-        this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-        if (buf.length < 8 + 1024 || this.view.getUint32(0) !== MAGIC || this.view.getUint32(4) !== 2) {
-          throw new RepoError("CORRUPT_OBJECT", `${name}: not a version-2 pack index`, { file: name });
-        }
-        this.count = this.view.getUint32(8 + 255 * 4);
-        this.namesAt = 8 + 1024;
-        this.offsetsAt = this.namesAt + this.count * 20 + this.count * 4;
-        this.bigOffsetsAt = this.offsetsAt + this.count * 4;
-        if (buf.length < this.bigOffsetsAt + 40) {
-          throw new RepoError("CORRUPT_OBJECT", `${name}: truncated pack index`, { file: name });
-        }
-      }
-      buf;
-      count;
-      view;
-      namesAt;
-      offsetsAt;
-      bigOffsetsAt;
-      /** Offset in the pack of the object with this binary name, or -1. */
-      find(oid) {
-        let lo = oid[0] === 0 ? 0 : this.view.getUint32(8 + (oid[0] - 1) * 4);
-        let hi = this.view.getUint32(8 + oid[0] * 4);
-        const buf = this.buf;
-        const view = this.view;
-        const head = (oid[0] << 24 | oid[1] << 16 | oid[2] << 8 | oid[3]) >>> 0;
-        while (lo < hi) {
-          const mid = lo + hi >>> 1;
-          const at = this.namesAt + mid * 20;
-          const first = view.getUint32(at);
-          let cmp = first - head;
-          for (let i = 4; cmp === 0 && i < 20; i++) cmp = buf[at + i] - oid[i];
-          if (cmp === 0) return this.offsetAt(mid);
-          if (cmp < 0) lo = mid + 1;
-          else hi = mid;
-        }
-        return -1;
-      }
-      /** Up to `max` full names starting with the (lower-case) hex prefix. */
-      findPrefix(prefix, max) {
-        const first = parseInt(prefix.slice(0, 2).padEnd(2, "0"), 16);
-        const lo0 = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
-        const hi0 = prefix.length >= 2 ? this.view.getUint32(8 + first * 4) : this.count;
-        let lo = lo0;
-        let hi = hi0;
-        while (lo < hi) {
-          const mid = lo + hi >>> 1;
-          if (this.oidAt(mid) < prefix) lo = mid + 1;
-          else hi = mid;
-        }
-        const out = [];
-        for (let i = lo; i < this.count && out.length < max; i++) {
-          const oid = this.oidAt(i);
-          if (!oid.startsWith(prefix)) break;
-          out.push(oid);
-        }
-        return out;
-      }
-      oidAt(i) {
-        const at = this.namesAt + i * 20;
-        return Buffer.from(this.buf.buffer, this.buf.byteOffset + at, 20).toString("hex");
-      }
-      offsetAt(i) {
-        const small = this.view.getUint32(this.offsetsAt + i * 4);
-        if ((small & 2147483648) === 0) return small;
-        const big = this.bigOffsetsAt + (small & 2147483647) * 8;
-        return this.view.getUint32(big) * 2 ** 32 + this.view.getUint32(big + 4);
-      }
-    };
-  }
-});
-
-// src/repo/objects/delta.ts
-function applyDelta(base, delta) {
-  let pos = 0;
-  let baseSize = 0;
-  let byte;
-  let shift = 0;
-  do {
-    byte = delta[pos++] ?? corrupt("truncated size");
-    baseSize += (byte & 127) * 2 ** shift;
-    shift += 7;
-  } while (byte & 128);
-  let outSize = 0;
-  shift = 0;
-  do {
-    byte = delta[pos++] ?? corrupt("truncated size");
-    outSize += (byte & 127) * 2 ** shift;
-    shift += 7;
-  } while (byte & 128);
-  if (baseSize !== base.length) corrupt(`base is ${base.length} bytes, delta expects ${baseSize}`);
-  const out = Buffer.allocUnsafe(outSize);
-  let o = 0;
-  while (pos < delta.length) {
-    const op = delta[pos++];
-    if (op & 128) {
-      let offset = 0;
-      let size = 0;
-      if (op & 1) offset = delta[pos++];
-      if (op & 2) offset |= delta[pos++] << 8;
-      if (op & 4) offset |= delta[pos++] << 16;
-      if (op & 8) offset += delta[pos++] * 16777216;
-      if (op & 16) size = delta[pos++];
-      if (op & 32) size |= delta[pos++] << 8;
-      if (op & 64) size |= delta[pos++] << 16;
-      if (size === 0) size = 65536;
-      if (offset + size > base.length || o + size > outSize) corrupt("copy out of range");
-      if (size > 32) out.set(base.subarray(offset, offset + size), o);
-      else for (let i = 0; i < size; i++) out[o + i] = base[offset + i];
-      o += size;
-    } else if (op !== 0) {
-      if (pos + op > delta.length || o + op > outSize) corrupt("insert out of range");
-      for (let i = 0; i < op; i++) out[o + i] = delta[pos + i];
-      pos += op;
-      o += op;
-    } else {
-      corrupt("reserved opcode 0");
-    }
-  }
-  if (o !== outSize) corrupt(`result is ${o} bytes, delta promised ${outSize}`);
-  return out;
-}
-function corrupt(why) {
-  throw new RepoError("CORRUPT_OBJECT", `bad delta: ${why}`);
-}
-var init_delta = __esm({
-  "src/repo/objects/delta.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// src/repo/objects/pack.ts
-var TYPES, OFS_DELTA, REF_DELTA, Pack;
-var init_pack = __esm({
-  "src/repo/objects/pack.ts"() {
-    "use strict";
-    init_errors();
-    init_delta();
-    init_inflate();
-    init_lru();
-    TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
-    OFS_DELTA = 6;
-    REF_DELTA = 7;
-    Pack = class {
-      constructor(name, index, data, readExternal, cacheBytes) {
-        this.name = name;
-        this.index = index;
-        this.data = data;
-        this.readExternal = readExternal;
-        this.cache = new Lru(cacheBytes);
-        if (data.length < 32 || String.fromCharCode(...data.subarray(0, 4)) !== "PACK") {
-          throw new RepoError("CORRUPT_OBJECT", `${name}: not a packfile`, { file: name });
-        }
-      }
-      name;
-      index;
-      data;
-      readExternal;
-      cache;
-      /** The object at `offset` (a value from this pack's index), deltas resolved. */
-      readAt(offset) {
-        const hit = this.cache.get(offset);
-        if (hit) return hit;
-        const chain = [];
-        let base;
-        let at = offset;
-        for (; ; ) {
-          const cached = at === offset ? void 0 : this.cache.get(at);
-          if (cached) {
-            base = cached;
-            break;
-          }
-          const entry = this.entryAt(at);
-          if (entry.type === OFS_DELTA) {
-            chain.push({ offset: at, entry });
-            at = entry.baseOffset;
-          } else if (entry.type === REF_DELTA) {
-            chain.push({ offset: at, entry });
-            const local = this.index.find(Buffer.from(entry.baseOid, "hex"));
-            if (local < 0) {
-              base = this.readExternal(entry.baseOid);
-              break;
-            }
-            at = local;
-          } else {
-            const type2 = TYPES[entry.type];
-            if (!type2) this.corrupt(at, `unknown object type ${entry.type}`);
-            base = { type: type2, data: this.inflateAt(entry, at) };
-            this.remember(at, base);
-            break;
-          }
-          if (chain.length > 1e4) this.corrupt(offset, "delta chain too long");
-        }
-        for (let i = chain.length - 1; i >= 0; i--) {
-          const { offset: o, entry } = chain[i];
-          base = { type: base.type, data: applyDelta(base.data, this.inflateAt(entry, o)) };
-          this.remember(o, base);
-        }
-        return base;
-      }
-      remember(offset, obj) {
-        this.cache.set(offset, obj, obj.data.length + 64);
-      }
-      inflateAt(entry, offset) {
-        try {
-          return inflate(this.data, entry.size, this.name, entry.dataAt);
-        } catch (e) {
-          if (e instanceof RepoError) this.corrupt(offset, e.message);
-          throw e;
-        }
-      }
-      entryAt(offset) {
-        const d = this.data;
-        let pos = offset;
-        let byte = d[pos++] ?? this.corrupt(offset, "offset past end");
-        const type2 = byte >> 4 & 7;
-        let size = byte & 15;
-        let shift = 4;
-        while (byte & 128) {
-          byte = d[pos++];
-          size += (byte & 127) * 2 ** shift;
-          shift += 7;
-        }
-        if (type2 === OFS_DELTA) {
-          byte = d[pos++];
-          let back = byte & 127;
-          while (byte & 128) {
-            byte = d[pos++];
-            back = (back + 1) * 128 + (byte & 127);
-          }
-          if (back > offset) this.corrupt(offset, "delta base before start of pack");
-          return { type: type2, size, dataAt: pos, baseOffset: offset - back };
-        }
-        if (type2 === REF_DELTA) {
-          const baseOid = Buffer.from(d.buffer, d.byteOffset + pos, 20).toString("hex");
-          return { type: type2, size, dataAt: pos + 20, baseOid };
-        }
-        return { type: type2, size, dataAt: pos };
-      }
-      corrupt(offset, why) {
-        throw new RepoError("CORRUPT_OBJECT", `${this.name}@${offset}: ${why}`, {
-          file: this.name,
-          offset
-        });
-      }
-    };
-  }
-});
-
-// src/repo/objects/store.ts
-import { join as join2 } from "node:path";
-function isType(t) {
-  return t === "commit" || t === "tree" || t === "blob" || t === "tag";
-}
-var PACK_CACHE_BYTES, LOOSE_CACHE_BYTES, OID, scratch, ObjectStore;
-var init_store = __esm({
-  "src/repo/objects/store.ts"() {
-    "use strict";
-    init_errors();
-    init_inflate();
-    init_lru();
-    init_pack_index();
-    init_pack();
-    PACK_CACHE_BYTES = 48 << 20;
-    LOOSE_CACHE_BYTES = 16 << 20;
-    OID = /^[0-9a-f]{40}$/;
-    scratch = Buffer.alloc(20);
-    ObjectStore = class _ObjectStore {
-      constructor(fs3, objectsDir) {
-        this.fs = fs3;
-        this.objectsDir = objectsDir;
-      }
-      fs;
-      objectsDir;
-      packs;
-      packsByName = /* @__PURE__ */ new Map();
-      alternates;
-      loose = new Lru(LOOSE_CACHE_BYTES);
-      /** The object named `oid`; throws `MISSING_OBJECT` when no store has it. */
-      read(oid) {
-        const found = this.tryRead(oid, true);
-        if (!found) throw new RepoError("MISSING_OBJECT", `object ${oid} not found`, { oid });
-        return found;
-      }
-      /** The content of `oid`, which must be of `type`. */
-      readAs(oid, type2) {
-        const obj = this.read(oid);
-        if (obj.type !== type2) {
-          throw new RepoError("CORRUPT_OBJECT", `object ${oid} is a ${obj.type}, not a ${type2}`, {
-            oid,
-            type: obj.type,
-            expected: type2
-          });
-        }
-        return obj.data;
-      }
-      has(oid) {
-        return this.tryRead(oid, true) !== void 0;
-      }
-      /** Up to `max` object names starting with a hex prefix, from every store. */
-      findPrefix(prefix, max = 2) {
-        const found = /* @__PURE__ */ new Set();
-        for (const pack of this.loadPacks()) {
-          for (const oid of pack.index.findPrefix(prefix, max)) found.add(oid);
-        }
-        if (prefix.length >= 2) {
-          try {
-            for (const name of this.fs.readdirSync(join2(this.objectsDir, prefix.slice(0, 2)))) {
-              const oid = prefix.slice(0, 2) + name;
-              if (OID.test(oid) && oid.startsWith(prefix)) found.add(oid);
-            }
-          } catch (e) {
-            if (!isFsError(e, "ENOENT")) throw e;
-          }
-        }
-        for (const alt of this.loadAlternates()) {
-          for (const oid of alt.findPrefix(prefix, max)) found.add(oid);
-        }
-        return [...found].sort().slice(0, max);
-      }
-      tryRead(oid, rescan) {
-        const packs = this.loadPacks();
-        if (packs.length > 0 && scratch.write(oid, "hex") === 20) {
-          for (const pack of packs) {
-            const offset = pack.index.find(scratch);
-            if (offset >= 0) return pack.readAt(offset);
-          }
-        }
-        if (!OID.test(oid))
-          throw new RepoError("MISSING_OBJECT", `not an object name: ${oid}`, { oid });
-        const loose = this.readLoose(oid);
-        if (loose) return loose;
-        for (const alt of this.loadAlternates()) {
-          const found = alt.tryRead(oid, rescan);
-          if (found) return found;
-        }
-        if (!rescan || !this.rescanPacks()) return void 0;
-        return this.tryRead(oid, false);
-      }
-      readLoose(oid) {
-        const hit = this.loose.get(oid);
-        if (hit) return hit;
-        let compressed;
-        try {
-          compressed = this.fs.readFileSync(join2(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
-        } catch (e) {
-          if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR")) return void 0;
-          throw e;
-        }
-        const raw = inflate(compressed, void 0, `loose object ${oid}`);
-        const space = raw.indexOf(32);
-        const nul = raw.indexOf(0, space);
-        const type2 = Buffer.from(raw.subarray(0, space)).toString("latin1");
-        const size = Number(Buffer.from(raw.subarray(space + 1, nul)).toString("latin1"));
-        if (!isType(type2) || nul < 0 || size !== raw.length - nul - 1) {
-          throw new RepoError("CORRUPT_OBJECT", `loose object ${oid}: bad header`, { oid });
-        }
-        const obj = { type: type2, data: raw.subarray(nul + 1) };
-        this.loose.set(oid, obj, raw.length + 64);
-        return obj;
-      }
-      loadPacks() {
-        if (!this.packs) this.rescanPacks();
-        return this.packs;
-      }
-      /** Opens packs not seen before; true when there were any. */
-      rescanPacks() {
-        const dir = join2(this.objectsDir, "pack");
-        let names;
-        try {
-          names = this.fs.readdirSync(dir).filter((n) => n.endsWith(".idx"));
-        } catch (e) {
-          if (!isFsError(e, "ENOENT")) throw e;
-          names = [];
-        }
-        let added = false;
-        for (const idxName of names.sort()) {
-          const base = idxName.slice(0, -4);
-          if (this.packsByName.has(base)) continue;
-          let index;
-          let data;
-          try {
-            index = new PackIndex(this.fs.readFileSync(join2(dir, idxName)), idxName);
-            data = this.fs.readFileSync(join2(dir, `${base}.pack`));
-          } catch (e) {
-            if (isFsError(e, "ENOENT")) continue;
-            throw e;
-          }
-          const pack = new Pack(`${base}.pack`, index, data, (oid) => this.read(oid), PACK_CACHE_BYTES);
-          this.packsByName.set(base, pack);
-          added = true;
-        }
-        this.packs = [...this.packsByName.values()];
-        return added;
-      }
-      loadAlternates() {
-        if (this.alternates) return this.alternates;
-        let text = "";
-        try {
-          text = String(this.fs.readFileSync(join2(this.objectsDir, "info", "alternates"), "utf8"));
-        } catch (e) {
-          if (!isFsError(e, "ENOENT")) throw e;
-        }
-        this.alternates = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => new _ObjectStore(this.fs, l.startsWith("/") ? l : join2(this.objectsDir, l)));
-        return this.alternates;
-      }
-    };
-  }
-});
-
-// src/repo/objects/tree.ts
-function hexAt(buf, at) {
-  return Buffer.from(buf.buffer, buf.byteOffset + at, 20).toString("hex");
-}
-function parseTree(buf) {
-  const out = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const space = buf.indexOf(SPACE, pos);
-    const nul = buf.indexOf(0, space);
-    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
-      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
-    }
-    out.push({
-      mode: latin12(buf, pos, space),
-      name: Buffer.from(buf.buffer, buf.byteOffset + space + 1, nul - space - 1).toString("utf8"),
-      oid: hexAt(buf, nul + 1)
-    });
-    pos = nul + 21;
-  }
-  return out;
-}
-function findEntry(buf, name) {
-  const n = name.length;
-  let pos = 0;
-  while (pos < buf.length) {
-    const space = buf.indexOf(SPACE, pos);
-    const start = space + 1;
-    const nul = buf.indexOf(0, start);
-    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
-      throw new RepoError("CORRUPT_OBJECT", "truncated tree entry");
-    }
-    const len = nul - start;
-    let cmp = 0;
-    const common2 = len < n ? len : n;
-    for (let i = 0; i < common2; i++) {
-      cmp = buf[start + i] - name[i];
-      if (cmp !== 0) break;
-    }
-    if (cmp === 0) {
-      if (len === n) return { mode: latin12(buf, pos, space), oid: hexAt(buf, nul + 1) };
-      if (len > n) {
-        cmp = buf[start + n] - SLASH;
-      } else {
-        cmp = -1;
-      }
-    }
-    if (cmp > 0) return void 0;
-    pos = nul + 21;
-  }
-  return void 0;
-}
-function latin12(buf, from, to) {
-  let s = "";
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
-  return s;
-}
-var TREE_MODE, GITLINK_MODE, SPACE, SLASH;
-var init_tree = __esm({
-  "src/repo/objects/tree.ts"() {
-    "use strict";
-    init_errors();
-    TREE_MODE = "40000";
-    GITLINK_MODE = "160000";
-    SPACE = 32;
-    SLASH = 47;
-  }
-});
-
-// src/repo/db.ts
-import { join as join3 } from "node:path";
-function dbOf(repo) {
-  let db = dbs.get(repo.cache);
-  if (!db) {
-    db = new Db(repo);
-    dbs.set(repo.cache, db);
-  }
-  return db;
-}
-function readShallow(repo) {
-  try {
-    const text = repo.fs.readFileSync(join3(repo.gitdir, "shallow"), "utf8");
-    return new Set(text.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
-  } catch (e) {
-    if (isFsError(e, "ENOENT")) return /* @__PURE__ */ new Set();
-    throw e;
-  }
-}
-var Db, dbs;
-var init_db = __esm({
-  "src/repo/db.ts"() {
-    "use strict";
-    init_errors();
-    init_commit();
-    init_lru();
-    init_store();
-    init_tree();
-    Db = class {
-      store;
-      trees = new Lru(16 << 20);
-      headers = new Lru(16 << 20);
-      /** Commits whose parents a shallow clone does not have (`.git/shallow`). */
-      shallow;
-      constructor(repo) {
-        this.store = new ObjectStore(repo.fs, join3(repo.gitdir, "objects"));
-        this.shallow = readShallow(repo);
-      }
-      /** A commit's tree, parents and committer time (a shallow commit has no parents). */
-      header(oid) {
-        let h = this.headers.get(oid);
-        if (!h) {
-          h = parseCommitHeader(this.store.readAs(oid, "commit"));
-          if (this.shallow.has(oid)) h = { ...h, parents: [] };
-          this.headers.set(oid, h, 160 + 48 * h.parents.length);
-        }
-        return h;
-      }
-      commit(oid) {
-        const c = parseCommit(this.store.readAs(oid, "commit"));
-        return this.shallow.has(oid) ? { ...c, parents: [] } : c;
-      }
-      rawTree(oid) {
-        return this.store.readAs(oid, "tree");
-      }
-      /** A tree's entries, parsed once per oid. */
-      tree(oid) {
-        let t = this.trees.get(oid);
-        if (!t) {
-          t = parseTree(this.rawTree(oid));
-          this.trees.set(oid, t, 64 + t.length * 160);
-        }
-        return t;
-      }
-      /** One entry of a tree by (UTF-8) name, found in the raw tree without parsing it. */
-      entry(treeOid, name) {
-        return findEntry(this.rawTree(treeOid), name);
-      }
-      /** Follows annotated tags down to a non-tag object: its oid and type. */
-      peel(oid) {
-        for (let depth = 0; depth < 100; depth++) {
-          const obj = this.store.read(oid);
-          if (obj.type !== "tag") return { oid, type: obj.type };
-          oid = parseTagTarget(obj.data).object;
-        }
-        throw new RepoError("CORRUPT_OBJECT", `tag chain too long at ${oid}`, { oid });
-      }
-    };
-    dbs = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/repo/refs.ts
 async function resolveRef(repo, ref) {
-  const m = REV2.exec(ref);
-  if (!m) throw badRef(ref, "is not a revision");
-  const [, name = "", suffixes = ""] = m;
+  const m2 = REV2.exec(ref);
+  if (!m2) throw badRef(ref, "is not a revision");
+  const [, name = "", suffixes = ""] = m2;
   const db = dbOf(repo);
   let oid = await resolveName(repo, name, ref);
   const peeled = db.peel(oid);
@@ -37986,17 +38371,17 @@ async function resolveRef(repo, ref) {
   oid = peeled.oid;
   let done = name;
   for (const [, op, digits] of suffixes.matchAll(/([~^])([0-9]*)/g)) {
-    const n = digits === "" ? 1 : Number(digits);
+    const n2 = digits === "" ? 1 : Number(digits);
     if (op === "~") {
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n2; i++) {
         const parent = db.header(oid).parents[0];
         if (!parent) throw badRef(ref, `goes past the root: ${done}~${i} has no parent`);
         oid = parent;
       }
-    } else if (n > 0) {
+    } else if (n2 > 0) {
       const parents = db.header(oid).parents;
-      const parent = parents[n - 1];
-      if (!parent) throw badRef(ref, `${done} has ${parents.length} parent(s), not ${n}`);
+      const parent = parents[n2 - 1];
+      if (!parent) throw badRef(ref, `${done} has ${parents.length} parent(s), not ${n2}`);
       oid = parent;
     }
     done += `${op}${digits}`;
@@ -38044,53 +38429,11 @@ var init_refs = __esm({
   }
 });
 
-// src/repo/paths.ts
-function compilePrefixes(prefixes) {
-  const root = { full: prefixes.length === 0, dirOnly: false, children: /* @__PURE__ */ new Map() };
-  for (const prefix of prefixes) {
-    const parts = splitPrefix(prefix);
-    if (parts.length === 0) {
-      root.full = true;
-      continue;
-    }
-    let node = root;
-    for (const name of parts) {
-      let child = node.children.get(name);
-      if (!child) {
-        child = { full: false, dirOnly: true, children: /* @__PURE__ */ new Map(), name, bytes: Buffer.from(name) };
-        node.children.set(name, child);
-      }
-      node = child;
-    }
-    const dirOnly = prefix.endsWith("/");
-    node.dirOnly = node.full ? node.dirOnly && dirOnly : dirOnly;
-    node.full = true;
-  }
-  return root;
-}
-function splitPrefix(prefix) {
-  if (prefix.startsWith("/")) badPath(prefix, "must be relative to the repository root");
-  const parts = prefix.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) badPath(prefix, 'must not contain ".."');
-  return parts;
-}
-function badPath(path, why) {
-  throw new RepoError("BAD_PATH", `path "${path}" ${why}`, { path });
-}
-var EVERYTHING;
-var init_paths = __esm({
-  "src/repo/paths.ts"() {
-    "use strict";
-    init_errors();
-    EVERYTHING = { full: true, dirOnly: false, children: /* @__PURE__ */ new Map() };
-  }
-});
-
 // src/repo/walk.ts
 function walkFiles(db, treeOid, node, base = "") {
   const out = [];
   walk(db, treeOid, node, base, out);
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return out.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
 function walk(db, treeOid, node, base, out) {
   if (node.full) {
@@ -38118,10 +38461,10 @@ var init_walk = __esm({
 });
 
 // src/repo/worktree.ts
-import { createHash } from "node:crypto";
-import { join as join4, sep } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { join as join6, sep } from "node:path";
 function blobOid(bytes) {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return createHash3("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 async function readWorktree(repo, node) {
   if (repo.dir === repo.gitdir) {
@@ -38133,7 +38476,7 @@ async function readWorktree(repo, node) {
   const inside = (real) => (real === root || real.startsWith(root + sep)) && real !== gitdir && !real.startsWith(gitdir + sep);
   const found = [];
   const seenDirs = /* @__PURE__ */ new Set();
-  const visit = async (abs, rel, n) => {
+  const visit2 = async (abs, rel, n2) => {
     let st;
     try {
       st = await fs3.lstat(abs);
@@ -38151,23 +38494,23 @@ async function readWorktree(repo, node) {
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
       const prefix = rel === "" ? "" : `${rel}/`;
-      if (n.full) {
+      if (n2.full) {
         const names = await fs3.readdir(abs);
         for (const name of names) {
-          if (name !== ".git") await visit(join4(abs, name), prefix + name, EVERYTHING);
+          if (name !== ".git") await visit2(join6(abs, name), prefix + name, EVERYTHING);
         }
       } else {
-        for (const child of n.children.values()) {
-          if (child.name !== ".git") await visit(join4(abs, child.name), prefix + child.name, child);
+        for (const child of n2.children.values()) {
+          if (child.name !== ".git") await visit2(join6(abs, child.name), prefix + child.name, child);
         }
       }
-    } else if (st.isFile() && n.full && !n.dirOnly) {
+    } else if (st.isFile() && n2.full && !n2.dirOnly) {
       const bytes = await fs3.readFile(abs);
       found.push([rel, { oid: blobOid(bytes), bytes }]);
     }
   };
-  await visit(root, "", node);
-  found.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  await visit2(root, "", node);
+  found.sort(([a], [b2]) => a < b2 ? -1 : a > b2 ? 1 : 0);
   return new Map(found);
 }
 var WORKTREE;
@@ -38196,8 +38539,8 @@ async function readFiles(repo, ref, prefixes) {
   if (ref === WORKTREE) return readWorktree(repo, node);
   const db = dbOf(repo);
   const out = /* @__PURE__ */ new Map();
-  for (const f of walkFiles(db, await treeOf(repo, ref), node)) {
-    out.set(f.path, { oid: f.oid, bytes: db.store.readAs(f.oid, "blob") });
+  for (const f2 of walkFiles(db, await treeOf(repo, ref), node)) {
+    out.set(f2.path, { oid: f2.oid, bytes: db.store.readAs(f2.oid, "blob") });
   }
   return out;
 }
@@ -38212,17 +38555,401 @@ var init_snapshot = __esm({
   }
 });
 
+// src/repo/worktree-sync.ts
+import { dirname as dirname3, join as join7 } from "node:path";
+function changesBetween(repo, from, to) {
+  const db = dbOf(repo);
+  const out = [];
+  diffDir(db, from === null ? null : db.header(from).tree, db.header(to).tree, "", out);
+  return out;
+}
+function diffDir(db, a, b2, dir, out) {
+  if (a === b2) return;
+  const inA = new Map((a ? db.tree(a) : []).map((e) => [e.name, e]));
+  const inB = new Map((b2 ? db.tree(b2) : []).map((e) => [e.name, e]));
+  for (const name of /* @__PURE__ */ new Set([...inA.keys(), ...inB.keys()])) {
+    const ea = inA.get(name);
+    const eb = inB.get(name);
+    if (ea && eb && ea.oid === eb.oid && ea.mode === eb.mode) continue;
+    const path = dir + name;
+    const fa = ea && isFile(ea.mode) ? { mode: ea.mode, oid: ea.oid } : void 0;
+    const fb = eb && isFile(eb.mode) ? { mode: eb.mode, oid: eb.oid } : void 0;
+    if (fa || fb) out.push({ path, ...fa ? { from: fa } : {}, ...fb ? { to: fb } : {} });
+    const ta = ea?.mode === TREE_MODE ? ea.oid : null;
+    const tb = eb?.mode === TREE_MODE ? eb.oid : null;
+    if (ta !== null || tb !== null) diffDir(db, ta, tb, `${path}/`, out);
+  }
+}
+function isFile(mode) {
+  return mode !== TREE_MODE && mode !== GITLINK_MODE;
+}
+function sideAt(repo, commit, path) {
+  if (commit === null) return void 0;
+  const db = dbOf(repo);
+  let tree = db.header(commit).tree;
+  const names = path.split("/");
+  for (let i = 0; i < names.length; i++) {
+    const e = db.entry(tree, Buffer.from(names[i]));
+    if (!e) return void 0;
+    if (i === names.length - 1) return isFile(e.mode) ? { mode: e.mode, oid: e.oid } : void 0;
+    if (e.mode !== TREE_MODE) return void 0;
+    tree = e.oid;
+  }
+  return void 0;
+}
+async function editIndex(repo, edit) {
+  const fs3 = repo.fs.promises;
+  const path = join7(repo.gitdir, "index");
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const before = await fs3.readFile(path).catch((e) => {
+      if (isFsError(e, "ENOENT")) return null;
+      throw e;
+    });
+    const index = before ? parseIndex(before) : emptyIndex();
+    if (!edit(index)) return;
+    index.entries.sort(compareEntries);
+    const lock = await takeLock(
+      repo,
+      `${path}.lock`,
+      serializeIndex(index),
+      INDEX_WAIT_MS,
+      () => new RepoError(
+        "INDEX_LOCKED",
+        `the index is locked (${path}.lock exists): another git process is running, or one crashed and left it (remove it then)`,
+        { lock: `${path}.lock` }
+      )
+    );
+    const now = await fs3.readFile(path).catch(() => null);
+    if (now === null !== (before === null) || now && before && !now.equals(before)) {
+      await lock.release();
+      continue;
+    }
+    await lock.commit(path);
+    return;
+  }
+  throw new RepoError("INDEX_LOCKED", "the index kept changing while mlops updated it", {});
+}
+function settleIndex(changes, tipSides, work) {
+  return (index) => {
+    const at = byPath(index);
+    let changed = false;
+    for (const c of changes) {
+      const tip = tipSides.get(c.path);
+      const cur = at.get(c.path);
+      if (matches(cur, c.to) || matches(cur, c.from) && same(tip, c.to)) {
+        changed = setEntry(index, at, c.path, tip) || changed;
+      }
+      const entry2 = at.get(c.path)?.[0];
+      const w = work.get(c.path);
+      if (entry2 && entry2.stage === 0 && w?.stat && w.oid === entry2.oid) {
+        if (!sameStat(entry2.stat, w.stat)) {
+          entry2.stat = w.stat;
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  };
+}
+async function readWorkFile(repo, path) {
+  const fs3 = repo.fs.promises;
+  const abs = join7(repo.dir, path);
+  let st;
+  try {
+    st = await fs3.lstat(abs, { bigint: true });
+  } catch (e) {
+    if (isFsError(e, "ENOENT") || isFsError(e, "ENOTDIR")) return { kind: "absent" };
+    throw e;
+  }
+  const stat2 = statOf(st);
+  if (st.isSymbolicLink()) {
+    return { kind: "symlink", oid: blobOid(Buffer.from(await fs3.readlink(abs))), stat: stat2 };
+  }
+  if (!st.isFile()) return { kind: "other" };
+  return { kind: "file", oid: blobOid(await fs3.readFile(abs)), stat: stat2 };
+}
+function workIs(w, side) {
+  if (!side) return w.kind === "absent";
+  const kind = side.mode === "120000" ? "symlink" : "file";
+  return w.kind === kind && w.oid === side.oid;
+}
+async function writeWorkFile(repo, path, side) {
+  const fs3 = repo.fs.promises;
+  const abs = join7(repo.dir, path);
+  if (!side) {
+    await fs3.unlink(abs).catch((e) => {
+      if (!isFsError(e, "ENOENT")) throw e;
+    });
+    for (let at = dirname3(abs); at.startsWith(repo.dir) && at !== repo.dir; at = dirname3(at)) {
+      if (!await fs3.rmdir(at).then(
+        () => true,
+        () => false
+      ))
+        break;
+    }
+    return;
+  }
+  try {
+    await fs3.mkdir(dirname3(abs), { recursive: true });
+    const bytes = await readBlob(repo, side.oid);
+    await writeFileAtomic(repo, abs, bytes, {
+      mode: side.mode === "100755" ? 493 : 420,
+      symlink: side.mode === "120000"
+    });
+  } catch (e) {
+    if (isFsError(e, "ENOTDIR") || isFsError(e, "EEXIST") || isFsError(e, "EISDIR")) return;
+    throw e;
+  }
+}
+function byPath(index) {
+  const at = /* @__PURE__ */ new Map();
+  for (const e of index.entries) {
+    const list = at.get(e.path);
+    if (list) list.push(e);
+    else at.set(e.path, [e]);
+  }
+  return at;
+}
+function matches(entries, side) {
+  if (!side) return !entries || entries.length === 0;
+  if (!entries || entries.length !== 1) return false;
+  const e = entries[0];
+  return e.stage === 0 && e.oid === side.oid && e.mode === parseInt(side.mode, 8);
+}
+function same(a, b2) {
+  return a === b2 || a !== void 0 && b2 !== void 0 && a.oid === b2.oid && a.mode === b2.mode;
+}
+function setEntry(index, at, path, side) {
+  const old = at.get(path);
+  if (matches(old, side)) return false;
+  if (!side) {
+    index.entries = index.entries.filter((e) => e.path !== path);
+    at.delete(path);
+    return true;
+  }
+  if (!old && clashes(at, path)) return false;
+  const entry2 = {
+    path,
+    oid: side.oid,
+    mode: parseInt(side.mode, 8),
+    stage: 0,
+    stat: { ...ZERO_STAT },
+    assumeValid: false,
+    extended: (old?.[0]?.extended ?? 0) & 16384
+    // keeps skip-worktree, drops intent-to-add
+  };
+  index.entries = index.entries.filter((e) => e.path !== path);
+  index.entries.push(entry2);
+  at.set(path, [entry2]);
+  return true;
+}
+function clashes(at, path) {
+  const parts = path.split("/");
+  for (let i = 1; i < parts.length; i++) if (at.has(parts.slice(0, i).join("/"))) return true;
+  const dir = `${path}/`;
+  for (const p2 of at.keys()) if (p2.startsWith(dir)) return true;
+  return false;
+}
+function statOf(st) {
+  const n2 = (x) => Number(x & 0xffffffffn);
+  return {
+    ctimeS: n2(st.ctimeNs / 1000000000n),
+    ctimeNs: n2(st.ctimeNs % 1000000000n),
+    mtimeS: n2(st.mtimeNs / 1000000000n),
+    mtimeNs: n2(st.mtimeNs % 1000000000n),
+    dev: n2(st.dev),
+    ino: n2(st.ino),
+    uid: n2(st.uid),
+    gid: n2(st.gid),
+    size: n2(st.size)
+  };
+}
+function sameStat(a, b2) {
+  return Object.keys(a).every((k2) => a[k2] === b2[k2]);
+}
+var INDEX_WAIT_MS;
+var init_worktree_sync = __esm({
+  "src/repo/worktree-sync.ts"() {
+    "use strict";
+    init_atomic_file();
+    init_db();
+    init_errors();
+    init_git_index();
+    init_tree();
+    init_owned_lock();
+    init_snapshot();
+    init_worktree();
+    INDEX_WAIT_MS = 1e3;
+  }
+});
+
+// src/repo/checkout-move.ts
+import { join as join8 } from "node:path";
+import { isMainThread } from "node:worker_threads";
+function journalPath(repo) {
+  return join8(repo.gitdir, "mlops", "worktree-sync.json");
+}
+async function finishInterruptedSync(repo) {
+  if (repo.dir === repo.gitdir) return false;
+  let names;
+  try {
+    names = await repo.fs.promises.readdir(join8(repo.gitdir, "mlops"));
+  } catch {
+    return false;
+  }
+  let finished = false;
+  for (const name of names) {
+    const m2 = /^worktree-sync\.json(?:\.([0-9]+))?$/.exec(name);
+    if (!m2) continue;
+    const path = join8(repo.gitdir, "mlops", name);
+    const j = await readJournal(repo, path);
+    if (!j) continue;
+    const claimer = m2[1] === void 0 ? void 0 : Number(m2[1]);
+    const gone = claimer === void 0 ? stale(path, j) : claimer === OWNER.pid ? isMainThread && !held.has(path) : ownerIsGone({ pid: claimer, host: OWNER.host });
+    if (gone && await finish(repo, path, j)) finished = true;
+  }
+  return finished;
+}
+async function finish(repo, path, j) {
+  const claimed = `${journalPath(repo)}.${OWNER.pid}`;
+  try {
+    await repo.fs.promises.rename(path, claimed);
+  } catch (e) {
+    if (isFsError(e, "ENOENT")) return false;
+    throw e;
+  }
+  held.add(claimed);
+  try {
+    await sweepDeadMarks(repo);
+    const tip = await readRefNow(repo, j.ref);
+    const head = await repo.fs.promises.readFile(join8(repo.gitdir, "HEAD"), "utf8");
+    let changes = [];
+    try {
+      changes = changesBetween(repo, j.from, j.to);
+    } catch (e) {
+      if (!(e instanceof RepoError && e.code === "MISSING_OBJECT") || tip === j.to) throw e;
+    }
+    await settle(repo, changes, tip, tip === j.to && head.trim() === `ref: ${j.ref}`);
+    await removeDeadTemps(repo);
+  } finally {
+    held.delete(claimed);
+  }
+  await repo.fs.promises.unlink(claimed).catch(() => void 0);
+  return true;
+}
+function stale(path, j) {
+  if (j.host === OWNER.host && j.pid === OWNER.pid) return isMainThread && !held.has(path);
+  return ownerIsGone(j);
+}
+async function settle(repo, changes, tip, files) {
+  const tipSides = /* @__PURE__ */ new Map();
+  for (const c of changes) tipSides.set(c.path, sideAt(repo, tip, c.path));
+  const work = /* @__PURE__ */ new Map();
+  const ordered = [...changes.filter((c) => !c.to), ...changes.filter((c) => c.to)];
+  for (const c of ordered) {
+    let w = await readWorkFile(repo, c.path);
+    const target = tipSides.get(c.path);
+    if (files && workIs(w, c.from) && !workIs(w, target) && sameSide(target, c.to)) {
+      await writeWorkFile(repo, c.path, target);
+      w = await readWorkFile(repo, c.path);
+    }
+    work.set(c.path, w);
+  }
+  await editIndex(repo, settleIndex(changes, tipSides, work));
+}
+function sameSide(a, b2) {
+  return a === b2 || a !== void 0 && b2 !== void 0 && a.oid === b2.oid && a.mode === b2.mode;
+}
+async function readJournal(repo, path) {
+  let text2;
+  try {
+    text2 = await repo.fs.promises.readFile(path, "utf8");
+  } catch (e) {
+    if (isFsError(e, "ENOENT")) return void 0;
+    throw e;
+  }
+  try {
+    const j = JSON.parse(text2);
+    if (typeof j.ref === "string" && typeof j.to === "string") return j;
+  } catch {
+  }
+  await repo.fs.promises.unlink(path).catch(() => void 0);
+  return void 0;
+}
+var held;
+var init_checkout_move = __esm({
+  "src/repo/checkout-move.ts"() {
+    "use strict";
+    init_atomic_file();
+    init_errors();
+    init_owned_lock();
+    init_ref_lock();
+    init_worktree_sync();
+    held = /* @__PURE__ */ new Set();
+  }
+});
+
+// src/repo/open.ts
+import * as nodeFs from "node:fs";
+import { dirname as dirname4, join as join9, resolve } from "node:path";
+async function openRepo(dir) {
+  const fs3 = nodeFs;
+  const start = resolve(dir);
+  for (let at = start; ; at = dirname4(at)) {
+    const gitdir = await findGitdir(fs3, at);
+    if (gitdir) {
+      const repo = { dir: gitdir.bare ? gitdir.path : at, gitdir: gitdir.path, fs: fs3, cache: {} };
+      await finishInterruptedSync(repo).catch(() => void 0);
+      return repo;
+    }
+    if (dirname4(at) === at) break;
+  }
+  throw new RepoError("NOT_A_REPO", `not a git repository (or any parent up to /): ${start}`, {
+    dir: start
+  });
+}
+async function findGitdir(fs3, at) {
+  const dotGit = join9(at, ".git");
+  try {
+    const st = await fs3.promises.stat(dotGit);
+    if (st.isDirectory() && await looksLikeGitdir(fs3, dotGit))
+      return { path: dotGit, bare: false };
+    if (st.isFile()) {
+      const m2 = /^gitdir:\s*(.+?)\s*$/m.exec(await fs3.promises.readFile(dotGit, "utf8"));
+      if (m2) return { path: resolve(at, m2[1]), bare: false };
+    }
+  } catch (e) {
+    if (!isFsError(e, "ENOENT") && !isFsError(e, "ENOTDIR")) throw e;
+  }
+  if (await looksLikeGitdir(fs3, at)) return { path: at, bare: true };
+  return void 0;
+}
+async function looksLikeGitdir(fs3, dir) {
+  const exists2 = (p2) => fs3.promises.stat(join9(dir, p2)).then(
+    () => true,
+    () => false
+  );
+  return await exists2("HEAD") && await exists2("objects") && await exists2("refs");
+}
+var init_open = __esm({
+  "src/repo/open.ts"() {
+    "use strict";
+    init_checkout_move();
+    init_errors();
+  }
+});
+
 // src/repo/tree-diff.ts
 function diffTrees(db, base, head, node) {
   const out = [];
-  diffDir(db, base, head, node, "", out);
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  diffDir2(db, base, head, node, "", out);
+  return out.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-function diffDir(db, a, b, node, dir, out) {
-  if (a === b) return;
+function diffDir2(db, a, b2, node, dir, out) {
+  if (a === b2) return;
   if (node.full) {
     const inA = new Map((a ? db.tree(a) : []).map((e) => [e.name, e]));
-    for (const eb of b ? db.tree(b) : []) {
+    for (const eb of b2 ? db.tree(b2) : []) {
       const ea = inA.get(eb.name);
       inA.delete(eb.name);
       diffEntry(db, ea, eb, EVERYTHING, dir + eb.name, out);
@@ -38232,23 +38959,23 @@ function diffDir(db, a, b, node, dir, out) {
   }
   for (const child of node.children.values()) {
     const ea = a ? db.entry(a, child.bytes) : void 0;
-    const eb = b ? db.entry(b, child.bytes) : void 0;
+    const eb = b2 ? db.entry(b2, child.bytes) : void 0;
     diffEntry(db, ea, eb, child, dir + child.name, out);
   }
 }
 function diffEntry(db, ea, eb, node, path, out) {
   if (ea && eb && ea.oid === eb.oid && ea.mode === eb.mode) return;
   const fileSelected = node.full && !node.dirOnly;
-  const fa = fileSelected && ea && isFile(ea.mode) ? ea : void 0;
-  const fb = fileSelected && eb && isFile(eb.mode) ? eb : void 0;
+  const fa = fileSelected && ea && isFile2(ea.mode) ? ea : void 0;
+  const fb = fileSelected && eb && isFile2(eb.mode) ? eb : void 0;
   if (fa && fb) out.push({ path, status: "modified", baseOid: fa.oid, headOid: fb.oid });
   else if (fa) out.push({ path, status: "removed", baseOid: fa.oid });
   else if (fb) out.push({ path, status: "added", headOid: fb.oid });
   const ta = ea?.mode === TREE_MODE ? ea.oid : null;
   const tb = eb?.mode === TREE_MODE ? eb.oid : null;
-  if (ta !== null || tb !== null) diffDir(db, ta, tb, node, `${path}/`, out);
+  if (ta !== null || tb !== null) diffDir2(db, ta, tb, node, `${path}/`, out);
 }
-function isFile(mode) {
+function isFile2(mode) {
   return mode !== TREE_MODE && mode !== GITLINK_MODE;
 }
 var init_tree_diff = __esm({
@@ -38265,7 +38992,7 @@ async function diffRefs(repo, base, head, prefixes) {
   if (head !== WORKTREE) {
     return diffTrees(dbOf(repo), await treeOf(repo, base), await treeOf(repo, head), node);
   }
-  const before = new Map((await listFiles(repo, base, prefixes)).map((f) => [f.path, f.oid]));
+  const before = new Map((await listFiles(repo, base, prefixes)).map((f2) => [f2.path, f2.oid]));
   const after = await readWorktree(repo, node);
   const out = [];
   for (const [path, file] of after) {
@@ -38276,7 +39003,7 @@ async function diffRefs(repo, base, head, prefixes) {
       out.push({ path, status: "modified", baseOid, headOid: file.oid });
   }
   for (const [path, baseOid] of before) out.push({ path, status: "removed", baseOid });
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return out.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
 var init_diff = __esm({
   "src/repo/diff.ts"() {
@@ -38290,21 +39017,216 @@ var init_diff = __esm({
 });
 
 // src/repo/trailers.ts
+function parseTrailers(message) {
+  const block = trailerBlock(message);
+  const out = {};
+  if (!block) return out;
+  let last;
+  for (const line of block) {
+    const m2 = TRAILER.exec(line);
+    if (m2) {
+      const key = m2[1];
+      const values = out[key] ??= [];
+      values.push(m2[2]);
+      last = { key, index: values.length - 1 };
+    } else if (last && CONTINUATION.test(line)) {
+      const values = out[last.key];
+      values[last.index] = `${values[last.index]} ${line.trim()}`.trim();
+    } else {
+      last = void 0;
+    }
+  }
+  return out;
+}
+function trailerBlock(message) {
+  const lines = message.replace(/\r\n?/g, "\n").split("\n");
+  let end = lines.length;
+  while (end > 0 && lines[end - 1].trim() === "") end--;
+  let start = end;
+  while (start > 0 && lines[start - 1].trim() !== "") start--;
+  if (lines.slice(0, start).every((l) => l.trim() === "")) return void 0;
+  const block = lines.slice(start, end);
+  let trailers = 0;
+  let others = 0;
+  let gitGenerated = false;
+  for (const line of block) {
+    if (CONTINUATION.test(line)) continue;
+    if (TRAILER.test(line)) {
+      trailers++;
+      if (GIT_PREFIXES.some((p2) => line.startsWith(p2))) gitGenerated = true;
+    } else {
+      if (line.startsWith("(cherry picked from commit ")) gitGenerated = true;
+      others++;
+    }
+  }
+  if (trailers > 0 && others === 0) return block;
+  if (gitGenerated && trailers * 3 >= others) return block;
+  return void 0;
+}
+var TRAILER, CONTINUATION, GIT_PREFIXES;
 var init_trailers = __esm({
   "src/repo/trailers.ts"() {
     "use strict";
     init_errors();
+    TRAILER = /^([A-Za-z0-9-]+)[ \t]*:[ \t]*(.*?)\s*$/;
+    CONTINUATION = /^[ \t]+\S/;
+    GIT_PREFIXES = ["Signed-off-by: ", "(cherry picked from commit "];
   }
 });
 
 // src/repo/commit-queue.ts
+var CommitQueue;
 var init_commit_queue = __esm({
   "src/repo/commit-queue.ts"() {
     "use strict";
+    CommitQueue = class {
+      oids = [];
+      times = [];
+      seqs = [];
+      seq = 0;
+      get size() {
+        return this.oids.length;
+      }
+      push(oid, time) {
+        let i = this.oids.length;
+        this.oids.push(oid);
+        this.times.push(time);
+        this.seqs.push(this.seq++);
+        while (i > 0) {
+          const parent = i - 1 >> 1;
+          if (!this.before(i, parent)) break;
+          this.swap(i, parent);
+          i = parent;
+        }
+      }
+      pop() {
+        const n2 = this.oids.length;
+        if (n2 === 0) return void 0;
+        const top = this.oids[0];
+        this.swap(0, n2 - 1);
+        this.oids.pop();
+        this.times.pop();
+        this.seqs.pop();
+        let i = 0;
+        for (; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let best = i;
+          if (l < n2 - 1 && this.before(l, best)) best = l;
+          if (r < n2 - 1 && this.before(r, best)) best = r;
+          if (best === i) break;
+          this.swap(i, best);
+          i = best;
+        }
+        return top;
+      }
+      before(a, b2) {
+        const ta = this.times[a];
+        const tb = this.times[b2];
+        return ta > tb || ta === tb && this.seqs[a] < this.seqs[b2];
+      }
+      swap(a, b2) {
+        [this.oids[a], this.oids[b2]] = [this.oids[b2], this.oids[a]];
+        [this.times[a], this.times[b2]] = [this.times[b2], this.times[a]];
+        [this.seqs[a], this.seqs[b2]] = [this.seqs[b2], this.seqs[a]];
+      }
+    };
   }
 });
 
 // src/repo/history.ts
+async function history(repo, opts) {
+  const db = dbOf(repo);
+  const start = await resolveRef(repo, opts.ref ?? "HEAD");
+  const node = compilePrefixes(opts.paths);
+  const key = node.full ? void 0 : pathKeys(db, opts.paths);
+  const limit = opts.limit ?? Infinity;
+  const out = [];
+  const queue = new CommitQueue();
+  const seen = /* @__PURE__ */ new Set([start]);
+  queue.push(start, db.header(start).time);
+  while (out.length < limit) {
+    const oid = queue.pop();
+    if (oid === void 0) break;
+    const { tree, parents } = db.header(oid);
+    let show4 = true;
+    let follow = opts.firstParent ? parents.slice(0, 1) : parents;
+    if (key && opts.firstParent) {
+      const first = parents[0];
+      show4 = key(tree) !== key(first === void 0 ? null : db.header(first).tree);
+    } else if (key) {
+      const mine = key(tree);
+      if (parents.length === 0) {
+        show4 = mine !== key(null);
+      } else {
+        for (const p2 of parents) {
+          if (key(db.header(p2).tree) === mine) {
+            show4 = false;
+            follow = [p2];
+            break;
+          }
+        }
+      }
+    }
+    for (const p2 of follow) {
+      if (seen.has(p2)) continue;
+      seen.add(p2);
+      queue.push(p2, db.header(p2).time);
+    }
+    if (show4) out.push(entry(db, oid, node));
+  }
+  return out;
+}
+function pathKeys(db, paths) {
+  const specs = paths.map((p2) => ({
+    names: splitPrefix(p2).map((n2) => Buffer.from(n2)),
+    dirOnly: p2.endsWith("/"),
+    memo: []
+  }));
+  const lookup = (spec, depth, tree) => {
+    const memo = spec.memo[depth] ??= /* @__PURE__ */ new Map();
+    let found = memo.get(tree);
+    if (found !== void 0) return found;
+    const e = db.entry(tree, spec.names[depth]);
+    if (!e) found = "";
+    else if (depth === spec.names.length - 1)
+      found = spec.dirOnly && e.mode !== TREE_MODE ? "" : e.mode + e.oid;
+    else found = e.mode === TREE_MODE ? lookup(spec, depth + 1, e.oid) : "";
+    memo.set(tree, found);
+    return found;
+  };
+  const only = specs.length === 1 ? specs[0] : void 0;
+  const none = only ? "" : "|".repeat(specs.length);
+  return (tree) => {
+    if (tree === null) return none;
+    if (only) return lookup(only, 0, tree);
+    let k2 = "";
+    for (const spec of specs) k2 += `${lookup(spec, 0, tree)}|`;
+    return k2;
+  };
+}
+function entry(db, oid, node) {
+  const c = db.commit(oid);
+  const parentTree = c.parents[0] === void 0 ? null : db.header(c.parents[0]).tree;
+  return {
+    oid,
+    parents: c.parents,
+    author: c.author,
+    committer: c.committer,
+    message: c.message,
+    subject: subjectOf(c.message),
+    trailers: parseTrailers(c.message),
+    changes: diffTrees(db, parentTree, c.tree, node)
+  };
+}
+function subjectOf(message) {
+  const lines = message.replace(/\r\n?/g, "\n").split("\n");
+  let i = 0;
+  while (i < lines.length && lines[i].trim() === "") i++;
+  const para = [];
+  for (; i < lines.length && lines[i].trim() !== ""; i++) para.push(lines[i].trim());
+  return para.join(" ");
+}
 var init_history = __esm({
   "src/repo/history.ts"() {
     "use strict";
@@ -38318,18 +39240,12 @@ var init_history = __esm({
   }
 });
 
-// src/repo/ref-lock.ts
-var init_ref_lock = __esm({
-  "src/repo/ref-lock.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
 // src/repo/commit-edits.ts
 var init_commit_edits = __esm({
   "src/repo/commit-edits.ts"() {
     "use strict";
+    init_atomic_file();
+    init_checkout_move();
     init_db();
     init_errors();
     init_tree();
@@ -38349,12 +39265,12 @@ var init_init = __esm({
 });
 
 // src/repo/merge-base.ts
-function mergeBase(repo, a, b) {
-  if (a === b) return Promise.resolve(a);
+function mergeBase(repo, a, b2) {
+  if (a === b2) return Promise.resolve(a);
   const db = dbOf(repo);
   const flags = /* @__PURE__ */ new Map([
     [a, FROM_A],
-    [b, FROM_B]
+    [b2, FROM_B]
   ]);
   const queue = [];
   const push2 = (oid) => {
@@ -38364,23 +39280,23 @@ function mergeBase(repo, a, b) {
     queue.splice(i, 0, { oid, time });
   };
   push2(a);
-  push2(b);
+  push2(b2);
   const found = [];
   while (queue.some((q) => !((flags.get(q.oid) ?? 0) & STALE))) {
     const { oid } = queue.pop();
-    let f = flags.get(oid);
-    if ((f & (FROM_A | FROM_B)) === (FROM_A | FROM_B) && !(f & STALE)) {
+    let f2 = flags.get(oid);
+    if ((f2 & (FROM_A | FROM_B)) === (FROM_A | FROM_B) && !(f2 & STALE)) {
       found.push(oid);
-      f |= STALE;
-      flags.set(oid, f);
+      f2 |= STALE;
+      flags.set(oid, f2);
     }
-    for (const p of db.header(oid).parents) {
-      const pf = flags.get(p);
-      const next = (pf ?? 0) | f & (FROM_A | FROM_B | STALE);
+    for (const p2 of db.header(oid).parents) {
+      const pf = flags.get(p2);
+      const next = (pf ?? 0) | f2 & (FROM_A | FROM_B | STALE);
       if (pf === next) continue;
-      flags.set(p, next);
-      if (pf === void 0) push2(p);
-      else if (!queue.some((q) => q.oid === p)) push2(p);
+      flags.set(p2, next);
+      if (pf === void 0) push2(p2);
+      else if (!queue.some((q) => q.oid === p2)) push2(p2);
     }
   }
   return Promise.resolve(found[0] ?? null);
@@ -38416,12 +39332,17 @@ var init_commit_here = __esm({
 });
 
 // src/records/finding.ts
-function formatFinding(f) {
-  const tag2 = f.severity === "warning" ? "warning: " : "";
-  return `${f.path}:${f.line}:${f.col}: ${tag2}${f.rule}: ${f.message}`;
+function formatFinding(f2) {
+  const tag2 = f2.severity === "warning" ? "warning: " : "";
+  return `${f2.path}:${f2.line}:${f2.col}: ${tag2}${f2.rule}: ${f2.message}`;
 }
 function finding(path, pos, rule, message, severity = "error") {
   return { path, line: pos.line, col: pos.col, rule, message, severity };
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b2) => (a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0) || a.line - b2.line || a.col - b2.col
+  );
 }
 var init_finding = __esm({
   "src/records/finding.ts"() {
@@ -38596,8 +39517,8 @@ var init_policy = __esm({
       }
       TypeSystemPolicy2.IsExactOptionalProperty = IsExactOptionalProperty;
       function IsObjectLike(value) {
-        const isObject = IsObject2(value);
-        return TypeSystemPolicy2.AllowArrayObject ? isObject : isObject && !IsArray2(value);
+        const isObject2 = IsObject2(value);
+        return TypeSystemPolicy2.AllowArrayObject ? isObject2 : isObject2 && !IsArray2(value);
       }
       TypeSystemPolicy2.IsObjectLike = IsObjectLike;
       function IsRecordLike(value) {
@@ -39216,14 +40137,14 @@ var init_registry = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/sets/set.mjs
-function SetIncludes(T, S) {
-  return T.includes(S);
+function SetIncludes(T, S2) {
+  return T.includes(S2);
 }
 function SetDistinct(T) {
   return [...new Set(T)];
 }
-function SetIntersect(T, S) {
-  return T.filter((L) => S.includes(L));
+function SetIntersect(T, S2) {
+  return T.filter((L) => S2.includes(L));
 }
 function SetIntersectManyResolve(T, Init) {
   return T.reduce((Acc, L) => {
@@ -39343,7 +40264,7 @@ var init_computed2 = __esm({
 
 // node_modules/@sinclair/typebox/build/esm/type/discard/discard.mjs
 function DiscardKey(value, key) {
-  const { [key]: _, ...rest } = value;
+  const { [key]: _2, ...rest } = value;
   return rest;
 }
 function Discard(value, keys) {
@@ -39806,14 +40727,14 @@ function* FromUnion(syntax) {
 function* FromTerminal(syntax) {
   if (syntax[1] !== "{") {
     const L = Literal("$");
-    const R = FromSyntax(syntax.slice(1));
-    return yield* [L, ...R];
+    const R2 = FromSyntax(syntax.slice(1));
+    return yield* [L, ...R2];
   }
   for (let i = 2; i < syntax.length; i++) {
     if (syntax[i] === "}") {
       const L = FromUnion(syntax.slice(2, i));
-      const R = FromSyntax(syntax.slice(i + 1));
-      return yield* [...L, ...R];
+      const R2 = FromSyntax(syntax.slice(i + 1));
+      return yield* [...L, ...R2];
     }
   }
   yield Literal(syntax);
@@ -39822,8 +40743,8 @@ function* FromSyntax(syntax) {
   for (let i = 0; i < syntax.length; i++) {
     if (syntax[i] === "$") {
       const L = Literal(syntax.slice(0, i));
-      const R = FromTerminal(syntax.slice(i));
-      return yield* [L, ...R];
+      const R2 = FromTerminal(syntax.slice(i));
+      return yield* [L, ...R2];
     }
   }
   yield Literal(syntax);
@@ -39869,8 +40790,8 @@ var init_pattern = __esm({
 
 // node_modules/@sinclair/typebox/build/esm/type/template-literal/union.mjs
 function TemplateLiteralToUnion(schema2) {
-  const R = TemplateLiteralGenerate(schema2);
-  const L = R.map((S) => Literal(S));
+  const R2 = TemplateLiteralGenerate(schema2);
+  const L = R2.map((S2) => Literal(S2));
   return UnionEvaluated(L);
 }
 var init_union3 = __esm({
@@ -40145,12 +41066,12 @@ function FromProperties2(K, F) {
     Acc[K2] = Readonly(K[K2], F);
   return Acc;
 }
-function FromMappedResult2(R, F) {
-  return FromProperties2(R.properties, F);
+function FromMappedResult2(R2, F) {
+  return FromProperties2(R2.properties, F);
 }
-function ReadonlyFromMappedResult(R, F) {
-  const P = FromMappedResult2(R, F);
-  return MappedResult(P);
+function ReadonlyFromMappedResult(R2, F) {
+  const P2 = FromMappedResult2(R2, F);
+  return MappedResult(P2);
 }
 var init_readonly_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/readonly/readonly-from-mapped-result.mjs"() {
@@ -40186,24 +41107,24 @@ var init_tuple2 = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/mapped/mapped.mjs
-function FromMappedResult3(K, P) {
-  return K in P ? FromSchemaType(K, P[K]) : MappedResult(P);
+function FromMappedResult3(K, P2) {
+  return K in P2 ? FromSchemaType(K, P2[K]) : MappedResult(P2);
 }
 function MappedKeyToKnownMappedResultProperties(K) {
   return { [K]: Literal(K) };
 }
-function MappedKeyToUnknownMappedResultProperties(P) {
+function MappedKeyToUnknownMappedResultProperties(P2) {
   const Acc = {};
-  for (const L of P)
+  for (const L of P2)
     Acc[L] = Literal(L);
   return Acc;
 }
-function MappedKeyToMappedResultProperties(K, P) {
-  return SetIncludes(P, K) ? MappedKeyToKnownMappedResultProperties(K) : MappedKeyToUnknownMappedResultProperties(P);
+function MappedKeyToMappedResultProperties(K, P2) {
+  return SetIncludes(P2, K) ? MappedKeyToKnownMappedResultProperties(K) : MappedKeyToUnknownMappedResultProperties(P2);
 }
-function FromMappedKey(K, P) {
-  const R = MappedKeyToMappedResultProperties(K, P);
-  return FromMappedResult3(K, R);
+function FromMappedKey(K, P2) {
+  const R2 = MappedKeyToMappedResultProperties(K, P2);
+  return FromMappedResult3(K, R2);
 }
 function FromRest2(K, T) {
   return T.map((L) => FromSchemaType(K, L));
@@ -40236,8 +41157,8 @@ function MappedFunctionReturnType(K, T) {
 function Mapped(key, map2, options) {
   const K = IsSchema(key) ? IndexPropertyKeys(key) : key;
   const RT = map2({ [Kind]: "MappedKey", keys: K });
-  const R = MappedFunctionReturnType(K, RT);
-  return Object2(R, options);
+  const R2 = MappedFunctionReturnType(K, RT);
+  return Object2(R2, options);
 }
 var init_mapped = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/mapped/mapped.mjs"() {
@@ -40297,18 +41218,18 @@ var init_optional = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/optional/optional-from-mapped-result.mjs
-function FromProperties4(P, F) {
+function FromProperties4(P2, F) {
   const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Optional(P[K2], F);
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P2))
+    Acc[K2] = Optional(P2[K2], F);
   return Acc;
 }
-function FromMappedResult4(R, F) {
-  return FromProperties4(R.properties, F);
+function FromMappedResult4(R2, F) {
+  return FromProperties4(R2.properties, F);
 }
-function OptionalFromMappedResult(R, F) {
-  const P = FromMappedResult4(R, F);
-  return MappedResult(P);
+function OptionalFromMappedResult(R2, F) {
+  const P2 = FromMappedResult4(R2, F);
+  return MappedResult(P2);
 }
 var init_optional_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/optional/optional-from-mapped-result.mjs"() {
@@ -40487,9 +41408,9 @@ function FromUnion5(types2) {
   return propertyKeys;
 }
 function FromTuple2(types2) {
-  return types2.map((_, indexer) => indexer.toString());
+  return types2.map((_2, indexer) => indexer.toString());
 }
-function FromArray2(_) {
+function FromArray2(_2) {
   return ["[number]"];
 }
 function FromProperties5(T) {
@@ -40611,9 +41532,9 @@ function CompositeProperties(T, K) {
 }
 function Composite(T, options) {
   const K = CompositeKeys(T);
-  const P = CompositeProperties(T, K);
-  const R = Object2(P, options);
-  return R;
+  const P2 = CompositeProperties(T, K);
+  const R2 = Object2(P2, options);
+  return R2;
 }
 var init_composite = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/composite/composite.mjs"() {
@@ -41013,8 +41934,8 @@ function FromRecord(left, right) {
 }
 function FromRegExp(left, right) {
   const L = type_exports.IsRegExp(left) ? String2() : left;
-  const R = type_exports.IsRegExp(right) ? String2() : right;
-  return Visit3(L, R);
+  const R2 = type_exports.IsRegExp(right) ? String2() : right;
+  return Visit3(L, R2);
 }
 function FromStringRight(left, right) {
   return type_exports.IsLiteral(left) && value_exports.IsString(left.const) ? ExtendsResult.True : type_exports.IsString(left) ? ExtendsResult.True : ExtendsResult.False;
@@ -41097,18 +42018,18 @@ var init_extends_check = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-result.mjs
-function FromProperties8(P, Right, True, False, options) {
+function FromProperties8(P2, Right, True, False, options) {
   const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Extends(P[K2], Right, True, False, Clone(options));
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P2))
+    Acc[K2] = Extends(P2[K2], Right, True, False, Clone(options));
   return Acc;
 }
 function FromMappedResult6(Left, Right, True, False, options) {
   return FromProperties8(Left.properties, Right, True, False, options);
 }
 function ExtendsFromMappedResult(Left, Right, True, False, options) {
-  const P = FromMappedResult6(Left, Right, True, False, options);
-  return MappedResult(P);
+  const P2 = FromMappedResult6(Left, Right, True, False, options);
+  return MappedResult(P2);
 }
 var init_extends_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-result.mjs"() {
@@ -41120,11 +42041,11 @@ var init_extends_from_mapped_result = __esm({
 
 // node_modules/@sinclair/typebox/build/esm/type/extends/extends.mjs
 function ExtendsResolve(left, right, trueType, falseType) {
-  const R = ExtendsCheck(left, right);
-  return R === ExtendsResult.Union ? Union([trueType, falseType]) : R === ExtendsResult.True ? trueType : falseType;
+  const R2 = ExtendsCheck(left, right);
+  return R2 === ExtendsResult.Union ? Union([trueType, falseType]) : R2 === ExtendsResult.True ? trueType : falseType;
 }
-function Extends(L, R, T, F, options) {
-  return IsMappedResult(L) ? ExtendsFromMappedResult(L, R, T, F, options) : IsMappedKey(L) ? CreateType(ExtendsFromMappedKey(L, R, T, F, options)) : CreateType(ExtendsResolve(L, R, T, F), options);
+function Extends(L, R2, T, F, options) {
+  return IsMappedResult(L) ? ExtendsFromMappedResult(L, R2, T, F, options) : IsMappedKey(L) ? CreateType(ExtendsFromMappedKey(L, R2, T, F, options)) : CreateType(ExtendsResolve(L, R2, T, F), options);
 }
 var init_extends = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extends/extends.mjs"() {
@@ -41138,22 +42059,22 @@ var init_extends = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-key.mjs
-function FromPropertyKey(K, U, L, R, options) {
+function FromPropertyKey(K, U, L, R2, options) {
   return {
-    [K]: Extends(Literal(K), U, L, R, Clone(options))
+    [K]: Extends(Literal(K), U, L, R2, Clone(options))
   };
 }
-function FromPropertyKeys(K, U, L, R, options) {
+function FromPropertyKeys(K, U, L, R2, options) {
   return K.reduce((Acc, LK) => {
-    return { ...Acc, ...FromPropertyKey(LK, U, L, R, options) };
+    return { ...Acc, ...FromPropertyKey(LK, U, L, R2, options) };
   }, {});
 }
-function FromMappedKey2(K, U, L, R, options) {
-  return FromPropertyKeys(K.keys, U, L, R, options);
+function FromMappedKey2(K, U, L, R2, options) {
+  return FromPropertyKeys(K.keys, U, L, R2, options);
 }
-function ExtendsFromMappedKey(T, U, L, R, options) {
-  const P = FromMappedKey2(T, U, L, R, options);
-  return MappedResult(P);
+function ExtendsFromMappedKey(T, U, L, R2, options) {
+  const P2 = FromMappedKey2(T, U, L, R2, options);
+  return MappedResult(P2);
 }
 var init_extends_from_mapped_key = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extends/extends-from-mapped-key.mjs"() {
@@ -41182,8 +42103,8 @@ var init_extends2 = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-template-literal.mjs
-function ExcludeFromTemplateLiteral(L, R) {
-  return Exclude(TemplateLiteralToUnion(L), R);
+function ExcludeFromTemplateLiteral(L, R2) {
+  return Exclude(TemplateLiteralToUnion(L), R2);
 }
 var init_exclude_from_template_literal = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-template-literal.mjs"() {
@@ -41193,16 +42114,16 @@ var init_exclude_from_template_literal = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/exclude/exclude.mjs
-function ExcludeRest(L, R) {
-  const excluded = L.filter((inner) => ExtendsCheck(inner, R) === ExtendsResult.False);
+function ExcludeRest(L, R2) {
+  const excluded = L.filter((inner) => ExtendsCheck(inner, R2) === ExtendsResult.False);
   return excluded.length === 1 ? excluded[0] : Union(excluded);
 }
-function Exclude(L, R, options = {}) {
+function Exclude(L, R2, options = {}) {
   if (IsTemplateLiteral(L))
-    return CreateType(ExcludeFromTemplateLiteral(L, R), options);
+    return CreateType(ExcludeFromTemplateLiteral(L, R2), options);
   if (IsMappedResult(L))
-    return CreateType(ExcludeFromMappedResult(L, R), options);
-  return CreateType(IsUnion(L) ? ExcludeRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? Never() : L, options);
+    return CreateType(ExcludeFromMappedResult(L, R2), options);
+  return CreateType(IsUnion(L) ? ExcludeRest(L.anyOf, R2) : ExtendsCheck(L, R2) !== ExtendsResult.False ? Never() : L, options);
 }
 var init_exclude = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude.mjs"() {
@@ -41217,18 +42138,18 @@ var init_exclude = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-mapped-result.mjs
-function FromProperties9(P, U) {
+function FromProperties9(P2, U) {
   const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Exclude(P[K2], U);
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P2))
+    Acc[K2] = Exclude(P2[K2], U);
   return Acc;
 }
-function FromMappedResult7(R, T) {
-  return FromProperties9(R.properties, T);
+function FromMappedResult7(R2, T) {
+  return FromProperties9(R2.properties, T);
 }
-function ExcludeFromMappedResult(R, T) {
-  const P = FromMappedResult7(R, T);
-  return MappedResult(P);
+function ExcludeFromMappedResult(R2, T) {
+  const P2 = FromMappedResult7(R2, T);
+  return MappedResult(P2);
 }
 var init_exclude_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/exclude/exclude-from-mapped-result.mjs"() {
@@ -41247,8 +42168,8 @@ var init_exclude2 = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-template-literal.mjs
-function ExtractFromTemplateLiteral(L, R) {
-  return Extract(TemplateLiteralToUnion(L), R);
+function ExtractFromTemplateLiteral(L, R2) {
+  return Extract(TemplateLiteralToUnion(L), R2);
 }
 var init_extract_from_template_literal = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-template-literal.mjs"() {
@@ -41258,16 +42179,16 @@ var init_extract_from_template_literal = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/extract/extract.mjs
-function ExtractRest(L, R) {
-  const extracted = L.filter((inner) => ExtendsCheck(inner, R) !== ExtendsResult.False);
+function ExtractRest(L, R2) {
+  const extracted = L.filter((inner) => ExtendsCheck(inner, R2) !== ExtendsResult.False);
   return extracted.length === 1 ? extracted[0] : Union(extracted);
 }
-function Extract(L, R, options) {
+function Extract(L, R2, options) {
   if (IsTemplateLiteral(L))
-    return CreateType(ExtractFromTemplateLiteral(L, R), options);
+    return CreateType(ExtractFromTemplateLiteral(L, R2), options);
   if (IsMappedResult(L))
-    return CreateType(ExtractFromMappedResult(L, R), options);
-  return CreateType(IsUnion(L) ? ExtractRest(L.anyOf, R) : ExtendsCheck(L, R) !== ExtendsResult.False ? L : Never(), options);
+    return CreateType(ExtractFromMappedResult(L, R2), options);
+  return CreateType(IsUnion(L) ? ExtractRest(L.anyOf, R2) : ExtendsCheck(L, R2) !== ExtendsResult.False ? L : Never(), options);
 }
 var init_extract = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extract/extract.mjs"() {
@@ -41282,18 +42203,18 @@ var init_extract = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-mapped-result.mjs
-function FromProperties10(P, T) {
+function FromProperties10(P2, T) {
   const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Extract(P[K2], T);
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P2))
+    Acc[K2] = Extract(P2[K2], T);
   return Acc;
 }
-function FromMappedResult8(R, T) {
-  return FromProperties10(R.properties, T);
+function FromMappedResult8(R2, T) {
+  return FromProperties10(R2.properties, T);
 }
-function ExtractFromMappedResult(R, T) {
-  const P = FromMappedResult8(R, T);
-  return MappedResult(P);
+function ExtractFromMappedResult(R2, T) {
+  const P2 = FromMappedResult8(R2, T);
+  return MappedResult(P2);
 }
 var init_extract_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/extract/extract-from-mapped-result.mjs"() {
@@ -41374,7 +42295,7 @@ function FromStringKey(key, type2, options) {
   const pattern = IsUndefined(key.pattern) ? PatternStringExact : key.pattern;
   return RecordCreateFromPattern(pattern, type2, options);
 }
-function FromAnyKey(_, type2, options) {
+function FromAnyKey(_2, type2, options) {
   return RecordCreateFromPattern(PatternStringExact, type2, options);
 }
 function FromNeverKey(_key, type2, options) {
@@ -41386,7 +42307,7 @@ function FromBooleanKey(_key, type2, options) {
 function FromIntegerKey(_key, type2, options) {
   return RecordCreateFromPattern(PatternNumberExact, type2, options);
 }
-function FromNumberKey(_, type2, options) {
+function FromNumberKey(_2, type2, options) {
   return RecordCreateFromPattern(PatternNumberExact, type2, options);
 }
 function Record(key, type2, options = {}) {
@@ -41555,8 +42476,8 @@ function MappedIntrinsicProperties(T, M, options) {
   return MappedIntrinsicPropertyKeys(T["keys"], M, options);
 }
 function IntrinsicFromMappedKey(T, M, options) {
-  const P = MappedIntrinsicProperties(T, M, options);
-  return MappedResult(P);
+  const P2 = MappedIntrinsicProperties(T, M, options);
+  return MappedResult(P2);
 }
 var init_intrinsic_from_mapped_key = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/intrinsic/intrinsic-from-mapped-key.mjs"() {
@@ -41704,8 +42625,8 @@ function FromUnion8(types2, propertyKeys) {
   return types2.map((type2) => OmitResolve(type2, propertyKeys));
 }
 function FromProperty3(properties, key) {
-  const { [key]: _, ...R } = properties;
-  return R;
+  const { [key]: _2, ...R2 } = properties;
+  return R2;
 }
 function FromProperties13(properties, propertyKeys) {
   return propertyKeys.reduce((T, K2) => FromProperty3(T, K2), properties);
@@ -41951,12 +42872,12 @@ function FromProperties17(K, options) {
     Acc[K2] = Partial(K[K2], Clone(options));
   return Acc;
 }
-function FromMappedResult11(R, options) {
-  return FromProperties17(R.properties, options);
+function FromMappedResult11(R2, options) {
+  return FromProperties17(R2.properties, options);
 }
-function PartialFromMappedResult(R, options) {
-  const P = FromMappedResult11(R, options);
-  return MappedResult(P);
+function PartialFromMappedResult(R2, options) {
+  const P2 = FromMappedResult11(R2, options);
+  return MappedResult(P2);
 }
 var init_partial_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/partial/partial-from-mapped-result.mjs"() {
@@ -42030,18 +42951,18 @@ var init_required = __esm({
 });
 
 // node_modules/@sinclair/typebox/build/esm/type/required/required-from-mapped-result.mjs
-function FromProperties19(P, options) {
+function FromProperties19(P2, options) {
   const Acc = {};
-  for (const K2 of globalThis.Object.getOwnPropertyNames(P))
-    Acc[K2] = Required(P[K2], options);
+  for (const K2 of globalThis.Object.getOwnPropertyNames(P2))
+    Acc[K2] = Required(P2[K2], options);
   return Acc;
 }
-function FromMappedResult12(R, options) {
-  return FromProperties19(R.properties, options);
+function FromMappedResult12(R2, options) {
+  return FromProperties19(R2.properties, options);
 }
-function RequiredFromMappedResult(R, options) {
-  const P = FromMappedResult12(R, options);
-  return MappedResult(P);
+function RequiredFromMappedResult(R2, options) {
+  const P2 = FromMappedResult12(R2, options);
+  return MappedResult(P2);
 }
 var init_required_from_mapped_result = __esm({
   "node_modules/@sinclair/typebox/build/esm/type/required/required-from-mapped-result.mjs"() {
@@ -42672,6 +43593,9051 @@ var init_esm = __esm({
   }
 });
 
+// src/records/duration.ts
+function parseDuration(text2) {
+  const t = text2.trim();
+  const m2 = SHAPE.exec(t);
+  if (!m2) {
+    return { ok: false, why: `${JSON.stringify(text2)} is not a duration such as 6h or 30d` };
+  }
+  const ms = m2[1].length > 15 ? Infinity : Number(m2[1]) * UNIT_MS[m2[2]];
+  if (ms > MAX_DURATION_MS) {
+    return { ok: false, why: `${t} is longer than the ${MAX_DURATION_TEXT} a duration may be` };
+  }
+  return { ok: true, ms };
+}
+var UNIT_MS, MAX_DURATION_MS, MAX_DURATION_TEXT, SHAPE;
+var init_duration = __esm({
+  "src/records/duration.ts"() {
+    "use strict";
+    UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+    MAX_DURATION_MS = 365 * UNIT_MS.d;
+    MAX_DURATION_TEXT = "365d";
+    SHAPE = /^([1-9][0-9]*)(s|m|h|d|w)$/;
+  }
+});
+
+// node_modules/croner/dist/croner.js
+function h(n2, t, e, r, s, i, a, l) {
+  return h.fromTZ(h.tp(n2, t, e, r, s, i, a), l);
+}
+function D(n2, t = /* @__PURE__ */ new Date()) {
+  let e = t.toLocaleString("en-US", { timeZone: n2, timeZoneName: "shortOffset" }).split(" ").slice(-1)[0], r = t.toLocaleString("en-US").replace(/[\u202f]/, " ");
+  return Date.parse(`${r} GMT`) - Date.parse(`${r} ${e}`);
+}
+function k(n2, t) {
+  let e = new Date(Date.parse(n2));
+  if (isNaN(e)) throw new Error("minitz: Invalid ISO8601 passed to parser.");
+  let r = n2.substring(9);
+  return n2.includes("Z") || r.includes("-") || r.includes("+") ? h.tp(e.getUTCFullYear(), e.getUTCMonth() + 1, e.getUTCDate(), e.getUTCHours(), e.getUTCMinutes(), e.getUTCSeconds(), "Etc/UTC") : h.tp(e.getFullYear(), e.getMonth() + 1, e.getDate(), e.getHours(), e.getMinutes(), e.getSeconds(), t);
+}
+function N(n2) {
+  if (n2 === void 0 && (n2 = {}), delete n2.name, n2.legacyMode = n2.legacyMode === void 0 ? true : n2.legacyMode, n2.paused = n2.paused === void 0 ? false : n2.paused, n2.maxRuns = n2.maxRuns === void 0 ? 1 / 0 : n2.maxRuns, n2.catch = n2.catch === void 0 ? false : n2.catch, n2.interval = n2.interval === void 0 ? 0 : parseInt(n2.interval.toString(), 10), n2.utcOffset = n2.utcOffset === void 0 ? void 0 : parseInt(n2.utcOffset.toString(), 10), n2.unref = n2.unref === void 0 ? false : n2.unref, n2.startAt && (n2.startAt = new f(n2.startAt, n2.timezone)), n2.stopAt && (n2.stopAt = new f(n2.stopAt, n2.timezone)), n2.interval !== null) {
+    if (isNaN(n2.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
+    if (n2.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
+  }
+  if (n2.utcOffset !== void 0) {
+    if (isNaN(n2.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
+    if (n2.utcOffset < -870 || n2.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
+    if (n2.utcOffset !== void 0 && n2.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
+  }
+  if (n2.unref !== true && n2.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
+  return n2;
+}
+function g(n2) {
+  return Object.prototype.toString.call(n2) === "[object Function]" || typeof n2 == "function" || n2 instanceof Function;
+}
+function S(n2) {
+  return g(n2);
+}
+function P(n2) {
+  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(n2) : n2 && typeof n2.unref < "u" && n2.unref();
+}
+var b, p, v, d, O, m, f, _, y, R;
+var init_croner = __esm({
+  "node_modules/croner/dist/croner.js"() {
+    h.fromTZISO = (n2, t, e) => h.fromTZ(k(n2, t), e);
+    h.fromTZ = function(n2, t) {
+      let e = new Date(Date.UTC(n2.y, n2.m - 1, n2.d, n2.h, n2.i, n2.s)), r = D(n2.tz, e), s = new Date(e.getTime() - r), i = D(n2.tz, s);
+      if (i - r === 0) return s;
+      {
+        let a = new Date(e.getTime() - i), l = D(n2.tz, a);
+        if (l - i === 0) return a;
+        if (!t && l - i > 0) return a;
+        if (t) throw new Error("Invalid date passed to fromTZ()");
+        return s;
+      }
+    };
+    h.toTZ = function(n2, t) {
+      let e = n2.toLocaleString("en-US", { timeZone: t }).replace(/[\u202f]/, " "), r = new Date(e);
+      return { y: r.getFullYear(), m: r.getMonth() + 1, d: r.getDate(), h: r.getHours(), i: r.getMinutes(), s: r.getSeconds(), tz: t };
+    };
+    h.tp = (n2, t, e, r, s, i, a) => ({ y: n2, m: t, d: e, h: r, i: s, s: i, tz: a });
+    h.minitz = h;
+    b = 32;
+    p = 31 | b;
+    v = [1, 2, 4, 8, 16];
+    d = class {
+      pattern;
+      timezone;
+      second;
+      minute;
+      hour;
+      day;
+      month;
+      dayOfWeek;
+      lastDayOfMonth;
+      starDOM;
+      starDOW;
+      constructor(t, e) {
+        this.pattern = t, this.timezone = e, this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.lastDayOfMonth = false, this.starDOM = false, this.starDOW = false, this.parse();
+      }
+      parse() {
+        if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
+        this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
+        let t = this.pattern.replace(/\s+/g, " ").split(" ");
+        if (t.length < 5 || t.length > 6) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five or six space separated parts are required.");
+        if (t.length === 5 && t.unshift("0"), t[3].indexOf("L") >= 0 && (t[3] = t[3].replace("L", ""), this.lastDayOfMonth = true), t[3] == "*" && (this.starDOM = true), t[4].length >= 3 && (t[4] = this.replaceAlphaMonths(t[4])), t[5].length >= 3 && (t[5] = this.replaceAlphaDays(t[5])), t[5] == "*" && (this.starDOW = true), this.pattern.indexOf("?") >= 0) {
+          let e = new f(/* @__PURE__ */ new Date(), this.timezone).getDate(true);
+          t[0] = t[0].replace("?", e.getSeconds().toString()), t[1] = t[1].replace("?", e.getMinutes().toString()), t[2] = t[2].replace("?", e.getHours().toString()), this.starDOM || (t[3] = t[3].replace("?", e.getDate().toString())), t[4] = t[4].replace("?", (e.getMonth() + 1).toString()), this.starDOW || (t[5] = t[5].replace("?", e.getDay().toString()));
+        }
+        this.throwAtIllegalCharacters(t), this.partToArray("second", t[0], 0, 1), this.partToArray("minute", t[1], 0, 1), this.partToArray("hour", t[2], 0, 1), this.partToArray("day", t[3], -1, 1), this.partToArray("month", t[4], -1, 1), this.partToArray("dayOfWeek", t[5], 0, p), this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
+      }
+      partToArray(t, e, r, s) {
+        let i = this[t], a = t === "day" && this.lastDayOfMonth;
+        if (e === "" && !a) throw new TypeError("CronPattern: configuration entry " + t + " (" + e + ") is empty, check for trailing spaces.");
+        if (e === "*") return i.fill(s);
+        let l = e.split(",");
+        if (l.length > 1) for (let o = 0; o < l.length; o++) this.partToArray(t, l[o], r, s);
+        else e.indexOf("-") !== -1 && e.indexOf("/") !== -1 ? this.handleRangeWithStepping(e, t, r, s) : e.indexOf("-") !== -1 ? this.handleRange(e, t, r, s) : e.indexOf("/") !== -1 ? this.handleStepping(e, t, r, s) : e !== "" && this.handleNumber(e, t, r, s);
+      }
+      throwAtIllegalCharacters(t) {
+        for (let e = 0; e < t.length; e++) if ((e === 5 ? /[^/*0-9,\-#L]+/ : /[^/*0-9,-]+/).test(t[e])) throw new TypeError("CronPattern: configuration entry " + e + " (" + t[e] + ") contains illegal characters.");
+      }
+      handleNumber(t, e, r, s) {
+        let i = this.extractNth(t, e), a = parseInt(i[0], 10) + r;
+        if (isNaN(a)) throw new TypeError("CronPattern: " + e + " is not a number: '" + t + "'");
+        this.setPart(e, a, i[1] || s);
+      }
+      setPart(t, e, r) {
+        if (!Object.prototype.hasOwnProperty.call(this, t)) throw new TypeError("CronPattern: Invalid part specified: " + t);
+        if (t === "dayOfWeek") {
+          if (e === 7 && (e = 0), e < 0 || e > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + e);
+          this.setNthWeekdayOfMonth(e, r);
+          return;
+        }
+        if (t === "second" || t === "minute") {
+          if (e < 0 || e >= 60) throw new RangeError("CronPattern: Invalid value for " + t + ": " + e);
+        } else if (t === "hour") {
+          if (e < 0 || e >= 24) throw new RangeError("CronPattern: Invalid value for " + t + ": " + e);
+        } else if (t === "day") {
+          if (e < 0 || e >= 31) throw new RangeError("CronPattern: Invalid value for " + t + ": " + e);
+        } else if (t === "month" && (e < 0 || e >= 12)) throw new RangeError("CronPattern: Invalid value for " + t + ": " + e);
+        this[t][e] = r;
+      }
+      handleRangeWithStepping(t, e, r, s) {
+        let i = this.extractNth(t, e), a = i[0].match(/^(\d+)-(\d+)\/(\d+)$/);
+        if (a === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + t + "'");
+        let [, l, o, u] = a, c = parseInt(l, 10) + r, w = parseInt(o, 10) + r, C = parseInt(u, 10);
+        if (isNaN(c)) throw new TypeError("CronPattern: Syntax error, illegal lower range (NaN)");
+        if (isNaN(w)) throw new TypeError("CronPattern: Syntax error, illegal upper range (NaN)");
+        if (isNaN(C)) throw new TypeError("CronPattern: Syntax error, illegal stepping: (NaN)");
+        if (C === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
+        if (C > this[e].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[e].length + ")");
+        if (c > w) throw new TypeError("CronPattern: From value is larger than to value: '" + t + "'");
+        for (let T = c; T <= w; T += C) this.setPart(e, T, i[1] || s);
+      }
+      extractNth(t, e) {
+        let r = t, s;
+        if (r.includes("#")) {
+          if (e !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
+          s = r.split("#")[1], r = r.split("#")[0];
+        }
+        return [r, s];
+      }
+      handleRange(t, e, r, s) {
+        let i = this.extractNth(t, e), a = i[0].split("-");
+        if (a.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + t + "'");
+        let l = parseInt(a[0], 10) + r, o = parseInt(a[1], 10) + r;
+        if (isNaN(l)) throw new TypeError("CronPattern: Syntax error, illegal lower range (NaN)");
+        if (isNaN(o)) throw new TypeError("CronPattern: Syntax error, illegal upper range (NaN)");
+        if (l > o) throw new TypeError("CronPattern: From value is larger than to value: '" + t + "'");
+        for (let u = l; u <= o; u++) this.setPart(e, u, i[1] || s);
+      }
+      handleStepping(t, e, r, s) {
+        let i = this.extractNth(t, e), a = i[0].split("/");
+        if (a.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + t + "'");
+        a[0] === "" && (a[0] = "*");
+        let l = 0;
+        a[0] !== "*" && (l = parseInt(a[0], 10) + r);
+        let o = parseInt(a[1], 10);
+        if (isNaN(o)) throw new TypeError("CronPattern: Syntax error, illegal stepping: (NaN)");
+        if (o === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
+        if (o > this[e].length) throw new TypeError("CronPattern: Syntax error, max steps for part is (" + this[e].length + ")");
+        for (let u = l; u < this[e].length; u += o) this.setPart(e, u, i[1] || s);
+      }
+      replaceAlphaDays(t) {
+        return t.replace(/-sun/gi, "-7").replace(/sun/gi, "0").replace(/mon/gi, "1").replace(/tue/gi, "2").replace(/wed/gi, "3").replace(/thu/gi, "4").replace(/fri/gi, "5").replace(/sat/gi, "6");
+      }
+      replaceAlphaMonths(t) {
+        return t.replace(/jan/gi, "1").replace(/feb/gi, "2").replace(/mar/gi, "3").replace(/apr/gi, "4").replace(/may/gi, "5").replace(/jun/gi, "6").replace(/jul/gi, "7").replace(/aug/gi, "8").replace(/sep/gi, "9").replace(/oct/gi, "10").replace(/nov/gi, "11").replace(/dec/gi, "12");
+      }
+      handleNicknames(t) {
+        let e = t.trim().toLowerCase();
+        return e === "@yearly" || e === "@annually" ? "0 0 1 1 *" : e === "@monthly" ? "0 0 1 * *" : e === "@weekly" ? "0 0 * * 0" : e === "@daily" ? "0 0 * * *" : e === "@hourly" ? "0 * * * *" : t;
+      }
+      setNthWeekdayOfMonth(t, e) {
+        if (typeof e != "number" && e === "L") this.dayOfWeek[t] = this.dayOfWeek[t] | b;
+        else if (e === p) this.dayOfWeek[t] = p;
+        else if (e < 6 && e > 0) this.dayOfWeek[t] = this.dayOfWeek[t] | v[e - 1];
+        else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${e}, Type: ${typeof e}`);
+      }
+    };
+    O = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    m = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
+    f = class n {
+      tz;
+      ms;
+      second;
+      minute;
+      hour;
+      day;
+      month;
+      year;
+      constructor(t, e) {
+        if (this.tz = e, t && t instanceof Date) if (!isNaN(t)) this.fromDate(t);
+        else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
+        else if (t === void 0) this.fromDate(/* @__PURE__ */ new Date());
+        else if (t && typeof t == "string") this.fromString(t);
+        else if (t instanceof n) this.fromCronDate(t);
+        else throw new TypeError("CronDate: Invalid type (" + typeof t + ") passed to CronDate constructor");
+      }
+      isNthWeekdayOfMonth(t, e, r, s) {
+        let a = new Date(Date.UTC(t, e, r)).getUTCDay(), l = 0;
+        for (let o = 1; o <= r; o++) new Date(Date.UTC(t, e, o)).getUTCDay() === a && l++;
+        if (s & p && v[l - 1] & s) return true;
+        if (s & b) {
+          let o = new Date(Date.UTC(t, e + 1, 0)).getUTCDate();
+          for (let u = r + 1; u <= o; u++) if (new Date(Date.UTC(t, e, u)).getUTCDay() === a) return false;
+          return true;
+        }
+        return false;
+      }
+      fromDate(t) {
+        if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = t.getUTCMilliseconds(), this.second = t.getUTCSeconds(), this.minute = t.getUTCMinutes() + this.tz, this.hour = t.getUTCHours(), this.day = t.getUTCDate(), this.month = t.getUTCMonth(), this.year = t.getUTCFullYear(), this.apply();
+        else {
+          let e = h.toTZ(t, this.tz);
+          this.ms = t.getMilliseconds(), this.second = e.s, this.minute = e.i, this.hour = e.h, this.day = e.d, this.month = e.m - 1, this.year = e.y;
+        }
+        else this.ms = t.getMilliseconds(), this.second = t.getSeconds(), this.minute = t.getMinutes(), this.hour = t.getHours(), this.day = t.getDate(), this.month = t.getMonth(), this.year = t.getFullYear();
+      }
+      fromCronDate(t) {
+        this.tz = t.tz, this.year = t.year, this.month = t.month, this.day = t.day, this.hour = t.hour, this.minute = t.minute, this.second = t.second, this.ms = t.ms;
+      }
+      apply() {
+        if (this.month > 11 || this.day > O[this.month] || this.hour > 59 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
+          let t = new Date(Date.UTC(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms));
+          return this.ms = t.getUTCMilliseconds(), this.second = t.getUTCSeconds(), this.minute = t.getUTCMinutes(), this.hour = t.getUTCHours(), this.day = t.getUTCDate(), this.month = t.getUTCMonth(), this.year = t.getUTCFullYear(), true;
+        } else return false;
+      }
+      fromString(t) {
+        if (typeof this.tz == "number") {
+          let e = h.fromTZISO(t);
+          this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
+        } else return this.fromDate(h.fromTZISO(t, this.tz));
+      }
+      findNext(t, e, r, s) {
+        let i = this[e], a;
+        r.lastDayOfMonth && (this.month !== 1 ? a = O[this.month] : a = new Date(Date.UTC(this.year, this.month + 1, 0, 0, 0, 0, 0)).getUTCDate());
+        let l = !r.starDOW && e == "day" ? new Date(Date.UTC(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay() : void 0;
+        for (let o = this[e] + s; o < r[e].length; o++) {
+          let u = r[e][o];
+          if (e === "day" && r.lastDayOfMonth && o - s == a && (u = 1), e === "day" && !r.starDOW) {
+            let c = r.dayOfWeek[(l + (o - s - 1)) % 7];
+            if (c && c & p) c = this.isNthWeekdayOfMonth(this.year, this.month, o - s, c) ? 1 : 0;
+            else if (c) throw new Error(`CronDate: Invalid value for dayOfWeek encountered. ${c}`);
+            t.legacyMode && !r.starDOM ? u = u || c : u = u && c;
+          }
+          if (u) return this[e] = o - s, i !== this[e] ? 2 : 1;
+        }
+        return 3;
+      }
+      recurse(t, e, r) {
+        let s = this.findNext(e, m[r][0], t, m[r][2]);
+        if (s > 1) {
+          let i = r + 1;
+          for (; i < m.length; ) this[m[i][0]] = -m[i][2], i++;
+          if (s === 3) return this[m[r][1]]++, this[m[r][0]] = -m[r][2], this.apply(), this.recurse(t, e, 0);
+          if (this.apply()) return this.recurse(t, e, r - 1);
+        }
+        return r += 1, r >= m.length ? this : this.year >= 3e3 ? null : this.recurse(t, e, r);
+      }
+      increment(t, e, r) {
+        return this.second += e.interval !== void 0 && e.interval > 1 && r ? e.interval : 1, this.ms = 0, this.apply(), this.recurse(t, e, 0);
+      }
+      getDate(t) {
+        return t || this.tz === void 0 ? new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms) : typeof this.tz == "number" ? new Date(Date.UTC(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : h.fromTZ(h.tp(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
+      }
+      getTime() {
+        return this.getDate(false).getTime();
+      }
+    };
+    _ = 30 * 1e3;
+    y = [];
+    R = class {
+      name;
+      options;
+      _states;
+      fn;
+      constructor(t, e, r) {
+        let s, i;
+        if (g(e)) i = e;
+        else if (typeof e == "object") s = e;
+        else if (e !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
+        if (g(r)) i = r;
+        else if (typeof r == "object") s = r;
+        else if (r !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
+        if (this.name = s?.name, this.options = N(s), this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: s ? s.maxRuns : void 0, paused: s ? s.paused : false, pattern: new d("* * * * *") }, t && (t instanceof Date || typeof t == "string" && t.indexOf(":") > 0) ? this._states.once = new f(t, this.options.timezone || this.options.utcOffset) : this._states.pattern = new d(t, this.options.timezone), this.name) {
+          if (y.find((l) => l.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
+          y.push(this);
+        }
+        return i !== void 0 && S(i) && (this.fn = i, this.schedule()), this;
+      }
+      nextRun(t) {
+        let e = this._next(t);
+        return e ? e.getDate(false) : null;
+      }
+      nextRuns(t, e) {
+        this._states.maxRuns !== void 0 && t > this._states.maxRuns && (t = this._states.maxRuns);
+        let r = [], s = e || this._states.currentRun || void 0;
+        for (; t-- && (s = this.nextRun(s)); ) r.push(s);
+        return r;
+      }
+      getPattern() {
+        return this._states.pattern ? this._states.pattern.pattern : void 0;
+      }
+      isRunning() {
+        let t = this.nextRun(this._states.currentRun), e = !this._states.paused, r = this.fn !== void 0, s = !this._states.kill;
+        return e && r && s && t !== null;
+      }
+      isStopped() {
+        return this._states.kill;
+      }
+      isBusy() {
+        return this._states.blocking;
+      }
+      currentRun() {
+        return this._states.currentRun ? this._states.currentRun.getDate() : null;
+      }
+      previousRun() {
+        return this._states.previousRun ? this._states.previousRun.getDate() : null;
+      }
+      msToNext(t) {
+        let e = this._next(t);
+        return e ? t instanceof f || t instanceof Date ? e.getTime() - t.getTime() : e.getTime() - new f(t).getTime() : null;
+      }
+      stop() {
+        this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
+        let t = y.indexOf(this);
+        t >= 0 && y.splice(t, 1);
+      }
+      pause() {
+        return this._states.paused = true, !this._states.kill;
+      }
+      resume() {
+        return this._states.paused = false, !this._states.kill;
+      }
+      schedule(t) {
+        if (t && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
+        t && (this.fn = t);
+        let e = this.msToNext(), r = this.nextRun(this._states.currentRun);
+        return e == null || isNaN(e) || r === null ? this : (e > _ && (e = _), this._states.currentTimeout = setTimeout(() => this._checkTrigger(r), e), this._states.currentTimeout && this.options.unref && P(this._states.currentTimeout), this);
+      }
+      async _trigger(t) {
+        if (this._states.blocking = true, this._states.currentRun = new f(void 0, this.options.timezone || this.options.utcOffset), this.options.catch) try {
+          this.fn !== void 0 && await this.fn(this, this.options.context);
+        } catch (e) {
+          g(this.options.catch) && this.options.catch(e, this);
+        }
+        else this.fn !== void 0 && await this.fn(this, this.options.context);
+        this._states.previousRun = new f(t, this.options.timezone || this.options.utcOffset), this._states.blocking = false;
+      }
+      async trigger() {
+        await this._trigger();
+      }
+      runsLeft() {
+        return this._states.maxRuns;
+      }
+      _checkTrigger(t) {
+        let e = /* @__PURE__ */ new Date(), r = !this._states.paused && e.getTime() >= t.getTime(), s = this._states.blocking && this.options.protect;
+        r && !s ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger()) : r && s && g(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this.schedule();
+      }
+      _next(t) {
+        let e = !!(t || this._states.currentRun), r = false;
+        !t && this.options.startAt && this.options.interval && ([t, e] = this._calculatePreviousRun(t, e), r = !t), t = new f(t, this.options.timezone || this.options.utcOffset), this.options.startAt && t && t.getTime() < this.options.startAt.getTime() && (t = this.options.startAt);
+        let s = this._states.once || new f(t, this.options.timezone || this.options.utcOffset);
+        return !r && s !== this._states.once && (s = s.increment(this._states.pattern, this.options, e)), this._states.once && this._states.once.getTime() <= t.getTime() || s === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || this.options.stopAt && s.getTime() >= this.options.stopAt.getTime() ? null : s;
+      }
+      _calculatePreviousRun(t, e) {
+        let r = new f(void 0, this.options.timezone || this.options.utcOffset), s = t;
+        if (this.options.startAt.getTime() <= r.getTime()) {
+          s = this.options.startAt;
+          let i = s.getTime() + this.options.interval * 1e3;
+          for (; i <= r.getTime(); ) s = new f(s, this.options.timezone || this.options.utcOffset).increment(this._states.pattern, this.options, true), i = s.getTime() + this.options.interval * 1e3;
+          e = true;
+        }
+        return s === null && (s = void 0), [s, e];
+      }
+    };
+  }
+});
+
+// node_modules/re2js/build/index.js
+var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
+var init_build = __esm({
+  "node_modules/re2js/build/index.js"() {
+    /*!
+    * re2js
+    * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
+    *
+    * @version v2.10.0
+    * @author Oleksii Vasyliev
+    * @homepage https://github.com/le0pard/re2js#readme
+    * @repository [object Object]
+    * @license MIT
+    */
+    RE2Flags = class RE2Flags2 {
+      static FOLD_CASE = 1;
+      static LITERAL = 2;
+      static CLASS_NL = 4;
+      static DOT_NL = 8;
+      static ONE_LINE = 16;
+      static NON_GREEDY = 32;
+      static PERL_X = 64;
+      static UNICODE_GROUPS = 128;
+      static WAS_DOLLAR = 256;
+      static LOOKBEHIND = 512;
+      static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+      static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+      static POSIX = 0;
+      static UNANCHORED = 0;
+      static ANCHOR_START = 1;
+      static ANCHOR_BOTH = 2;
+    };
+    PublicFlags = {
+      CASE_INSENSITIVE: 1,
+      DOTALL: 2,
+      MULTILINE: 4,
+      DISABLE_UNICODE_GROUPS: 8,
+      LONGEST_MATCH: 16,
+      LOOKBEHINDS: 512
+    };
+    ASCII_SIZE = 128;
+    ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+    ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+    MAX_BMP = 65535;
+    for (let i = 0; i < ASCII_SIZE; i++) {
+      if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+      else ASCII_TO_UPPER[i] = i;
+      if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+      else ASCII_TO_LOWER[i] = i;
+    }
+    Codepoint = class {
+      static CODES = Object.freeze({
+        "\x07": 7,
+        "\b": 8,
+        "	": 9,
+        "\n": 10,
+        "\v": 11,
+        "\f": 12,
+        "\r": 13,
+        " ": 32,
+        '"': 34,
+        $: 36,
+        "&": 38,
+        "'": 39,
+        "(": 40,
+        ")": 41,
+        "*": 42,
+        "+": 43,
+        "-": 45,
+        ".": 46,
+        0: 48,
+        1: 49,
+        2: 50,
+        3: 51,
+        4: 52,
+        5: 53,
+        6: 54,
+        7: 55,
+        8: 56,
+        9: 57,
+        ":": 58,
+        "<": 60,
+        ">": 62,
+        "?": 63,
+        A: 65,
+        B: 66,
+        C: 67,
+        F: 70,
+        P: 80,
+        Q: 81,
+        U: 85,
+        Z: 90,
+        "[": 91,
+        "\\": 92,
+        "]": 93,
+        "^": 94,
+        _: 95,
+        "`": 96,
+        a: 97,
+        b: 98,
+        f: 102,
+        i: 105,
+        m: 109,
+        n: 110,
+        r: 114,
+        s: 115,
+        t: 116,
+        v: 118,
+        x: 120,
+        z: 122,
+        "{": 123,
+        "|": 124,
+        "}": 125
+      });
+      static toUpperCase(codepoint) {
+        if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+        const s = String.fromCodePoint(codepoint).toUpperCase();
+        const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (s.length > expectedLen) return codepoint;
+        const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+        const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+        return s.codePointAt(0);
+      }
+      static toLowerCase(codepoint) {
+        if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+        const s = String.fromCodePoint(codepoint).toLowerCase();
+        const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (s.length > expectedLen) return codepoint;
+        const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+        const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+        return s.codePointAt(0);
+      }
+    };
+    UnicodeRangeTable = class {
+      /**
+      * @param {Uint32Array | number[]} data
+      * @param {boolean} isStride1
+      */
+      constructor(data, isStride1 = false) {
+        this.data = data;
+        this.isStride1 = isStride1;
+        this.SIZE = isStride1 ? 2 : 3;
+      }
+      getLo(index) {
+        return this.data[index * this.SIZE];
+      }
+      getHi(index) {
+        return this.data[index * this.SIZE + 1];
+      }
+      getStride(index) {
+        return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+      }
+      get length() {
+        return this.data.length / this.SIZE;
+      }
+    };
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+    for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+    decodeVLQ = (str2) => {
+      const res = [];
+      let value = 0;
+      let shift = 0;
+      for (let i = 0; i < str2.length; i++) {
+        const digit = B64_MAP[str2.charCodeAt(i)];
+        value |= (digit & 31) << shift;
+        if ((digit & 32) === 0) {
+          res.push(value);
+          value = 0;
+          shift = 0;
+        } else shift += 5;
+      }
+      return res;
+    };
+    decodeRanges = (str2, isStride1) => {
+      const res = decodeVLQ(str2);
+      const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+      const out = new Uint32Array(numRanges * 3);
+      let current = 0;
+      let resIdx = 0;
+      for (let i = 0; i < numRanges; i++) {
+        current += res[resIdx++];
+        out[i * 3] = current;
+        current += res[resIdx++];
+        out[i * 3 + 1] = current;
+        out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+      }
+      return out;
+    };
+    decodeOrbit = (str2) => {
+      const res = decodeVLQ(str2);
+      const map2 = /* @__PURE__ */ new Map();
+      let currentKey = 0;
+      for (let i = 0; i < res.length; i += 2) {
+        currentKey += res[i];
+        const zz = res[i + 1];
+        const delta = zz >>> 1 ^ -(zz & 1);
+        map2.set(currentKey, currentKey + delta);
+      }
+      return map2;
+    };
+    LazyMap = class {
+      constructor(initializer) {
+        this.initializer = initializer;
+        this.cache = /* @__PURE__ */ new Map();
+      }
+      has(key) {
+        return Object.hasOwn(this.initializer, key);
+      }
+      get(key) {
+        if (this.cache.has(key)) return this.cache.get(key);
+        const val = this.has(key) ? this.initializer[key]() : null;
+        this.cache.set(key, val);
+        return val;
+      }
+    };
+    UnicodeTables = class {
+      static _CASE_ORBIT = null;
+      static get CASE_ORBIT() {
+        if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+        return this._CASE_ORBIT;
+      }
+      static _Print = null;
+      static get Print() {
+        if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+        return this._Print;
+      }
+      static CATEGORIES = new LazyMap({
+        C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+        Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+        Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+        Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+        Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+        Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+        L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+        Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+        Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+        Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+        Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+        M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+        Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+        Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+        Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+        N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+        Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+        Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+        No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+        P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+        Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+        Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+        Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+        Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+        Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+        Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+        Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+        S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+        Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+        Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+        Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+        So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+        Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+        Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+        Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+        Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+        ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+        Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+        Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+        Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+        Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+        Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+        Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+        Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+        Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+        Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+        Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+        Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+        Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+        Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+        White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+      });
+      static SCRIPTS = new LazyMap({
+        Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+        Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+        Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+        Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+        Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+        Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+        Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+        Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+        Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+        Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+        Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+        Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+        Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+        Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+        Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+        Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+        Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+        Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+        Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+        Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+        Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+        Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+        Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+        Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+        Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+        Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+        Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+        Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+        Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+        Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+        Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+        Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+        Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+        Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+        Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+        Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+        Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+        Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+        Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+        Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+        Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+        Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+        Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+        Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+        Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+        Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+        Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+        Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+        Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+        Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+        Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+        Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+        Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+        Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+        Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+        Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+        Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+        Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+        Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+        Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+        Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+        Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+        Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+        Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+        Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+        Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+        Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+        Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+        Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+        Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+        Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+        Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+        Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+        Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+        Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+        Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+        Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+        Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+        Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+        Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+        Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+        Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+        Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+        Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+        Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+        Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+        Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+        Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+        Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+        Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+        Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+        Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+        Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+        Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+        Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+        Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+        Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+        Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+        Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+        Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+        Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+        Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+        New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+        Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+        Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+        Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+        Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+        Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+        Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+        Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+        Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+        Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+        Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+        Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+        Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+        Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+        Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+        Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+        Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+        Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+        Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+        Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+        Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+        Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+        Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+        Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+        Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+        Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+        Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+        Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+        Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+        Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+        Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+        Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+        Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+        Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+        SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+        Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+        Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+        Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+        Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+        Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+        Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+        Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+        Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+        Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+        Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+        Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+        Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+        Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+        Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+        Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+        Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+        Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+        Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+        Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+        Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+        Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+        Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+        Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+        Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+        Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+        Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+        Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+        Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+        Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+        Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+        Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+        Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+        Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+        Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+        Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+        Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+        Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+      });
+      static FOLD_CATEGORIES = new LazyMap({
+        L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+        LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+        Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+        Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+        Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+        M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+        Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+        Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+        Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+        Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+        Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+        Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+      });
+      static FOLD_SCRIPT = new LazyMap({
+        Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+        Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+        Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+      });
+    };
+    Unicode = class Unicode2 {
+      static MAX_RUNE = 1114111;
+      static RUNE_ERROR = 65533;
+      static isUnsearchable(r) {
+        return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+      }
+      static MAX_ASCII = 127;
+      static MAX_LATIN1 = 255;
+      static MAX_BMP = 65535;
+      static MIN_FOLD = 65;
+      static MAX_FOLD = 125251;
+      static MIN_HIGH_SURROGATE = 55296;
+      static MAX_HIGH_SURROGATE = 56319;
+      static MIN_LOW_SURROGATE = 56320;
+      static MAX_LOW_SURROGATE = 57343;
+      static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+      static is32(ranges, r) {
+        let lo = 0;
+        let hi = ranges.length;
+        while (lo < hi) {
+          const m2 = lo + Math.floor((hi - lo) / 2);
+          const rlo = ranges.getLo(m2);
+          const rhi = ranges.getHi(m2);
+          if (rlo <= r && r <= rhi) {
+            const stride = ranges.getStride(m2);
+            return (r - rlo) % stride === 0;
+          }
+          if (r < rlo) hi = m2;
+          else lo = m2 + 1;
+        }
+        return false;
+      }
+      static is(ranges, r) {
+        if (r <= Unicode2.MAX_LATIN1) {
+          for (let i = 0; i < ranges.length; i++) {
+            if (r > ranges.getHi(i)) continue;
+            const rlo = ranges.getLo(i);
+            if (r < rlo) return false;
+            const stride = ranges.getStride(i);
+            return (r - rlo) % stride === 0;
+          }
+          return false;
+        }
+        return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+      }
+      static isPrint(r) {
+        if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+        return Unicode2.is(UnicodeTables.Print, r);
+      }
+      static simpleFold(r) {
+        if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+        if (r <= Unicode2.MAX_ASCII) {
+          const l = Codepoint.toLowerCase(r);
+          return l !== r ? l : Codepoint.toUpperCase(r);
+        }
+        return r;
+      }
+      static equalsIgnoreCase(r1, r2) {
+        if (r1 === r2) return true;
+        if (r1 < 0 || r2 < 0) return false;
+        if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+          if (65 <= r1 && r1 <= 90) r1 |= 32;
+          if (65 <= r2 && r2 <= 90) r2 |= 32;
+          return r1 === r2;
+        }
+        for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+        return false;
+      }
+    };
+    RE2JSException = class extends Error {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSException";
+      }
+    };
+    RE2JSSyntaxException = class extends RE2JSException {
+      /**
+      * @param {string} error
+      * @param {string|null} [input=null]
+      */
+      constructor(error2, input = null) {
+        let message = `error parsing regexp: ${error2}`;
+        if (input) message += `: \`${input}\``;
+        super(message);
+        this.name = "RE2JSSyntaxException";
+        this.message = message;
+        this.error = error2;
+        this.input = input;
+      }
+      /**
+      * Retrieves the description of the error.
+      * @returns {string}
+      */
+      getDescription() {
+        return this.error;
+      }
+      /**
+      * Retrieves the erroneous regular-expression pattern.
+      * @returns {string|null}
+      */
+      getPattern() {
+        return this.input;
+      }
+    };
+    RE2JSCompileException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSCompileException";
+      }
+    };
+    RE2JSGroupException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSGroupException";
+      }
+    };
+    RE2JSFlagsException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSFlagsException";
+      }
+    };
+    RE2JSInternalException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSInternalException";
+      }
+    };
+    FAST_PATH_TABLE_SIZE = 256;
+    WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+    for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+    cachedNativeEncoder = null;
+    cachedNativeDecoder = null;
+    Utils = class Utils2 {
+      static METACHARACTERS = "\\.+*?()|[]{}^$";
+      static EMPTY_BEGIN_LINE = 1;
+      static EMPTY_END_LINE = 2;
+      static EMPTY_BEGIN_TEXT = 4;
+      static EMPTY_END_TEXT = 8;
+      static EMPTY_WORD_BOUNDARY = 16;
+      static EMPTY_NO_WORD_BOUNDARY = 32;
+      static EMPTY_ALL = -1;
+      static emptyInts() {
+        return [];
+      }
+      static isString(value) {
+        return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+      }
+      static typeName(value) {
+        if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+        return Object.prototype.toString.call(value).slice(8, -1);
+      }
+      static checkPattern(pattern) {
+        if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+      }
+      static checkInput(input) {
+        if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+      }
+      static checkFlags(flags) {
+        const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+        if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+      }
+      static isByteArray(input) {
+        return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+      }
+      static isalnum(c) {
+        return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+      }
+      static unhex(c) {
+        if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+        if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+        if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+        return -1;
+      }
+      static escapeRune(rune) {
+        let out = "";
+        if (Unicode.isPrint(rune)) {
+          if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+          out += String.fromCodePoint(rune);
+        } else switch (rune) {
+          case Codepoint.CODES['"']:
+            out += '\\"';
+            break;
+          case Codepoint.CODES["\\"]:
+            out += "\\\\";
+            break;
+          case Codepoint.CODES["	"]:
+            out += "\\t";
+            break;
+          case Codepoint.CODES["\n"]:
+            out += "\\n";
+            break;
+          case Codepoint.CODES["\r"]:
+            out += "\\r";
+            break;
+          case Codepoint.CODES["\b"]:
+            out += "\\b";
+            break;
+          case Codepoint.CODES["\f"]:
+            out += "\\f";
+            break;
+          default: {
+            let s = rune.toString(16);
+            if (rune < 256) {
+              out += "\\x";
+              if (s.length === 1) out += "0";
+              out += s;
+            } else out += `\\x{${s}}`;
+            break;
+          }
+        }
+        return out;
+      }
+      static stringToRunes(str2) {
+        const string = String(str2);
+        const runes = [];
+        let i = 0;
+        while (i < string.length) {
+          const cp = string.codePointAt(i);
+          runes.push(cp);
+          i += cp > Unicode.MAX_BMP ? 2 : 1;
+        }
+        return new Int32Array(runes);
+      }
+      static runeToString(r) {
+        return String.fromCodePoint(r);
+      }
+      static isWordRune(r) {
+        return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+      }
+      static emptyOpContext(r1, r2) {
+        let op = 0;
+        if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+        if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+        if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+        if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+        if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+        else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+        return op;
+      }
+      /**
+      * Returns a string that quotes all regular expression metacharacters inside the argument text;
+      * the returned string is a regular expression matching the literal text. For example,
+      * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+      * @param {string} str
+      * @returns {string}
+      */
+      static quoteMeta(str2) {
+        return str2.split("").map((s) => {
+          if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+          return s;
+        }).join("");
+      }
+      static charCount(codePoint) {
+        return codePoint > Unicode.MAX_BMP ? 2 : 1;
+      }
+      /**
+      * High-speed conversion from TypedArrays to standard JS Arrays.
+      * Bypasses the expensive Symbol.iterator overhead of Array.from()
+      */
+      static toArray(typedArray) {
+        const len = typedArray.length;
+        const res = new Array(len);
+        for (let i = 0; i < len; i++) res[i] = typedArray[i];
+        return res;
+      }
+      static stringToUtf8ByteArray(str2) {
+        if (globalThis.TextEncoder) {
+          if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+          return cachedNativeEncoder.encode(str2);
+        } else {
+          let out = [], p2 = 0;
+          for (let i = 0; i < str2.length; i++) {
+            let c = str2.charCodeAt(i);
+            if (c < 128) out[p2++] = c;
+            else if (c < 2048) {
+              out[p2++] = c >> 6 | 192;
+              out[p2++] = c & 63 | 128;
+            } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+              c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
+              out[p2++] = c >> 18 | 240;
+              out[p2++] = c >> 12 & 63 | 128;
+              out[p2++] = c >> 6 & 63 | 128;
+              out[p2++] = c & 63 | 128;
+            } else {
+              out[p2++] = c >> 12 | 224;
+              out[p2++] = c >> 6 & 63 | 128;
+              out[p2++] = c & 63 | 128;
+            }
+          }
+          return out;
+        }
+      }
+      static utf8ByteArrayToString(bytes) {
+        if (globalThis.TextDecoder) {
+          if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+          const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+          return cachedNativeDecoder.decode(view);
+        } else {
+          let out = [], pos = 0, c = 0;
+          while (pos < bytes.length) {
+            let c1 = bytes[pos++];
+            if (c1 < 128) out[c++] = String.fromCharCode(c1);
+            else if (c1 > 191 && c1 < 224) {
+              let c2 = bytes[pos++];
+              out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+            } else if (c1 > 239 && c1 < 365) {
+              let c2 = bytes[pos++];
+              let c3 = bytes[pos++];
+              let c4 = bytes[pos++];
+              let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+              out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+              out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+            } else {
+              let c2 = bytes[pos++];
+              let c3 = bytes[pos++];
+              out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+            }
+          }
+          return out.join("");
+        }
+      }
+    };
+    createEnum = (values = [], initNum = 0) => {
+      const enumObject = /* @__PURE__ */ Object.create(null);
+      for (let i = 0; i < values.length; i++) {
+        const val = values[i];
+        const keyVal = initNum + i;
+        enumObject[val] = keyVal;
+        enumObject[keyVal] = val;
+      }
+      return Object.freeze(enumObject);
+    };
+    MatcherInputBase = class MatcherInputBase2 {
+      static Encoding = createEnum(["UTF_16", "UTF_8"]);
+      getEncoding() {
+        throw Error("not implemented");
+      }
+      /** @returns {string} */
+      asCharSequence() {
+        throw Error("not implemented");
+      }
+      /** @returns {Uint8Array|number[]|null} */
+      asBytes() {
+        throw Error("not implemented");
+      }
+      /** @returns {number} */
+      length() {
+        throw Error("not implemented");
+      }
+      /**
+      *
+      * @returns {boolean}
+      */
+      isUTF8Encoding() {
+        return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+      }
+      /**
+      *
+      * @returns {boolean}
+      */
+      isUTF16Encoding() {
+        return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+      }
+    };
+    Utf8MatcherInput = class extends MatcherInputBase {
+      /** @param {Uint8Array|number[]|null} bytes */
+      constructor(bytes = null) {
+        super();
+        this.bytes = bytes;
+      }
+      getEncoding() {
+        return MatcherInputBase.Encoding.UTF_8;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      asCharSequence() {
+        return Utils.utf8ByteArrayToString(this.bytes);
+      }
+      /**
+      *
+      * @returns {Uint8Array|number[]|null}
+      */
+      asBytes() {
+        return this.bytes;
+      }
+      /**
+      *
+      * @returns {number}
+      */
+      length() {
+        return this.bytes.length;
+      }
+    };
+    Utf16MatcherInput = class extends MatcherInputBase {
+      /** @param {string|null} charSequence */
+      constructor(charSequence = null) {
+        super();
+        this.charSequence = charSequence;
+      }
+      getEncoding() {
+        return MatcherInputBase.Encoding.UTF_16;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      asCharSequence() {
+        return this.charSequence;
+      }
+      /**
+      *
+      * @returns {number[]}
+      */
+      asBytes() {
+        return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+      }
+      /**
+      *
+      * @returns {number}
+      */
+      length() {
+        return this.charSequence.length;
+      }
+    };
+    MatcherInput = class {
+      /**
+      * Return the MatcherInput for UTF_16 encoding.
+      * @returns {Utf16MatcherInput}
+      */
+      static utf16(charSequence) {
+        Utils.checkInput(charSequence);
+        return new Utf16MatcherInput(charSequence);
+      }
+      /**
+      * Return the MatcherInput for UTF_8 encoding.
+      * @returns {Utf8MatcherInput}
+      */
+      static utf8(input) {
+        if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+        return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+      }
+    };
+    MachineInputBase = class {
+      static EOF() {
+        return -8;
+      }
+      constructor() {
+        this.start = 0;
+        this.end = 0;
+      }
+      canCheckPrefix() {
+        return true;
+      }
+      endPos() {
+        return this.end - this.start;
+      }
+      hasString() {
+        return false;
+      }
+      hasAnyString() {
+        return false;
+      }
+      prefixLength() {
+        return 0;
+      }
+    };
+    MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+      static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+      constructor(bytes, start = 0, end = bytes.length) {
+        super();
+        this.bytes = bytes;
+        this.start = start;
+        this.end = end;
+      }
+      hasString(prefilter, pos) {
+        const target = prefilter.bytes;
+        if (target.length === 0) return true;
+        const idx = this.indexOf(this.bytes, target, this.start + pos);
+        return idx !== -1 && idx <= this.end - target.length;
+      }
+      hasAnyString(prefilter, pos) {
+        return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+      }
+      step(pos) {
+        pos += this.start;
+        if (pos >= this.end) return MachineInputBase.EOF();
+        const c = this.bytes[pos] & 255;
+        if (c < 128) return c << 3 | 1;
+        let size;
+        let rune;
+        let lo = 128;
+        let hi = 191;
+        if (c >= 194 && c <= 223) {
+          size = 2;
+          rune = c & 31;
+        } else if (c >= 224 && c <= 239) {
+          size = 3;
+          rune = c & 15;
+          if (c === 224) lo = 160;
+          else if (c === 237) hi = 159;
+        } else if (c >= 240 && c <= 244) {
+          size = 4;
+          rune = c & 7;
+          if (c === 240) lo = 144;
+          else if (c === 244) hi = 143;
+        } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+        if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        const c1 = this.bytes[pos + 1] & 255;
+        if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c1 & 63;
+        if (size > 2) {
+          const c2 = this.bytes[pos + 2] & 255;
+          if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+          rune = rune << 6 | c2 & 63;
+          if (size > 3) {
+            const c3 = this.bytes[pos + 3] & 255;
+            if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+            rune = rune << 6 | c3 & 63;
+          }
+        }
+        return rune << 3 | size;
+      }
+      index(re2, pos) {
+        pos += this.start;
+        const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+        return i < 0 ? i : i - pos;
+      }
+      context(pos) {
+        pos += this.start;
+        let r1 = -1;
+        if (pos > this.start && pos <= this.end) {
+          let start = pos - 1;
+          r1 = this.bytes[start--];
+          if (r1 >= 128) {
+            let lim = pos - 4;
+            if (lim < this.start) lim = this.start;
+            while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+            if (start < this.start) start = this.start;
+            const r = this.step(start - this.start);
+            r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+          }
+        }
+        const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+        return Utils.emptyOpContext(r1, r2);
+      }
+      indexOf(source, target, fromIndex = 0) {
+        let targetLength = target.length;
+        if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+        const firstByte = target[0];
+        let limit = this.end - targetLength;
+        const hasNativeIndexOf = typeof source.indexOf === "function";
+        let i = fromIndex;
+        while (i <= limit) {
+          if (hasNativeIndexOf) {
+            i = source.indexOf(firstByte, i);
+            if (i === -1 || i > limit) return -1;
+          } else {
+            while (i <= limit && source[i] !== firstByte) i++;
+            if (i > limit) return -1;
+          }
+          let match = true;
+          for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+            match = false;
+            break;
+          }
+          if (match) return i;
+          i++;
+        }
+        return -1;
+      }
+      prefixLength(re2) {
+        return re2.prefixUTF8.length;
+      }
+    };
+    MachineUTF16Input = class extends MachineInputBase {
+      constructor(charSequence, start = 0, end = charSequence.length) {
+        super();
+        this.charSequence = charSequence;
+        this.start = start;
+        this.end = end;
+      }
+      hasString(prefilter, pos) {
+        const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+        return idx !== -1 && idx <= this.end - prefilter.str.length;
+      }
+      hasAnyString(prefilter, pos) {
+        return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+      }
+      step(pos) {
+        pos += this.start;
+        if (pos >= this.end) return MachineInputBase.EOF();
+        const c1 = this.charSequence.charCodeAt(pos);
+        if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+        const c2 = this.charSequence.charCodeAt(pos + 1);
+        if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+        return c1 << 3 | 1;
+      }
+      index(re2, pos) {
+        pos += this.start;
+        const i = this.charSequence.indexOf(re2.prefix, pos);
+        if (i < 0 || i > this.end - re2.prefix.length) return -1;
+        return i - pos;
+      }
+      context(pos) {
+        pos += this.start;
+        const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+        const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+        return Utils.emptyOpContext(r1, r2);
+      }
+      prefixLength(re2) {
+        return re2.prefix.length;
+      }
+    };
+    MachineInput = class {
+      static fromUTF8(bytes, start = 0, end = bytes.length) {
+        return new MachineUTF8Input(bytes, start, end);
+      }
+      static fromUTF16(charSequence, start = 0, end = void 0) {
+        Utils.checkInput(charSequence);
+        return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+      }
+    };
+    Matcher = class Matcher2 {
+      /**
+      * V8 and WebKit have historical hard limits on the number of arguments
+      * that can be passed to a function. We cap replacer arguments to prevent
+      * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+      */
+      static MAX_REPLACER_ARGS = 65535;
+      /**
+      * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+      * {@link #appendReplacement} as a literal replacement of {@code s}.
+      *
+      * @param {string} str the string to be quoted
+      * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+      * @returns {string} the quoted string
+      */
+      static quoteReplacement(str2, javaMode = false) {
+        if (javaMode) {
+          if (str2.indexOf("\\") < 0 && str2.indexOf("$") < 0) return str2;
+          return str2.split("").map((s) => {
+            const c = s.codePointAt(0);
+            if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+            return s;
+          }).join("");
+        }
+        if (str2.indexOf("$") < 0) return str2;
+        return str2.split("").map((s) => {
+          if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+          return s;
+        }).join("");
+      }
+      /**
+      *
+      * @param {import('./index.js').RE2JS} pattern
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input
+      */
+      constructor(pattern, input) {
+        if (pattern === null) throw new Error("pattern is null");
+        this.patternInput = pattern;
+        const re2 = this.patternInput.re2();
+        this.patternGroupCount = re2.numberOfCapturingGroups();
+        this.groups = [];
+        this.namedGroups = re2.namedGroups;
+        this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+        this.numberOfInstructions = re2.numberOfInstructions();
+        this.lookbehindState = null;
+        if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+        else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+        else this.resetMatcherInput(MatcherInput.utf16(input));
+      }
+      /**
+      * Returns the {@code RE2JS} associated with this {@code Matcher}.
+      * @returns {import('./index.js').RE2JS}
+      */
+      pattern() {
+        return this.patternInput;
+      }
+      /**
+      * Resets the {@code Matcher}, rewinding input and discarding any match information.
+      *
+      * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+      */
+      reset() {
+        this.matcherInputLength = this.matcherInput.length();
+        this.appendPos = 0;
+        this.hasMatch = false;
+        this.hasGroups = false;
+        this.anchorFlag = 0;
+        return this;
+      }
+      /**
+      * Resets the {@code Matcher} and changes the input.
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input
+      * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+      */
+      resetMatcherInput(input) {
+        if (input === null) throw new Error("input is null");
+        if (!(input instanceof MatcherInputBase)) {
+          if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+          else input = MatcherInput.utf16(input);
+        }
+        this.matcherInput = input;
+        if (this.lookbehindState !== null) this.lookbehindState.reset();
+        else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+        this.reset();
+        return this;
+      }
+      /**
+      * Returns the start of the named group of the most recent match, or -1 if the group was not
+      * matched.
+      * @param {string|number} [group=0]
+      * @returns {number}
+      */
+      start(group = 0) {
+        if (typeof group === "string") {
+          const groupInt = this.namedGroups[group];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+          group = groupInt;
+        }
+        this.loadGroup(group);
+        return this.groups[2 * group];
+      }
+      /**
+      * Returns the end of the named group of the most recent match, or -1 if the group was not
+      * matched.
+      * @param {string|number} [group=0]
+      * @returns {number}
+      */
+      end(group = 0) {
+        if (typeof group === "string") {
+          const groupInt = this.namedGroups[group];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+          group = groupInt;
+        }
+        this.loadGroup(group);
+        return this.groups[2 * group + 1];
+      }
+      /**
+      * Returns the program size of this pattern.
+      *
+      * <p>
+      * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+      * "cost". Larger numbers are more expensive than smaller numbers.
+      * </p>
+      *
+      * @returns {number} the program size of this pattern
+      */
+      programSize() {
+        return this.numberOfInstructions;
+      }
+      /**
+      * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+      * @param {string|number} [group=0]
+      * @returns {string|null}
+      */
+      group(group = 0) {
+        if (typeof group === "string") {
+          const groupInt = this.namedGroups[group];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+          group = groupInt;
+        }
+        const start = this.start(group);
+        const end = this.end(group);
+        if (start < 0 && end < 0) return null;
+        return this.substring(start, end);
+      }
+      /**
+      * Returns a dictionary map of all named capturing groups and their matched values.
+      * If a group was not matched, its value will be `null`.
+      * @returns {Record<string, string|null>}
+      */
+      getNamedGroups() {
+        if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+        const result = /* @__PURE__ */ Object.create(null);
+        for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+        return result;
+      }
+      /**
+      * Returns the number of subgroups in this pattern.
+      *
+      * @returns {number} the number of subgroups; the overall match (group 0) does not count
+      */
+      groupCount() {
+        return this.patternGroupCount;
+      }
+      /**
+      * Helper: finds subgroup information if needed for group.
+      * @param {number} group
+      * @private
+      */
+      loadGroup(group) {
+        if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+        if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+        if (group === 0 || this.hasGroups) return;
+        const end = this.matcherInputLength;
+        const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+        if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+        this.groups = res[1];
+        this.hasGroups = true;
+      }
+      /**
+      * Matches the entire input against the pattern (anchored start and end). If there is a match,
+      * {@code matches} sets the match state to describe it.
+      *
+      * @returns {boolean} true if the entire input matches the pattern
+      */
+      matches() {
+        return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+      }
+      /**
+      * Matches the beginning of input against the pattern (anchored start). If there is a match,
+      * {@code lookingAt} sets the match state to describe it.
+      *
+      * @returns {boolean} true if the beginning of the input matches the pattern
+      */
+      lookingAt() {
+        return this.genMatch(0, RE2Flags.ANCHOR_START);
+      }
+      /**
+      * Matches the input against the pattern (unanchored), starting at a specified position. If there
+      * is a match, {@code find} sets the match state to describe it.
+      *
+      * @param {number|null} [start=null] the input position where the search begins
+      * @returns {boolean} if it finds a match
+      * @throws IndexOutOfBoundsException if start is not a valid input position
+      */
+      find(start = null) {
+        if (start !== null) {
+          if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+          this.reset();
+          return this.genMatch(start, 0);
+        }
+        start = 0;
+        if (this.hasMatch) {
+          start = this.groups[1];
+          if (this.groups[0] === this.groups[1]) {
+            const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+            if (r < 0) start++;
+            else start += r & 7;
+          }
+        }
+        return this.genMatch(start, RE2Flags.UNANCHORED);
+      }
+      /**
+      * Helper: does match starting at start, with RE2 anchor flag.
+      * @param {number} startByte
+      * @param {number} anchor
+      * @returns {boolean}
+      * @private
+      */
+      genMatch(startByte, anchor) {
+        const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+        if (!res[0]) {
+          this.hasMatch = false;
+          return false;
+        }
+        this.groups = res[1];
+        this.hasMatch = true;
+        this.hasGroups = this.patternGroupCount === 0;
+        this.anchorFlag = anchor;
+        return true;
+      }
+      /**
+      * Helper: return substring for [start, end).
+      * @param {number} start
+      * @param {number} end
+      * @returns {string}
+      */
+      substring(start, end) {
+        if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+        return this.matcherInput.asCharSequence().substring(start, end).toString();
+      }
+      /**
+      * Helper for Pattern: return input length.
+      * @returns {number}
+      */
+      inputLength() {
+        return this.matcherInputLength;
+      }
+      /**
+      * Appends to result two strings: the text from the append position up to the beginning of the
+      * most recent match, and then the replacement with submatch groups substituted for references to
+      * them. It advances the append position to where the most recent match ended.
+      *
+      * By default the replacement is expanded as by String.prototype.replace (see
+      * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+      * many digits as still form a valid group number, ${name} is a named group, and a backslash
+      * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+      *
+      * @param {string} replacement the replacement string
+      * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string}
+      * @throws IllegalStateException if there was no most recent match
+      * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+      * @private
+      */
+      appendReplacement(replacement, javaMode = false) {
+        let res = "";
+        const s = this.start();
+        const e = this.end();
+        if (this.appendPos < s) res += this.substring(this.appendPos, s);
+        this.appendPos = e;
+        res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+        return res;
+      }
+      /**
+      * @param {string} replacement - the replacement string
+      * @returns {string}
+      * @private
+      */
+      appendReplacementInternalJava(replacement) {
+        let res = "";
+        let last = 0;
+        const m2 = replacement.length;
+        let i = 0;
+        while (i < m2) {
+          const cCode = replacement.codePointAt(i);
+          if (cCode === Codepoint.CODES["\\"]) {
+            if (last < i) res += replacement.substring(last, i);
+            i++;
+            if (i >= m2) throw new RE2JSGroupException("character to be escaped is missing");
+            last = i;
+            i++;
+            continue;
+          }
+          if (cCode === Codepoint.CODES["$"]) {
+            if (last < i) res += replacement.substring(last, i);
+            if (i + 1 >= m2) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+            const nextCode = replacement.codePointAt(i + 1);
+            if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+              let n2 = nextCode - Codepoint.CODES["0"];
+              let j = i + 2;
+              for (; j < m2; j++) {
+                const digit = replacement.codePointAt(j);
+                if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n2 * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+                n2 = n2 * 10 + digit - Codepoint.CODES["0"];
+              }
+              if (n2 > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n2}`);
+              const group = this.group(n2);
+              if (group !== null) res += group;
+              i = j;
+              last = i;
+            } else if (nextCode === Codepoint.CODES["{"]) {
+              let j = i + 2;
+              while (j < m2 && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+              if (j >= m2) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+              const groupName = replacement.substring(i + 2, j);
+              const groupVal = this.group(groupName);
+              if (groupVal !== null) res += groupVal;
+              i = j + 1;
+              last = i;
+            } else throw new RE2JSGroupException("Illegal group reference");
+            continue;
+          }
+          i++;
+        }
+        if (last < m2) res += replacement.substring(last, m2);
+        return res;
+      }
+      /**
+      * Expands |replacement| for the current match by the rules of String.prototype.replace
+      * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+      * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+      * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+      * (empty when no such group), only when the pattern has named groups. Anything else, such as
+      * "$0" or "$<" without a closing ">", is kept as is.
+      * @param {string} replacement - the replacement string
+      * @returns {string}
+      * @private
+      */
+      appendReplacementInternalJs(replacement) {
+        const isDigit = (c) => c >= 48 && c <= 57;
+        const groupCount = this.patternGroupCount;
+        let res = "";
+        let i = 0;
+        while (i < replacement.length) {
+          const dollar = replacement.indexOf("$", i);
+          if (dollar < 0) break;
+          res += replacement.substring(i, dollar);
+          i = dollar;
+          const c = replacement.charCodeAt(i + 1);
+          if (c === Codepoint.CODES["$"]) {
+            res += "$";
+            i += 2;
+          } else if (c === Codepoint.CODES["&"]) {
+            res += this.group(0);
+            i += 2;
+          } else if (c === Codepoint.CODES["`"]) {
+            res += this.substring(0, this.start(0));
+            i += 2;
+          } else if (c === Codepoint.CODES["'"]) {
+            res += this.substring(this.end(0), this.matcherInputLength);
+            i += 2;
+          } else if (isDigit(c)) {
+            let digits = 1;
+            let index = c - 48;
+            const c2 = replacement.charCodeAt(i + 2);
+            if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+              digits = 2;
+              index = index * 10 + c2 - 48;
+            }
+            if (index >= 1 && index <= groupCount) {
+              const group = this.group(index);
+              if (group !== null) res += group;
+            } else res += replacement.substring(i, i + 1 + digits);
+            i += 1 + digits;
+          } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+            const gt = replacement.indexOf(">", i + 2);
+            if (gt < 0) {
+              res += "$<";
+              i += 2;
+            } else {
+              const name = replacement.substring(i + 2, gt);
+              if (Object.hasOwn(this.namedGroups, name)) {
+                const group = this.group(name);
+                if (group !== null) res += group;
+              }
+              i = gt + 1;
+            }
+          } else {
+            res += "$";
+            i += 1;
+          }
+        }
+        return res + replacement.substring(i);
+      }
+      /**
+      * Return the substring of the input from the append position to the end of the
+      * input.
+      * @returns {string}
+      */
+      appendTail() {
+        return this.substring(this.appendPos, this.matcherInputLength);
+      }
+      /**
+      * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+      * {@code appendReplacement}.
+      *
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string} the input string with the matches replaced
+      * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+      */
+      replaceAll(replacement, javaMode = false) {
+        return this.replace(replacement, true, javaMode);
+      }
+      /**
+      * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+      * {@code appendReplacement}.
+      *
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string} the input string with the first match replaced
+      * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+      */
+      replaceFirst(replacement, javaMode = false) {
+        return this.replace(replacement, false, javaMode);
+      }
+      /**
+      * Helper: replaceAll/replaceFirst hybrid.
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [all=true] - replace all matches
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string}
+      * @private
+      */
+      replace(replacement, all = true, javaMode = false) {
+        let res = "";
+        this.reset();
+        const isFunc = typeof replacement === "function";
+        let originalInput = null;
+        if (isFunc) {
+          if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+          originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+        }
+        while (this.find()) {
+          res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+          if (!all) break;
+        }
+        res += this.appendTail();
+        return res;
+      }
+      /**
+      * Evaluates a replacer function for the current match and appends the result,
+      * along with any un-matched preceding text, advancing the append position.
+      * @param {Function} replacer - the replacer function
+      * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+      * @returns {string} the evaluated string to append
+      * @private
+      */
+      appendReplacementFunc(replacer, originalInput) {
+        let res = "";
+        const s = this.start();
+        const e = this.end();
+        if (this.appendPos < s) res += this.substring(this.appendPos, s);
+        this.appendPos = e;
+        const args = this.matchArray();
+        args.push(s, originalInput);
+        if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+        res += String(replacer(...args));
+        return res;
+      }
+      /**
+      * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+      * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+      * @returns {Array<string|undefined>}
+      * @private
+      */
+      matchArray() {
+        const result = [this.group(0)];
+        for (let i = 1; i <= this.patternGroupCount; i++) {
+          const group = this.group(i);
+          result.push(group === null ? void 0 : group);
+        }
+        return result;
+      }
+      /**
+      * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+      * prototype mapping each name to its group (undefined when it did not take part in the match),
+      * or undefined when the pattern has no named groups.
+      * @returns {Record<string, string|undefined>|undefined}
+      * @private
+      */
+      namedGroupsObject() {
+        if (!this.hasNamedGroups) return;
+        const result = this.getNamedGroups();
+        for (const name in result) if (result[name] === null) result[name] = void 0;
+        return result;
+      }
+    };
+    Inst = class Inst2 {
+      static ALT = 1;
+      static ALT_MATCH = 2;
+      static CAPTURE = 3;
+      static EMPTY_WIDTH = 4;
+      static FAIL = 5;
+      static MATCH = 6;
+      static NOP = 7;
+      static RUNE = 8;
+      static RUNE1 = 9;
+      static RUNE_ANY = 10;
+      static RUNE_ANY_NOT_NL = 11;
+      static LB_WRITE = 12;
+      static LB_CHECK = 13;
+      static isRuneOp(op) {
+        return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+      }
+      static escapeRunes(runes) {
+        let out = '"';
+        for (let rune of runes) out += Utils.escapeRune(rune);
+        out += '"';
+        return out;
+      }
+      constructor(op) {
+        this.op = op;
+        this.out = 0;
+        this.arg = 0;
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.next = null;
+      }
+      matchRune(r) {
+        if (this.runes.length === 1) {
+          const r0 = this.runes[0];
+          if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+          return r === r0;
+        }
+        const len = this.runes.length;
+        if (len === 0) return false;
+        if (len === 2 || len === 4 || len === 6 || len === 8) {
+          for (let j = 0; j < len; j += 2) {
+            if (r < this.runes[j]) return false;
+            if (r <= this.runes[j + 1]) return true;
+          }
+          return false;
+        }
+        let base = 0;
+        let n2 = len >> 1;
+        while (n2 > 1) {
+          const half = n2 >> 1;
+          base += this.runes[base + half << 1] <= r ? half : 0;
+          n2 -= half;
+        }
+        base += this.runes[base << 1] <= r ? 1 : 0;
+        const m2 = base - 1;
+        return m2 >= 0 && r <= this.runes[m2 << 1 | 1];
+      }
+      matchRunePos(r) {
+        if (this.runes.length === 1) {
+          const r0 = this.runes[0];
+          if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+          return r === r0 ? 0 : -1;
+        }
+        const len = this.runes.length;
+        if (len === 0) return -1;
+        if (len === 2 || len === 4 || len === 6 || len === 8) {
+          for (let j = 0; j < len; j += 2) {
+            if (r < this.runes[j]) return -1;
+            if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+          }
+          return -1;
+        }
+        let base = 0;
+        let n2 = len >> 1;
+        while (n2 > 1) {
+          const half = n2 >> 1;
+          base += this.runes[base + half << 1] <= r ? half : 0;
+          n2 -= half;
+        }
+        base += this.runes[base << 1] <= r ? 1 : 0;
+        const m2 = base - 1;
+        return m2 >= 0 && r <= this.runes[m2 << 1 | 1] ? m2 : -1;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        switch (this.op) {
+          case Inst2.ALT:
+            return `alt -> ${this.out}, ${this.arg}`;
+          case Inst2.ALT_MATCH:
+            return `altmatch -> ${this.out}, ${this.arg}`;
+          case Inst2.CAPTURE:
+            return `cap ${this.arg} -> ${this.out}`;
+          case Inst2.EMPTY_WIDTH:
+            return `empty ${this.arg} -> ${this.out}`;
+          case Inst2.MATCH:
+            return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+          case Inst2.FAIL:
+            return "fail";
+          case Inst2.NOP:
+            return `nop -> ${this.out}`;
+          case Inst2.LB_WRITE:
+            return `lbwrite ${this.arg} -> ${this.out}`;
+          case Inst2.LB_CHECK:
+            return `lbcheck ${this.arg} -> ${this.out}`;
+          case Inst2.RUNE:
+            if (this.runes === null) return "rune <null>";
+            return [
+              "rune ",
+              Inst2.escapeRunes(this.runes),
+              (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+              " -> ",
+              this.out
+            ].join("");
+          case Inst2.RUNE1:
+            return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+          case Inst2.RUNE_ANY:
+            return `any -> ${this.out}`;
+          case Inst2.RUNE_ANY_NOT_NL:
+            return `anynotnl -> ${this.out}`;
+          default:
+            throw new Error("unhandled case in Inst.toString");
+        }
+      }
+    };
+    Queue = class Queue2 {
+      constructor(numInst) {
+        this.sparse = new Int32Array(numInst);
+        this.densePcs = new Int32Array(numInst);
+        this.denseCaps = null;
+        this.size = 0;
+        this.ncap = 0;
+        this.mainThreads = 0;
+      }
+      static INITIAL_THREADS = 32;
+      init(ncap) {
+        this.ncap = ncap;
+        const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+        if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+      }
+      growCaps(needed) {
+        const limit = this.densePcs.length * this.ncap;
+        const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+        grown.set(this.denseCaps);
+        this.denseCaps = grown;
+      }
+      contains(pc) {
+        const j = this.sparse[pc];
+        return j < this.size && this.densePcs[j] === pc;
+      }
+      isEmpty() {
+        return this.size === 0;
+      }
+      add(pc) {
+        const j = this.size++;
+        this.sparse[pc] = j;
+        this.densePcs[j] = pc;
+        return j;
+      }
+      clear() {
+        this.size = 0;
+        this.mainThreads = 0;
+      }
+      toString() {
+        let out = "{";
+        for (let i = 0; i < this.size; i++) {
+          if (i !== 0) out += ", ";
+          out += this.densePcs[i];
+        }
+        out += "}";
+        return out;
+      }
+    };
+    LookbehindState = class {
+      constructor(prog) {
+        this.pos = -1;
+        this.pcs = new Int32Array(prog.numInst());
+        this.size = 0;
+        this.lbTable = new Int32Array(prog.numLb + 1);
+      }
+      reset() {
+        this.pos = -1;
+        this.size = 0;
+      }
+    };
+    Machine = class Machine2 {
+      static fromRE2(re2) {
+        const m2 = new Machine2();
+        m2.prog = re2.prog;
+        m2.re2 = re2;
+        m2.q0 = new Queue(m2.prog.numInst());
+        m2.q1 = new Queue(m2.prog.numInst());
+        m2.addStack = new Int32Array(2 * (m2.prog.numInst() + 1));
+        m2.matched = false;
+        m2.matchcap = new Int32Array(m2.prog.numCap < 2 ? 2 : m2.prog.numCap);
+        m2.ncap = 0;
+        return m2;
+      }
+      constructor() {
+        this.prog = null;
+        this.re2 = null;
+        this.q0 = null;
+        this.q1 = null;
+        this.addStack = null;
+        this.matched = false;
+        this.matchcap = null;
+        this.ncap = 0;
+        this.lbTable = null;
+      }
+      init(ncap) {
+        this.ncap = ncap;
+        if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+        else this.matchcap.fill(-1);
+        this.q0.init(ncap);
+        this.q1.init(ncap);
+        if (this.prog.numLb > 0) {
+          if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+          this.lbTable.fill(-1);
+        }
+      }
+      submatches() {
+        if (this.ncap === 0) return Utils.emptyInts();
+        return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+      }
+      match(input, pos, anchor, lbState = null) {
+        const startCond = this.re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return false;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+        this.matched = false;
+        this.matchcap.fill(-1);
+        const hasLookbehinds = this.prog.numLb > 0;
+        const matchStartPos = pos;
+        let currentPos = pos;
+        let resumeLookbehinds = false;
+        if (hasLookbehinds) {
+          if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+            currentPos = lbState.pos;
+            resumeLookbehinds = true;
+          } else currentPos = 0;
+        }
+        let saveLookbehinds = hasLookbehinds && lbState !== null;
+        let runq = this.q0;
+        let nextq = this.q1;
+        let r = input.step(currentPos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+        }
+        let flag;
+        if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+        else flag = input.context(currentPos);
+        if (hasLookbehinds) {
+          if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+          else this.spawnLookbehinds(runq, currentPos, flag);
+        }
+        while (true) {
+          if (runq.mainThreads === 0) {
+            if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+            if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+            if (this.matched) break;
+            if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+              const advance = input.index(this.re2, currentPos);
+              if (advance < 0) break;
+              currentPos += advance;
+              r = input.step(currentPos);
+              rune = r >> 3;
+              width = r & 7;
+              r = input.step(currentPos + width);
+              rune1 = r >> 3;
+              width1 = r & 7;
+              flag = input.context(currentPos);
+            }
+          }
+          if (currentPos >= matchStartPos) {
+            if (saveLookbehinds) {
+              this.saveLookbehinds(lbState, runq, currentPos);
+              saveLookbehinds = false;
+            }
+            if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+              if (this.ncap > 0) this.matchcap[0] = currentPos;
+              this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+            }
+          }
+          const nextPos = currentPos + width;
+          flag = input.context(nextPos);
+          this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+          if (width === 0) break;
+          if (this.ncap === 0 && this.matched) break;
+          currentPos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r = input.step(currentPos + width);
+            rune1 = r >> 3;
+            width1 = r & 7;
+          }
+          const tmpq = runq;
+          runq = nextq;
+          nextq = tmpq;
+        }
+        runq.clear();
+        nextq.clear();
+        return this.matched;
+      }
+      matchSet(input, pos, anchor) {
+        const startCond = this.re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return [];
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+        let currentPos = this.prog.numLb > 0 ? 0 : pos;
+        let matchStartPos = pos;
+        let runq = this.q0;
+        let nextq = this.q1;
+        let r = input.step(currentPos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+        }
+        let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+        const matches2 = /* @__PURE__ */ new Set();
+        if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+        while (true) {
+          if (runq.mainThreads === 0) {
+            if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+            if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+          }
+          if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+            if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+          }
+          const nextPos = currentPos + width;
+          flag = input.context(nextPos);
+          for (let j = 0; j < runq.size; j++) {
+            const pc = runq.densePcs[j];
+            const i = this.prog.inst[pc];
+            const capOffset = j * this.ncap;
+            let add = false;
+            switch (i.op) {
+              case Inst.MATCH:
+                if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+                matches2.add(i.arg);
+                break;
+              case Inst.RUNE:
+                add = i.matchRune(rune);
+                break;
+              case Inst.RUNE1:
+                add = rune === i.runes[0];
+                break;
+              case Inst.RUNE_ANY:
+                add = true;
+                break;
+              case Inst.RUNE_ANY_NOT_NL:
+                add = rune !== 10;
+                break;
+              default:
+                continue;
+            }
+            if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+          }
+          runq.clear();
+          if (width === 0) break;
+          currentPos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r = input.step(currentPos + width);
+            rune1 = r >> 3;
+            width1 = r & 7;
+          }
+          const tmpq = runq;
+          runq = nextq;
+          nextq = tmpq;
+        }
+        nextq.clear();
+        return Array.from(matches2).sort((a, b2) => a - b2);
+      }
+      step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+        const longest = this.re2.longest;
+        for (let j = 0; j < runq.size; j++) {
+          const pc = runq.densePcs[j];
+          const capOffset = j * this.ncap;
+          if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+          const i = this.prog.inst[pc];
+          let add = false;
+          switch (i.op) {
+            case Inst.MATCH:
+              if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+              if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+                runq.denseCaps[capOffset + 1] = pos;
+                for (let k2 = 0; k2 < this.ncap; k2++) this.matchcap[k2] = runq.denseCaps[capOffset + k2];
+              }
+              if (!longest) runq.size = 0;
+              this.matched = true;
+              break;
+            case Inst.RUNE:
+              add = i.matchRune(c);
+              break;
+            case Inst.RUNE1:
+              add = c === i.runes[0];
+              break;
+            case Inst.RUNE_ANY:
+              add = true;
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              add = c !== 10;
+              break;
+            default:
+              continue;
+          }
+          if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+        }
+        runq.clear();
+      }
+      spawnLookbehinds(q, pos, flag) {
+        for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+      }
+      restoreLookbehinds(lbState, q, flag) {
+        this.lbTable.set(lbState.lbTable);
+        for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+      }
+      saveLookbehinds(lbState, q, pos) {
+        let size = 0;
+        for (let j = 0; j < q.size; j++) {
+          const pc = q.densePcs[j];
+          if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+        }
+        lbState.size = size;
+        lbState.pos = pos;
+        lbState.lbTable.set(this.lbTable);
+      }
+      add(q, pc, pos, capArray, capOffset, cond) {
+        const stk = this.addStack;
+        let nstk = 0;
+        for (; ; ) {
+          while (pc !== 0 && !q.contains(pc)) {
+            const d2 = q.add(pc);
+            const inst = this.prog.inst[pc];
+            switch (inst.op) {
+              case Inst.FAIL:
+                pc = 0;
+                break;
+              case Inst.ALT:
+              case Inst.ALT_MATCH:
+                stk[nstk++] = inst.arg;
+                stk[nstk++] = 0;
+                pc = inst.out;
+                break;
+              case Inst.EMPTY_WIDTH:
+                pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+                break;
+              case Inst.NOP:
+                pc = inst.out;
+                break;
+              case Inst.CAPTURE:
+                if (inst.arg < this.ncap) {
+                  stk[nstk++] = -inst.arg - 1;
+                  stk[nstk++] = capArray[capOffset + inst.arg];
+                  capArray[capOffset + inst.arg] = pos;
+                }
+                pc = inst.out;
+                break;
+              case Inst.LB_WRITE:
+                this.lbTable[Math.abs(inst.arg)] = pos;
+                pc = inst.out;
+                break;
+              case Inst.LB_CHECK:
+                if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+                else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+                break;
+              case Inst.MATCH:
+              case Inst.RUNE:
+              case Inst.RUNE1:
+              case Inst.RUNE_ANY:
+              case Inst.RUNE_ANY_NOT_NL:
+                if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+                if (this.ncap > 0) {
+                  const destOffset = d2 * this.ncap;
+                  if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+                  for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+                }
+                pc = 0;
+                break;
+              default:
+                throw new RE2JSInternalException("unhandled");
+            }
+          }
+          if (nstk === 0) return;
+          nstk -= 2;
+          const entry2 = stk[nstk];
+          if (entry2 < 0) {
+            capArray[capOffset - entry2 - 1] = stk[nstk + 1];
+            pc = 0;
+          } else pc = entry2;
+        }
+      }
+    };
+    hashState = (pcs, flag, ids) => {
+      let h2 = -2128831035;
+      for (let i = 0; i < pcs.length; i++) {
+        h2 ^= pcs[i];
+        h2 = Math.imul(h2, 16777619);
+      }
+      h2 ^= flag;
+      h2 = Math.imul(h2, 16777619);
+      for (let i = 0; i < ids.length; i++) {
+        h2 ^= ids[i];
+        h2 = Math.imul(h2, 16777619);
+      }
+      return h2;
+    };
+    arraysEqual = (a, b2) => {
+      if (a.length !== b2.length) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b2[i]) return false;
+      return true;
+    };
+    isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+    NO_IDS = [];
+    END_TEXT = -1;
+    DFAState = class {
+      constructor(nfaStates, flag, matchIDs) {
+        this.nfaStates = nfaStates;
+        this.flag = flag;
+        this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+        this.matchIDs = matchIDs;
+        this.next = null;
+        this.nextAnchored = null;
+      }
+    };
+    DFA = class DFA2 {
+      static FLAG_EMPTY_MASK = 255;
+      static FLAG_MATCH = 256;
+      static FLAG_LAST_WORD = 512;
+      static FLAG_NEED_SHIFT = 16;
+      static STATE_OVERHEAD = 150;
+      static ARRAY_OVERHEAD = 40;
+      static ELEMENT_SIZE = 8;
+      static TABLE_OVERHEAD = 48;
+      static PROGRESS_PER_STATE = 10;
+      constructor(prog, maxMem = 8388608) {
+        this.prog = prog;
+        this.maxMem = maxMem;
+        this.stateCache = /* @__PURE__ */ new Map();
+        this.stateCount = 0;
+        this.startStates = /* @__PURE__ */ new Map();
+        this.failed = false;
+        for (let pc = 0; pc < prog.numInst(); pc++) {
+          const op = prog.getInst(pc).op;
+          if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+            this.failed = true;
+            break;
+          }
+        }
+        this.computeRuneClasses();
+        this.stateBudget = maxMem;
+        this.memBudget = maxMem;
+      }
+      computeRuneClasses() {
+        const bounds = /* @__PURE__ */ new Set();
+        const addRange = (lo, hi) => {
+          bounds.add(lo);
+          bounds.add(hi + 1);
+        };
+        for (let pc = 0; pc < this.prog.numInst(); pc++) {
+          const inst = this.prog.getInst(pc);
+          switch (inst.op) {
+            case Inst.RUNE:
+            case Inst.RUNE1:
+              if (inst.runes.length === 1) {
+                addRange(inst.runes[0], inst.runes[0]);
+                if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f2 = Unicode.simpleFold(inst.runes[0]); f2 !== inst.runes[0]; f2 = Unicode.simpleFold(f2)) addRange(f2, f2);
+              } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              addRange(10, 10);
+              break;
+            case Inst.EMPTY_WIDTH:
+              if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+              if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+                addRange(48, 57);
+                addRange(65, 90);
+                addRange(95, 95);
+                addRange(97, 122);
+              }
+          }
+        }
+        bounds.delete(0);
+        this.classBounds = Int32Array.from(bounds).sort();
+        this.numClasses = this.classBounds.length + 1;
+        const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+        for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+        this.latin1Class = latin1Class;
+      }
+      runeClass(r) {
+        if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+        return this.searchClass(r);
+      }
+      searchClass(r) {
+        const bounds = this.classBounds;
+        let lo = 0;
+        let hi = bounds.length;
+        while (lo < hi) {
+          const mid = lo + hi >> 1;
+          if (bounds[mid] <= r) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      }
+      closure(pcs, flag) {
+        const closure = /* @__PURE__ */ new Set();
+        const stack = Array.from(pcs);
+        let needflags = 0;
+        while (stack.length > 0) {
+          const pc = stack.pop();
+          if (pc === 0 || closure.has(pc)) continue;
+          closure.add(pc);
+          const inst = this.prog.getInst(pc);
+          switch (inst.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              stack.push(inst.out);
+              stack.push(inst.arg);
+              break;
+            case Inst.NOP:
+            case Inst.CAPTURE:
+              stack.push(inst.out);
+              break;
+            case Inst.EMPTY_WIDTH:
+              needflags |= inst.arg;
+              if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+          }
+        }
+        return {
+          pcs: Array.from(closure).sort((a, b2) => a - b2),
+          needflags
+        };
+      }
+      getState(pcs, flag, ids) {
+        const hash = hashState(pcs, flag, ids);
+        const cached = this.stateCache.get(hash);
+        if (cached instanceof DFAState) {
+          if (isState(cached, pcs, flag, ids)) return cached;
+        } else if (cached !== void 0) {
+          for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
+        }
+        const cost = DFA2.stateCost(pcs, ids);
+        if (this.memBudget < cost) return null;
+        this.memBudget -= cost;
+        const state = new DFAState(pcs, flag, ids);
+        if (cached === void 0) this.stateCache.set(hash, state);
+        else if (cached instanceof DFAState) this.stateCache.set(hash, [cached, state]);
+        else cached.push(state);
+        this.stateCount++;
+        return state;
+      }
+      static stateCost(pcs, ids) {
+        const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+        return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+      }
+      *cachedStates() {
+        for (const cached of this.stateCache.values()) if (cached instanceof DFAState) yield cached;
+        else yield* cached;
+      }
+      makeState(pcs, flag, ids) {
+        const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+        let stateFlag = flag;
+        if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+        stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+        return this.getState(closure.pcs, stateFlag, ids);
+      }
+      allocTable(state, anchor) {
+        const size = this.numClasses + 1;
+        const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+        if (this.memBudget < cost) return null;
+        this.memBudget -= cost;
+        const table = new Array(size).fill(null);
+        if (anchor === RE2Flags.UNANCHORED) state.next = table;
+        else state.nextAnchored = table;
+        return table;
+      }
+      clearCache() {
+        this.stateCache.clear();
+        this.stateCount = 0;
+        this.startStates.clear();
+        this.memBudget = this.stateBudget;
+      }
+      resetCache(current) {
+        this.clearCache();
+        return this.getState(current.nfaStates, current.flag, current.matchIDs);
+      }
+      step(state, cls, rune, anchor) {
+        let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+        if (table !== null) {
+          const cached = table[cls];
+          if (cached !== null) return cached;
+        } else {
+          table = this.allocTable(state, anchor);
+          if (table === null) return null;
+        }
+        const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+        const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+        let beforeflag = oldbeforeflag;
+        let afterflag = 0;
+        if (rune === 10) {
+          beforeflag |= Utils.EMPTY_END_LINE;
+          afterflag |= Utils.EMPTY_BEGIN_LINE;
+        }
+        if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+        const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+        const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+        beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+        let pcs = state.nfaStates;
+        if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+        const nextPCs = [];
+        let ismatch = false;
+        let ids = NO_IDS;
+        for (let i = 0; i < pcs.length; i++) {
+          const inst = this.prog.getInst(pcs[i]);
+          if (inst.op === Inst.MATCH) {
+            if (!ismatch) {
+              ismatch = true;
+              ids = [];
+            }
+            ids.push(inst.arg);
+          } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+        }
+        if (ids.length > 1) ids.sort((a, b2) => a - b2);
+        if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+        let flag = afterflag;
+        if (ismatch) flag |= DFA2.FLAG_MATCH;
+        if (isword) flag |= DFA2.FLAG_LAST_WORD;
+        const nextState = this.makeState(nextPCs, flag, ids);
+        if (nextState === null) return null;
+        table[cls] = nextState;
+        return nextState;
+      }
+      start(input, pos) {
+        const context3 = input.context(pos);
+        let flags;
+        if ((context3 & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+        else if ((context3 & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+        else {
+          const r = input.step(pos);
+          const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+          flags = (context3 & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+        }
+        let state = this.startStates.get(flags);
+        if (state === void 0) {
+          state = this.makeState([this.prog.start], flags, NO_IDS);
+          if (state === null) {
+            this.clearCache();
+            state = this.makeState([this.prog.start], flags, NO_IDS);
+            if (state === null) return null;
+          }
+          this.startStates.set(flags, state);
+        }
+        return state;
+      }
+      stepOrReset(state, cls, rune, anchor, pos, search) {
+        let next = this.step(state, cls, rune, anchor);
+        if (next !== null) return next;
+        if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+        search.resetPos = pos;
+        const restored = this.resetCache(state);
+        if (restored === null) return null;
+        next = this.step(restored, cls, rune, anchor);
+        return next;
+      }
+      run(input, pos, anchor, state, onMatch) {
+        const endPos = input.endPos();
+        const latin1Class = this.latin1Class;
+        const unanchored = anchor === RE2Flags.UNANCHORED;
+        const search = { resetPos: -1 };
+        let i = pos;
+        while (i < endPos) {
+          const r = input.step(i);
+          const rune = r >> 3;
+          const width = r & 7;
+          if (width === 0) break;
+          const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+          let next = unanchored && state.next !== null ? state.next[cls] : null;
+          if (next === null) {
+            next = this.stepOrReset(state, cls, rune, anchor, i, search);
+            if (next === null) return null;
+          }
+          state = next;
+          if (state.isMatch && onMatch(state, false)) return true;
+          if (!unanchored && state.nfaStates.length === 0) return false;
+          i += width;
+        }
+        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+        if (state === null) return null;
+        return state.isMatch && onMatch(state, true);
+      }
+      match(input, pos, anchor) {
+        if (this.failed) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+        const startState = this.start(input, pos);
+        if (startState === null) return null;
+        return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+      }
+      matchSet(input, pos, anchor) {
+        if (this.failed) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+        const startState = this.start(input, pos);
+        if (startState === null) return null;
+        const matches2 = /* @__PURE__ */ new Set();
+        const collect = (state, atEnd) => {
+          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k2 = 0; k2 < state.matchIDs.length; k2++) matches2.add(state.matchIDs[k2]);
+          return false;
+        };
+        if (this.run(input, pos, anchor, startState, collect) === null) return null;
+        return Array.from(matches2).sort((a, b2) => a - b2);
+      }
+    };
+    VISITED_BITS = 32;
+    MAX_BACKTRACK_PROG = 500;
+    INITIAL_JOB_CAPACITY = 256;
+    MAX_BACKTRACK_VECTOR = 262144;
+    BitState = class {
+      constructor() {
+        this.end = 0;
+        this.cap = /* @__PURE__ */ new Int32Array(0);
+        this.matchcap = /* @__PURE__ */ new Int32Array(0);
+        this.ncap = 0;
+        this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+        this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+        this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+        this.jobLen = 0;
+        this.visited = /* @__PURE__ */ new Uint32Array(0);
+      }
+      reset(prog, end, ncap) {
+        this.end = end;
+        this.jobLen = 0;
+        this.ncap = ncap;
+        const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+        if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+        else this.visited.fill(0, 0, visitedSize);
+        if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+        else this.cap.fill(-1, 0, ncap);
+        if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+        else this.matchcap.fill(-1, 0, ncap);
+      }
+      shouldVisit(pc, pos) {
+        const n2 = pc * (this.end + 1) + pos;
+        const idx = n2 >>> 5;
+        const mask = 1 << (n2 & 31);
+        if ((this.visited[idx] & mask) !== 0) return false;
+        this.visited[idx] |= mask;
+        return true;
+      }
+      push(re2, pc, pos, arg) {
+        if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+          if (this.jobLen >= this.jobPc.length) {
+            const newSize = this.jobPc.length * 2;
+            const newPc = new Int32Array(newSize);
+            newPc.set(this.jobPc);
+            this.jobPc = newPc;
+            const newArg = new Uint8Array(newSize);
+            newArg.set(this.jobArg);
+            this.jobArg = newArg;
+            const newPos = new Int32Array(newSize);
+            newPos.set(this.jobPos);
+            this.jobPos = newPos;
+          }
+          this.jobPc[this.jobLen] = pc;
+          this.jobArg[this.jobLen] = arg ? 1 : 0;
+          this.jobPos[this.jobLen] = pos;
+          this.jobLen++;
+        }
+      }
+      tryBacktrack(re2, input, pc, pos, anchor) {
+        const longest = re2.longest;
+        this.push(re2, pc, pos, false);
+        while (this.jobLen > 0) {
+          this.jobLen--;
+          let currentPc = this.jobPc[this.jobLen];
+          let arg = this.jobArg[this.jobLen] === 1;
+          let currentPos = this.jobPos[this.jobLen];
+          let skipShouldVisit = true;
+          while (true) {
+            if (!skipShouldVisit) {
+              if (!this.shouldVisit(currentPc, currentPos)) break;
+            }
+            skipShouldVisit = false;
+            const inst = re2.prog.getInst(currentPc);
+            switch (inst.op) {
+              case Inst.FAIL:
+                break;
+              case Inst.ALT:
+                if (arg) {
+                  arg = false;
+                  currentPc = inst.arg;
+                  continue;
+                } else {
+                  this.push(re2, currentPc, currentPos, true);
+                  currentPc = inst.out;
+                  continue;
+                }
+              case Inst.ALT_MATCH: {
+                const outInst = re2.prog.getInst(inst.out);
+                if (Inst.isRuneOp(outInst.op)) {
+                  this.push(re2, inst.arg, currentPos, false);
+                  currentPc = inst.arg;
+                  currentPos = this.end;
+                  continue;
+                }
+                this.push(re2, inst.out, this.end, false);
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (!inst.matchRune(r >> 3)) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE1: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (r >> 3 !== inst.runes[0]) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE_ANY_NOT_NL: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (r >> 3 === 10) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE_ANY: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.CAPTURE:
+                if (arg) {
+                  this.cap[inst.arg] = currentPos;
+                  break;
+                } else {
+                  if (inst.arg < this.ncap) {
+                    this.push(re2, currentPc, this.cap[inst.arg], true);
+                    this.cap[inst.arg] = currentPos;
+                  }
+                  currentPc = inst.out;
+                  continue;
+                }
+              case Inst.EMPTY_WIDTH: {
+                const flag = input.context(currentPos);
+                if ((inst.arg & ~flag) !== 0) break;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.NOP:
+                currentPc = inst.out;
+                continue;
+              case Inst.MATCH: {
+                if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+                if (this.ncap === 0) return true;
+                if (this.ncap > 1) this.cap[1] = currentPos;
+                const old = this.matchcap[1];
+                if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+                if (!longest) return true;
+                if (currentPos === this.end) return true;
+                break;
+              }
+              case Inst.LB_WRITE:
+              case Inst.LB_CHECK:
+                throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+              default:
+                throw new RE2JSInternalException("bad inst");
+            }
+            break;
+          }
+        }
+        return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+      }
+    };
+    bitStatePool = [];
+    Backtracker = class Backtracker2 {
+      static shouldBacktrack(prog) {
+        return prog.numInst() <= MAX_BACKTRACK_PROG;
+      }
+      static maxBitStateLen(prog) {
+        if (!Backtracker2.shouldBacktrack(prog)) return 0;
+        return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+      }
+      static execute(re2, input, pos, anchor, ncap) {
+        const startCond = re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+        const b2 = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+        const end = input.endPos();
+        b2.reset(re2.prog, end, ncap);
+        let matched = false;
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+          if (b2.ncap > 0) b2.cap[0] = pos;
+          if (b2.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+        } else {
+          let width = -1;
+          for (; pos <= end && width !== 0; pos += width) {
+            if (re2.prefix.length > 0) {
+              const advance = input.index(re2, pos);
+              if (advance < 0) break;
+              pos += advance;
+            }
+            if (b2.ncap > 0) b2.cap[0] = pos;
+            if (b2.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+              matched = true;
+              break;
+            }
+            const r = input.step(pos);
+            width = r === MachineInputBase.EOF() ? 0 : r & 7;
+          }
+        }
+        if (!matched) {
+          bitStatePool.push(b2);
+          return null;
+        }
+        const result = ncap === 0 ? [] : Utils.toArray(b2.matchcap.subarray(0, ncap));
+        bitStatePool.push(b2);
+        return result;
+      }
+    };
+    QueueOnePass = class {
+      constructor(size) {
+        this.sparse = new Uint32Array(size);
+        this.dense = new Uint32Array(size);
+        this.size = 0;
+        this.nextIndex = 0;
+      }
+      empty() {
+        return this.nextIndex >= this.size;
+      }
+      next() {
+        return this.dense[this.nextIndex++];
+      }
+      clear() {
+        this.size = 0;
+        this.nextIndex = 0;
+      }
+      contains(u) {
+        return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+      }
+      insert(u) {
+        if (!this.contains(u)) this.insertNew(u);
+      }
+      insertNew(u) {
+        if (u >= this.sparse.length) return;
+        this.sparse[u] = this.size;
+        this.dense[this.size] = u;
+        this.size++;
+      }
+    };
+    mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+      const leftLen = leftRunes.length;
+      const rightLen = rightRunes.length;
+      let lx = 0, rx = 0;
+      const merged = [];
+      const next = [];
+      let ok = true;
+      let ix = -1;
+      const extend = (isLeft) => {
+        const newArray = isLeft ? leftRunes : rightRunes;
+        const low = isLeft ? lx : rx;
+        const pc = isLeft ? leftPC : rightPC;
+        if (ix > 0 && newArray[low] <= merged[ix]) return false;
+        merged.push(newArray[low], newArray[low + 1]);
+        if (isLeft) lx += 2;
+        else rx += 2;
+        ix += 2;
+        next.push(pc);
+        return true;
+      };
+      while (lx < leftLen || rx < rightLen) {
+        if (rx >= rightLen) ok = extend(true);
+        else if (lx >= leftLen) ok = extend(false);
+        else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+        else ok = extend(true);
+        if (!ok) return null;
+      }
+      return {
+        merged,
+        next
+      };
+    };
+    OnePassProg = class {
+      constructor(prog) {
+        this.start = prog.start;
+        this.numCap = prog.numCap;
+        this.inst = new Array(prog.inst.length);
+        for (let i = 0; i < prog.inst.length; i++) {
+          const orig = prog.inst[i];
+          const inst = new Inst(orig.op);
+          inst.out = orig.out;
+          inst.arg = orig.arg;
+          inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+          inst.next = null;
+          this.inst[i] = inst;
+        }
+      }
+    };
+    onePassCopy = (prog) => {
+      const p2 = new OnePassProg(prog);
+      for (let pc = 0; pc < p2.inst.length; pc++) {
+        const inst = p2.inst[pc];
+        if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+        let pAOther = "out";
+        let pAAlt = "arg";
+        let instAlt = p2.inst[inst[pAAlt]];
+        if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+          pAOther = "arg";
+          pAAlt = "out";
+          instAlt = p2.inst[inst[pAAlt]];
+          if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+        }
+        const instOther = p2.inst[inst[pAOther]];
+        if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+        let pBAlt = "out";
+        let pBOther = "arg";
+        let patch = false;
+        if (instAlt.out === pc) patch = true;
+        else if (instAlt.arg === pc) {
+          patch = true;
+          pBAlt = "arg";
+          pBOther = "out";
+        }
+        if (patch) instAlt[pBAlt] = inst[pAOther];
+        if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+      }
+      return p2;
+    };
+    makeOnePass = (p2) => {
+      if (p2.inst.length >= 1e3) return null;
+      const instQueue = new QueueOnePass(p2.inst.length);
+      const visitQueue = new QueueOnePass(p2.inst.length);
+      const onePassRunes = new Array(p2.inst.length);
+      const m2 = new Array(p2.inst.length).fill(false);
+      const check2 = (pc) => {
+        let ok = true;
+        const inst = p2.inst[pc];
+        if (visitQueue.contains(pc)) return true;
+        visitQueue.insert(pc);
+        switch (inst.op) {
+          case Inst.ALT:
+          case Inst.ALT_MATCH: {
+            ok = check2(inst.out) && check2(inst.arg);
+            let matchOut = m2[inst.out];
+            let matchArg = m2[inst.arg];
+            if (matchOut && matchArg) return false;
+            if (matchArg) {
+              const tempOut = inst.out;
+              inst.out = inst.arg;
+              inst.arg = tempOut;
+              const tempMatch = matchOut;
+              matchOut = matchArg;
+              matchArg = tempMatch;
+            }
+            if (matchOut) {
+              m2[pc] = true;
+              inst.op = Inst.ALT_MATCH;
+            }
+            const leftRunes = onePassRunes[inst.out] || [];
+            const rightRunes = onePassRunes[inst.arg] || [];
+            const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+            if (!mergeRes) return false;
+            onePassRunes[pc] = new Int32Array(mergeRes.merged);
+            inst.next = new Uint32Array(mergeRes.next);
+            break;
+          }
+          case Inst.CAPTURE:
+          case Inst.EMPTY_WIDTH:
+          case Inst.NOP:
+            ok = check2(inst.out);
+            m2[pc] = m2[inst.out];
+            onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+            inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+            break;
+          case Inst.MATCH:
+          case Inst.FAIL:
+            m2[pc] = inst.op === Inst.MATCH;
+            break;
+          case Inst.RUNE: {
+            m2[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            if (!inst.runes || inst.runes.length === 0) {
+              onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+              inst.next = new Uint32Array([inst.out]);
+              break;
+            }
+            let runes = [];
+            if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+              const r0 = inst.runes[0];
+              runes.push(r0, r0);
+              for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+              runes.sort((a, b2) => a - b2);
+            } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+            onePassRunes[pc] = new Int32Array(runes);
+            inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+            inst.op = Inst.RUNE;
+            break;
+          }
+          case Inst.RUNE1: {
+            m2[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            let runes = [];
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+              const r0 = inst.runes[0];
+              runes.push(r0, r0);
+              for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+              runes.sort((a, b2) => a - b2);
+            } else runes.push(inst.runes[0], inst.runes[0]);
+            onePassRunes[pc] = new Int32Array(runes);
+            inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+            inst.op = Inst.RUNE;
+            break;
+          }
+          case Inst.RUNE_ANY:
+            m2[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+            inst.next = new Uint32Array([inst.out]);
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            m2[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            onePassRunes[pc] = new Int32Array([
+              0,
+              9,
+              11,
+              Unicode.MAX_RUNE
+            ]);
+            inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        }
+        return ok;
+      };
+      instQueue.clear();
+      instQueue.insert(p2.start);
+      while (!instQueue.empty()) {
+        visitQueue.clear();
+        if (!check2(instQueue.next())) return null;
+      }
+      for (let i = 0; i < p2.inst.length; i++) if (onePassRunes[i]) p2.inst[i].runes = onePassRunes[i];
+      return p2;
+    };
+    cleanupOnePass = (p2, original) => {
+      for (let ix = 0; ix < original.inst.length; ix++) {
+        const instOriginal = original.inst[ix];
+        switch (instOriginal.op) {
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+          case Inst.RUNE:
+            break;
+          case Inst.CAPTURE:
+          case Inst.EMPTY_WIDTH:
+          case Inst.NOP:
+          case Inst.MATCH:
+          case Inst.FAIL:
+            p2.inst[ix].next = null;
+            break;
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            p2.inst[ix].next = null;
+            p2.inst[ix].op = instOriginal.op;
+            p2.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+        }
+      }
+    };
+    OnePass = class OnePass2 {
+      static compile(prog) {
+        if (prog.start === 0) return null;
+        if (prog.numLb > 0) return null;
+        const startInst = prog.inst[prog.start];
+        if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+        let hasAlt = false;
+        for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+          hasAlt = true;
+          break;
+        }
+        for (let i = 0; i < prog.inst.length; i++) {
+          const inst = prog.inst[i];
+          const opOut = prog.inst[inst.out].op;
+          switch (inst.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+              break;
+            case Inst.EMPTY_WIDTH:
+              if (opOut === Inst.MATCH) {
+                if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+                return null;
+              }
+              break;
+            default:
+              if (opOut === Inst.MATCH && hasAlt) return null;
+          }
+        }
+        let p2 = onePassCopy(prog);
+        p2 = makeOnePass(p2);
+        if (p2 !== null) cleanupOnePass(p2, prog);
+        return p2;
+      }
+      static next(inst, r) {
+        const nextIdx = inst.matchRunePos(r);
+        if (nextIdx >= 0) return inst.next[nextIdx];
+        if (inst.op === Inst.ALT_MATCH) return inst.out;
+        return 0;
+      }
+      static execute(re2, input, pos, anchor, ncap) {
+        const onepass = re2.onepass;
+        if (!onepass) return null;
+        const matchcap = new Int32Array(ncap).fill(-1);
+        let matched = false;
+        let r = input.step(pos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let r1 = MachineInputBase.EOF();
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r1 = input.step(pos + width);
+          if (r1 !== MachineInputBase.EOF()) {
+            rune1 = r1 >> 3;
+            width1 = r1 & 7;
+          }
+        }
+        let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+        let pc = onepass.start;
+        let inst;
+        while (true) {
+          inst = onepass.inst[pc];
+          pc = inst.out;
+          switch (inst.op) {
+            case Inst.MATCH:
+              if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+              matched = true;
+              if (matchcap.length > 0) {
+                matchcap[0] = 0;
+                matchcap[1] = pos;
+              }
+              return ncap === 0 ? [] : Utils.toArray(matchcap);
+            case Inst.RUNE:
+              if (!inst.matchRune(rune)) return null;
+              break;
+            case Inst.RUNE1:
+              if (rune !== inst.runes[0]) return null;
+              break;
+            case Inst.RUNE_ANY:
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              if (rune === 10) return null;
+              break;
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              pc = OnePass2.next(inst, rune);
+              continue;
+            case Inst.FAIL:
+              return null;
+            case Inst.NOP:
+              continue;
+            case Inst.EMPTY_WIDTH:
+              if ((inst.arg & ~flag) !== 0) return null;
+              continue;
+            case Inst.CAPTURE:
+              if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+              continue;
+            default:
+              throw new RE2JSInternalException("bad inst");
+          }
+          if (width === 0) break;
+          flag = Utils.emptyOpContext(rune, rune1);
+          pos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r1 = input.step(pos + width);
+            if (r1 !== MachineInputBase.EOF()) {
+              rune1 = r1 >> 3;
+              width1 = r1 & 7;
+            } else {
+              rune1 = -1;
+              width1 = 0;
+            }
+          }
+        }
+        if (!matched) return null;
+        return ncap === 0 ? [] : Utils.toArray(matchcap);
+      }
+    };
+    Regexp = class Regexp2 {
+      static Op = createEnum([
+        "NO_MATCH",
+        "EMPTY_MATCH",
+        "LITERAL",
+        "CHAR_CLASS",
+        "ANY_CHAR_NOT_NL",
+        "ANY_CHAR",
+        "BEGIN_LINE",
+        "END_LINE",
+        "BEGIN_TEXT",
+        "END_TEXT",
+        "WORD_BOUNDARY",
+        "NO_WORD_BOUNDARY",
+        "CAPTURE",
+        "STAR",
+        "PLUS",
+        "QUEST",
+        "REPEAT",
+        "CONCAT",
+        "ALTERNATE",
+        "PLB",
+        "NLB",
+        "LEFT_PAREN",
+        "VERTICAL_BAR"
+      ]);
+      static isPseudoOp(op) {
+        return op >= Regexp2.Op.LEFT_PAREN;
+      }
+      static emptySubs() {
+        return [];
+      }
+      static quoteIfHyphen(rune) {
+        if (rune === Codepoint.CODES["-"]) return "\\";
+        return "";
+      }
+      static fromRegexp(re) {
+        const regex2 = new Regexp2(re.op);
+        regex2.flags = re.flags;
+        regex2.subs = re.subs;
+        regex2.runes = re.runes;
+        regex2.cap = re.cap;
+        regex2.min = re.min;
+        regex2.max = re.max;
+        regex2.name = re.name;
+        regex2.namedGroups = re.namedGroups;
+        regex2.lb = re.lb;
+        return regex2;
+      }
+      constructor(op) {
+        this.op = op;
+        this.flags = 0;
+        this.subs = Regexp2.emptySubs();
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.min = 0;
+        this.max = 0;
+        this.cap = 0;
+        this.name = null;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.lb = 0;
+      }
+      reinit() {
+        this.flags = 0;
+        this.subs = Regexp2.emptySubs();
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.cap = 0;
+        this.min = 0;
+        this.max = 0;
+        this.name = null;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.lb = 0;
+      }
+      toString() {
+        return this.appendTo();
+      }
+      appendTo() {
+        let out = "";
+        switch (this.op) {
+          case Regexp2.Op.NO_MATCH:
+            out += "[^\\x00-\\x{10FFFF}]";
+            break;
+          case Regexp2.Op.EMPTY_MATCH:
+            out += "(?:)";
+            break;
+          case Regexp2.Op.STAR:
+          case Regexp2.Op.PLUS:
+          case Regexp2.Op.QUEST:
+          case Regexp2.Op.REPEAT: {
+            const sub = this.subs[0];
+            if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+            else out += sub.appendTo();
+            switch (this.op) {
+              case Regexp2.Op.STAR:
+                out += "*";
+                break;
+              case Regexp2.Op.PLUS:
+                out += "+";
+                break;
+              case Regexp2.Op.QUEST:
+                out += "?";
+                break;
+              case Regexp2.Op.REPEAT:
+                out += `{${this.min}`;
+                if (this.min !== this.max) {
+                  out += ",";
+                  if (this.max >= 0) out += this.max;
+                }
+                out += "}";
+            }
+            if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+            break;
+          }
+          case Regexp2.Op.CONCAT:
+            for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+            else out += sub.appendTo();
+            break;
+          case Regexp2.Op.ALTERNATE: {
+            let sep3 = "";
+            for (let sub of this.subs) {
+              out += sep3;
+              sep3 = "|";
+              out += sub.appendTo();
+            }
+            break;
+          }
+          case Regexp2.Op.LITERAL:
+            if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+            for (let rune of this.runes) out += Utils.escapeRune(rune);
+            if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+            break;
+          case Regexp2.Op.ANY_CHAR_NOT_NL:
+            out += "(?-s:.)";
+            break;
+          case Regexp2.Op.ANY_CHAR:
+            out += "(?s:.)";
+            break;
+          case Regexp2.Op.PLB:
+            out += `(?<=${this.subs[0].appendTo()})`;
+            break;
+          case Regexp2.Op.NLB:
+            out += `(?<!${this.subs[0].appendTo()})`;
+            break;
+          case Regexp2.Op.CAPTURE:
+            if (this.name === null || this.name.length === 0) out += "(";
+            else out += `(?P<${this.name}>`;
+            if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+            out += ")";
+            break;
+          case Regexp2.Op.BEGIN_TEXT:
+            out += "\\A";
+            break;
+          case Regexp2.Op.END_TEXT:
+            if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+            else out += "\\z";
+            break;
+          case Regexp2.Op.BEGIN_LINE:
+            out += "^";
+            break;
+          case Regexp2.Op.END_LINE:
+            out += "$";
+            break;
+          case Regexp2.Op.WORD_BOUNDARY:
+            out += "\\b";
+            break;
+          case Regexp2.Op.NO_WORD_BOUNDARY:
+            out += "\\B";
+            break;
+          case Regexp2.Op.CHAR_CLASS:
+            if (this.runes.length % 2 !== 0) {
+              out += "[invalid char class]";
+              break;
+            }
+            out += "[";
+            if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+            else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+              out += "^";
+              for (let i = 1; i < this.runes.length - 1; i += 2) {
+                const lo = this.runes[i] + 1;
+                const hi = this.runes[i + 1] - 1;
+                out += Regexp2.quoteIfHyphen(lo);
+                out += Utils.escapeRune(lo);
+                if (lo !== hi) {
+                  out += "-";
+                  out += Regexp2.quoteIfHyphen(hi);
+                  out += Utils.escapeRune(hi);
+                }
+              }
+            } else for (let i = 0; i < this.runes.length; i += 2) {
+              const lo = this.runes[i];
+              const hi = this.runes[i + 1];
+              out += Regexp2.quoteIfHyphen(lo);
+              out += Utils.escapeRune(lo);
+              if (lo !== hi) {
+                out += "-";
+                out += Regexp2.quoteIfHyphen(hi);
+                out += Utils.escapeRune(hi);
+              }
+            }
+            out += "]";
+            break;
+          default:
+            out += this.op;
+        }
+        return out;
+      }
+      maxCap() {
+        let m2 = 0;
+        if (this.op === Regexp2.Op.CAPTURE) m2 = this.cap;
+        if (this.subs !== null) for (let sub of this.subs) {
+          const n2 = sub.maxCap();
+          if (m2 < n2) m2 = n2;
+        }
+        return m2;
+      }
+      equals(that) {
+        if (!(that !== null && that instanceof Regexp2)) return false;
+        if (this.op !== that.op) return false;
+        switch (this.op) {
+          case Regexp2.Op.END_TEXT:
+            if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+            break;
+          case Regexp2.Op.LITERAL:
+          case Regexp2.Op.CHAR_CLASS:
+            if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+            if (this.runes === null && that.runes === null) break;
+            if (this.runes === null || that.runes === null) return false;
+            if (this.runes.length !== that.runes.length) return false;
+            for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+            break;
+          case Regexp2.Op.ALTERNATE:
+          case Regexp2.Op.CONCAT:
+            if (this.subs.length !== that.subs.length) return false;
+            for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+            break;
+          case Regexp2.Op.STAR:
+          case Regexp2.Op.PLUS:
+          case Regexp2.Op.QUEST:
+            if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.REPEAT:
+            if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.CAPTURE:
+            if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.PLB:
+          case Regexp2.Op.NLB:
+            if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+        }
+        return true;
+      }
+    };
+    RegexpWalker = class {
+      static walk(root, handler2) {
+        const stack = [];
+        let re = root;
+        let result;
+        for (; ; ) {
+          if (re.subs.length === 0) result = handler2.leaf(re);
+          else {
+            const state = handler2.enter(re);
+            if (state.result === void 0) {
+              stack.push({
+                re,
+                state,
+                i: 0
+              });
+              re = re.subs[0];
+              continue;
+            }
+            result = state.result;
+          }
+          for (; ; ) {
+            if (stack.length === 0) return result;
+            const frame = stack[stack.length - 1];
+            handler2.child(frame.re, frame.state, result, frame.i);
+            frame.i++;
+            if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+              re = frame.re.subs[frame.i];
+              break;
+            }
+            stack.pop();
+            result = frame.state.result !== void 0 ? frame.state.result : handler2.leave(frame.re, frame.state);
+          }
+        }
+      }
+    };
+    AhoCorasick = class {
+      constructor(words, alphabetSize) {
+        const edges = /* @__PURE__ */ new Map();
+        const parent = [0];
+        const unit = [0];
+        const depth = [0];
+        const terminal = [0];
+        for (const word of words) {
+          let node = 0;
+          for (let i = 0; i < word.length; i++) {
+            const key = node * alphabetSize + word[i];
+            let child = edges.get(key);
+            if (child === void 0) {
+              child = parent.length;
+              edges.set(key, child);
+              parent.push(node);
+              unit.push(word[i]);
+              depth.push(depth[node] + 1);
+              terminal.push(0);
+            }
+            node = child;
+          }
+          terminal[node] = 1;
+        }
+        const numNodes = parent.length;
+        const children = new Int32Array(numNodes - 1);
+        for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+        children.sort((a, b2) => parent[a] - parent[b2] || unit[a] - unit[b2]);
+        const childStart = new Int32Array(numNodes + 1);
+        for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+        for (let n2 = 0; n2 < numNodes; n2++) childStart[n2 + 1] += childStart[n2];
+        const childUnit = new Int32Array(numNodes - 1);
+        for (let k2 = 0; k2 < children.length; k2++) childUnit[k2] = unit[children[k2]];
+        this.childStart = childStart;
+        this.childUnit = childUnit;
+        this.childNode = children;
+        const byDepth = new Int32Array(numNodes);
+        for (let n2 = 0; n2 < numNodes; n2++) byDepth[n2] = n2;
+        byDepth.sort((a, b2) => depth[a] - depth[b2]);
+        const fail = new Int32Array(numNodes);
+        const match = Uint8Array.from(terminal);
+        for (let k2 = 1; k2 < numNodes; k2++) {
+          const c = byDepth[k2];
+          const p2 = parent[c];
+          if (p2 !== 0) {
+            let f2 = fail[p2];
+            let next = this.next(f2, unit[c]);
+            while (next < 0 && f2 !== 0) {
+              f2 = fail[f2];
+              next = this.next(f2, unit[c]);
+            }
+            fail[c] = next >= 0 ? next : 0;
+          }
+          match[c] |= match[fail[c]];
+        }
+        this.fail = fail;
+        this.match = match;
+      }
+      next(node, u) {
+        let lo = this.childStart[node];
+        let hi = this.childStart[node + 1];
+        const units = this.childUnit;
+        while (lo < hi) {
+          const mid = lo + hi >> 1;
+          const m2 = units[mid];
+          if (m2 === u) return this.childNode[mid];
+          if (m2 < u) lo = mid + 1;
+          else hi = mid;
+        }
+        return -1;
+      }
+      advance(node, u) {
+        for (; ; ) {
+          const next = this.next(node, u);
+          if (next >= 0) return next;
+          if (node === 0) return 0;
+          node = this.fail[node];
+        }
+      }
+      searchUTF16(charSeq, start, end) {
+        let node = 0;
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, charSeq.charCodeAt(i));
+          if (this.match[node] === 1) return true;
+        }
+        return false;
+      }
+      searchUTF8(bytes, start, end) {
+        let node = 0;
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, bytes[i]);
+          if (this.match[node] === 1) return true;
+        }
+        return false;
+      }
+    };
+    Prefilter = class Prefilter2 {
+      static Type = {
+        NONE: 0,
+        EXACT: 1,
+        AND: 2,
+        OR: 3
+      };
+      static MAX_SCANS = 32;
+      static MAX_AC_UNITS = 1 << 18;
+      constructor(type2) {
+        this.type = type2;
+        this.subs = [];
+        this.str = "";
+        this.bytes = null;
+        this.cost = type2 === Prefilter2.Type.EXACT ? 1 : 0;
+        this.allExact = false;
+        this.ac16 = null;
+        this.ac8 = null;
+      }
+      automaton16() {
+        if (this.ac16 === null) {
+          const words = this.subs.map((s) => {
+            const arr = new Array(s.str.length);
+            for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+            return arr;
+          });
+          this.ac16 = new AhoCorasick(words, 65536);
+        }
+        return this.ac16;
+      }
+      automaton8() {
+        if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+        return this.ac8;
+      }
+      eval(input, pos) {
+        switch (this.type) {
+          case Prefilter2.Type.NONE:
+            return true;
+          case Prefilter2.Type.EXACT:
+            return input.hasString(this, pos);
+          case Prefilter2.Type.AND:
+            for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+            return true;
+          case Prefilter2.Type.OR:
+            if (this.allExact) return input.hasAnyString(this, pos);
+            for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+            return false;
+          default:
+            return true;
+        }
+      }
+    };
+    PrefilterTree = class PrefilterTree2 {
+      static build(re) {
+        if (!re) return new Prefilter(Prefilter.Type.NONE);
+        return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+      }
+      static WALKER = {
+        leaf: (re) => PrefilterTree2.leaf(re),
+        enter: (re) => PrefilterTree2.enter(re),
+        child: (re, state, result) => PrefilterTree2.child(re, state, result),
+        leave: (re, state) => PrefilterTree2.leave(re, state)
+      };
+      static leaf(re) {
+        if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+        if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+        let str2 = "";
+        for (let i = 0; i < re.runes.length; i++) {
+          if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re.runes[i]);
+        }
+        const pf = new Prefilter(Prefilter.Type.EXACT);
+        pf.str = str2;
+        pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+        return pf;
+      }
+      static enter(re) {
+        switch (re.op) {
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.PLUS:
+            return { sub: null };
+          case Regexp.Op.REPEAT:
+            if (re.min >= 1) return { sub: null };
+            return { result: new Prefilter(Prefilter.Type.NONE) };
+          case Regexp.Op.CONCAT:
+            return {
+              pf: new Prefilter(Prefilter.Type.AND),
+              subs: []
+            };
+          case Regexp.Op.ALTERNATE:
+            return {
+              pf: new Prefilter(Prefilter.Type.OR),
+              subs: []
+            };
+          default:
+            return { result: new Prefilter(Prefilter.Type.NONE) };
+        }
+      }
+      static child(re, state, s) {
+        if (state.subs === void 0) {
+          state.sub = s;
+          return;
+        }
+        if (state.pf.type === Prefilter.Type.AND) {
+          if (s.type === Prefilter.Type.NONE) return;
+          if (s.type === Prefilter.Type.AND) {
+            for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+            return;
+          }
+          state.subs.push(s);
+          return;
+        }
+        if (s.type === Prefilter.Type.NONE) {
+          state.result = new Prefilter(Prefilter.Type.NONE);
+          return;
+        }
+        if (s.type === Prefilter.Type.OR) {
+          for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+          return;
+        }
+        state.subs.push(s);
+      }
+      static leave(re, state) {
+        if (state.subs === void 0) return state.sub;
+        const pf = state.pf;
+        const seen = /* @__PURE__ */ new Set();
+        const subs = [];
+        for (const sub of state.subs) {
+          if (sub.type === Prefilter.Type.EXACT) {
+            if (seen.has(sub.str)) continue;
+            seen.add(sub.str);
+          }
+          subs.push(sub);
+        }
+        if (pf.type === Prefilter.Type.AND) {
+          const kept = [];
+          let cost2 = 0;
+          for (const sub of subs) {
+            if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+            kept.push(sub);
+            cost2 += sub.cost;
+          }
+          if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+          if (kept.length === 1) return kept[0];
+          pf.subs = kept;
+          pf.cost = cost2;
+          return pf;
+        }
+        if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+        if (subs.length === 1) return subs[0];
+        pf.subs = subs;
+        let allExact = true;
+        let cost = 0;
+        let units = 0;
+        for (const sub of subs) {
+          if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+          else units += sub.bytes.length;
+          cost += sub.cost;
+        }
+        if (allExact) {
+          if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+          pf.allExact = true;
+          pf.cost = 1;
+          return pf;
+        }
+        if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+        pf.cost = cost;
+        return pf;
+      }
+    };
+    PatchList = class {
+      /**
+      * @param {number} head - Encoded pointer to the start of the patch list.
+      * @param {number} tail - Encoded pointer to the end of the patch list.
+      */
+      constructor(head = 0, tail = 0) {
+        this.head = head;
+        this.tail = tail;
+      }
+    };
+    Prog = class {
+      constructor() {
+        this.inst = [];
+        this.start = 0;
+        this.numCap = 2;
+        this.lbStarts = [];
+        this.numLb = 0;
+        this.lbInst = null;
+      }
+      getInst(pc) {
+        return this.inst[pc];
+      }
+      numInst() {
+        return this.inst.length;
+      }
+      addInst(op) {
+        this.inst.push(new Inst(op));
+      }
+      markLookbehindInsts() {
+        const lbInst = new Uint8Array(this.inst.length);
+        const pending = this.lbStarts.slice();
+        while (pending.length > 0) {
+          const pc = pending.pop();
+          if (pc === 0 || lbInst[pc] === 1) continue;
+          lbInst[pc] = 1;
+          const i = this.inst[pc];
+          switch (i.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              pending.push(i.out, i.arg);
+              break;
+            case Inst.MATCH:
+            case Inst.FAIL:
+              break;
+            default:
+              pending.push(i.out);
+          }
+        }
+        this.lbInst = lbInst;
+      }
+      skipNop(pc) {
+        let i = this.inst[pc];
+        while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+          i = this.inst[pc];
+          pc = i.out;
+        }
+        return i;
+      }
+      /** @returns {[boolean, string]} */
+      prefix() {
+        let prefix = "";
+        let i = this.skipNop(this.start);
+        if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+        while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+          prefix += String.fromCodePoint(i.runes[0]);
+          i = this.skipNop(i.out);
+        }
+        return [i.op === Inst.MATCH, prefix];
+      }
+      startCond() {
+        let flag = 0;
+        let pc = this.start;
+        loop: for (; ; ) {
+          const i = this.inst[pc];
+          switch (i.op) {
+            case Inst.EMPTY_WIDTH:
+              flag |= i.arg;
+              break;
+            case Inst.FAIL:
+              return -1;
+            case Inst.CAPTURE:
+            case Inst.NOP:
+              break;
+            default:
+              break loop;
+          }
+          pc = i.out;
+        }
+        return flag;
+      }
+      patch(l, val) {
+        let head = l.head;
+        while (head !== 0) {
+          const i = this.inst[head >> 1];
+          if ((head & 1) === 0) {
+            head = i.out;
+            i.out = val;
+          } else {
+            head = i.arg;
+            i.arg = val;
+          }
+        }
+      }
+      append(l1, l2) {
+        if (l1.head === 0) return l2;
+        if (l2.head === 0) return l1;
+        const i = this.inst[l1.tail >> 1];
+        if ((l1.tail & 1) === 0) i.out = l2.head;
+        else i.arg = l2.head;
+        return new PatchList(l1.head, l2.tail);
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        let out = "";
+        for (let pc = 0; pc < this.inst.length; pc++) {
+          const len = out.length;
+          out += pc;
+          if (pc === this.start) out += "*";
+          out += "        ".substring(out.length - len);
+          out += this.inst[pc];
+          out += "\n";
+        }
+        return out;
+      }
+    };
+    ANY_RUNE_NOT_NL = new Int32Array([
+      0,
+      Codepoint.CODES["\n"] - 1,
+      Codepoint.CODES["\n"] + 1,
+      Unicode.MAX_RUNE
+    ]);
+    ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+    Frag = class {
+      constructor(i = 0, out = new PatchList(), nullable = false) {
+        this.i = i;
+        this.out = out;
+        this.nullable = nullable;
+      }
+    };
+    Compiler = class Compiler2 {
+      static compileRegexp(re) {
+        const c = new Compiler2();
+        const f2 = c.compile(re);
+        c.prog.patch(f2.out, c.newInst(Inst.MATCH).i);
+        c.prog.start = f2.i;
+        c.prog.markLookbehindInsts();
+        return c.prog;
+      }
+      static compileSet(regexps) {
+        const c = new Compiler2();
+        if (regexps.length === 0) {
+          c.prog.start = c.newInst(Inst.FAIL).i;
+          c.prog.markLookbehindInsts();
+          return c.prog;
+        }
+        let starts = [];
+        for (let i = 0; i < regexps.length; i++) {
+          c.lbOffset = c.prog.numLb;
+          const f2 = c.compile(regexps[i]);
+          const m2 = c.newInst(Inst.MATCH);
+          c.prog.getInst(m2.i).arg = i;
+          c.prog.patch(f2.out, m2.i);
+          starts.push(f2.i);
+        }
+        let start = starts[0];
+        for (let i = 1; i < starts.length; i++) {
+          const f2 = c.newInst(Inst.ALT);
+          const inst = c.prog.getInst(f2.i);
+          inst.out = start;
+          inst.arg = starts[i];
+          start = f2.i;
+        }
+        c.prog.start = start;
+        c.prog.markLookbehindInsts();
+        return c.prog;
+      }
+      constructor() {
+        this.prog = new Prog();
+        this.newInst(Inst.FAIL);
+        this.lbOffset = 0;
+        this.runeCache = /* @__PURE__ */ new Map();
+        this.walker = {
+          leaf: (re) => this.leaf(re),
+          enter: (re) => this.enter(re),
+          child: (re, state, result) => this.child(re, state, result),
+          leave: (re, state) => this.leave(re, state)
+        };
+      }
+      newInst(op) {
+        this.prog.addInst(op);
+        return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+      }
+      nop() {
+        const f2 = this.newInst(Inst.NOP);
+        f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        return f2;
+      }
+      fail() {
+        return new Frag();
+      }
+      cap(arg) {
+        const f2 = this.newInst(Inst.CAPTURE);
+        f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        this.prog.getInst(f2.i).arg = arg;
+        if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+        return f2;
+      }
+      cat(f1, f2) {
+        if (f1.i === 0 || f2.i === 0) {
+          this.prog.patch(f1.out, 0);
+          this.prog.patch(f2.out, 0);
+          return this.fail();
+        }
+        this.prog.patch(f1.out, f2.i);
+        return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+      }
+      alt(f1, f2) {
+        if (f1.i === 0) return f2;
+        if (f2.i === 0) return f1;
+        const f3 = this.newInst(Inst.ALT);
+        const i = this.prog.getInst(f3.i);
+        i.out = f1.i;
+        i.arg = f2.i;
+        f3.out = this.prog.append(f1.out, f2.out);
+        f3.nullable = f1.nullable || f2.nullable;
+        return f3;
+      }
+      loop(f1, nongreedy) {
+        const f2 = this.newInst(Inst.ALT);
+        const i = this.prog.getInst(f2.i);
+        if (nongreedy) {
+          i.arg = f1.i;
+          f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        } else {
+          i.out = f1.i;
+          f2.out = new PatchList(f2.i << 1 | 1, f2.i << 1 | 1);
+        }
+        this.prog.patch(f1.out, f2.i);
+        return f2;
+      }
+      quest(f1, nongreedy) {
+        if (f1.i === 0) return this.nop();
+        const f2 = this.newInst(Inst.ALT);
+        const i = this.prog.getInst(f2.i);
+        if (nongreedy) {
+          i.arg = f1.i;
+          f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        } else {
+          i.out = f1.i;
+          f2.out = new PatchList(f2.i << 1 | 1, f2.i << 1 | 1);
+        }
+        f2.out = this.prog.append(f2.out, f1.out);
+        return f2;
+      }
+      star(f1, nongreedy) {
+        if (f1.i === 0) return this.nop();
+        if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+        return this.loop(f1, nongreedy);
+      }
+      plus(f1, nongreedy) {
+        if (f1.i === 0) return this.fail();
+        return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+      }
+      empty(op) {
+        const f2 = this.newInst(Inst.EMPTY_WIDTH);
+        this.prog.getInst(f2.i).arg = op;
+        f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        return f2;
+      }
+      rune(runes, flags) {
+        const f2 = this.newInst(Inst.RUNE);
+        f2.nullable = false;
+        const i = this.prog.getInst(f2.i);
+        i.runes = runes;
+        flags &= RE2Flags.FOLD_CASE;
+        if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+        i.arg = flags;
+        f2.out = new PatchList(f2.i << 1, f2.i << 1);
+        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+        return f2;
+      }
+      lookBehind(a, parsedLb) {
+        const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+        const id = this.newInst(Inst.LB_WRITE);
+        this.prog.getInst(id.i).arg = lb;
+        const any = this.rune(ANY_RUNE, 0);
+        const dotStar = this.star(any, true);
+        const lbAutomaton = this.cat(dotStar, a);
+        this.prog.patch(lbAutomaton.out, id.i);
+        const checkId = this.newInst(Inst.LB_CHECK);
+        this.prog.getInst(checkId.i).arg = lb;
+        this.prog.lbStarts.push(lbAutomaton.i);
+        if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+        checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+        return checkId;
+      }
+      compile(re) {
+        return RegexpWalker.walk(re, this.walker);
+      }
+      leaf(re) {
+        switch (re.op) {
+          case Regexp.Op.NO_MATCH:
+            return this.fail();
+          case Regexp.Op.EMPTY_MATCH:
+            return this.nop();
+          case Regexp.Op.LITERAL: {
+            if (re.runes.length === 0) return this.nop();
+            let f2 = null;
+            for (let r of re.runes) {
+              let singleRune = this.runeCache.get(r);
+              if (singleRune === void 0) {
+                singleRune = new Int32Array([r]);
+                this.runeCache.set(r, singleRune);
+              }
+              const f1 = this.rune(singleRune, re.flags);
+              f2 = f2 === null ? f1 : this.cat(f2, f1);
+            }
+            return f2;
+          }
+          case Regexp.Op.CHAR_CLASS:
+            return this.rune(re.runes, re.flags);
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            return this.rune(ANY_RUNE_NOT_NL, 0);
+          case Regexp.Op.ANY_CHAR:
+            return this.rune(ANY_RUNE, 0);
+          case Regexp.Op.BEGIN_LINE:
+            return this.empty(Utils.EMPTY_BEGIN_LINE);
+          case Regexp.Op.END_LINE:
+            return this.empty(Utils.EMPTY_END_LINE);
+          case Regexp.Op.BEGIN_TEXT:
+            return this.empty(Utils.EMPTY_BEGIN_TEXT);
+          case Regexp.Op.END_TEXT:
+            return this.empty(Utils.EMPTY_END_TEXT);
+          case Regexp.Op.WORD_BOUNDARY:
+            return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+          case Regexp.Op.NO_WORD_BOUNDARY:
+            return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return this.nop();
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+      enter(re) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return { sub: null };
+          case Regexp.Op.CAPTURE:
+            return {
+              bra: this.cap(re.cap << 1),
+              sub: null
+            };
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return { f: null };
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+      child(re, state, f1) {
+        if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+        else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+        else state.sub = f1;
+      }
+      leave(re, state) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+            return this.lookBehind(state.sub, re.lb);
+          case Regexp.Op.CAPTURE: {
+            const ket = this.cap(re.cap << 1 | 1);
+            return this.cat(this.cat(state.bra, state.sub), ket);
+          }
+          case Regexp.Op.STAR:
+            return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.PLUS:
+            return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.QUEST:
+            return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return state.f;
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+    };
+    Simplify = class Simplify2 {
+      static simplify(re) {
+        if (re === null) return null;
+        return RegexpWalker.walk(re, Simplify2.WALKER);
+      }
+      static WALKER = {
+        leaf: (re) => Simplify2.leaf(re),
+        enter: (re) => Simplify2.enter(re),
+        child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+        leave: (re, state) => Simplify2.leave(re, state)
+      };
+      static leaf(re) {
+        if (re.op === Regexp.Op.CHAR_CLASS) {
+          if (re.runes === null) return re;
+          if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+          if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+        }
+        return re;
+      }
+      static enter(re) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return { sub: null };
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return {
+              subs: [],
+              changed: false
+            };
+          case Regexp.Op.REPEAT:
+            if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+            return { sub: null };
+          default:
+            return { result: re };
+        }
+      }
+      static child(re, state, nsub, i) {
+        if (state.subs === void 0) {
+          state.sub = nsub;
+          return;
+        }
+        if (nsub !== re.subs[i]) state.changed = true;
+        if (re.op === Regexp.Op.CONCAT) {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            state.result = new Regexp(Regexp.Op.NO_MATCH);
+            return;
+          }
+          if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+            state.changed = true;
+            return;
+          }
+          if (nsub.op === Regexp.Op.CONCAT) {
+            state.changed = true;
+            for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+            return;
+          }
+        } else {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            state.changed = true;
+            return;
+          }
+          if (nsub.op === Regexp.Op.ALTERNATE) {
+            state.changed = true;
+            for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+            return;
+          }
+        }
+        state.subs.push(nsub);
+      }
+      static leave(re, state) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE: {
+            const sub = state.sub;
+            if (sub !== re.subs[0]) {
+              const nre = Regexp.fromRegexp(re);
+              nre.runes = /* @__PURE__ */ new Int32Array(0);
+              nre.subs = [sub];
+              return nre;
+            }
+            return re;
+          }
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            if (state.changed) {
+              const newSubs = state.subs;
+              if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+              if (newSubs.length === 1) return newSubs[0];
+              const nre = Regexp.fromRegexp(re);
+              nre.runes = /* @__PURE__ */ new Int32Array(0);
+              nre.subs = newSubs;
+              return nre;
+            }
+            return re;
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+          case Regexp.Op.REPEAT:
+            return Simplify2.simplifyRepeat(re, state.sub);
+          default:
+            return re;
+        }
+      }
+      static simplifyRepeat(re, sub) {
+        if (re.max === -1) {
+          if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+          if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+          const subs = [];
+          for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+          return Simplify2.concat(subs);
+        }
+        if (re.min === 1 && re.max === 1) return sub;
+        let prefixSubs = null;
+        if (re.min > 0) {
+          prefixSubs = [];
+          for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+        }
+        if (re.max > re.min) {
+          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+          for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+          if (prefixSubs === null) return suffix;
+          prefixSubs.push(suffix);
+        }
+        if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+        return new Regexp(Regexp.Op.NO_MATCH);
+      }
+      static concat(subs) {
+        const newSubs = [];
+        for (let i = 0; i < subs.length; i++) {
+          const sub = subs[i];
+          if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+          if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+          if (sub.op === Regexp.Op.CONCAT) {
+            for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+            continue;
+          }
+          newSubs.push(sub);
+        }
+        if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+        if (newSubs.length === 1) return newSubs[0];
+        const nre = new Regexp(Regexp.Op.CONCAT);
+        nre.subs = newSubs;
+        return nre;
+      }
+      static simplify1(op, flags, sub, re) {
+        if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+        if (sub.op === Regexp.Op.NO_MATCH) {
+          if (op === Regexp.Op.PLUS) return sub;
+          return new Regexp(Regexp.Op.EMPTY_MATCH);
+        }
+        if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+        if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+        const nre = new Regexp(op);
+        nre.flags = flags;
+        nre.subs = [sub];
+        return nre;
+      }
+    };
+    CharGroup = class {
+      constructor(sign, cls) {
+        this.sign = sign;
+        this.cls = cls;
+      }
+    };
+    code1 = [48, 57];
+    code2 = [
+      9,
+      10,
+      12,
+      13,
+      32,
+      32
+    ];
+    code3 = [
+      48,
+      57,
+      65,
+      90,
+      95,
+      95,
+      97,
+      122
+    ];
+    PERL_GROUPS = /* @__PURE__ */ new Map([
+      ["\\d", new CharGroup(1, code1)],
+      ["\\D", new CharGroup(-1, code1)],
+      ["\\s", new CharGroup(1, code2)],
+      ["\\S", new CharGroup(-1, code2)],
+      ["\\w", new CharGroup(1, code3)],
+      ["\\W", new CharGroup(-1, code3)]
+    ]);
+    code4 = [
+      48,
+      57,
+      65,
+      90,
+      97,
+      122
+    ];
+    code5 = [
+      65,
+      90,
+      97,
+      122
+    ];
+    code6 = [0, 127];
+    code7 = [
+      9,
+      9,
+      32,
+      32
+    ];
+    code8 = [
+      0,
+      31,
+      127,
+      127
+    ];
+    code9 = [48, 57];
+    code10 = [33, 126];
+    code11 = [97, 122];
+    code12 = [32, 126];
+    code13 = [
+      33,
+      47,
+      58,
+      64,
+      91,
+      96,
+      123,
+      126
+    ];
+    code14 = [
+      9,
+      13,
+      32,
+      32
+    ];
+    code15 = [65, 90];
+    code16 = [
+      48,
+      57,
+      65,
+      90,
+      95,
+      95,
+      97,
+      122
+    ];
+    code17 = [
+      48,
+      57,
+      65,
+      70,
+      97,
+      102
+    ];
+    POSIX_GROUPS = /* @__PURE__ */ new Map([
+      ["[:alnum:]", new CharGroup(1, code4)],
+      ["[:^alnum:]", new CharGroup(-1, code4)],
+      ["[:alpha:]", new CharGroup(1, code5)],
+      ["[:^alpha:]", new CharGroup(-1, code5)],
+      ["[:ascii:]", new CharGroup(1, code6)],
+      ["[:^ascii:]", new CharGroup(-1, code6)],
+      ["[:blank:]", new CharGroup(1, code7)],
+      ["[:^blank:]", new CharGroup(-1, code7)],
+      ["[:cntrl:]", new CharGroup(1, code8)],
+      ["[:^cntrl:]", new CharGroup(-1, code8)],
+      ["[:digit:]", new CharGroup(1, code9)],
+      ["[:^digit:]", new CharGroup(-1, code9)],
+      ["[:graph:]", new CharGroup(1, code10)],
+      ["[:^graph:]", new CharGroup(-1, code10)],
+      ["[:lower:]", new CharGroup(1, code11)],
+      ["[:^lower:]", new CharGroup(-1, code11)],
+      ["[:print:]", new CharGroup(1, code12)],
+      ["[:^print:]", new CharGroup(-1, code12)],
+      ["[:punct:]", new CharGroup(1, code13)],
+      ["[:^punct:]", new CharGroup(-1, code13)],
+      ["[:space:]", new CharGroup(1, code14)],
+      ["[:^space:]", new CharGroup(-1, code14)],
+      ["[:upper:]", new CharGroup(1, code15)],
+      ["[:^upper:]", new CharGroup(-1, code15)],
+      ["[:word:]", new CharGroup(1, code16)],
+      ["[:^word:]", new CharGroup(-1, code16)],
+      ["[:xdigit:]", new CharGroup(1, code17)],
+      ["[:^xdigit:]", new CharGroup(-1, code17)]
+    ]);
+    CharClass = class CharClass2 {
+      static charClassToString(r, len) {
+        let result = "[";
+        for (let i = 0; i < len; i += 2) {
+          if (i > 0) result += " ";
+          const lo = r[i];
+          const hi = r[i + 1];
+          if (lo === hi) result += `0x${lo.toString(16)}`;
+          else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+        }
+        result += "]";
+        return result;
+      }
+      static sortRanges(array, len) {
+        const n2 = len >> 1;
+        const order = new Array(n2);
+        for (let i = 0; i < n2; i++) order[i] = i;
+        order.sort((a, b2) => array[2 * a] - array[2 * b2] || array[2 * b2 + 1] - array[2 * a + 1]);
+        const sorted = array.slice(0, len);
+        for (let i = 0; i < n2; i++) {
+          array[2 * i] = sorted[2 * order[i]];
+          array[2 * i + 1] = sorted[2 * order[i] + 1];
+        }
+      }
+      /**
+      * @param {number[]|Int32Array} [r]
+      */
+      constructor(r = Utils.emptyInts()) {
+        this.r = r;
+        this.len = r.length;
+      }
+      toArray() {
+        if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+        return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+      }
+      toGrowableArray() {
+        if (Array.isArray(this.r)) {
+          this.r.length = this.len;
+          return this.r;
+        }
+        return Array.from(this.r.subarray(0, this.len));
+      }
+      cleanClass() {
+        if (this.len < 4) return this;
+        CharClass2.sortRanges(this.r, this.len);
+        let w = 2;
+        for (let i = 2; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
+          if (lo <= this.r[w - 1] + 1) {
+            if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+            continue;
+          }
+          this.r[w] = lo;
+          this.r[w + 1] = hi;
+          w += 2;
+        }
+        this.len = w;
+        return this;
+      }
+      appendLiteral(x, flags) {
+        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+      }
+      appendRange(lo, hi) {
+        if (this.len > 0) {
+          for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+            const rlo = this.r[this.len - i];
+            const rhi = this.r[this.len - i + 1];
+            if (lo <= rhi + 1 && rlo <= hi + 1) {
+              if (lo < rlo) this.r[this.len - i] = lo;
+              if (hi > rhi) this.r[this.len - i + 1] = hi;
+              return this;
+            }
+          }
+        }
+        this.r[this.len++] = lo;
+        this.r[this.len++] = hi;
+        return this;
+      }
+      appendFoldedRange(lo, hi) {
+        if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+        if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+        if (lo < Unicode.MIN_FOLD) {
+          this.appendRange(lo, Unicode.MIN_FOLD - 1);
+          lo = Unicode.MIN_FOLD;
+        }
+        if (hi > Unicode.MAX_FOLD) {
+          this.appendRange(Unicode.MAX_FOLD + 1, hi);
+          hi = Unicode.MAX_FOLD;
+        }
+        for (let c = lo; c <= hi; c++) {
+          this.appendRange(c, c);
+          for (let f2 = Unicode.simpleFold(c); f2 !== c; f2 = Unicode.simpleFold(f2)) this.appendRange(f2, f2);
+        }
+        return this;
+      }
+      appendClass(x) {
+        for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+        return this;
+      }
+      appendFoldedClass(x) {
+        for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+        return this;
+      }
+      appendNegatedClass(x) {
+        let nextLo = 0;
+        for (let i = 0; i < x.length; i += 2) {
+          const lo = x[i];
+          const hi = x[i + 1];
+          if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+          nextLo = hi + 1;
+        }
+        if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+        return this;
+      }
+      appendTable(table) {
+        for (let i = 0; i < table.length; ++i) {
+          const lo = table.getLo(i);
+          const hi = table.getHi(i);
+          const stride = table.getStride(i);
+          if (stride === 1) {
+            this.appendRange(lo, hi);
+            continue;
+          }
+          for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+        }
+        return this;
+      }
+      appendNegatedTable(table) {
+        let nextLo = 0;
+        for (let i = 0; i < table.length; ++i) {
+          const lo = table.getLo(i);
+          const hi = table.getHi(i);
+          const stride = table.getStride(i);
+          if (stride === 1) {
+            if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+            nextLo = hi + 1;
+            continue;
+          }
+          for (let c = lo; c <= hi; c += stride) {
+            if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+            nextLo = c + 1;
+          }
+        }
+        if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+        return this;
+      }
+      appendTableWithSign(table, sign) {
+        return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+      }
+      negateClass() {
+        let nextLo = 0;
+        let w = 0;
+        for (let i = 0; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
+          if (nextLo <= lo - 1) {
+            this.r[w] = nextLo;
+            this.r[w + 1] = lo - 1;
+            w += 2;
+          }
+          nextLo = hi + 1;
+        }
+        this.len = w;
+        if (nextLo <= Unicode.MAX_RUNE) {
+          this.r[this.len++] = nextLo;
+          this.r[this.len++] = Unicode.MAX_RUNE;
+        }
+        return this;
+      }
+      appendClassWithSign(x, sign) {
+        return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+      }
+      appendGroup(g2, foldCase) {
+        let cls = g2.cls;
+        if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+        return this.appendClassWithSign(cls, g2.sign);
+      }
+      toString() {
+        return CharClass2.charClassToString(this.r, this.len);
+      }
+    };
+    StringIterator = class {
+      constructor(str2) {
+        this.str = str2;
+        this.position = 0;
+      }
+      pos() {
+        return this.position;
+      }
+      rewindTo(pos) {
+        this.position = pos;
+      }
+      more() {
+        return this.position < this.str.length;
+      }
+      peek() {
+        return this.str.codePointAt(this.position);
+      }
+      skip(n2) {
+        this.position += n2;
+      }
+      skipString(s) {
+        this.position += s.length;
+      }
+      pop() {
+        const r = this.str.codePointAt(this.position);
+        this.position += Utils.charCount(r);
+        return r;
+      }
+      lookingAt(s) {
+        return this.str.startsWith(s, this.position);
+      }
+      rest() {
+        return this.str.substring(this.position);
+      }
+      from(beforePos) {
+        return this.str.substring(beforePos, this.position);
+      }
+      toString() {
+        return this.rest();
+      }
+    };
+    Parser = class Parser2 {
+      static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+      static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+      static ERR_INVALID_ESCAPE = "invalid escape sequence";
+      static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+      static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+      static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+      static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+      static ERR_MISSING_BRACKET = "missing closing ]";
+      static ERR_MISSING_PAREN = "missing closing )";
+      static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+      static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+      static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+      static ERR_UNEXPECTED_PAREN = "unexpected )";
+      static ERR_NESTING_DEPTH = "expression nests too deeply";
+      static ERR_LARGE = "expression too large";
+      static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+      static MAX_HEIGHT = 1e3;
+      static MAX_SIZE = 1398101;
+      static MAX_RUNES = 33554432;
+      static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        Unicode.MAX_RUNE,
+        1
+      ]));
+      static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        127,
+        1
+      ]));
+      static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        127,
+        1,
+        383,
+        383,
+        1,
+        8490,
+        8490,
+        1
+      ]));
+      static unicodeTable(name) {
+        if (name === "Any") return {
+          tab: Parser2.ANY_TABLE,
+          fold: Parser2.ANY_TABLE,
+          sign: 1
+        };
+        if (name === "Ascii") return {
+          tab: Parser2.ASCII_TABLE,
+          fold: Parser2.ASCII_FOLD_TABLE,
+          sign: 1
+        };
+        if (name === "Assigned") return {
+          tab: UnicodeTables.CATEGORIES.get("Cn"),
+          fold: UnicodeTables.CATEGORIES.get("Cn"),
+          sign: -1
+        };
+        if (name === "Lc") return {
+          tab: UnicodeTables.CATEGORIES.get("LC"),
+          fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+          sign: 1
+        };
+        if (UnicodeTables.CATEGORIES.has(name)) return {
+          tab: UnicodeTables.CATEGORIES.get(name),
+          fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+          sign: 1
+        };
+        if (UnicodeTables.SCRIPTS.has(name)) return {
+          tab: UnicodeTables.SCRIPTS.get(name),
+          fold: UnicodeTables.FOLD_SCRIPT.get(name),
+          sign: 1
+        };
+        return null;
+      }
+      static minFoldRune(r) {
+        if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+        let min = r;
+        const r0 = r;
+        for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+        return min;
+      }
+      static leadingRegexp(re) {
+        if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          const sub = re.subs[0];
+          if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+          return sub;
+        }
+        return re;
+      }
+      static literalRegexp(s, flags) {
+        const re = new Regexp(Regexp.Op.LITERAL);
+        re.flags = flags;
+        re.runes = Utils.stringToRunes(s);
+        return re;
+      }
+      /**
+      * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+      * @param {string} pattern
+      * @param {number} flags
+      */
+      static parse(pattern, flags) {
+        return new Parser2(pattern, flags).parseInternal();
+      }
+      static parseRepeat(t) {
+        const start = t.pos();
+        if (!t.more() || !t.lookingAt("{")) return -1;
+        t.skip(1);
+        const min = Parser2.parseInt(t);
+        if (min === -1) return -1;
+        if (!t.more()) return -1;
+        let max;
+        if (!t.lookingAt(",")) max = min;
+        else {
+          t.skip(1);
+          if (!t.more()) return -1;
+          if (t.lookingAt("}")) max = -1;
+          else if ((max = Parser2.parseInt(t)) === -1) return -1;
+        }
+        if (!t.more() || !t.lookingAt("}")) return -1;
+        t.skip(1);
+        if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+        return min << 16 | max & Unicode.MAX_BMP;
+      }
+      static isValidCaptureName(name) {
+        if (name.length === 0) return false;
+        for (let i = 0; i < name.length; i++) {
+          const c = name.codePointAt(i);
+          if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+        }
+        return true;
+      }
+      static parseInt(t) {
+        const start = t.pos();
+        while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+        const n2 = t.from(start);
+        if (n2.length === 0 || n2.length > 1 && n2.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+        if (n2.length > 8) return -2;
+        return parseInt(n2, 10);
+      }
+      static isCharClass(re) {
+        return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+      }
+      static matchRune(re, r) {
+        switch (re.op) {
+          case Regexp.Op.LITERAL:
+            return re.runes.length === 1 && re.runes[0] === r;
+          case Regexp.Op.CHAR_CLASS:
+            for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+            return false;
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            return r !== Codepoint.CODES["\n"];
+          case Regexp.Op.ANY_CHAR:
+            return true;
+        }
+        return false;
+      }
+      static mergeCharClass(dst, src) {
+        switch (dst.op) {
+          case Regexp.Op.ANY_CHAR:
+            break;
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+            break;
+          case Regexp.Op.CHAR_CLASS: {
+            const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+            if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+            else cc.appendClass(src.runes);
+            dst.runes = cc.toGrowableArray();
+            break;
+          }
+          case Regexp.Op.LITERAL:
+            if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+            dst.op = Regexp.Op.CHAR_CLASS;
+            dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+        }
+      }
+      static parseEscape(t) {
+        const startPos = t.pos();
+        t.skip(1);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+        let c = t.pop();
+        bigswitch: switch (c) {
+          case Codepoint.CODES["1"]:
+          case Codepoint.CODES["2"]:
+          case Codepoint.CODES["3"]:
+          case Codepoint.CODES["4"]:
+          case Codepoint.CODES["5"]:
+          case Codepoint.CODES["6"]:
+          case Codepoint.CODES["7"]:
+            if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          case Codepoint.CODES["0"]: {
+            let r = c - Codepoint.CODES["0"];
+            for (let i = 1; i < 3; i++) {
+              if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+              r = r * 8 + t.peek() - Codepoint.CODES["0"];
+              t.skip(1);
+            }
+            return r;
+          }
+          case Codepoint.CODES["x"]: {
+            if (!t.more()) break;
+            c = t.pop();
+            if (c === Codepoint.CODES["{"]) {
+              let nhex = 0;
+              let r = 0;
+              while (true) {
+                if (!t.more()) break bigswitch;
+                c = t.pop();
+                if (c === Codepoint.CODES["}"]) break;
+                const v2 = Utils.unhex(c);
+                if (v2 < 0) break bigswitch;
+                r = r * 16 + v2;
+                if (r > Unicode.MAX_RUNE) break bigswitch;
+                nhex++;
+              }
+              if (nhex === 0) break bigswitch;
+              return r;
+            }
+            const x = Utils.unhex(c);
+            if (!t.more()) break;
+            c = t.pop();
+            const y2 = Utils.unhex(c);
+            if (x < 0 || y2 < 0) break;
+            return x * 16 + y2;
+          }
+          case Codepoint.CODES["a"]:
+            return Codepoint.CODES["\x07"];
+          case Codepoint.CODES["f"]:
+            return Codepoint.CODES["\f"];
+          case Codepoint.CODES["n"]:
+            return Codepoint.CODES["\n"];
+          case Codepoint.CODES["r"]:
+            return Codepoint.CODES["\r"];
+          case Codepoint.CODES["t"]:
+            return Codepoint.CODES["	"];
+          case Codepoint.CODES["v"]:
+            return Codepoint.CODES["\v"];
+          default:
+            if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+        }
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+      }
+      static parseClassChar(t, wholeClassPos) {
+        if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+        if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+        return t.pop();
+      }
+      static hasCapture(re) {
+        if (re === null) return false;
+        if (re.op === Regexp.Op.CAPTURE) return true;
+        if (re.subs) {
+          for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+        }
+        return false;
+      }
+      constructor(wholeRegexp, flags = 0) {
+        this.wholeRegexp = wholeRegexp;
+        this.flags = flags;
+        this.numCap = 0;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.stack = [];
+        this.free = null;
+        this.numRegexp = 0;
+        this.numRunes = 0;
+        this.repeats = 0;
+        this.height = null;
+        this.size = null;
+        this.nlb = 0;
+      }
+      newRegexp(op) {
+        let re = this.free;
+        if (re !== null && re.subs !== null && re.subs.length > 0) {
+          this.free = re.subs[0];
+          re.reinit();
+          re.op = op;
+        } else {
+          re = new Regexp(op);
+          this.numRegexp += 1;
+        }
+        return re;
+      }
+      reuse(re) {
+        if (this.height !== null && this.height.has(re)) this.height.delete(re);
+        if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+        this.free = re;
+      }
+      checkLimits(re) {
+        if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+        this.checkSize(re);
+        this.checkHeight(re);
+      }
+      checkSize(re) {
+        if (this.size === null) {
+          if (this.repeats === 0) this.repeats = 1;
+          if (re.op === Regexp.Op.REPEAT) {
+            let n2 = re.max;
+            if (n2 === -1) n2 = re.min;
+            if (n2 <= 0) n2 = 1;
+            if (n2 > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+            else this.repeats *= n2;
+          }
+          if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+          this.size = /* @__PURE__ */ new Map();
+          for (let reEx of this.stack) this.checkSize(reEx);
+        }
+        if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+      }
+      calcSize(re, force = false) {
+        if (!force && this.size !== null) {
+          if (this.size.has(re)) return this.size.get(re);
+        }
+        let size = 0;
+        switch (re.op) {
+          case Regexp.Op.LITERAL:
+            size = re.runes.length;
+            break;
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.STAR:
+            size = 2 + this.calcSize(re.subs[0]);
+            break;
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            size = 1 + this.calcSize(re.subs[0]);
+            break;
+          case Regexp.Op.CONCAT:
+            for (let sub of re.subs) size = size + this.calcSize(sub);
+            break;
+          case Regexp.Op.ALTERNATE:
+            for (let sub of re.subs) size = size + this.calcSize(sub);
+            if (re.subs.length > 1) size = size + re.subs.length - 1;
+            break;
+          case Regexp.Op.REPEAT: {
+            let sub = this.calcSize(re.subs[0]);
+            if (re.max === -1) {
+              if (re.min === 0) size = 2 + sub;
+              else size = 1 + re.min * sub;
+              break;
+            }
+            size = re.max * sub + (re.max - re.min);
+            break;
+          }
+        }
+        size = Math.max(1, size);
+        if (this.size === null) this.size = /* @__PURE__ */ new Map();
+        this.size.set(re, size);
+        return size;
+      }
+      checkHeight(re) {
+        if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+        if (this.height === null) {
+          this.height = /* @__PURE__ */ new Map();
+          for (let reEx of this.stack) this.checkHeight(reEx);
+        }
+        if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+      }
+      calcHeight(re, force = false) {
+        if (!force && this.height !== null) {
+          if (this.height.has(re)) return this.height.get(re);
+        }
+        let h2 = 1;
+        for (let sub of re.subs) {
+          const hsub = this.calcHeight(sub);
+          if (h2 < 1 + hsub) h2 = 1 + hsub;
+        }
+        if (this.height === null) this.height = /* @__PURE__ */ new Map();
+        this.height.set(re, h2);
+        return h2;
+      }
+      pop() {
+        return this.stack.pop();
+      }
+      popToPseudo() {
+        const n2 = this.stack.length;
+        let i = n2;
+        while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+        return this.stack.splice(i, n2 - i);
+      }
+      push(re) {
+        this.numRunes += re.runes.length;
+        if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+          if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+          re.op = Regexp.Op.LITERAL;
+          re.runes = [re.runes[0]];
+          re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+        } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+          if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+          re.op = Regexp.Op.LITERAL;
+          re.runes = [re.runes[0]];
+          re.flags = this.flags | RE2Flags.FOLD_CASE;
+        } else this.maybeConcat(-1, 0);
+        this.stack.push(re);
+        this.checkLimits(re);
+        return re;
+      }
+      maybeConcat(r, flags) {
+        const n2 = this.stack.length;
+        if (n2 < 2) return false;
+        const re1 = this.stack[n2 - 1];
+        const re2 = this.stack[n2 - 2];
+        if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+        if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+        for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+        if (r >= 0) {
+          re1.runes = [r];
+          re1.flags = flags;
+          return true;
+        }
+        this.pop();
+        this.reuse(re1);
+        return false;
+      }
+      newLiteral(r, flags) {
+        const re = this.newRegexp(Regexp.Op.LITERAL);
+        re.flags = flags;
+        if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+        re.runes = [r];
+        return re;
+      }
+      literal(r) {
+        this.push(this.newLiteral(r, this.flags));
+      }
+      op(op) {
+        const re = this.newRegexp(op);
+        re.flags = this.flags;
+        return this.push(re);
+      }
+      repeat(op, min, max, beforePos, t, lastRepeatPos) {
+        let flags = this.flags;
+        if ((flags & RE2Flags.PERL_X) !== 0) {
+          if (t.more() && t.lookingAt("?")) {
+            t.skip(1);
+            flags ^= RE2Flags.NON_GREEDY;
+          }
+          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+        }
+        const n2 = this.stack.length;
+        if (n2 === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const sub = this.stack[n2 - 1];
+        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const re = this.newRegexp(op);
+        re.min = min;
+        re.max = max;
+        re.flags = flags;
+        re.subs = [sub];
+        this.stack[n2 - 1] = re;
+        this.checkLimits(re);
+        if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+      }
+      repeatIsValid(re, n2) {
+        if (re.op === Regexp.Op.REPEAT) {
+          let m2 = re.max;
+          if (m2 === 0) return true;
+          if (m2 < 0) m2 = re.min;
+          if (m2 > n2) return false;
+          if (m2 > 0) n2 = Math.trunc(n2 / m2);
+        }
+        for (let sub of re.subs) if (!this.repeatIsValid(sub, n2)) return false;
+        return true;
+      }
+      concat() {
+        this.maybeConcat(-1, 0);
+        const subs = this.popToPseudo();
+        if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+        return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+      }
+      alternate() {
+        const subs = this.popToPseudo();
+        if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+        if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+        return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+      }
+      cleanAlt(re) {
+        if (re.op === Regexp.Op.CHAR_CLASS) {
+          re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+            re.runes = /* @__PURE__ */ new Int32Array(0);
+            re.op = Regexp.Op.ANY_CHAR;
+          } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+            re.runes = /* @__PURE__ */ new Int32Array(0);
+            re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+          }
+        }
+      }
+      collapse(subs, op) {
+        if (subs.length === 1) return subs[0];
+        let len = 0;
+        for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+        let newsubs = new Array(len).fill(null);
+        let i = 0;
+        for (let sub of subs) if (sub.op === op) {
+          for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+          this.reuse(sub);
+        } else newsubs[i++] = sub;
+        let re = this.newRegexp(op);
+        re.subs = newsubs;
+        if (op === Regexp.Op.ALTERNATE) {
+          re.subs = this.factor(re.subs);
+          if (re.subs.length === 1) {
+            const old = re;
+            re = re.subs[0];
+            this.reuse(old);
+          }
+        }
+        return re;
+      }
+      factor(array) {
+        if (array.length < 2) return array;
+        let s = 0;
+        let lensub = array.length;
+        let lenout = 0;
+        let str2 = null;
+        let strlen = 0;
+        let strflags = 0;
+        let start = 0;
+        for (let i = 0; i <= lensub; i++) {
+          let istr = null;
+          let istrlen = 0;
+          let iflags = 0;
+          if (i < lensub) {
+            let re = array[s + i];
+            if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+            if (re.op === Regexp.Op.LITERAL) {
+              istr = re.runes;
+              istrlen = re.runes.length;
+              iflags = re.flags & RE2Flags.FOLD_CASE;
+            }
+            if (iflags === strflags) {
+              let same3 = 0;
+              while (same3 < strlen && same3 < istrlen && str2[same3] === istr[same3]) same3++;
+              if (same3 > 0) {
+                strlen = same3;
+                continue;
+              }
+            }
+          }
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
+          else {
+            const prefix = this.newRegexp(Regexp.Op.LITERAL);
+            prefix.flags = strflags;
+            prefix.runes = str2.slice(0, strlen);
+            for (let j = start; j < i; j++) {
+              array[s + j] = this.removeLeadingString(array[s + j], strlen);
+              this.checkLimits(array[s + j]);
+            }
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+            const re = this.newRegexp(Regexp.Op.CONCAT);
+            re.subs = [prefix, suffix];
+            array[lenout++] = re;
+          }
+          start = i;
+          str2 = istr;
+          strlen = istrlen;
+          strflags = iflags;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        let first = null;
+        for (let i = 0; i <= lensub; i++) {
+          let ifirst = null;
+          if (i < lensub) {
+            ifirst = Parser2.leadingRegexp(array[s + i]);
+            if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+          }
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
+          else {
+            const prefix = first;
+            for (let j = start; j < i; j++) {
+              const reuse = j !== start;
+              array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+              this.checkLimits(array[s + j]);
+            }
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+            const re = this.newRegexp(Regexp.Op.CONCAT);
+            re.subs = [prefix, suffix];
+            array[lenout++] = re;
+          }
+          start = i;
+          first = ifirst;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        for (let i = 0; i <= lensub; i++) {
+          if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
+          else {
+            let max = start;
+            for (let j = start + 1; j < i; j++) {
+              const subMax = array[s + max];
+              const subJ = array[s + j];
+              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+            }
+            const tmp = array[s + start];
+            array[s + start] = array[s + max];
+            array[s + max] = tmp;
+            for (let j = start + 1; j < i; j++) {
+              Parser2.mergeCharClass(array[s + start], array[s + j]);
+              this.reuse(array[s + j]);
+            }
+            this.cleanAlt(array[s + start]);
+            array[lenout++] = array[s + start];
+          }
+          if (i < lensub) array[lenout++] = array[s + i];
+          start = i + 1;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        for (let i = 0; i < lensub; ++i) {
+          if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array[lenout++] = array[s + i];
+        }
+        lensub = lenout;
+        s = 0;
+        return array.slice(s, lensub);
+      }
+      removeLeadingString(re, n2) {
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          const sub = this.removeLeadingString(re.subs[0], n2);
+          re.subs[0] = sub;
+          if (sub.op === Regexp.Op.EMPTY_MATCH) {
+            this.reuse(sub);
+            switch (re.subs.length) {
+              case 0:
+              case 1:
+                re.op = Regexp.Op.EMPTY_MATCH;
+                re.subs = Regexp.emptySubs();
+                break;
+              case 2: {
+                const old = re;
+                re = re.subs[1];
+                this.reuse(old);
+                break;
+              }
+              default:
+                re.subs = re.subs.slice(1, re.subs.length);
+            }
+          }
+          return re;
+        }
+        if (re.op === Regexp.Op.LITERAL) {
+          re.runes = re.runes.slice(n2, re.runes.length);
+          if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+        }
+        return re;
+      }
+      removeLeadingRegexp(re, reuse) {
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          if (reuse) this.reuse(re.subs[0]);
+          re.subs = re.subs.slice(1, re.subs.length);
+          switch (re.subs.length) {
+            case 0:
+              re.op = Regexp.Op.EMPTY_MATCH;
+              re.subs = Regexp.emptySubs();
+              break;
+            case 1: {
+              const old = re;
+              re = re.subs[0];
+              this.reuse(old);
+              break;
+            }
+          }
+          return re;
+        }
+        if (reuse) this.reuse(re);
+        return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+      }
+      parseInternal() {
+        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+        let lastRepeatPos = -1;
+        let min = -1;
+        let max = -1;
+        const t = new StringIterator(this.wholeRegexp);
+        while (t.more()) {
+          let repeatPos = -1;
+          bigswitch: switch (t.peek()) {
+            case Codepoint.CODES["("]:
+              if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+                if (t.lookingAt("(?<=")) {
+                  this.parsePosLookBehind();
+                  t.skip(4);
+                  break;
+                }
+                if (t.lookingAt("(?<!")) {
+                  this.parseNegLookBehind();
+                  t.skip(4);
+                  break;
+                }
+              }
+              if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+                this.parsePerlFlags(t);
+                break;
+              }
+              this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+              t.skip(1);
+              break;
+            case Codepoint.CODES["|"]:
+              this.parseVerticalBar();
+              t.skip(1);
+              break;
+            case Codepoint.CODES[")"]:
+              this.parseRightParen();
+              t.skip(1);
+              break;
+            case Codepoint.CODES["^"]:
+              if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+              else this.op(Regexp.Op.BEGIN_LINE);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["$"]:
+              if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+              else this.op(Regexp.Op.END_LINE);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["."]:
+              if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+              else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["["]:
+              this.parseClass(t);
+              break;
+            case Codepoint.CODES["*"]:
+            case Codepoint.CODES["+"]:
+            case Codepoint.CODES["?"]: {
+              repeatPos = t.pos();
+              let op = null;
+              switch (t.pop()) {
+                case Codepoint.CODES["*"]:
+                  op = Regexp.Op.STAR;
+                  break;
+                case Codepoint.CODES["+"]:
+                  op = Regexp.Op.PLUS;
+                  break;
+                case Codepoint.CODES["?"]:
+                  op = Regexp.Op.QUEST;
+              }
+              this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+              break;
+            }
+            case Codepoint.CODES["{"]: {
+              const before = t.pos();
+              const minMax = Parser2.parseRepeat(t);
+              if (minMax < 0) {
+                t.rewindTo(before);
+                this.literal(t.pop());
+                break;
+              }
+              repeatPos = before;
+              min = minMax >> 16;
+              max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+              this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+              break;
+            }
+            case Codepoint.CODES["\\"]: {
+              const savedPos = t.pos();
+              t.skip(1);
+              if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+                case Codepoint.CODES["A"]:
+                  this.op(Regexp.Op.BEGIN_TEXT);
+                  break bigswitch;
+                case Codepoint.CODES["b"]:
+                  this.op(Regexp.Op.WORD_BOUNDARY);
+                  break bigswitch;
+                case Codepoint.CODES["B"]:
+                  this.op(Regexp.Op.NO_WORD_BOUNDARY);
+                  break bigswitch;
+                case Codepoint.CODES["C"]:
+                  throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+                case Codepoint.CODES["Q"]: {
+                  let lit = t.rest();
+                  const i = lit.indexOf("\\E");
+                  if (i >= 0) {
+                    lit = lit.substring(0, i);
+                    t.skipString(lit);
+                    t.skipString("\\E");
+                  } else t.skipString(lit);
+                  let j = 0;
+                  while (j < lit.length) {
+                    const codepoint = lit.codePointAt(j);
+                    this.literal(codepoint);
+                    j += Utils.charCount(codepoint);
+                  }
+                  break bigswitch;
+                }
+                case Codepoint.CODES["z"]:
+                  this.op(Regexp.Op.END_TEXT);
+                  break bigswitch;
+                default:
+                  t.rewindTo(savedPos);
+              }
+              else t.rewindTo(savedPos);
+              const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+              re.flags = this.flags;
+              if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+                const cc2 = new CharClass();
+                if (this.parseUnicodeClass(t, cc2)) {
+                  re.runes = cc2.toArray();
+                  this.push(re);
+                  break bigswitch;
+                }
+              }
+              const cc = new CharClass();
+              if (this.parsePerlClassEscape(t, cc)) {
+                re.runes = cc.toArray();
+                this.push(re);
+                break bigswitch;
+              }
+              t.rewindTo(savedPos);
+              this.reuse(re);
+              this.literal(Parser2.parseEscape(t));
+              break;
+            }
+            default:
+              this.literal(t.pop());
+          }
+          lastRepeatPos = repeatPos;
+        }
+        this.concat();
+        if (this.swapVerticalBar()) this.pop();
+        this.alternate();
+        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+        this.stack[0].namedGroups = this.namedGroups;
+        return this.stack[0];
+      }
+      parsePerlFlags(t) {
+        const startPos = t.pos();
+        const s = t.rest();
+        if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+          const begin = s.charAt(2) === "P" ? 4 : 3;
+          const end = s.indexOf(">");
+          if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+          const name = s.substring(begin, end);
+          t.skipString(name);
+          t.skip(begin + 1);
+          if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+          const re = this.op(Regexp.Op.LEFT_PAREN);
+          re.cap = ++this.numCap;
+          if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
+          this.namedGroups[name] = this.numCap;
+          re.name = name;
+          return;
+        }
+        t.skip(2);
+        let flags = this.flags;
+        let sign = 1;
+        let sawFlag = false;
+        loop: while (t.more()) {
+          const c = t.pop();
+          switch (c) {
+            case Codepoint.CODES["i"]:
+              flags |= RE2Flags.FOLD_CASE;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["m"]:
+              flags &= ~RE2Flags.ONE_LINE;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["s"]:
+              flags |= RE2Flags.DOT_NL;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["U"]:
+              flags |= RE2Flags.NON_GREEDY;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["-"]:
+              if (sign < 0) break loop;
+              sign = -1;
+              flags = ~flags;
+              sawFlag = false;
+              break;
+            case Codepoint.CODES[":"]:
+            case Codepoint.CODES[")"]:
+              if (sign < 0) {
+                if (!sawFlag) break loop;
+                flags = ~flags;
+              }
+              if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+              this.flags = flags;
+              return;
+            default:
+              break loop;
+          }
+        }
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+      }
+      parsePosLookBehind() {
+        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re.flags = this.flags;
+        re.lb = ++this.nlb;
+        return this.push(re);
+      }
+      parseNegLookBehind() {
+        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re.flags = this.flags;
+        re.lb = -++this.nlb;
+        return this.push(re);
+      }
+      parseVerticalBar() {
+        this.concat();
+        if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+      }
+      swapVerticalBar() {
+        const n2 = this.stack.length;
+        if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n2 - 1]) && Parser2.isCharClass(this.stack[n2 - 3])) {
+          let re1 = this.stack[n2 - 1];
+          let re3 = this.stack[n2 - 3];
+          if (re1.op > re3.op) {
+            const tmp = re3;
+            re3 = re1;
+            re1 = tmp;
+            this.stack[n2 - 3] = re3;
+          }
+          Parser2.mergeCharClass(re3, re1);
+          this.reuse(re1);
+          this.pop();
+          return true;
+        }
+        if (n2 >= 2) {
+          const re1 = this.stack[n2 - 1];
+          const re2 = this.stack[n2 - 2];
+          if (re2.op === Regexp.Op.VERTICAL_BAR) {
+            if (n2 >= 3) this.cleanAlt(this.stack[n2 - 3]);
+            this.stack[n2 - 2] = re1;
+            this.stack[n2 - 1] = re2;
+            return true;
+          }
+        }
+        return false;
+      }
+      parseRightParen() {
+        this.concat();
+        if (this.swapVerticalBar()) this.pop();
+        this.alternate();
+        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        const re1 = this.pop();
+        const re2 = this.pop();
+        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        this.flags = re2.flags;
+        if (re2.lb !== 0) {
+          if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+          if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+          else re2.op = Regexp.Op.NLB;
+          re2.subs = [re1];
+          this.push(re2);
+          return;
+        }
+        if (re2.cap === 0) this.push(re1);
+        else {
+          re2.op = Regexp.Op.CAPTURE;
+          re2.subs = [re1];
+          this.push(re2);
+        }
+      }
+      parsePerlClassEscape(t, cc) {
+        const beforePos = t.pos();
+        if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+        t.pop();
+        const p2 = t.from(beforePos);
+        const g2 = PERL_GROUPS.has(p2) ? PERL_GROUPS.get(p2) : null;
+        if (g2 === null) return false;
+        cc.appendGroup(g2, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+        return true;
+      }
+      parseNamedClass(t, cc) {
+        const cls = t.rest();
+        const i = cls.indexOf(":]");
+        if (i < 0) return false;
+        const name = cls.substring(0, i + 2);
+        t.skipString(name);
+        const g2 = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+        if (g2 === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
+        cc.appendGroup(g2, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+        return true;
+      }
+      parseUnicodeClass(t, cc) {
+        const startPos = t.pos();
+        if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+        t.skip(1);
+        let sign = 1;
+        let c = t.pop();
+        if (c === Codepoint.CODES["P"]) sign = -1;
+        if (!t.more()) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+        c = t.pop();
+        let name;
+        if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+        else {
+          const rest = t.rest();
+          const end = rest.indexOf("}");
+          if (end < 0) {
+            t.rewindTo(startPos);
+            throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+          }
+          name = rest.substring(0, end);
+          t.skipString(name);
+          t.skip(1);
+        }
+        if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+          sign = 0 - sign;
+          name = name.substring(1);
+        }
+        const pair = Parser2.unicodeTable(name);
+        if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+        if (pair.sign < 0) sign = 0 - sign;
+        const tab = pair.tab;
+        const fold = pair.fold;
+        if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+        else {
+          const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+          cc.appendClassWithSign(Array.from(tmp), sign);
+        }
+        return true;
+      }
+      parseClass(t) {
+        const startPos = t.pos();
+        t.skip(1);
+        const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+        re.flags = this.flags;
+        const cc = new CharClass();
+        let sign = 1;
+        if (t.more() && t.lookingAt("^")) {
+          sign = -1;
+          t.skip(1);
+          if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+        }
+        let first = true;
+        while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+          if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+            const s = t.rest();
+            if (s === "-" || !s.startsWith("-]")) {
+              t.rewindTo(startPos);
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+            }
+          }
+          first = false;
+          const beforePos = t.pos();
+          if (t.lookingAt("[:")) {
+            if (this.parseNamedClass(t, cc)) continue;
+            t.rewindTo(beforePos);
+          }
+          if (this.parseUnicodeClass(t, cc)) continue;
+          if (this.parsePerlClassEscape(t, cc)) continue;
+          t.rewindTo(beforePos);
+          const lo = Parser2.parseClassChar(t, startPos);
+          let hi = lo;
+          if (t.more() && t.lookingAt("-")) {
+            t.skip(1);
+            if (t.more() && t.lookingAt("]")) t.skip(-1);
+            else {
+              hi = Parser2.parseClassChar(t, startPos);
+              if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+            }
+          }
+          if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+          else cc.appendFoldedRange(lo, hi);
+        }
+        t.skip(1);
+        cc.cleanClass();
+        if (sign < 0) cc.negateClass();
+        re.runes = cc.toArray();
+        this.push(re);
+      }
+    };
+    RE2 = class RE22 {
+      static initTest(expr) {
+        const re2 = RE22.compile(expr);
+        const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+        res.cond = re2.cond;
+        res.prefix = re2.prefix;
+        res.prefixUTF8 = re2.prefixUTF8;
+        res.prefixComplete = re2.prefixComplete;
+        res.prefixRune = re2.prefixRune;
+        res.prefilter = re2.prefilter;
+        res.namedGroups = re2.namedGroups;
+        return res;
+      }
+      /**
+      * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+      * used to match against text.
+      *
+      * When matching against text, the regexp returns a match that begins as early as possible in the
+      * input (leftmost), and among those it chooses the one that a backtracking search would have
+      * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+      * and other implementations use, although this package implements it without the expense of
+      * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+      */
+      static compile(expr) {
+        return RE22.compileImpl(expr, RE2Flags.PERL, false);
+      }
+      /**
+      * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+      * (egrep) syntax and changes the match semantics to leftmost-longest.
+      *
+      * That is, when matching against text, the regexp returns a match that begins as early as
+      * possible in the input (leftmost), and among those it chooses a match that is as long as
+      * possible. This so-called leftmost-longest matching is the same semantics that early regular
+      * expression implementations used and that POSIX specifies.
+      *
+      * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+      * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+      * package chooses the one that a backtracking search would have found first, while POSIX
+      * specifies that the match be chosen to maximize the length of the first subexpression, then the
+      * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+      * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+      */
+      static compilePOSIX(expr) {
+        return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+      }
+      static compileImpl(expr, mode, longest) {
+        let re = Parser.parse(expr, mode);
+        const maxCap = re.maxCap();
+        const namedGroups = re.namedGroups;
+        re = Simplify.simplify(re);
+        const prefilter = PrefilterTree.build(re);
+        const prog = Compiler.compileRegexp(re);
+        const re2 = new RE22(expr, prog, maxCap, longest);
+        re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+        const [prefixCompl, prefixStr] = prog.prefix();
+        re2.prefixComplete = prefixCompl;
+        re2.prefix = prefixStr;
+        re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+        if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+        re2.namedGroups = namedGroups;
+        return re2;
+      }
+      /**
+      * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+      *
+      * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+      */
+      static match(pattern, s) {
+        return RE22.compile(pattern).match(s);
+      }
+      constructor(expr, prog, numSubexp = 0, longest = 0) {
+        this.expr = expr;
+        this.prog = prog;
+        this.numSubexp = numSubexp;
+        this.longest = longest;
+        this.cond = prog.startCond();
+        this.prefix = null;
+        this.prefixUTF8 = null;
+        this.prefixComplete = false;
+        this.prefixRune = 0;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.machinePool = [];
+        this.lazyDFA = null;
+        this.onepass = OnePass.compile(this.prog);
+        this.prefilter = null;
+      }
+      get dfa() {
+        if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+        return this.lazyDFA;
+      }
+      matchPrefixComplete(input, pos, anchor, ncap) {
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+        let matchStart = -1;
+        let matchEnd = -1;
+        const pLen = input.prefixLength(this);
+        if (anchor === RE2Flags.UNANCHORED) {
+          const idx = input.index(this, pos);
+          if (idx < 0) return null;
+          matchStart = pos + idx;
+          matchEnd = matchStart + pLen;
+        } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+          if (input.endPos() !== pLen) return null;
+          if (input.index(this, 0) !== 0) return null;
+          matchStart = 0;
+          matchEnd = pLen;
+        } else if (anchor === RE2Flags.ANCHOR_START) {
+          if (input.index(this, 0) !== 0) return null;
+          matchStart = 0;
+          matchEnd = pLen;
+        }
+        if (matchStart < 0) return null;
+        if (ncap > 0) {
+          const matchcap = new Int32Array(ncap).fill(-1);
+          matchcap[0] = matchStart;
+          matchcap[1] = matchEnd;
+          return Array.from(matchcap);
+        }
+        return [];
+      }
+      createLookbehindState() {
+        return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+      }
+      executeEngine(input, pos, anchor, ncap, lbState = null) {
+        if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+        if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+          if (!this.prefilter.eval(input, pos)) return null;
+        }
+        if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+        if (ncap > 0) {
+          if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+          return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+        }
+        if (this.prog.numLb === 0) {
+          const dfaResult = this.dfa.match(input, pos, anchor);
+          if (dfaResult !== null) return dfaResult ? [] : null;
+          if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+        }
+        return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+      }
+      /**
+      * Returns the number of parenthesized subexpressions in this regular expression.
+      */
+      numberOfCapturingGroups() {
+        return this.numSubexp;
+      }
+      /**
+      * Returns the number of instructions in this compiled regular expression program.
+      */
+      numberOfInstructions() {
+        return this.prog.numInst();
+      }
+      get() {
+        return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+      }
+      reset() {
+        this.machinePool.length = 0;
+      }
+      put(m2) {
+        this.machinePool.push(m2);
+      }
+      toString() {
+        return this.expr;
+      }
+      doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+        let m2 = this.get();
+        if (!m2) m2 = Machine.fromRE2(this);
+        m2.init(ncap);
+        const cap = m2.match(input, pos, anchor, lbState) ? m2.submatches() : null;
+        this.put(m2);
+        return cap;
+      }
+      match(s) {
+        return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+      }
+      /**
+      * Matches the regular expression against input starting at position start and ending at position
+      * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+      * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+      * array. It is most efficient not to ask for submatch boundaries.
+      *
+      * @param input the input byte array
+      * @param start the beginning position in the input
+      * @param end the end position in the input
+      * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+      * @param group the array to fill with submatch positions
+      * @param ngroup the number of array pairs to fill in
+      * @param lbState optional state carried between successive matches over the same input (see
+      *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+      * @returns true if a match was found
+      */
+      matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+        if (!(input instanceof MatcherInputBase)) {
+          if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+          else input = MatcherInput.utf16(input);
+        }
+        return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+      }
+      matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+        if (start > end) return [false, null];
+        const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+        const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+        if (groupMatch === null) return [false, null];
+        return [true, groupMatch];
+      }
+      /**
+      * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+      */
+      matchUTF8(b2) {
+        return this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 0) !== null;
+      }
+      /**
+      * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+      * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceAll(src, repl) {
+        return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+      }
+      /**
+      * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+      * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceFirst(src, repl) {
+        return this.replaceAllFunc(src, () => repl, 1);
+      }
+      /**
+      * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+      * been replaced by the return value of of function {@code repl} (whose first argument is the
+      * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceAllFunc(src, replFunc, maxReplaces) {
+        let lastMatchEnd = 0;
+        let searchPos = 0;
+        let out = "";
+        const input = MachineInput.fromUTF16(src);
+        const lbState = this.createLookbehindState();
+        let numReplaces = 0;
+        while (searchPos <= src.length) {
+          const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+          if (a === null || a.length === 0) break;
+          out += src.substring(lastMatchEnd, a[0]);
+          if (a[1] > lastMatchEnd || a[0] === 0) {
+            out += replFunc(src.substring(a[0], a[1]));
+            numReplaces++;
+          }
+          lastMatchEnd = a[1];
+          const width = input.step(searchPos) & 7;
+          if (searchPos + width > a[1]) searchPos += width;
+          else if (searchPos + 1 > a[1]) searchPos++;
+          else searchPos = a[1];
+          if (numReplaces >= maxReplaces) break;
+        }
+        out += src.substring(lastMatchEnd);
+        return out;
+      }
+      pad(a) {
+        if (a === null) return null;
+        let n2 = (1 + this.numSubexp) * 2;
+        if (a.length < n2) {
+          let a2 = new Array(n2).fill(-1);
+          for (let i = 0; i < a.length; i++) a2[i] = a[i];
+          a = a2;
+        }
+        return a;
+      }
+      allMatches(input, n2, deliverFun = (v2) => v2) {
+        let result = [];
+        const end = input.endPos();
+        if (n2 < 0) n2 = end + 1;
+        let pos = 0;
+        let i = 0;
+        let prevMatchEnd = -1;
+        const lbState = this.createLookbehindState();
+        while (i < n2 && pos <= end) {
+          const matches2 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+          if (matches2 === null || matches2.length === 0) break;
+          let accept = true;
+          if (matches2[1] === pos) {
+            if (matches2[0] === prevMatchEnd) accept = false;
+            const r = input.step(pos);
+            if (r < 0) pos = end + 1;
+            else pos += r & 7;
+          } else pos = matches2[1];
+          prevMatchEnd = matches2[1];
+          if (accept) {
+            result.push(deliverFun(this.pad(matches2)));
+            i++;
+          }
+        }
+        return result;
+      }
+      /**
+      * Returns an array holding the text of the leftmost match in {@code b} of this regular
+      * expression.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8(b2) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return null;
+        return b2.slice(a[0], a[1]);
+      }
+      /**
+      * Returns a two-element array of integers defining the location of the leftmost match in
+      * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8Index(b2) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return null;
+        return a.slice(0, 2);
+      }
+      /**
+      * Returns a string holding the text of the leftmost match in {@code s} of this regular
+      * expression.
+      *
+      * If there is no match, the return value is an empty string, but it will also be empty if the
+      * regular expression successfully matches an empty string. Use {@link #findIndex} or
+      * {@link #findSubmatch} if it is necessary to distinguish these cases.
+      */
+      find(s) {
+        const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return "";
+        return s.substring(a[0], a[1]);
+      }
+      /**
+      * Returns a two-element array of integers defining the location of the leftmost match in
+      * {@code s} of this regular expression. The match itself is at
+      * {@code s.substring(loc[0], loc[1])}.
+      *
+      * A return value of null indicates no match.
+      */
+      findIndex(s) {
+        return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+      }
+      /**
+      * Returns an array of arrays the text of the leftmost match of the regular expression in
+      * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8Submatch(b2) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+        if (a === null) return null;
+        const ret = new Array(1 + this.numSubexp).fill(null);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b2.slice(a[2 * i], a[2 * i + 1]);
+        return ret;
+      }
+      /**
+      * Returns an array holding the index pairs identifying the leftmost match of this regular
+      * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+      * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8SubmatchIndex(b2) {
+        return this.pad(this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+      }
+      /**
+      * Returns an array of strings holding the text of the leftmost match of the regular expression in
+      * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findSubmatch(s) {
+        const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+        if (a === null) return null;
+        const ret = new Array(1 + this.numSubexp).fill(null);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+        return ret;
+      }
+      /**
+      * Returns an array holding the index pairs identifying the leftmost match of this regular
+      * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findSubmatchIndex(s) {
+        return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+      }
+      /**
+      * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+      * list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      *
+      * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+      * by |b|.
+      */
+      findAllUTF8(b2, n2) {
+        const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => b2.slice(match[0], match[1]));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+      * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8Index(b2, n2) {
+        const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => match.slice(0, 2));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+      * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+      * description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAll(s, n2) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n2, (match) => s.substring(match[0], match[1]));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+      * list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllIndex(s, n2) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n2, (match) => match.slice(0, 2));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+      * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8Submatch(b2, n2) {
+        const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => {
+          let slice = new Array(match.length / 2 | 0).fill(null);
+          for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b2.slice(match[2 * j], match[2 * j + 1]);
+          return slice;
+        });
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+      * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+      * expression, as defined by the <a href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8SubmatchIndex(b2, n2) {
+        const result = this.allMatches(MachineInput.fromUTF8(b2), n2);
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+      * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllSubmatch(s, n2) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n2, (match) => {
+          let slice = new Array(match.length / 2 | 0).fill(null);
+          for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
+          return slice;
+        });
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+      * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+      * expression, as defined by the <a href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllSubmatchIndex(s, n2) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n2);
+        if (result.length === 0) return null;
+        return result;
+      }
+    };
+    RE2Set = class RE2Set2 {
+      /** @type {number} */
+      static UNANCHORED = RE2Flags.UNANCHORED;
+      /** @type {number} */
+      static ANCHOR_START = RE2Flags.ANCHOR_START;
+      /** @type {number} */
+      static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+      /**
+      * Constructs a new RE2Set with the specified anchor mode and flags.
+      * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+      * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+      * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+      */
+      constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+        if (![
+          RE2Set2.UNANCHORED,
+          RE2Set2.ANCHOR_START,
+          RE2Set2.ANCHOR_BOTH
+        ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+        Utils.checkFlags(flags);
+        this.anchor = anchor;
+        this.jsFlags = flags;
+        this.maxMem = maxMem;
+        let re2Flags = RE2Flags.PERL;
+        if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        this.re2Flags = re2Flags;
+        this.regexps = [];
+        this.prog = null;
+        this.dfa = null;
+        this.dummyRe2 = null;
+      }
+      /**
+      * Adds a new regular expression pattern to the set.
+      * Patterns cannot be added after the set has been compiled.
+      * @param {string} pattern - The regular expression pattern to add.
+      * @returns {number} The integer index assigned to the added pattern.
+      * @throws {RE2JSCompileException} If patterns are added after compilation.
+      */
+      add(pattern) {
+        if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+        Utils.checkPattern(pattern);
+        let fregex = pattern;
+        if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        const re = Parser.parse(fregex, this.re2Flags);
+        this.regexps.push(Simplify.simplify(re));
+        return this.regexps.length - 1;
+      }
+      /**
+      * Compiles the added patterns into a single state machine.
+      * This is automatically called on the first match if not called explicitly.
+      * @returns {void}
+      */
+      compile() {
+        if (this.prog) return;
+        const prog = Compiler.compileSet(this.regexps);
+        if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+        this.prog = prog;
+        this.dfa = new DFA(this.prog, this.maxMem);
+        this.dummyRe2 = {
+          prog: this.prog,
+          cond: this.prog.startCond(),
+          prefix: "",
+          prefixRune: 0,
+          longest: false
+        };
+      }
+      /**
+      * Matches the input against the compiled set of regular expressions.
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+      * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+      */
+      match(input) {
+        if (!this.prog) this.compile();
+        const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+        let internalAnchor = RE2Flags.UNANCHORED;
+        if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+        else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+        const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+        if (dfaResult !== null) return dfaResult;
+        const machine = Machine.fromRE2(this.dummyRe2);
+        machine.init(0);
+        return machine.matchSet(machineInput, 0, internalAnchor);
+      }
+    };
+    TranslateRegExpString = class TranslateRegExpString2 {
+      static isHexadecimal(ch) {
+        return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+      }
+      static translate(data) {
+        let prefixFlags = "";
+        if (Object.prototype.toString.call(data) === "[object RegExp]") {
+          if (data.ignoreCase) prefixFlags += "i";
+          if (data.multiline) prefixFlags += "m";
+          if (data.dotAll) prefixFlags += "s";
+          data = data.source;
+        }
+        if (typeof data !== "string") return data;
+        let result = "";
+        let changed = false;
+        let size = data.length;
+        if (size === 0) {
+          result = "(?:)";
+          changed = true;
+        }
+        let inCharClass = false;
+        let i = 0;
+        while (i < size) {
+          let ch = data[i];
+          if (ch === "\\") {
+            if (i + 1 < size) {
+              ch = data[i + 1];
+              switch (ch) {
+                case "\\":
+                  result += "\\\\";
+                  i += 2;
+                  continue;
+                case "c":
+                  if (i + 2 < size) {
+                    let code = data[i + 2].charCodeAt(0);
+                    if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                      let val = code % 32;
+                      result += "\\x";
+                      result += (val >> 4).toString(16).toUpperCase();
+                      result += (val & 15).toString(16).toUpperCase();
+                      i += 3;
+                      changed = true;
+                      continue;
+                    }
+                  }
+                  result += "c";
+                  i += 2;
+                  changed = true;
+                  continue;
+                case "u":
+                  if (i + 2 < size) {
+                    if (data[i + 2] === "{") {
+                      let j = i + 3;
+                      let hasHex = false;
+                      let closed = false;
+                      while (j < size) {
+                        const hexChar = data[j];
+                        if (hexChar === "}") {
+                          closed = true;
+                          break;
+                        }
+                        if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                        hasHex = true;
+                        j++;
+                      }
+                      if (closed && hasHex) {
+                        result += "\\x";
+                        i += 2;
+                        changed = true;
+                        continue;
+                      }
+                    } else if (i + 5 < size) {
+                      let isHex4 = true;
+                      for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                        isHex4 = false;
+                        break;
+                      }
+                      if (isHex4) {
+                        result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                        i += 6;
+                        changed = true;
+                        continue;
+                      }
+                    }
+                  }
+                  result += "u";
+                  i += 2;
+                  changed = true;
+                  continue;
+                case "x": {
+                  let isValidHex = false;
+                  if (i + 2 < size && data[i + 2] === "{") {
+                    let j = i + 3;
+                    let hasHex = false;
+                    let closed = false;
+                    while (j < size) {
+                      const hexChar = data[j];
+                      if (hexChar === "}") {
+                        closed = true;
+                        break;
+                      }
+                      if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                      hasHex = true;
+                      j++;
+                    }
+                    if (closed && hasHex) isValidHex = true;
+                  } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+                  if (isValidHex) {
+                    result += "\\x";
+                    i += 2;
+                  } else {
+                    result += "x";
+                    i += 2;
+                    changed = true;
+                  }
+                  continue;
+                }
+                case "n":
+                case "r":
+                case "t":
+                case "a":
+                case "f":
+                case "v":
+                case "d":
+                case "D":
+                case "s":
+                case "S":
+                case "w":
+                case "W":
+                case "b":
+                case "B":
+                case "p":
+                case "P":
+                case "A":
+                case "z":
+                case "Q":
+                case "E":
+                case "0":
+                case "1":
+                case "2":
+                case "3":
+                case "4":
+                case "5":
+                case "6":
+                case "7":
+                  result += "\\" + ch;
+                  i += 2;
+                  continue;
+                default: {
+                  let cp2 = data.codePointAt(i + 1);
+                  if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                    let symSize2 = Utils.charCount(cp2);
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
+                    changed = true;
+                  } else {
+                    result += "\\";
+                    let symSize2 = Utils.charCount(cp2);
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
+                  }
+                  continue;
+                }
+              }
+            }
+          } else if (ch === "/") {
+            result += "\\/";
+            i += 1;
+            changed = true;
+            continue;
+          } else if (ch === "[") {
+            if (!inCharClass && data[i + 1] === "]") {
+              result += "[^\\x00-\\x{10FFFF}]";
+              i += 2;
+              changed = true;
+              continue;
+            }
+            if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+              result += "[\\x00-\\x{10FFFF}]";
+              i += 3;
+              changed = true;
+              continue;
+            }
+            inCharClass = true;
+          } else if (ch === "]") inCharClass = false;
+          else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+            if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+              result += "(?P<";
+              i += 3;
+              changed = true;
+              continue;
+            }
+          }
+          let cp = data.codePointAt(i);
+          let symSize = Utils.charCount(cp);
+          result += data.substring(i, i + symSize);
+          i += symSize;
+        }
+        const finalResult = changed ? result : data;
+        if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+        return finalResult;
+      }
+    };
+    execResult = (m2, input) => {
+      const result = m2.matchArray();
+      result.index = m2.start(0);
+      result.input = input;
+      result.groups = m2.namedGroupsObject();
+      return result;
+    };
+    RE2JS = class RE2JS2 {
+      /**
+      * Flag: case insensitive matching.
+      */
+      static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+      /**
+      * Flag: dot ({@code .}) matches all characters, including newline.
+      */
+      static DOTALL = PublicFlags.DOTALL;
+      /**
+      * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+      * beginning and end of input.
+      */
+      static MULTILINE = PublicFlags.MULTILINE;
+      /**
+      * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+      */
+      static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+      /**
+      * Flag: matches longest possible string.
+      */
+      static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+      /**
+      * Flag: enable linear-time captureless lookbehinds.
+      */
+      static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+      /**
+      * Returns a literal pattern string for the specified string.
+      *
+      * This method produces a string that can be used to create a <code>RE2JS</code> that would
+      * match the string <code>s</code> as if it were a literal pattern.
+      *
+      * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+      *
+      * @param {string} str The string to be literalized
+      * @returns {string} A literal string replacement
+      */
+      static quote(str2) {
+        return Utils.quoteMeta(str2);
+      }
+      /**
+      * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+      * replacement methods as a literal replacement of {@code str}.
+      *
+      * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+      *
+      * @param {string} str the string to be quoted
+      * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+      * @returns {string} the quoted string
+      */
+      static quoteReplacement(str2, javaMode = false) {
+        return Matcher.quoteReplacement(str2, javaMode);
+      }
+      /**
+      * Translates a given regular expression string to ensure compatibility with RE2JS.
+      *
+      * This function preprocesses the input regex string by applying necessary transformations,
+      * such as escaping special characters (e.g., `/`), converting named capture groups to
+      * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+      * resulting regex is safe and properly formatted before compilation.
+      *
+      * @param {string|RegExp} expr - The regular expression string to be translated.
+      * @returns {string} - The transformed regular expression string, ready for compilation.
+      */
+      static translateRegExp(expr) {
+        return TranslateRegExpString.translate(expr);
+      }
+      /**
+      * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+      * @param {string} regex
+      * @param {number} [flags=0]
+      * @returns {RE2JS}
+      */
+      static compile(regex2, flags = 0) {
+        Utils.checkPattern(regex2);
+        Utils.checkFlags(flags);
+        let fregex = regex2;
+        if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        let re2Flags = RE2Flags.PERL;
+        if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        const p2 = new RE2JS2(regex2, flags);
+        p2.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+        return p2;
+      }
+      /**
+      * Matches a string against a regular expression.
+      *
+      * @param {string} regex the regular expression
+      * @param {string|number[]|Uint8Array} input the input
+      * @returns {boolean} true if the regular expression matches the entire input
+      * @throws RE2JSSyntaxException if the regular expression is malformed
+      */
+      static matches(regex2, input) {
+        return RE2JS2.compile(regex2).testExact(input);
+      }
+      /**
+      * This is visible for testing.
+      * @private
+      */
+      static initTest(pattern, flags, re2) {
+        if (pattern == null) throw new Error("pattern is null");
+        if (re2 == null) throw new Error("re2 is null");
+        const p2 = new RE2JS2(pattern, flags);
+        p2.re2Input = re2;
+        return p2;
+      }
+      /**
+      *
+      * @param {string} pattern
+      * @param {number} flags
+      */
+      constructor(pattern, flags) {
+        this.patternInput = pattern;
+        this.flagsInput = flags;
+        this.re2Input = null;
+      }
+      /**
+      * Releases memory used by internal caches associated with this pattern. Does not change the
+      * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+      */
+      reset() {
+        this.re2Input.reset();
+      }
+      /**
+      * Returns the flags used in the constructor.
+      * @returns {number}
+      */
+      flags() {
+        return this.flagsInput;
+      }
+      /**
+      * Returns the pattern used in the constructor.
+      * @returns {string}
+      */
+      pattern() {
+        return this.patternInput;
+      }
+      re2() {
+        return this.re2Input;
+      }
+      /**
+      * Matches a string against a regular expression.
+      *
+      * @param {string|number[]|Uint8Array} input the input
+      * @returns {boolean} true if the regular expression matches the entire input
+      */
+      matches(input) {
+        return this.testExact(input);
+      }
+      /**
+      * Creates a new {@code Matcher} matching the pattern against the input.
+      *
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+      * @returns {Matcher}
+      */
+      matcher(input) {
+        if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+        return new Matcher(this, input);
+      }
+      /**
+      * Tests whether the regular expression matches any part of the input string.
+      * Performance Note: This method is highly optimized. Because it only returns
+      * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+      * and guarantees execution on the high-speed DFA engine whenever possible.
+      *
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+      * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+      */
+      test(input) {
+        if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+        return this.re2Input.match(input);
+      }
+      /**
+      * Tests whether the regular expression matches the ENTIRE input string.
+      * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+      * faster because it does not request capture group data. By requesting 0 capture groups,
+      * it securely routes execution through the DFA fast-path.
+      *
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+      * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+      */
+      testExact(input) {
+        const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+        return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+      }
+      /**
+      * Executes a search for a match in a specified string.
+      * Returns a result array, or null if no match is found.
+      * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+      * including `.index`, `.input`, and `.groups` properties.
+      *
+      * @param {string|number[]|Uint8Array} input the input string or byte array
+      * @returns {Array|null} the match array with index, input, and groups properties, or null
+      */
+      exec(input) {
+        const m2 = this.matcher(input);
+        return m2.find() ? execResult(m2, input) : null;
+      }
+      /**
+      * Splits input around instances of the regular expression. It returns an array giving the strings
+      * that occur before, between, and after instances of the regular expression.
+      *
+      * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+      * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+      * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+      * of the input, possibly including additional matches of the pattern.
+      *
+      * @param {string} input the input string to be split
+      * @param {number} [limit=0] the limit
+      * @returns {string[]} the split strings
+      */
+      split(input, limit = 0) {
+        const m2 = this.matcher(input);
+        const result = [];
+        let emptiesSkipped = 0;
+        let last = 0;
+        while (m2.find()) {
+          if (last === 0 && m2.end() === 0) {
+            last = m2.end();
+            continue;
+          }
+          if (limit > 0 && result.length === limit - 1) break;
+          if (last === m2.start()) {
+            if (limit === 0) {
+              emptiesSkipped += 1;
+              last = m2.end();
+              continue;
+            }
+          } else while (emptiesSkipped > 0) {
+            result.push("");
+            emptiesSkipped -= 1;
+          }
+          result.push(m2.substring(last, m2.start()));
+          last = m2.end();
+        }
+        if (limit === 0 && last !== m2.inputLength()) {
+          while (emptiesSkipped > 0) {
+            result.push("");
+            emptiesSkipped -= 1;
+          }
+          result.push(m2.substring(last, m2.inputLength()));
+        }
+        if (limit !== 0 || result.length === 0 && !(last === m2.inputLength() && last > 0)) result.push(m2.substring(last, m2.inputLength()));
+        return result;
+      }
+      /**
+      * Returns an iterator of all results matching a string against the regular expression,
+      * including capturing groups.
+      *
+      * @param {string|number[]|Uint8Array} input the input string or byte array
+      * @returns {IterableIterator<RegExpMatchArray>}
+      */
+      *matchAll(input) {
+        const m2 = this.matcher(input);
+        while (m2.find()) yield execResult(m2, input);
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        return this.patternInput;
+      }
+      /**
+      * Returns the program size of this pattern.
+      *
+      * <p>
+      * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+      * "cost". Larger numbers are more expensive than smaller numbers.
+      * </p>
+      *
+      * @returns {number} the program size of this pattern
+      */
+      programSize() {
+        return this.re2Input.numberOfInstructions();
+      }
+      /**
+      * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+      * pattern and is excluded from this count.
+      *
+      * @returns {number} the number of capturing groups in this pattern
+      */
+      groupCount() {
+        return this.re2Input.numberOfCapturingGroups();
+      }
+      /**
+      * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+      * is the index of the group in the pattern.
+      * @returns {Record<string, number>}
+      */
+      namedGroups() {
+        return this.re2Input.namedGroups;
+      }
+      /**
+      *
+      * @param {*} other
+      * @returns {boolean}
+      */
+      equals(other) {
+        if (this === other) return true;
+        if (other === null || this.constructor !== other.constructor) return false;
+        return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+      }
+    };
+  }
+});
+
+// src/records/linear-regex.ts
+function compileLinearRegex(pattern) {
+  const unsupported = unsupportedFeature(pattern);
+  if (unsupported) {
+    return {
+      ok: false,
+      why: `${unsupported} are not supported: patterns run with RE2, in linear time`
+    };
+  }
+  try {
+    const re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    return { ok: true, regex: { test: (text2) => re.test(text2) } };
+  } catch (e) {
+    return { ok: false, why: e.message.replace(/^error parsing regexp: /, "") };
+  }
+}
+function unsupportedFeature(pattern) {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const next = pattern[i + 1] ?? "";
+      if (!inClass && (/[1-9]/.test(next) || next === "k")) {
+        return "backreferences (\\1, \\k<name>)";
+      }
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") {
+      inClass = true;
+    } else if (c === "(" && pattern[i + 1] === "?") {
+      const rest = pattern.slice(i + 2, i + 4);
+      if (rest.startsWith("=") || rest.startsWith("!"))
+        return "lookahead assertions ((?=…), (?!…))";
+      if (rest === "<=" || rest === "<!") return "lookbehind assertions ((?<=…), (?<!…))";
+    }
+  }
+  return null;
+}
+var init_linear_regex = __esm({
+  "src/records/linear-regex.ts"() {
+    "use strict";
+    init_build();
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants7();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants7();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str2 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str2.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str2.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str2;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str2;
+      } else {
+        base = str2;
+      }
+      if (base && base !== "" && base !== "/" && base !== str2) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n3, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n2);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants7();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type2, char) => {
+      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b2 = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b2 !== char.repeat(b2.length)) {
+            continue;
+          }
+          if (a === b2 || a.startsWith(b2) || b2.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse4 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n2 = 1) => input[state.index + n2];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num2 = 0) => {
+        state.consumed += value2;
+        state.index += num2;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type2) => {
+        state[type2]++;
+        stack.push(type2);
+      };
+      const decrement = (type2) => {
+        state[type2]--;
+        stack.pop();
+      };
+      const push2 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type2, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push2({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m2;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m2 : `\\${m2}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m2) => {
+              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push2({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push2({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push2({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push2(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push2({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push2({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push2({ type: "plus", value });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push2({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push2(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse4.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str2) => {
+        switch (str2) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse4;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse4 = require_parse2();
+    var utils = require_utils2();
+    var constants4 = require_constants7();
+    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const arrayMatcher = (str2) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str2);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject2(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex2 = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex2, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex2, options, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex2.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options));
+      return parse4(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse4.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse4(input, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants4;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
+// src/records/path-pattern.ts
+function pathPattern(entry2) {
+  const bad2 = (why) => ({ ok: false, why });
+  if (entry2.trim() !== entry2) return bad2("has spaces at its start or end");
+  const e = entry2.replace(/^\.?\//, "");
+  if (e === "") return bad2("names no path");
+  if (e.includes("\\") || e.includes("\0")) {
+    return bad2('contains a backslash or NUL; folders are separated by "/"');
+  }
+  if (e.startsWith("!")) return bad2('is a negation ("!"), which would mark every other path');
+  const parts = e.replace(/\/$/, "").split("/");
+  if (parts.includes(".."))
+    return bad2('contains ".." and could name a path outside the repository');
+  if (parts.some((p2) => p2 === "" || p2 === ".")) return bad2('contains an empty or "." folder');
+  const scan = import_picomatch.default.scan(e);
+  const special = /[*?[\]{}()]/.test(e);
+  if (!special) {
+    const folder = e.endsWith("/");
+    return {
+      ok: true,
+      pattern: {
+        entry: entry2,
+        prefix: e,
+        test: folder ? (path) => path.startsWith(e) : (path) => path === e || path.startsWith(`${e}/`)
+      }
+    };
+  }
+  let re;
+  try {
+    re = import_picomatch.default.makeRe(e, { dot: true, strictBrackets: true });
+  } catch (err) {
+    return bad2(`is not a valid glob: ${err.message}`);
+  }
+  if (!scan.isGlob) return bad2("holds glob characters but is not a glob picomatch can read");
+  return {
+    ok: true,
+    pattern: {
+      entry: entry2,
+      prefix: scan.base ? `${scan.base}/` : "",
+      test: (path) => {
+        for (let end = path.length; end > 0; end = path.lastIndexOf("/", end - 1)) {
+          if (re.test(path.slice(0, end))) return true;
+        }
+        return false;
+      }
+    }
+  };
+}
+var import_picomatch;
+var init_path_pattern = __esm({
+  "src/records/path-pattern.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+  }
+});
+
+// src/records/field-checks.ts
+function check(name) {
+  return { [CHECK_KEYWORD]: name };
+}
+function runFieldCheck(name, value) {
+  switch (name) {
+    case "duration":
+      return typeof value === "string" ? durationProblem(value) : null;
+    case "cron":
+      return typeof value === "string" ? cronProblem(value) : null;
+    case "regex": {
+      if (typeof value !== "string") return null;
+      const r = compileLinearRegex(value);
+      return r.ok ? null : { at: [], message: `is not a pattern RE2 can run: ${r.why}` };
+    }
+    case "path-pattern": {
+      if (typeof value !== "string") return null;
+      const r = pathPattern(value);
+      return r.ok ? null : { at: [], message: `${JSON.stringify(value)} ${r.why}` };
+    }
+    case "stages":
+      return Array.isArray(value) ? stagesProblem(value) : null;
+  }
+}
+function durationProblem(text2) {
+  const r = parseDuration(text2);
+  if (r.ok || !/^[1-9][0-9]*[smhdw]$/.test(text2)) return null;
+  return { at: [], message: r.why };
+}
+function fieldChars(i) {
+  const word = i === 3 ? MONTHS : i === 4 ? DAYS : null;
+  return word ? new RegExp(`^(?:[0-9*,/-]|${word})+$`, "i") : /^[0-9*,/-]+$/;
+}
+function cronProblem(text2) {
+  const fields = text2.trim().split(/\s+/);
+  const bad2 = (why) => ({
+    at: [],
+    message: `${JSON.stringify(text2)} is not a cron schedule: ${why}`
+  });
+  if (fields.length !== 5) {
+    return bad2(
+      `a schedule has five fields (minute hour day-of-month month day-of-week); this has ${fields.length}`
+    );
+  }
+  const odd = fields.findIndex((f2, i) => !fieldChars(i).test(f2));
+  if (odd >= 0) {
+    return bad2(
+      `${FIELD_NAMES[odd]} "${fields[odd]}" holds other than digits, *, ",", "-", "/"` + (odd >= 3 ? ` and ${odd === 3 ? "month" : "day"} names` : "")
+    );
+  }
+  let cron;
+  try {
+    cron = new R(fields.join(" "), { timezone: "UTC" });
+  } catch (e) {
+    return bad2(e.message.replace(/^CronPattern: /, ""));
+  }
+  if (cron.nextRun(CRON_FROM) === null) return bad2("it names no date that exists");
+  return null;
+}
+function stagesProblem(stages) {
+  let before = null;
+  for (let i = 0; i < stages.length; i++) {
+    const w = stages[i]?.weight;
+    if (typeof w !== "number") return null;
+    if (before !== null && !(w > before)) {
+      return {
+        at: [i, "weight"],
+        message: `must be above the previous stage's ${before} %: stages only increase traffic; got ${w}`
+      };
+    }
+    before = w;
+  }
+  return null;
+}
+var CHECK_KEYWORD, CRON_FROM, FIELD_NAMES, MONTHS, DAYS;
+var init_field_checks = __esm({
+  "src/records/field-checks.ts"() {
+    "use strict";
+    init_croner();
+    init_duration();
+    init_linear_regex();
+    init_path_pattern();
+    CHECK_KEYWORD = "x-mlops-check";
+    CRON_FROM = new Date(Date.UTC(2e3, 0, 1));
+    FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+    MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC";
+    DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT";
+  }
+});
+
 // src/records/kinds/common.ts
 function recordHead(kind) {
   return {
@@ -42682,17 +52648,19 @@ function recordHead(kind) {
 function Strict(properties, options = {}) {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
-var Name, SemVer, ContentHash, Timestamp, Duration, RunId, RepoPath, Handle, Metrics, SliceMetrics, Scalar;
+var Name, SemVer, ContentHash, Timestamp, Duration, CronSchedule, RunId, RepoPath, Handle, Metrics, SliceMetrics, Scalar;
 var init_common = __esm({
   "src/records/kinds/common.ts"() {
     "use strict";
     init_esm();
+    init_duration();
+    init_field_checks();
     Name = Type.String({
       pattern: "^[a-z0-9][a-z0-9_-]{0,62}$",
       description: 'lower-case letters, digits, "-" and "_"; at most 63 characters'
     });
     SemVer = Type.String({
-      pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+      pattern: "^(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
       description: "a semantic version such as 2.1.0"
     });
     ContentHash = Type.String({
@@ -42702,7 +52670,13 @@ var init_common = __esm({
     Timestamp = Type.String({ format: "date-time", description: "RFC 3339 date-time" });
     Duration = Type.String({
       pattern: "^[1-9][0-9]*(s|m|h|d|w)$",
-      description: "a duration such as 6h or 30d"
+      description: `a duration such as 6h or 30d, at most ${MAX_DURATION_TEXT}`,
+      ...check("duration")
+    });
+    CronSchedule = Type.String({
+      minLength: 9,
+      description: "a cron schedule of five fields (minute hour day-of-month month day-of-week)",
+      ...check("cron")
     });
     RunId = Type.String({
       pattern: "^[0-9]{8}-[0-9]{6}-[a-z0-9][a-z0-9-]{0,62}$",
@@ -42839,6 +52813,7 @@ var init_dataset = __esm({
   "src/records/kinds/dataset.ts"() {
     "use strict";
     init_esm();
+    init_field_checks();
     init_common();
     Mostly = Type.Optional(
       Type.Number({
@@ -42868,7 +52843,11 @@ var init_dataset = __esm({
       expectation("unique", { column: Column, mostly: Mostly }),
       expectation("match_regex", {
         column: Column,
-        regex: Type.String({ minLength: 1 }),
+        regex: Type.String({
+          minLength: 1,
+          description: "RE2 syntax (no backreferences or lookaround), found anywhere in the value",
+          ...check("regex")
+        }),
         mostly: Mostly
       }),
       expectation("row_count_between", {
@@ -42888,7 +52867,7 @@ var init_dataset = __esm({
       type: "object"
     });
     DataFormat = Type.Union(
-      ["csv", "parquet", "arrow", "json", "jsonl", "directory", "binary"].map((f) => Type.Literal(f))
+      ["csv", "parquet", "arrow", "json", "jsonl", "directory", "binary"].map((f2) => Type.Literal(f2))
     );
     Dataset = Strict(
       {
@@ -43114,12 +53093,28 @@ var init_model_card = __esm({
 });
 
 // src/records/kinds/model-version.ts
-var ChangeLevel, ModelVersion;
+var MetricValues, SliceValues, ChangeLevel, ModelVersion;
 var init_model_version = __esm({
   "src/records/kinds/model-version.ts"() {
     "use strict";
     init_esm();
     init_common();
+    MetricValues = Type.Record(
+      Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
+      Type.Number(),
+      {
+        additionalProperties: false,
+        description: 'metric name (lower-case letters, digits, "_") → value'
+      }
+    );
+    SliceValues = Type.Record(
+      Type.String({ pattern: "^[A-Za-z0-9_.:-]+$" }),
+      MetricValues,
+      {
+        additionalProperties: false,
+        description: 'slice name (letters, digits, "_", ".", ":", "-") → metrics on that slice'
+      }
+    );
     ChangeLevel = Type.Union([
       Type.Literal("major"),
       Type.Literal("minor"),
@@ -43138,8 +53133,8 @@ var init_model_version = __esm({
           size: Type.Integer({ minimum: 0 }),
           format: Type.String({ minLength: 1 })
         }),
-        metrics: Metrics,
-        slices: Type.Optional(SliceMetrics),
+        metrics: MetricValues,
+        slices: Type.Optional(SliceValues),
         architecture: Strict({
           type: Type.String({ minLength: 1 }),
           framework: Type.String({ minLength: 1 })
@@ -43162,6 +53157,7 @@ var init_policies = __esm({
   "src/records/kinds/policies.ts"() {
     "use strict";
     init_esm();
+    init_field_checks();
     init_common();
     Share = Type.Number({ minimum: 0, maximum: 1 });
     GovernancePolicy = Strict(
@@ -43175,12 +53171,24 @@ var init_policies = __esm({
         }),
         risk: Strict({
           max_metric_drop: Share,
-          high_risk_paths: Type.Array(Type.String({ minLength: 1 }))
+          high_risk_paths: Type.Array(
+            Type.String({
+              minLength: 1,
+              description: "a folder (policies/: everything under it), a path, or a glob (policies/*.yaml), dot files included",
+              ...check("path-pattern")
+            })
+          )
         }),
         approval: Strict({
           auto_approve_low_risk: Type.Boolean(),
           approvers: Type.Array(Handle, { minItems: 1, uniqueItems: true }),
-          required_approvals: Type.Integer({ minimum: 1 })
+          required_approvals: Type.Integer({ minimum: 1 }),
+          training_identity: Type.Optional(
+            Type.String({
+              pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\\[bot\\])?$",
+              description: "the forge login that registers versions (the train workflow commits as it; default mlops-bot): a version registered by anyone else is high risk"
+            })
+          )
         })
       },
       { title: "GovernancePolicy", description: "The checks and approvals a promotion must pass." }
@@ -43253,7 +53261,7 @@ var init_policies = __esm({
             weight: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
             hold: Type.Optional(Duration)
           }),
-          { minItems: 1 }
+          { minItems: 1, description: "weights that rise from stage to stage", ...check("stages") }
         ),
         analysis: Strict({
           promote_probability: Share,
@@ -43274,7 +53282,7 @@ var init_policies = __esm({
     DriftPolicy = Strict(
       {
         ...recordHead("DriftPolicy"),
-        schedule: Type.String({ minLength: 9, description: "cron expression" }),
+        schedule: CronSchedule,
         window: Duration,
         psi: Levels,
         accuracy_drop: Levels,
@@ -43285,7 +53293,7 @@ var init_policies = __esm({
     RetrainingPolicy = Strict(
       {
         ...recordHead("RetrainingPolicy"),
-        schedule: Type.String({ minLength: 9, description: "cron expression" }),
+        schedule: CronSchedule,
         on_critical_drift: Type.Boolean(),
         warning_deadline: Duration,
         on_demand: Type.Boolean(),
@@ -43303,6 +53311,7 @@ var init_run = __esm({
     "use strict";
     init_esm();
     init_common();
+    init_model_version();
     RunStatus = Type.Union([
       Type.Literal("running"),
       Type.Literal("succeeded"),
@@ -43339,8 +53348,8 @@ var init_run = __esm({
           Type.String({ minLength: 1, description: "the command as run, after substitutions" })
         ),
         params: Type.Record(Type.String(), Scalar),
-        metrics: Metrics,
-        slices: Type.Optional(Type.Record(Type.String(), Metrics)),
+        metrics: MetricValues,
+        slices: Type.Optional(SliceValues),
         metric_history: Type.Optional(StoredObject),
         architecture: Type.Optional(
           Strict(
@@ -43381,39 +53390,46 @@ var init_run = __esm({
 function isKindName(s) {
   return typeof s === "string" && Object.hasOwn(KINDS, s);
 }
+function isGeneratedPath(path) {
+  const p2 = path.split("/");
+  return p2[0] === "registry" && p2[1] === "models" && p2[3] === "traffic" && p2.length === 5;
+}
+function isRecordFile(path) {
+  return /\.ya?ml$/.test(path) && !path.startsWith(".github/") && !isGeneratedPath(path);
+}
 function identityOfPath(path) {
-  const p = path.split("/");
+  const p2 = path.split("/");
   const base = (s) => (s ?? "").replace(/\.ya?ml$/, "");
   const isYaml = /\.ya?ml$/.test(path);
   if (!isYaml) return null;
-  if (p[0] === "registry" && p[1] === "models" && p.length === 4) {
-    if (p[3] === "model.yaml") return { kinds: ["Model"], fields: { name: p[2] } };
-    if (p[3] === "deployment.yaml") return { kinds: ["Deployment"], fields: { model: p[2] } };
-    if (p[3] === "drift.yaml") return { kinds: ["DriftStatus"], fields: { model: p[2] } };
+  if (p2[0] === "registry" && p2[1] === "models" && p2.length === 4) {
+    if (p2[3] === "model.yaml") return { kinds: ["Model"], fields: { name: p2[2] } };
+    if (p2[3] === "deployment.yaml") return { kinds: ["Deployment"], fields: { model: p2[2] } };
+    if (p2[3] === "drift.yaml") return { kinds: ["DriftStatus"], fields: { model: p2[2] } };
   }
-  if (p[0] === "registry" && p[1] === "models" && p[3] === "versions" && p.length === 5) {
-    return { kinds: ["ModelVersion"], fields: { model: p[2], version: base(p[4]) } };
+  if (p2[0] === "registry" && p2[1] === "models" && p2[3] === "versions" && p2.length === 5) {
+    return { kinds: ["ModelVersion"], fields: { model: p2[2], version: base(p2[4]) } };
   }
-  if (p[0] === "registry" && p[1] === "runs" && p.length === 4) {
-    return { kinds: ["Run"], fields: { experiment: p[2], id: base(p[3]) } };
+  if (p2[0] === "registry" && p2[1] === "runs" && p2.length === 4) {
+    return { kinds: ["Run"], fields: { experiment: p2[2], id: base(p2[3]) } };
   }
-  if (p[0] === "registry" && p[1] === "features" && p.length === 3) {
-    return { kinds: ["Entity", "FeatureView", "FeatureService"], fields: { name: base(p[2]) } };
+  if (p2[0] === "registry" && p2[1] === "features" && p2.length === 3) {
+    return { kinds: ["Entity", "FeatureView", "FeatureService"], fields: { name: base(p2[2]) } };
   }
-  if (p[0] === "model-cards" && p.length === 3) {
-    return { kinds: ["ModelCard"], fields: { model: p[1], version: base(p[2]) } };
+  if (p2[0] === "model-cards" && p2.length === 3) {
+    return { kinds: ["ModelCard"], fields: { model: p2[1], version: base(p2[2]) } };
   }
-  if (p[0] === "data" && p.length === 2) {
-    if (p[1] === "remotes.yaml") return { kinds: ["Remotes"], fields: {} };
-    return { kinds: ["Dataset"], fields: { name: base(p[1]) } };
+  if (p2[0] === "data" && p2.length === 2) {
+    if (p2[1] === "remotes.yaml") return { kinds: ["Remotes"], fields: {} };
+    return { kinds: ["Dataset"], fields: { name: base(p2[1]) } };
   }
-  if (p[0] === "policies" && p.length === 2) {
-    const kind = POLICY_FILES[p[1]];
+  if (p2[0] === "policies" && p2.length === 2) {
+    const kind = POLICY_FILES[p2[1]];
     if (kind) return { kinds: [kind], fields: {} };
   }
   return null;
 }
-var KINDS, KIND_NAMES, POLICY_FILES;
+var KINDS, KIND_NAMES, RECORD_ROOTS, POLICY_FILES;
 var init_catalog = __esm({
   "src/records/catalog.ts"() {
     "use strict";
@@ -43444,6 +53460,7 @@ var init_catalog = __esm({
       RetrainingPolicy
     };
     KIND_NAMES = Object.keys(KINDS);
+    RECORD_ROOTS = ["registry/", "model-cards/", "data/", "policies/"];
     POLICY_FILES = {
       "governance.yaml": "GovernancePolicy",
       "rollout.yaml": "RolloutPolicy",
@@ -43463,7 +53480,7 @@ function requireCommon() {
   function isNothing(subject) {
     return typeof subject === "undefined" || subject === null;
   }
-  function isObject(subject) {
+  function isObject2(subject) {
     return typeof subject === "object" && subject !== null;
   }
   function toArray(sequence) {
@@ -43492,7 +53509,7 @@ function requireCommon() {
     return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
   }
   common.isNothing = isNothing;
-  common.isObject = isObject;
+  common.isObject = isObject2;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -44589,9 +54606,9 @@ function requireLoader() {
     const transaction = state.anchorMapTransactions.pop();
     const names = Object.keys(transaction);
     for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
-      if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
+      const entry2 = transaction[names[index]];
+      if (entry2.existed) {
+        state.anchorMap[names[index]] = entry2.value;
       } else {
         delete state.anchorMap[names[index]];
       }
@@ -46491,10 +56508,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -46515,7 +56532,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -46527,11 +56544,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar5;
+    exports.isSeq = isSeq4;
   }
 });
 
@@ -46543,7 +56560,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -46552,9 +56569,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -46688,7 +56705,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -46698,7 +56715,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -46842,7 +56859,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -46869,7 +56886,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -46880,7 +56897,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -46950,13 +56967,13 @@ var require_applyReviver = __commonJS({
               val[i] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const k2 of Array.from(val.keys())) {
+            const v0 = val.get(k2);
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              val.delete(k);
+              val.delete(k2);
             else if (v1 !== v0)
-              val.set(k, v1);
+              val.set(k2, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -46969,12 +56986,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const [k2, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              delete val[k];
+              delete val[k2];
             else if (v1 !== v0)
-              val[k] = v1;
+              val[k2] = v1;
           }
         }
       }
@@ -46991,7 +57008,7 @@ var require_toJS = __commonJS({
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
+        return value.map((v2, i) => toJS(v2, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -47060,7 +57077,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -47086,7 +57103,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -47286,18 +57303,18 @@ var require_Collection = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema2, path, value) {
-      let v = value;
+      let v2 = value;
       for (let i = path.length - 1; i >= 0; --i) {
-        const k = path[i];
-        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+        const k2 = path[i];
+        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
-          a[k] = v;
-          v = a;
+          a[k2] = v2;
+          v2 = a;
         } else {
-          v = /* @__PURE__ */ new Map([[k, v]]);
+          v2 = /* @__PURE__ */ new Map([[k2, v2]]);
         }
       }
-      return createNode.createNode(v, void 0, {
+      return createNode.createNode(v2, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
         onAnchor: () => {
@@ -47382,8 +57399,8 @@ var require_Collection = __commonJS({
         return this.items.every((node) => {
           if (!identity.isPair(node))
             return false;
-          const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          const n2 = node.value;
+          return n2 == null || allowScalar && identity.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
         });
       }
       /**
@@ -47445,14 +57462,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -47469,14 +57486,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -47493,12 +57510,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -47510,12 +57527,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -47530,39 +57547,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -48269,9 +58286,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      const k2 = createNode.createNode(key, void 0, ctx);
+      const v2 = createNode.createNode(value, void 0, ctx);
+      return new Pair(k2, v2);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -48287,7 +58304,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema2);
         return new _Pair(key, value);
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -48462,12 +58479,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k2 = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key || it.key === k2)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
         }
       }
@@ -48564,7 +58581,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx, Type3) {
+      toJSON(_2, ctx, Type3) {
         const map2 = Type3 ? new Type3() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -48687,7 +58704,7 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const seq2 = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq2);
@@ -48826,18 +58843,18 @@ var require_stringifyNumber = __commonJS({
       const num2 = typeof value === "number" ? value : Number(value);
       if (!isFinite(num2))
         return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
-        let i = n.indexOf(".");
+      let n2 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      if (!format && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
+        let i = n2.indexOf(".");
         if (i < 0) {
-          i = n.length;
-          n += ".";
+          i = n2.length;
+          n2 += ".";
         }
-        let d = minFractionDigits - (n.length - i - 1);
-        while (d-- > 0)
-          n += "0";
+        let d2 = minFractionDigits - (n2.length - i - 1);
+        while (d2-- > 0)
+          n2 += "0";
       }
-      return n;
+      return n2;
     }
     exports.stringifyNumber = stringifyNumber;
   }
@@ -49081,9 +59098,9 @@ var require_binary = __commonJS({
         type2 ?? (type2 = Scalar2.Scalar.BLOCK_LITERAL);
         if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
-          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+          const n2 = Math.ceil(str2.length / lineWidth);
+          const lines = new Array(n2);
+          for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
           str2 = lines.join(type2 === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
@@ -49196,9 +59213,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         if (!ctx)
-          return super.toJSON(_);
+          return super.toJSON(_2);
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -49318,9 +59335,9 @@ var require_float2 = __commonJS({
         const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
-          if (f[f.length - 1] === "0")
-            node.minFractionDigits = f.length;
+          const f2 = str2.substring(dot + 1).replace(/_/g, "");
+          if (f2[f2.length - 1] === "0")
+            node.minFractionDigits = f2.length;
         }
         return node;
       },
@@ -49355,11 +59372,11 @@ var require_int2 = __commonJS({
             str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str2);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        const n3 = BigInt(str2);
+        return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n = parseInt(str2, radix);
-      return sign === "-" ? -1 * n : n;
+      const n2 = parseInt(str2, radix);
+      return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -49453,8 +59470,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_, ctx) {
-        return super.toJSON(_, ctx, Set);
+      toJSON(_2, ctx) {
+        return super.toJSON(_2, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -49508,15 +59525,15 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      const num2 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
       return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num2 = (n) => n;
+      let num2 = (n2) => n2;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num2 = (n2) => BigInt(n2);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
@@ -49536,7 +59553,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -49573,10 +59590,10 @@ var require_timestamp = __commonJS({
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
-          let d = parseSexagesimal(tz, false);
-          if (Math.abs(d) < 30)
-            d *= 60;
-          date -= 6e4 * d;
+          let d2 = parseSexagesimal(tz, false);
+          if (Math.abs(d2) < 30)
+            d2 *= 60;
+          date -= 6e4 * d2;
         }
         return new Date(date);
       },
@@ -49735,7 +59752,7 @@ var require_Schema = __commonJS({
     var seq2 = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0;
     var Schema2 = class _Schema {
       constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -49943,7 +59960,7 @@ var require_Document = __commonJS({
           value = replacer.call({ "": value }, "", value);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -49978,9 +59995,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        const k2 = this.createNode(key, null, options);
+        const v2 = this.createNode(value, null, options);
+        return new Pair.Pair(k2, v2);
       }
       /**
        * Removes a value from the document.
@@ -50415,7 +60432,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b2) => a === b2 || identity.isScalar(a) && identity.isScalar(b2) && a.value === b2.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -50639,9 +60656,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -50677,7 +60694,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -50717,7 +60734,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
+        if (!isMap4 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -50740,7 +60757,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -50772,7 +60789,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap4) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -50788,7 +60805,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -51007,9 +61024,9 @@ var require_resolve_block_scalar = __commonJS({
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
-          const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          const n2 = Number(ch);
+          if (!indent && n2)
+            indent = n2;
           else if (error2 === -1)
             error2 = offset + i;
         }
@@ -51055,8 +61072,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const m2 = first.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -52008,15 +62025,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -52027,8 +62044,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -52059,7 +62076,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -52075,7 +62092,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -52159,7 +62176,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -52230,8 +62247,8 @@ var require_lexer = __commonJS({
           return this.buffer[i + 1] === "\n";
         return false;
       }
-      charAt(n) {
-        return this.buffer[this.pos + n];
+      charAt(n2) {
+        return this.buffer[this.pos + n2];
       }
       continueScalar(offset) {
         let ch = this.buffer[offset];
@@ -52265,8 +62282,8 @@ var require_lexer = __commonJS({
           end -= 1;
         return this.buffer.substring(this.pos, end);
       }
-      hasChars(n) {
-        return this.pos + n <= this.buffer.length;
+      hasChars(n2) {
+        return this.pos + n2 <= this.buffer.length;
       }
       setNext(state) {
         this.buffer = this.buffer.substring(this.pos);
@@ -52275,8 +62292,8 @@ var require_lexer = __commonJS({
         this.next = state;
         return null;
       }
-      peek(n) {
-        return this.buffer.substr(this.pos, n);
+      peek(n2) {
+        return this.buffer.substr(this.pos, n2);
       }
       *parseNext(next) {
         switch (next) {
@@ -52325,8 +62342,8 @@ var require_lexer = __commonJS({
             else
               break;
           }
-          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          const n2 = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n2);
           this.pushNewline();
           return "stream";
         }
@@ -52364,9 +62381,9 @@ var require_lexer = __commonJS({
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
         if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
-          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
-          this.indentValue += n;
+          this.indentValue += n2;
           return "block-start";
         }
         return "doc";
@@ -52376,10 +62393,10 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("doc");
-        let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        let n2 = yield* this.pushIndicators();
+        switch (line[n2]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line.length - n2);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -52402,9 +62419,9 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case "|":
           case ">":
-            n += yield* this.parseBlockScalarHeader();
-            n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            n2 += yield* this.parseBlockScalarHeader();
+            n2 += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n2);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -52435,18 +62452,18 @@ var require_lexer = __commonJS({
             return yield* this.parseLineStart();
           }
         }
-        let n = 0;
-        while (line[n] === ",") {
-          n += yield* this.pushCount(1);
-          n += yield* this.pushSpaces(true);
+        let n2 = 0;
+        while (line[n2] === ",") {
+          n2 += yield* this.pushCount(1);
+          n2 += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
-        n += yield* this.pushIndicators();
-        switch (line[n]) {
+        n2 += yield* this.pushIndicators();
+        switch (line[n2]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line.length - n2);
             return "flow";
           case "{":
           case "[":
@@ -52490,10 +62507,10 @@ var require_lexer = __commonJS({
             end = this.buffer.indexOf("'", end + 2);
         } else {
           while (end !== -1) {
-            let n = 0;
-            while (this.buffer[end - 1 - n] === "\\")
-              n += 1;
-            if (n % 2 === 0)
+            let n2 = 0;
+            while (this.buffer[end - 1 - n2] === "\\")
+              n2 += 1;
+            if (n2 % 2 === 0)
               break;
             end = this.buffer.indexOf('"', end + 1);
           }
@@ -52647,11 +62664,11 @@ var require_lexer = __commonJS({
         yield* this.pushToIndex(end + 1, true);
         return inFlow ? "flow" : "doc";
       }
-      *pushCount(n) {
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
-          this.pos += n;
-          return n;
+      *pushCount(n2) {
+        if (n2 > 0) {
+          yield this.buffer.substr(this.pos, n2);
+          this.pos += n2;
+          return n2;
         }
         return 0;
       }
@@ -52666,16 +62683,16 @@ var require_lexer = __commonJS({
         return 0;
       }
       *pushIndicators() {
-        let n = 0;
+        let n2 = 0;
         loop: while (true) {
           switch (this.charAt(0)) {
             case "!":
-              n += yield* this.pushTag();
-              n += yield* this.pushSpaces(true);
+              n2 += yield* this.pushTag();
+              n2 += yield* this.pushSpaces(true);
               continue loop;
             case "&":
-              n += yield* this.pushUntil(isNotAnchorChar);
-              n += yield* this.pushSpaces(true);
+              n2 += yield* this.pushUntil(isNotAnchorChar);
+              n2 += yield* this.pushSpaces(true);
               continue loop;
             case "-":
             // this is an error
@@ -52689,15 +62706,15 @@ var require_lexer = __commonJS({
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
                   this.flowKey = false;
-                n += yield* this.pushCount(1);
-                n += yield* this.pushSpaces(true);
+                n2 += yield* this.pushCount(1);
+                n2 += yield* this.pushSpaces(true);
                 continue loop;
               }
             }
           }
           break loop;
         }
-        return n;
+        return n2;
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
@@ -52735,12 +62752,12 @@ var require_lexer = __commonJS({
         do {
           ch = this.buffer[++i];
         } while (ch === " " || allowTabs && ch === "	");
-        const n = i - this.pos;
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
+        const n2 = i - this.pos;
+        if (n2 > 0) {
+          yield this.buffer.substr(this.pos, n2);
           this.pos = i;
         }
-        return n;
+        return n2;
       }
       *pushUntil(test) {
         let i = this.pos;
@@ -52758,7 +62775,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -52781,7 +62798,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -52882,7 +62899,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -53015,8 +63032,8 @@ var require_parser = __commonJS({
         }
         yield* this.pop();
       }
-      peek(n) {
-        return this.stack[this.stack.length - n];
+      peek(n2) {
+        return this.stack[this.stack.length - n2];
       }
       *pop(error2) {
         const token = error2 ?? this.stack.pop();
@@ -53655,7 +63672,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser3;
   }
 });
 
@@ -53689,7 +63706,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -53715,7 +63732,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument5(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -53751,7 +63768,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument5;
     exports.stringify = stringify3;
   }
 });
@@ -53775,7 +63792,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -53803,8 +63820,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -53815,8 +63832,8 @@ var init_position = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     PositionIndex = class {
-      constructor(text) {
-        this.text = text;
+      constructor(text2) {
+        this.text = text2;
       }
       text;
       doc;
@@ -53840,7 +63857,7 @@ var init_position = __esm({
           const seg = path[i];
           const last = i === path.length - 1;
           if ((0, import_yaml.isMap)(node)) {
-            const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
+            const pair = node.items.find((p2) => (0, import_yaml.isScalar)(p2.key) && String(p2.key.value) === String(seg));
             if (!pair) break;
             const key = pair.key;
             const value = pair.value;
@@ -53887,10 +63904,10 @@ function decodeUtf8(bytes) {
     return { badOffset: firstInvalidUtf8(bytes) };
   }
 }
-function firstInvalidUtf8(b) {
+function firstInvalidUtf8(b2) {
   let i = 0;
-  while (i < b.length) {
-    const c = b[i];
+  while (i < b2.length) {
+    const c = b2[i];
     let need = 0;
     let min = 0;
     if (c < 128) {
@@ -53907,21 +63924,72 @@ function firstInvalidUtf8(b) {
       min = 65536;
     } else return i;
     let cp = c & 63 >> need;
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
+    for (let k2 = 1; k2 <= need; k2++) {
+      const cc = b2[i + k2];
       if (cc === void 0 || (cc & 192) !== 128) return i;
       cp = cp << 6 | cc & 63;
     }
     if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return i;
     i += need + 1;
   }
-  return b.length;
+  return b2.length;
 }
 var decoder;
 var init_utf8 = __esm({
   "src/records/utf8.ts"() {
     "use strict";
     decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/records/yaml-core.ts
+var NULL, BOOL, INT_OCT, INT, INT_HEX, FLOAT_NAN, FLOAT_EXP, FLOAT, text, nullType, boolType, intType, floatType, YAML_CORE_SCHEMA;
+var init_yaml_core = __esm({
+  "src/records/yaml-core.ts"() {
+    "use strict";
+    init_js_yaml();
+    NULL = /^(?:~|[Nn]ull|NULL)?$/;
+    BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+    INT_OCT = /^0o[0-7]+$/;
+    INT = /^[-+]?[0-9]+$/;
+    INT_HEX = /^0x[0-9a-fA-F]+$/;
+    FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+    FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+    FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+    text = (data) => typeof data === "string" ? data : "";
+    nullType = new Type2("tag:yaml.org,2002:null", {
+      kind: "scalar",
+      resolve: (data) => NULL.test(text(data)),
+      construct: () => null
+    });
+    boolType = new Type2("tag:yaml.org,2002:bool", {
+      kind: "scalar",
+      resolve: (data) => BOOL.test(text(data)),
+      construct: (data) => data[0] === "t" || data[0] === "T"
+    });
+    intType = new Type2("tag:yaml.org,2002:int", {
+      kind: "scalar",
+      resolve: (data) => {
+        const s = text(data);
+        return INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s);
+      },
+      construct: (s) => INT_OCT.test(s) ? parseInt(s.slice(2), 8) : INT_HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10)
+    });
+    floatType = new Type2("tag:yaml.org,2002:float", {
+      kind: "scalar",
+      resolve: (data) => {
+        const s = text(data);
+        return FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s);
+      },
+      construct: (s) => {
+        if (!FLOAT_NAN.test(s)) return parseFloat(s);
+        if (s.slice(-3).toLowerCase() === "nan") return NaN;
+        return s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      }
+    });
+    YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+      implicit: [nullType, boolType, intType, floatType]
+    });
   }
 });
 
@@ -53949,15 +64017,15 @@ function parseRecordFile(path, bytes) {
       `invalid UTF-8 at byte ${decoded.badOffset}`
     );
   }
-  const text = decoded.text.replace(/^\uFEFF/, "");
-  const positions = new PositionIndex(text);
-  const parsed = mayUseAliases(text) ? parseWithAliases(path, text) : parseFast(path, text);
+  const text2 = decoded.text.replace(/^\uFEFF/, "");
+  const positions = new PositionIndex(text2);
+  const parsed = needsDocumentParse(text2) ? parseDocumentPath(path, text2) : parseFast(path, text2);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return fail(start, "yaml/not-a-mapping", "a record must be a YAML mapping of keys to values");
   }
-  const suspicious = FORBIDDEN_WORD.test(text) || text.includes("\\");
+  const suspicious = FORBIDDEN_WORD.test(text2) || text2.includes("\\");
   const bad2 = suspicious ? findForbiddenKey(value, []) : null;
   if (bad2) {
     return fail(
@@ -53970,15 +64038,15 @@ function parseRecordFile(path, bytes) {
     ok: true,
     file: {
       path,
-      text,
+      text: text2,
       value,
-      locate: (p, which2) => positions.locate(p, which2)
+      locate: (p2, which2) => positions.locate(p2, which2)
     }
   };
 }
-function parseFast(path, text) {
+function parseFast(path, text2) {
   try {
-    return { ok: true, value: load(text, { schema: CORE_SCHEMA, json: false }) };
+    return { ok: true, value: load(text2, { schema: YAML_CORE_SCHEMA, json: false }) };
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     const mark = e.mark;
@@ -53989,19 +64057,57 @@ function parseFast(path, text) {
     return { ok: false, findings: [finding(path, pos, rule, message)] };
   }
 }
-function parseWithAliases(path, text) {
-  const positions = new PositionIndex(text);
-  const doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: true, merge: false, prettyErrors: false });
-  const err = doc.errors[0];
+function keyText(node) {
+  if (!(0, import_yaml2.isScalar)(node)) return node;
+  const v2 = node.value;
+  if (v2 === null) return "null";
+  return typeof v2 === "number" || typeof v2 === "boolean" ? String(v2) : v2;
+}
+function parseDocumentPath(path, text2) {
+  const positions = new PositionIndex(text2);
+  const at = (node) => positions.at(node?.range?.[0] ?? 0);
+  const doc = (0, import_yaml2.parseDocument)(text2, {
+    schema: "core",
+    // a tag outside the core schema (!!binary, !!timestamp, !foo) is refused, as js-yaml does
+    resolveKnownTags: false,
+    uniqueKeys: (a, b2) => keyText(a) === keyText(b2),
+    merge: false,
+    prettyErrors: false
+  });
+  const err = doc.errors[0] ?? doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
   if (err) {
     const rule = err.code === "DUPLICATE_KEY" ? "yaml/duplicate-key" : "yaml/syntax";
-    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : err.message;
+    const message = rule === "yaml/duplicate-key" ? "duplicate key in a mapping" : err.code === "TAG_RESOLVE_FAILED" ? `${err.message.split(" at line")[0]}: records use YAML 1.2 core tags only, and a tagged value must fit its tag` : err.message;
     return { ok: false, findings: [finding(path, positions.at(err.pos[0]), rule, message)] };
+  }
+  let complex = null;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_2, pair) {
+      if (pair.key !== null && !(0, import_yaml2.isScalar)(pair.key)) {
+        complex = pair.key;
+        return import_yaml2.visit.BREAK;
+      }
+      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.value === null) pair.key.value = "null";
+      return void 0;
+    }
+  });
+  if (complex) {
+    return {
+      ok: false,
+      findings: [
+        finding(
+          path,
+          at(complex),
+          "yaml/complex-key",
+          "a key must be a plain value, not a list or a mapping"
+        )
+      ]
+    };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
-    const alias = /[*][A-Za-z0-9_-]/.exec(text);
+    const alias = /[*][A-Za-z0-9_-]/.exec(text2);
     return {
       ok: false,
       findings: [
@@ -54015,19 +64121,19 @@ function parseWithAliases(path, text) {
     };
   }
 }
-function mayUseAliases(text) {
-  return (text.includes("&") || text.includes("*")) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text);
+function needsDocumentParse(text2) {
+  return (text2.includes("&") || text2.includes("*")) && /(^|[\s[{,:-])[&*][^\s,\]}]/m.test(text2) || text2.includes("?") && /(^|[\s[{,])\?(\s|$)/m.test(text2) || /[\]}]\s*:(\s|$)/.test(text2);
 }
-function findForbiddenKey(v, at) {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const r = findForbiddenKey(v[i], [...at, i]);
+function findForbiddenKey(v2, at) {
+  if (Array.isArray(v2)) {
+    for (let i = 0; i < v2.length; i++) {
+      const r = findForbiddenKey(v2[i], [...at, i]);
       if (r) return r;
     }
-  } else if (v !== null && typeof v === "object") {
-    for (const k of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(k)) return [...at, k];
-      const r = findForbiddenKey(v[k], [...at, k]);
+  } else if (v2 !== null && typeof v2 === "object") {
+    for (const k2 of Object.keys(v2)) {
+      if (FORBIDDEN_KEYS.has(k2)) return [...at, k2];
+      const r = findForbiddenKey(v2[k2], [...at, k2]);
       if (r) return r;
     }
   }
@@ -54042,6 +64148,7 @@ var init_parse2 = __esm({
     init_finding();
     init_position();
     init_utf8();
+    init_yaml_core();
     MAX_RECORD_BYTES = 1024 * 1024;
     MAX_ALIAS_COUNT = 64;
     FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
@@ -54106,7 +64213,7 @@ var require_code = __commonJS({
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _(strs, ...args) {
+    function _2(strs, ...args) {
       const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
@@ -54115,7 +64222,7 @@ var require_code = __commonJS({
       }
       return new _Code(code);
     }
-    exports._ = _;
+    exports._ = _2;
     var plus = new _Code("+");
     function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
@@ -54152,22 +64259,22 @@ var require_code = __commonJS({
         i++;
       }
     }
-    function mergeExprItems(a, b) {
-      if (b === '""')
+    function mergeExprItems(a, b2) {
+      if (b2 === '""')
         return a;
       if (a === '""')
-        return b;
+        return b2;
       if (typeof a == "string") {
-        if (b instanceof Name2 || a[a.length - 1] !== '"')
+        if (b2 instanceof Name2 || a[a.length - 1] !== '"')
           return;
-        if (typeof b != "string")
-          return `${a.slice(0, -1)}${b}"`;
-        if (b[0] === '"')
-          return a.slice(0, -1) + b.slice(1);
+        if (typeof b2 != "string")
+          return `${a.slice(0, -1)}${b2}"`;
+        if (b2[0] === '"')
+          return a.slice(0, -1) + b2.slice(1);
         return;
       }
-      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name2))
-        return `"${a}${b.slice(1)}`;
+      if (typeof b2 == "string" && b2[0] === '"' && !(a instanceof Name2))
+        return `"${a}${b2.slice(1)}`;
       return;
     }
     function strConcat(c1, c2) {
@@ -54186,7 +64293,7 @@ var require_code = __commonJS({
     }
     exports.safeStringify = safeStringify;
     function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
     }
     exports.getProperty = getProperty;
     function getEsmExportName(key) {
@@ -54525,17 +64632,17 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code, n2) => code + n2.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
-          const n = nodes[i].optimizeNodes();
-          if (Array.isArray(n))
-            nodes.splice(i, 1, ...n);
-          else if (n)
-            nodes[i] = n;
+          const n2 = nodes[i].optimizeNodes();
+          if (Array.isArray(n2))
+            nodes.splice(i, 1, ...n2);
+          else if (n2)
+            nodes[i] = n2;
           else
             nodes.splice(i, 1);
         }
@@ -54545,16 +64652,16 @@ var require_codegen = __commonJS({
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
-          const n = nodes[i];
-          if (n.optimizeNames(names, constants4))
+          const n2 = nodes[i];
+          if (n2.optimizeNames(names, constants4))
             continue;
-          subtractNames(names, n.names);
+          subtractNames(names, n2.names);
           nodes.splice(i, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       get names() {
-        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+        return this.nodes.reduce((names, n2) => addNames(names, n2.names), {});
       }
     };
     var BlockNode = class extends ParentNode {
@@ -54965,8 +65072,8 @@ var require_codegen = __commonJS({
       endFunc() {
         return this._endBlockNode(Func);
       }
-      optimize(n = 1) {
-        while (n-- > 0) {
+      optimize(n2 = 1) {
+        while (n2-- > 0) {
           this._root.optimizeNodes();
           this._root.optimizeNames(this._root.names, this._constants);
         }
@@ -54980,19 +65087,19 @@ var require_codegen = __commonJS({
         this._nodes.push(node);
       }
       _endBlockNode(N1, N2) {
-        const n = this._currNode;
-        if (n instanceof N1 || N2 && n instanceof N2) {
+        const n2 = this._currNode;
+        if (n2 instanceof N1 || N2 && n2 instanceof N2) {
           this._nodes.pop();
           return this;
         }
         throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
       }
       _elseNode(node) {
-        const n = this._currNode;
-        if (!(n instanceof If)) {
+        const n2 = this._currNode;
+        if (!(n2 instanceof If)) {
           throw new Error('CodeGen: "else" without "if"');
         }
-        this._currNode = n.else = node;
+        this._currNode = n2.else = node;
         return this;
       }
       get _root() {
@@ -55009,8 +65116,8 @@ var require_codegen = __commonJS({
     };
     exports.CodeGen = CodeGen;
     function addNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
+      for (const n2 in from)
+        names[n2] = (names[n2] || 0) + (from[n2] || 0);
       return names;
     }
     function addExprNames(names, from) {
@@ -55030,11 +65137,11 @@ var require_codegen = __commonJS({
           items.push(c);
         return items;
       }, []));
-      function replaceName(n) {
-        const c = constants4[n.str];
-        if (c === void 0 || names[n.str] !== 1)
-          return n;
-        delete names[n.str];
+      function replaceName(n2) {
+        const c = constants4[n2.str];
+        if (c === void 0 || names[n2.str] !== 1)
+          return n2;
+        delete names[n2.str];
         return c;
       }
       function canOptimize(e) {
@@ -55042,8 +65149,8 @@ var require_codegen = __commonJS({
       }
     }
     function subtractNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+      for (const n2 in from)
+        names[n2] = (names[n2] || 0) - (from[n2] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -55060,7 +65167,7 @@ var require_codegen = __commonJS({
     }
     exports.or = or;
     function mappend(op) {
-      return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
+      return (x, y2) => x === code_1.nil ? y2 : y2 === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y2)}`;
     }
     function par(x) {
       return x instanceof code_1.Name ? x : (0, code_1._)`(${x})`;
@@ -55151,12 +65258,12 @@ var require_util9 = __commonJS({
       return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
-    function eachItem(xs, f) {
+    function eachItem(xs, f2) {
       if (Array.isArray(xs)) {
         for (const x of xs)
-          f(x);
+          f2(x);
       } else {
-        f(xs);
+        f2(xs);
       }
     }
     exports.eachItem = eachItem;
@@ -55199,14 +65306,14 @@ var require_util9 = __commonJS({
     }
     exports.evaluatedPropsToName = evaluatedPropsToName;
     function setEvaluated(gen, props, ps) {
-      Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p)}`, true));
+      Object.keys(ps).forEach((p2) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p2)}`, true));
     }
     exports.setEvaluated = setEvaluated;
     var snippets = {};
-    function useFunc(gen, f) {
+    function useFunc(gen, f2) {
       return gen.scopeValue("func", {
-        ref: f,
-        code: snippets[f.code] || (snippets[f.code] = new code_1._Code(f.code))
+        ref: f2,
+        code: snippets[f2.code] || (snippets[f2.code] = new code_1._Code(f2.code))
       });
     }
     exports.useFunc = useFunc;
@@ -55772,11 +65879,11 @@ var require_code2 = __commonJS({
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
-      return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
+      return schemaMap ? Object.keys(schemaMap).filter((p2) => p2 !== "__proto__") : [];
     }
     exports.allSchemaProperties = allSchemaProperties;
     function schemaProperties(it, schemaMap) {
-      return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
+      return allSchemaProperties(schemaMap).filter((p2) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p2]));
     }
     exports.schemaProperties = schemaProperties;
     function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context3, passSchema) {
@@ -56060,33 +66167,33 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
+    module.exports = function equal(a, b2) {
+      if (a === b2) return true;
+      if (a && b2 && typeof a == "object" && typeof b2 == "object") {
+        if (a.constructor !== b2.constructor) return false;
         var length, i, keys;
         if (Array.isArray(a)) {
           length = a.length;
-          if (length != b.length) return false;
+          if (length != b2.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal(a[i], b2[i])) return false;
           return true;
         }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        if (a.constructor === RegExp) return a.source === b2.source && a.flags === b2.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b2.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b2.toString();
         keys = Object.keys(a);
         length = keys.length;
-        if (length !== Object.keys(b).length) return false;
+        if (length !== Object.keys(b2).length) return false;
         for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+          if (!Object.prototype.hasOwnProperty.call(b2, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          if (!equal(a[key], b2[key])) return false;
         }
         return true;
       }
-      return a !== a && b !== b;
+      return a !== a && b2 !== b2;
     };
   }
 });
@@ -56251,15 +66358,15 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
-      const p = resolver.parse(id);
-      return _getFullPath(resolver, p);
+      const p2 = resolver.parse(id);
+      return _getFullPath(resolver, p2);
     }
     exports.getFullPath = getFullPath;
-    function _getFullPath(resolver, p) {
-      const serialized = resolver.serialize(p);
+    function _getFullPath(resolver, p2) {
+      const serialized = resolver.serialize(p2);
       return serialized.split("#")[0] + "#";
     }
     exports._getFullPath = _getFullPath;
@@ -56283,7 +66390,7 @@ var require_resolve = __commonJS({
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _2, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -56810,11 +66917,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -57034,11 +67141,11 @@ var require_compile = __commonJS({
       return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
     }
     function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
-      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
+      const p2 = this.opts.uriResolver.parse(ref);
+      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p2);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
       if (Object.keys(root.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p, root);
+        return getJsonPointer.call(this, p2, root);
       }
       const id = (0, resolve_1.normalizeId)(refPath);
       const schOrRef = this.refs[id] || this.schemas[id];
@@ -57046,7 +67153,7 @@ var require_compile = __commonJS({
         const sch = resolveSchema.call(this, root, schOrRef);
         if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
           return;
-        return getJsonPointer.call(this, p, sch);
+        return getJsonPointer.call(this, p2, sch);
       }
       if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
         return;
@@ -57060,7 +67167,7 @@ var require_compile = __commonJS({
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         return new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
-      return getJsonPointer.call(this, p, schOrRef);
+      return getJsonPointer.call(this, p2, schOrRef);
     }
     exports.resolveSchema = resolveSchema;
     var PREVENT_SCOPE_CHANGE = /* @__PURE__ */ new Set([
@@ -57120,7 +67227,7 @@ var require_data = __commonJS({
 });
 
 // node_modules/fast-uri/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils3 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
@@ -57657,7 +67764,7 @@ var require_utils2 = __commonJS({
 var require_schemes = __commonJS({
   "node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
-    var { isUUID } = require_utils2();
+    var { isUUID } = require_utils3();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
       /** @type {const} */
@@ -57733,11 +67840,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -57868,7 +67975,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils3();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -57881,7 +67988,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -58058,8 +68165,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -58081,9 +68188,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -58158,15 +68265,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -58175,14 +68282,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -58281,7 +68388,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
+      normalize: normalize2,
       resolve: resolve2,
       resolveComponent,
       equal,
@@ -58461,17 +68568,17 @@ var require_core = __commonJS({
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
       validate(schemaKeyRef, data) {
-        let v;
+        let v2;
         if (typeof schemaKeyRef == "string") {
-          v = this.getSchema(schemaKeyRef);
-          if (!v)
+          v2 = this.getSchema(schemaKeyRef);
+          if (!v2)
             throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
         } else {
-          v = this.compile(schemaKeyRef);
+          v2 = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
-        if (!("$async" in v))
-          this.errors = v.errors;
+        const valid = v2(data);
+        if (!("$async" in v2))
+          this.errors = v2.errors;
         return valid;
       }
       compile(schema2, _meta) {
@@ -58518,9 +68625,9 @@ var require_core = __commonJS({
             this.addSchema(_schema, ref, meta);
         }
         async function _loadSchema(ref) {
-          const p = this._loading[ref];
-          if (p)
-            return p;
+          const p2 = this._loading[ref];
+          if (p2)
+            return p2;
           try {
             return await (this._loading[ref] = loadSchema(ref));
           } finally {
@@ -58668,7 +68775,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t) => addRule.call(this, k2, definition, t)));
         return this;
       }
       getKeyword(keyword) {
@@ -58697,7 +68804,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -58965,8 +69072,8 @@ var require_ref = __commonJS({
           return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
         }
         function callValidate(sch) {
-          const v = getValidate(cxt, sch);
-          callRef(cxt, v, sch, sch.$async);
+          const v2 = getValidate(cxt, sch);
+          callRef(cxt, v2, sch, sch.$async);
         }
         function inlineRefSchema(sch) {
           const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
@@ -58988,7 +69095,7 @@ var require_ref = __commonJS({
       return sch.validate ? gen.scopeValue("validate", { ref: sch.validate }) : (0, codegen_1._)`${gen.scopeValue("wrapper", { ref: sch })}.validate`;
     }
     exports.getValidate = getValidate;
-    function callRef(cxt, v, sch, $async) {
+    function callRef(cxt, v2, sch, $async) {
       const { gen, it } = cxt;
       const { allErrors, schemaEnv: env, opts } = it;
       const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
@@ -59001,8 +69108,8 @@ var require_ref = __commonJS({
           throw new Error("async schema referenced by sync schema");
         const valid = gen.let("valid");
         gen.try(() => {
-          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
-          addEvaluatedFrom(v);
+          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v2, passCxt)}`);
+          addEvaluatedFrom(v2);
           if (!allErrors)
             gen.assign(valid, true);
         }, (e) => {
@@ -59014,7 +69121,7 @@ var require_ref = __commonJS({
         cxt.ok(valid);
       }
       function callSyncRef() {
-        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
+        cxt.result((0, code_1.callValidateCode)(cxt, v2, passCxt), () => addEvaluatedFrom(v2), () => addErrorsFrom(v2));
       }
       function addErrorsFrom(source) {
         const errs = (0, codegen_1._)`${source}.errors`;
@@ -59513,7 +69620,7 @@ var require_enum = __commonJS({
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v2) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v2})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema2[i];
@@ -60002,12 +70109,12 @@ var require_additionalProperties = __commonJS({
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
             definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
@@ -60087,7 +70194,7 @@ var require_properties = __commonJS({
         if (it.opts.unevaluated && allProps.length && it.props !== true) {
           it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema2[p]));
+        const properties = allProps.filter((p2) => !(0, util_1.alwaysValidSchema)(it, schema2[p2]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -60137,7 +70244,7 @@ var require_patternProperties = __commonJS({
         const { gen, schema: schema2, data, parentSchema, it } = cxt;
         const { opts } = it;
         const patterns = (0, code_1.allSchemaProperties)(schema2);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema2[p]));
+        const alwaysValidPatterns = patterns.filter((p2) => (0, util_1.alwaysValidSchema)(it, schema2[p2]));
         if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
@@ -60480,9 +70587,9 @@ var require_dynamicAnchor = __commonJS({
     function dynamicAnchor(cxt, anchor) {
       const { gen, it } = cxt;
       it.schemaEnv.root.dynamicAnchors[anchor] = true;
-      const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
+      const v2 = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
       const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate));
+      gen.if((0, codegen_1._)`!${v2}`, () => gen.assign(v2, validate));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -60525,8 +70632,8 @@ var require_dynamicRef = __commonJS({
       }
       function _dynamicRef(valid) {
         if (it.schemaEnv.root.dynamicAnchors[anchor]) {
-          const v = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
-          gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
+          const v2 = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
+          gen.if(v2, _callRef(v2, valid), _callRef(it.validateName, valid));
         } else {
           _callRef(it.validateName, valid)();
         }
@@ -60713,9 +70820,9 @@ var require_unevaluatedProperties = __commonJS({
         }
         function unevaluatedStatic(evaluatedProps, key) {
           const ps = [];
-          for (const p in evaluatedProps) {
-            if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key} !== ${p}`);
+          for (const p2 in evaluatedProps) {
+            if (evaluatedProps[p2] === true)
+              ps.push((0, codegen_1._)`${key} !== ${p2}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -61474,7 +71581,7 @@ var require__ = __commonJS({
       }
       _addVocabularies() {
         super._addVocabularies();
-        draft2020_1.default.forEach((v) => this.addVocabulary(v));
+        draft2020_1.default.forEach((v2) => this.addVocabulary(v2));
         if (this.opts.discriminator)
           this.addKeyword(discriminator_1.default);
       }
@@ -61605,15 +71712,15 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str2) {
-      const matches = DATE.exec(str2);
-      if (!matches)
+      const matches2 = DATE.exec(str2);
+      if (!matches2)
         return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+      const year = +matches2[1];
+      const month = +matches2[2];
+      const day = +matches2[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -61627,16 +71734,16 @@ var require_formats = __commonJS({
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time(str2) {
-        const matches = TIME.exec(str2);
-        if (!matches)
+        const matches2 = TIME.exec(str2);
+        if (!matches2)
           return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
+        const hr = +matches2[1];
+        const min = +matches2[2];
+        const sec = +matches2[3];
+        const tz = matches2[4];
+        const tzSign = matches2[5] === "-" ? -1 : 1;
+        const tzH = +(matches2[6] || 0);
+        const tzM = +(matches2[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
         if (hr <= 23 && min <= 59 && sec < 60)
@@ -61926,7 +72033,7 @@ var require_ajv = __commonJS({
     var Ajv = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
         if (this.opts.discriminator)
           this.addKeyword(discriminator_1.default);
       }
@@ -62077,17 +72184,17 @@ var require_dist2 = __commonJS({
     };
     formatsPlugin.get = (name, mode = "full") => {
       const formats2 = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
-      const f = formats2[name];
-      if (!f)
+      const f2 = formats2[name];
+      if (!f2)
         throw new Error(`Unknown format "${name}"`);
-      return f;
+      return f2;
     };
     function addFormats2(ajv2, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv2.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f of list)
-        ajv2.addFormat(f, fs3[f]);
+      for (const f2 of list)
+        ajv2.addFormat(f2, fs3[f2]);
     }
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -62097,8 +72204,8 @@ var require_dist2 = __commonJS({
 
 // src/records/schema-check.ts
 function validatorFor(kind) {
-  let v = compiled.get(kind);
-  if (!v) {
+  let v2 = compiled.get(kind);
+  if (!v2) {
     if (!ajv) {
       ajv = new import__.Ajv2020({
         allErrors: true,
@@ -62110,11 +72217,32 @@ function validatorFor(kind) {
         code: { optimize: false }
       });
       addFormats(ajv, ["date", "date-time"]);
+      ajv.addKeyword({
+        keyword: CHECK_KEYWORD,
+        schemaType: "string",
+        errors: true,
+        validate: fieldCheck
+      });
     }
-    v = ajv.compile(KINDS[kind]);
-    compiled.set(kind, v);
+    v2 = ajv.compile(KINDS[kind]);
+    compiled.set(kind, v2);
   }
-  return v;
+  return v2;
+}
+function fieldCheck(name, data, _parent, cxt) {
+  const problem = runFieldCheck(name, data);
+  if (!problem) return true;
+  const below = problem.at.map((k2) => `/${String(k2).replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  fieldCheck.errors = [
+    {
+      keyword: CHECK_KEYWORD,
+      instancePath: `${cxt?.instancePath ?? ""}${below.join("")}`,
+      schemaPath: "",
+      params: { check: name },
+      message: problem.message
+    }
+  ];
+  return false;
 }
 function checkSchema(file, kind) {
   const validate = validatorFor(kind);
@@ -62144,7 +72272,7 @@ function pruneErrors(errors) {
 }
 function nonNullBranch(e) {
   const branches = e.parentSchema?.anyOf ?? [];
-  const nonNull = branches.flatMap((b, i) => b.type === "null" ? [] : [i]);
+  const nonNull = branches.flatMap((b2, i) => b2.type === "null" ? [] : [i]);
   return branches.length === 2 && nonNull.length === 1 && e.data !== null ? nonNull[0] : void 0;
 }
 function explain(file, errors) {
@@ -62180,13 +72308,13 @@ function explain(file, errors) {
         return finding(file.path, file.locate(at), "schema/enum", message);
       }
       case "discriminator": {
-        const p = e.params;
-        const options = (schema2?.oneOf ?? []).map((o) => JSON.stringify(o.properties?.[p.tag]?.const)).join(", ");
+        const p2 = e.params;
+        const options = (schema2?.oneOf ?? []).map((o) => JSON.stringify(o.properties?.[p2.tag]?.const)).join(", ");
         return finding(
           file.path,
-          file.locate([...at, p.tag]),
+          file.locate([...at, p2.tag]),
           "schema/enum",
-          `${name}.${p.tag} must be one of ${options}; got ${JSON.stringify(p.tagValue)}`
+          `${name}.${p2.tag} must be one of ${options}; got ${JSON.stringify(p2.tagValue)}`
         );
       }
       case "const":
@@ -62202,6 +72330,13 @@ function explain(file, errors) {
           file.locate(at),
           "schema/type",
           `${name} must be ${e.params.type}; got ${describe(e.data)}`
+        );
+      case CHECK_KEYWORD:
+        return finding(
+          file.path,
+          file.locate(at),
+          `schema/${e.params.check}`,
+          `${name} ${e.message ?? "is invalid"}`
         );
       case "pattern":
       case "format":
@@ -62221,11 +72356,11 @@ function explain(file, errors) {
     }
   });
 }
-function describe(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  return `${typeof v} ${JSON.stringify(v)}`;
+function describe(v2) {
+  if (v2 === null) return "null";
+  if (Array.isArray(v2)) return "a list";
+  if (typeof v2 === "object") return "a mapping";
+  return `${typeof v2} ${JSON.stringify(v2)}`;
 }
 var import__, import_ajv_formats, addFormats, ajv, compiled;
 var init_schema_check = __esm({
@@ -62234,9 +72369,11 @@ var init_schema_check = __esm({
     import__ = __toESM(require__(), 1);
     import_ajv_formats = __toESM(require_dist2(), 1);
     init_catalog();
+    init_field_checks();
     init_finding();
     addFormats = import_ajv_formats.default.default;
     compiled = /* @__PURE__ */ new Map();
+    fieldCheck.errors = [];
   }
 });
 
@@ -62323,15 +72460,35 @@ var init_write = __esm({
 });
 
 // src/records/diff.ts
+function fieldChanges(before, after, at = []) {
+  if (before === after) return [];
+  const objects = isObject(before) && isObject(after);
+  if (!objects || Array.isArray(before) !== Array.isArray(after))
+    return [{ path: at, before, after }];
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) return [{ path: at, before, after }];
+    return before.flatMap((x, i) => fieldChanges(x, after[i], [...at, i]));
+  }
+  const a = before;
+  const b2 = after;
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])];
+  return keys.flatMap((k2) => {
+    if (!Object.hasOwn(a, k2) || !Object.hasOwn(b2, k2))
+      return [{ path: [...at, k2], before: a[k2], after: b2[k2] }];
+    return fieldChanges(a[k2], b2[k2], [...at, k2]);
+  });
+}
+function formatFieldPath(path) {
+  return path.reduce(
+    (s, p2) => typeof p2 === "number" ? `${s}[${p2}]` : s ? `${s}.${p2}` : p2,
+    ""
+  ) || "(record)";
+}
+function isObject(v2) {
+  return v2 !== null && typeof v2 === "object";
+}
 var init_diff2 = __esm({
   "src/records/diff.ts"() {
-    "use strict";
-  }
-});
-
-// src/records/duration.ts
-var init_duration = __esm({
-  "src/records/duration.ts"() {
     "use strict";
   }
 });
@@ -62349,6 +72506,8 @@ var init_records = __esm({
     init_write();
     init_diff2();
     init_duration();
+    init_path_pattern();
+    init_linear_regex();
   }
 });
 
@@ -62374,6 +72533,8 @@ var init_repo = __esm({
     init_trailers();
     init_history();
     init_commit_edits();
+    init_checkout_move();
+    init_atomic_file();
     init_init();
     init_merge_base();
     init_branches();
@@ -62467,29 +72628,29 @@ var require_proxy = __commonJS({
 var require_lib3 = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      var desc = Object.getOwnPropertyDescriptor(m2, k2);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m2[k2];
         } };
       }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      Object.defineProperty(o, k22, desc);
+    }) : (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v });
-    }) : function(o, v) {
-      o["default"] = v;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
+    }) : function(o, v2) {
+      o["default"] = v2;
     });
     var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
       var ownKeys = function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
           var ar = [];
-          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          for (var k2 in o2) if (Object.prototype.hasOwnProperty.call(o2, k2)) ar[ar.length] = k2;
           return ar;
         };
         return ownKeys(o);
@@ -62498,19 +72659,19 @@ var require_lib3 = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+          for (var k2 = ownKeys(mod), i = 0; i < k2.length; i++) if (k2[i] !== "default") __createBinding(result, mod, k2[i]);
         }
         __setModuleDefault(result, mod);
         return result;
       };
     })();
-    var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+    var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
+        return value instanceof P2 ? value : new P2(function(resolve2) {
           resolve2(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve2, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -63150,7 +73311,7 @@ var require_lib3 = __commonJS({
       }
     };
     exports.HttpClient = HttpClient3;
-    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k2) => (c[k2.toLowerCase()] = obj[k2], c), {});
   }
 });
 
@@ -63162,23 +73323,23 @@ var require_light = __commonJS({
     })(exports, (function() {
       "use strict";
       var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
+      function getCjsExportFromNamespace(n2) {
+        return n2 && n2["default"] || n2;
       }
       var load2 = function(received, defaults2, onto = {}) {
-        var k, ref, v;
-        for (k in defaults2) {
-          v = defaults2[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
+        var k2, ref, v2;
+        for (k2 in defaults2) {
+          v2 = defaults2[k2];
+          onto[k2] = (ref = received[k2]) != null ? ref : v2;
         }
         return onto;
       };
       var overwrite = function(received, defaults2, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults2[k] !== void 0) {
-            onto[k] = v;
+        var k2, v2;
+        for (k2 in received) {
+          v2 = received[k2];
+          if (defaults2[k2] !== void 0) {
+            onto[k2] = v2;
           }
         }
         return onto;
@@ -63778,7 +73939,7 @@ var require_light = __commonJS({
           return (ref = this.status[this._jobs[id]]) != null ? ref : null;
         }
         statusJobs(status) {
-          var k, pos, ref, results, v;
+          var k2, pos, ref, results, v2;
           if (status != null) {
             pos = this.status.indexOf(status);
             if (pos < 0) {
@@ -63786,10 +73947,10 @@ var require_light = __commonJS({
             }
             ref = this._jobs;
             results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
+            for (k2 in ref) {
+              v2 = ref[k2];
+              if (v2 === pos) {
+                results.push(k2);
               }
             }
             return results;
@@ -63798,8 +73959,8 @@ var require_light = __commonJS({
           }
         }
         statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
+          return this.counts.reduce(((acc, v2, i) => {
+            acc[this.status[i]] = v2;
             return acc;
           }), {});
         }
@@ -63916,14 +74077,14 @@ var require_light = __commonJS({
             return instance != null || deleted > 0;
           }
           limiters() {
-            var k, ref, results, v;
+            var k2, ref, results, v2;
             ref = this.instances;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k2 in ref) {
+              v2 = ref[k2];
               results.push({
-                key: k,
-                limiter: v
+                key: k2,
+                limiter: v2
               });
             }
             return results;
@@ -63932,7 +74093,7 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
+            var cursor, end, found, i, k2, keys, len, next, start;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
@@ -63944,8 +74105,8 @@ var require_light = __commonJS({
               [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
               for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
+                k2 = found[i];
+                keys.push(k2.slice(start, -end));
               }
             }
             return keys;
@@ -63954,21 +74115,21 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time, v;
+              var e, k2, ref, results, time, v2;
               time = Date.now();
               ref = this.instances;
               results = [];
-              for (k in ref) {
-                v = ref[k];
+              for (k2 in ref) {
+                v2 = ref[k2];
                 try {
-                  if (await v._store.__groupCheck__(time)) {
-                    results.push(this.deleteKey(k));
+                  if (await v2._store.__groupCheck__(time)) {
+                    results.push(this.deleteKey(k2));
                   } else {
                     results.push(void 0);
                   }
                 } catch (error2) {
                   e = error2;
-                  results.push(v.Events.trigger("error", e));
+                  results.push(v2.Events.trigger("error", e));
                 }
               }
               return results;
@@ -64270,14 +74431,14 @@ var require_light = __commonJS({
               return this.Promise.resolve(null);
             }, this._registerLock.schedule(() => {
               return this._submitLock.schedule(() => {
-                var k, ref, v;
+                var k2, ref, v2;
                 ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
+                for (k2 in ref) {
+                  v2 = ref[k2];
+                  if (this.jobStatus(v2.job.options.id) === "RUNNING") {
+                    clearTimeout(v2.timeout);
+                    clearTimeout(v2.expiration);
+                    v2.job.doDrop({
                       message: options.dropErrorMessage
                     });
                   }
@@ -64545,7 +74706,7 @@ var init_walk2 = __esm({
 });
 
 // src/data/hash/sync.ts
-import { createHash as createHash2, randomBytes } from "node:crypto";
+import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
 import { threadId } from "node:worker_threads";
 var tag;
 var init_sync = __esm({
@@ -64553,7 +74714,7 @@ var init_sync = __esm({
     "use strict";
     init_errors2();
     init_ref3();
-    tag = `${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
+    tag = `${process.pid}-${threadId}-${randomBytes3(4).toString("hex")}`;
   }
 });
 
@@ -64747,16 +74908,16 @@ var init_dvc = __esm({
 });
 
 // src/data/table/columns.ts
-var BOOL, INT, FLOAT, TSZ, TSN, ALL, INT64_MIN, INT64_MAX, encoder;
+var BOOL2, INT2, FLOAT2, TSZ, TSN, ALL, INT64_MIN, INT64_MAX, encoder;
 var init_columns = __esm({
   "src/data/table/columns.ts"() {
     "use strict";
-    BOOL = 1;
-    INT = 2;
-    FLOAT = 4;
+    BOOL2 = 1;
+    INT2 = 2;
+    FLOAT2 = 4;
     TSZ = 8;
     TSN = 16;
-    ALL = BOOL | INT | FLOAT | TSZ | TSN;
+    ALL = BOOL2 | INT2 | FLOAT2 | TSZ | TSN;
     INT64_MIN = -(2n ** 63n);
     INT64_MAX = 2n ** 63n - 1n;
     encoder = new TextEncoder();
@@ -64944,6 +75105,7 @@ var init_aggregate_evaluators = __esm({
 var init_map_evaluators = __esm({
   "src/data/expectations/map-evaluators.ts"() {
     "use strict";
+    init_linear_regex();
     init_evaluator();
     init_result();
   }
@@ -64980,14 +75142,35 @@ var init_check2 = __esm({
   }
 });
 
+// src/data/base-storage.ts
+var init_base_storage = __esm({
+  "src/data/base-storage.ts"() {
+    "use strict";
+    init_local();
+    init_lazy_s3();
+    init_errors2();
+    init_workspace();
+  }
+});
+
 // src/data/validate-hook.ts
 var init_validate_hook = __esm({
   "src/data/validate-hook.ts"() {
     "use strict";
     init_records();
+    init_base_storage();
     init_check2();
     init_errors2();
-    init_workspace();
+  }
+});
+
+// src/data/artifact-check.ts
+var init_artifact_check = __esm({
+  "src/data/artifact-check.ts"() {
+    "use strict";
+    init_records();
+    init_base_storage();
+    init_ref3();
   }
 });
 
@@ -65023,6 +75206,8 @@ var init_data = __esm({
     init_expectations();
     init_table();
     init_validate_hook();
+    init_artifact_check();
+    init_base_storage();
   }
 });
 
@@ -65203,13 +75388,13 @@ var HttpResponseRetryCodes = [
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P, generator) {
+var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
+    return value instanceof P2 ? value : new P2(function(resolve2) {
       resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -65335,8 +75520,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -65432,10 +75617,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag2 = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag2) ? tag2 : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -65464,9 +75649,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -65477,8 +75662,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -65562,15 +75747,28 @@ var ForgeError = class extends CodedError {
   name = "ForgeError";
 };
 
+// src/forge/local.ts
+init_repo();
+
 // src/forge/local-records.ts
 init_repo();
 
+// src/forge/local-store.ts
+init_atomic_file();
+
 // src/forge/local-pulls.ts
 init_repo();
+init_db();
+init_history();
+init_ref_lock();
 
 // src/forge/merge.ts
 init_repo();
 init_ref_lock();
+init_worktree_sync();
+
+// src/forge/local-commits.ts
+init_repo();
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
@@ -65626,13 +75824,13 @@ var Context = class {
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib3(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
+var __awaiter2 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
+    return value instanceof P2 ? value : new P2(function(resolve2) {
       resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -65900,11 +76098,11 @@ function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
 function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
+  const matches2 = url.match(urlVariableRegex);
+  if (!matches2) {
     return [];
   }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+  return matches2.map(removeNonChars).reduce((a, b2) => a.concat(b2), []);
 }
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
@@ -65962,9 +76160,9 @@ function getValues(context3, operator, key, modifier) {
             );
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
+          Object.keys(value).forEach(function(k2) {
+            if (isDefined(value[k2])) {
+              result.push(encodeValue(operator, value[k2], k2));
             }
           });
         }
@@ -65975,10 +76173,10 @@ function getValues(context3, operator, key, modifier) {
             tmp.push(encodeValue(operator, value2));
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
+          Object.keys(value).forEach(function(k2) {
+            if (isDefined(value[k2])) {
+              tmp.push(encodeUnreserved(k2));
+              tmp.push(encodeValue(operator, value[k2].toString()));
             }
           });
         }
@@ -66011,7 +76209,7 @@ function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
+    function(_2, expression, literal) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -66234,16 +76432,16 @@ function parseParameters(header, type2, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code18 = header.charCodeAt(index);
+            if (code18 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code19 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code19];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -66254,7 +76452,7 @@ function parseParameters(header, type2, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code18 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -66267,8 +76465,8 @@ function parseParameters(header, type2, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code18 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code18];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -66332,8 +76530,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -66427,17 +76625,17 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     } else {
       while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        const k2 = node.keys[node.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k2);
         if (isFilteredOutByArray) continue;
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
+        const childRaw = node.val[k2];
+        const childVal = prepareVal(node.val, k2, childRaw);
         if (isUnstringifiable(childVal)) continue;
         if (!node.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+          chunks.push("\n" + space.repeat(level) + originalStringify(k2) + ": ");
         } else {
-          chunks.push(originalStringify(k) + ":");
+          chunks.push(originalStringify(k2) + ":");
         }
         const isComplexObject = childVal !== null && typeof childVal === "object";
         const isNativeRaw = isRawJSON(childVal);
@@ -66448,7 +76646,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
           visited.add(childVal);
           stack.push({
             parent: node.val,
-            key: k,
+            key: k2,
             val: childVal,
             isArray: Array.isArray(childVal),
             keys: Array.isArray(childVal) ? null : Object.keys(childVal),
@@ -66536,7 +76734,7 @@ var isContextSourceSupported = () => {
   try {
     const result = JSON.parse(
       "1",
-      (_, __, context3) => !!context3?.source && context3.source === "1"
+      (_2, __, context3) => !!context3?.source && context3.source === "1"
     );
     featureCache.set(parseFingerprint, result);
     return result;
@@ -66554,8 +76752,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -66613,8 +76811,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -66628,18 +76826,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -66766,8 +76964,8 @@ async function fetchWrapper(requestOptions) {
     data: ""
   };
   if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
+    const matches2 = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches2 && matches2.pop();
     log.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
@@ -66808,12 +77006,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -66840,7 +77038,7 @@ function toErrorMessage(data) {
   if (typeof data === "object" && data !== null && "message" in data) {
     const objectData = data;
     const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v2) => JSON.stringify(v2)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
   }
   return `Unknown error: ${JSON.stringify(data)}`;
 }
@@ -70065,8 +80263,8 @@ function createGitHubClient(options) {
       "no GitHub token: pass a GitHub App installation token or a PAT (the workflow GITHUB_TOKEN works, but the pull requests and dispatches it creates start no workflows)"
     );
   }
-  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(options.repository.trim());
-  if (!m) {
+  const m2 = /^([\w.-]+)\/([\w.-]+)$/.exec(options.repository.trim());
+  if (!m2) {
     const repository = options.repository;
     throw new ForgeError("NOT_CONFIGURED", `repository must be owner/repo, not "${repository}"`, {
       repository
@@ -70123,7 +80321,7 @@ function createGitHubClient(options) {
     retry,
     throttling
   );
-  return { octokit, owner: m[1], repo: m[2], baseUrl: baseUrl2 };
+  return { octokit, owner: m2[1], repo: m2[2], baseUrl: baseUrl2 };
 }
 
 // src/forge/github-map.ts
@@ -70157,6 +80355,15 @@ function toReview(r) {
     body: r.body ?? ""
   };
 }
+function toForgeCommit(c) {
+  const login = (u) => u && typeof u === "object" && typeof u.login === "string" ? u.login : null;
+  return {
+    sha: c.sha,
+    author: login(c.author),
+    committer: login(c.committer),
+    verified: c.commit.verification?.verified === true
+  };
+}
 function toIssue(i) {
   return {
     number: i.number,
@@ -70172,9 +80379,9 @@ function asFailure(err) {
     return null;
   return err;
 }
-function githubReason(f) {
-  const data = f.response?.data ?? {};
-  const message = typeof data.message === "string" ? data.message : f.message;
+function githubReason(f2) {
+  const data = f2.response?.data ?? {};
+  const message = typeof data.message === "string" ? data.message : f2.message;
   const errors = (Array.isArray(data.errors) ? data.errors : []).map((e) => {
     if (typeof e === "string") return e;
     const o = e ?? {};
@@ -70183,33 +80390,33 @@ function githubReason(f) {
   });
   return { message, errors };
 }
-function isRateLimit(f, message) {
-  const remaining = f.response?.headers?.["x-ratelimit-remaining"];
-  return f.status === 429 || remaining === "0" || /rate limit/i.test(message);
+function isRateLimit(f2, message) {
+  const remaining = f2.response?.headers?.["x-ratelimit-remaining"];
+  return f2.status === 429 || remaining === "0" || /rate limit/i.test(message);
 }
 function toForgeError(err, what, baseUrl2) {
   if (err instanceof ForgeError) return err;
-  const f = asFailure(err);
-  if (!f) return new ForgeError("UNAVAILABLE", `${what}: ${String(err)}`, { what }, { cause: err });
-  if (!f.response) {
-    const message2 = `${what}: cannot reach GitHub at ${baseUrl2} (${f.message})`;
+  const f2 = asFailure(err);
+  if (!f2) return new ForgeError("UNAVAILABLE", `${what}: ${String(err)}`, { what }, { cause: err });
+  if (!f2.response) {
+    const message2 = `${what}: cannot reach GitHub at ${baseUrl2} (${f2.message})`;
     return new ForgeError("NOT_CONFIGURED", message2, { what, baseUrl: baseUrl2 }, { cause: err });
   }
-  const { message, errors } = githubReason(f);
+  const { message, errors } = githubReason(f2);
   const detail = errors.length > 0 ? `${message}: ${errors.join("; ")}` : message;
-  const data = { what, status: f.status, message, errors };
+  const data = { what, status: f2.status, message, errors };
   let code;
-  if (f.status === 401) code = "NOT_CONFIGURED";
-  else if (f.status === 403 || f.status === 429)
-    code = isRateLimit(f, message) ? "RATE_LIMITED" : "FORBIDDEN";
-  else if (f.status === 404 || f.status === 410) code = "NOT_FOUND";
-  else if (f.status === 409) code = "CONFLICT";
-  else if (f.status === 405)
+  if (f2.status === 401) code = "NOT_CONFIGURED";
+  else if (f2.status === 403 || f2.status === 429)
+    code = isRateLimit(f2, message) ? "RATE_LIMITED" : "FORBIDDEN";
+  else if (f2.status === 404 || f2.status === 410) code = "NOT_FOUND";
+  else if (f2.status === 409) code = "CONFLICT";
+  else if (f2.status === 405)
     code = /rule|protect|required|review|status check/i.test(message) ? "FORBIDDEN" : "CONFLICT";
-  else if (f.status >= 500) code = "UNAVAILABLE";
+  else if (f2.status >= 500) code = "UNAVAILABLE";
   else code = "INVALID";
-  const hint = f.status === 409 ? " (the head moved since it was read)" : code === "CONFLICT" ? " (it does not merge cleanly)" : "";
-  return new ForgeError(code, `${what}: GitHub answered ${f.status}: ${detail}${hint}`, data, {
+  const hint = f2.status === 409 ? " (the head moved since it was read)" : code === "CONFLICT" ? " (it does not merge cleanly)" : "";
+  return new ForgeError(code, `${what}: GitHub answered ${f2.status}: ${detail}${hint}`, data, {
     cause: err
   });
 }
@@ -70265,7 +80472,7 @@ var GitHubForge = class {
         per_page: PER_PAGE
       })
     );
-    const pr = pulls.find((p) => p.head.ref === head && (!base || p.base.ref === base));
+    const pr = pulls.find((p2) => p2.head.ref === head && (!base || p2.base.ref === base));
     return pr ? toPullRequest(pr, this.owner) : null;
   }
   async getPullRequest(number) {
@@ -70286,7 +80493,7 @@ var GitHubForge = class {
         per_page: PER_PAGE
       })
     );
-    return pulls.map((p) => toPullRequest(p, this.owner));
+    return pulls.map((p2) => toPullRequest(p2, this.owner));
   }
   async createPullRequest(input) {
     const { data } = await this.#call(
@@ -70317,9 +80524,9 @@ var GitHubForge = class {
     }
   }
   async requestReviewers(number, handles) {
-    const users = [...new Set(handles.filter((h) => !h.includes("/")))];
+    const users = [...new Set(handles.filter((h2) => !h2.includes("/")))];
     const teams2 = [
-      ...new Set(handles.filter((h) => h.includes("/")).map((h) => h.slice(h.indexOf("/") + 1)))
+      ...new Set(handles.filter((h2) => h2.includes("/")).map((h2) => h2.slice(h2.indexOf("/") + 1)))
     ];
     if (users.length === 0 && teams2.length === 0) return;
     await this.#call(
@@ -70342,6 +80549,26 @@ var GitHubForge = class {
       })
     );
     return reviews.map(toReview).filter((r) => r !== null);
+  }
+  /** `GET …/pulls/{n}/commits` (GitHub lists at most 250), oldest first. */
+  async pullRequestCommits(number) {
+    const commits = await this.#call(
+      `list the commits of #${number}`,
+      () => this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
+        ...this.#repo,
+        pull_number: number,
+        per_page: PER_PAGE
+      })
+    );
+    return commits.map(toForgeCommit);
+  }
+  /** `GET …/commits/{sha}`: the logins GitHub maps the commit to, and its signature check. */
+  async getCommit(sha) {
+    const { data } = await this.#call(
+      `get commit ${sha.slice(0, 7)}`,
+      () => this.octokit.rest.repos.getCommit({ ...this.#repo, ref: sha, per_page: 1 })
+    );
+    return toForgeCommit(data);
   }
   async submitReview(number, input) {
     const event = { APPROVED: "APPROVE", CHANGES_REQUESTED: "REQUEST_CHANGES", COMMENTED: "COMMENT" }[input.state];
@@ -70377,8 +80604,8 @@ var GitHubForge = class {
     throw new ForgeError("CONFLICT", `${what}: not merged: ${data.message}`, { number });
   }
   async createCommitStatus(sha, status) {
-    const d = status.description;
-    const description = d.length > MAX_STATUS_DESCRIPTION ? `${d.slice(0, MAX_STATUS_DESCRIPTION - 1)}…` : d;
+    const d2 = status.description;
+    const description = d2.length > MAX_STATUS_DESCRIPTION ? `${d2.slice(0, MAX_STATUS_DESCRIPTION - 1)}…` : d2;
     await this.#call(
       `set status ${status.context} on ${sha.slice(0, 12)}`,
       () => this.octokit.rest.repos.createCommitStatus({
@@ -70463,11 +80690,12 @@ init_records();
 init_repo();
 
 // src/registry/semver.ts
-var RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-function parseSemVer(v) {
-  const m = RE.exec(v);
-  if (!m) return null;
-  return { major: +m[1], minor: +m[2], patch: +m[3], pre: m[4] ? m[4].split(".") : [] };
+var SEMVER_PATTERN = "^(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})\\.(0|[1-9]\\d{0,14})(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$";
+var RE = new RegExp(SEMVER_PATTERN);
+function parseSemVer(v2) {
+  const m2 = RE.exec(v2);
+  if (!m2) return null;
+  return { major: +m2[1], minor: +m2[2], patch: +m2[3], pre: m2[4] ? m2[4].split(".") : [] };
 }
 
 // src/registry/errors.ts
@@ -70478,24 +80706,24 @@ function shortHash(hash) {
   const colon = hash.indexOf(":");
   return hash.length > colon + 9 ? `${hash.slice(0, colon + 9)}…` : hash;
 }
-function meetsThreshold(m) {
-  if (m.threshold === void 0 || m.direction === void 0) return void 0;
-  return m.direction === "min" ? m.value >= m.threshold : m.value < m.threshold;
+function meetsThreshold(m2) {
+  if (m2.threshold === void 0 || m2.direction === void 0) return void 0;
+  return m2.direction === "min" ? m2.value >= m2.threshold : m2.value < m2.threshold;
 }
 function renderModelCardMarkdown(card, opts = {}) {
-  const d = card.model_details;
+  const d2 = card.model_details;
   const details = [
-    `- **Description:** ${inline(d.description)}`,
-    `- **Architecture:** ${inline(d.architecture)} (${inline(d.framework)})`,
-    `- **Owners:** ${d.owners.join(", ")}`,
-    `- **Date:** ${d.date}`,
-    ...d.license ? [`- **License:** ${inline(d.license)}`] : [],
+    `- **Description:** ${inline(d2.description)}`,
+    `- **Architecture:** ${inline(d2.architecture)} (${inline(d2.framework)})`,
+    `- **Owners:** ${d2.owners.join(", ")}`,
+    `- **Date:** ${d2.date}`,
+    ...d2.license ? [`- **License:** ${inline(d2.license)}`] : [],
     ...versionFacts(opts.version)
   ];
   const use = card.intended_use;
   const sections = [
     ["Model details", details],
-    ["References", d.references ? bullets(d.references) : null],
+    ["References", d2.references ? bullets(d2.references) : null],
     [
       "Intended use",
       [
@@ -70532,34 +80760,34 @@ function renderModelCardMarkdown(card, opts = {}) {
   return `${lines.join("\n")}
 `;
 }
-function versionFacts(v) {
-  if (!v) return [];
-  const a = v.artifact;
+function versionFacts(v2) {
+  if (!v2) return [];
+  const a = v2.artifact;
   return [
-    `- **Run:** \`${v.run}\``,
+    `- **Run:** \`${v2.run}\``,
     `- **Artifact:** \`${inline(a.uri)}\` (${inline(a.format)}, ${a.size} bytes, \`${shortHash(a.hash)}\`)`,
-    `- **Change:** ${v.change.level} — ${inline(v.change.reason)}`
+    `- **Change:** ${v2.change.level} — ${inline(v2.change.reason)}`
   ];
 }
 function metricsTable(metrics) {
   if (metrics.length === 0) return [];
-  const rows = metrics.map((m) => {
-    const ok = meetsThreshold(m);
+  const rows = metrics.map((m2) => {
+    const ok = meetsThreshold(m2);
     return row([
-      m.name,
-      m.slice ?? "",
-      String(m.value),
-      thresholdText(m),
+      m2.name,
+      m2.slice ?? "",
+      String(m2.value),
+      thresholdText(m2),
       ok === void 0 ? "" : ok ? "✅" : "❌"
     ]);
   });
   return ["| metric | slice | value | threshold | |", "| --- | --- | --: | --: | :-: |", ...rows];
 }
-function thresholdText(m) {
-  if (m.threshold === void 0) return "";
-  if (m.direction === "min") return `≥ ${m.threshold}`;
-  if (m.direction === "max") return `< ${m.threshold}`;
-  return String(m.threshold);
+function thresholdText(m2) {
+  if (m2.threshold === void 0) return "";
+  if (m2.direction === "min") return `≥ ${m2.threshold}`;
+  if (m2.direction === "max") return `< ${m2.threshold}`;
+  return String(m2.threshold);
 }
 function dataTable(refs) {
   if (refs.length === 0) return [];
@@ -70581,8 +80809,8 @@ function subsection(title, items) {
 function orNone(lines) {
   return lines.length ? lines : ["_None recorded._"];
 }
-function inline(text) {
-  return text.replace(/\s+/g, " ").trim();
+function inline(text2) {
+  return text2.replace(/\s+/g, " ").trim();
 }
 
 // src/registry/registration.ts
@@ -70594,26 +80822,26 @@ init_repo();
 
 // src/promote/chart.ts
 function metricsChart(production, candidate) {
-  const names = Object.keys(candidate.metrics).filter((m) => isShare(candidate.metrics[m]) && (!production || isShare(production.metrics[m]))).sort();
+  const names = Object.keys(candidate.metrics).filter((m2) => isShare(candidate.metrics[m2]) && (!production || isShare(production.metrics[m2]))).sort();
   if (!names.length) return "";
-  const bars = (v) => `[${names.map((m) => round(v.metrics[m])).join(", ")}]`;
+  const bars = (v2) => `[${names.map((m2) => round(v2.metrics[m2])).join(", ")}]`;
   const title = production ? `${candidate.model}: ${production.version} (first bar) vs ${candidate.version}` : `${candidate.model} ${candidate.version}`;
   return [
     "```mermaid",
     "xychart-beta",
     `  title "${title}"`,
-    `  x-axis [${names.map((n) => `"${n}"`).join(", ")}]`,
+    `  x-axis [${names.map((n2) => `"${n2}"`).join(", ")}]`,
     '  y-axis "value" 0 --> 1',
     ...production ? [`  bar ${bars(production)}`] : [],
     `  bar ${bars(candidate)}`,
     "```"
   ].join("\n");
 }
-function isShare(v) {
-  return v !== void 0 && v >= 0 && v <= 1;
+function isShare(v2) {
+  return v2 !== void 0 && v2 >= 0 && v2 <= 1;
 }
-function round(v) {
-  return Number(v.toFixed(4));
+function round(v2) {
+  return Number(v2.toFixed(4));
 }
 
 // src/tracking/train.ts
@@ -70642,36 +80870,36 @@ function guessDirection(metric) {
 function comparisonTable(production, candidate, primary) {
   const names = [
     .../* @__PURE__ */ new Set([...Object.keys(candidate.metrics), ...Object.keys(production?.metrics ?? {})])
-  ].sort((a, b) => a === primary.metric ? -1 : b === primary.metric ? 1 : a.localeCompare(b));
+  ].sort((a, b2) => a === primary.metric ? -1 : b2 === primary.metric ? 1 : a.localeCompare(b2));
   const head = production ? [
     `| metric | production ${production.version} | candidate ${candidate.version} | change |`,
     "| --- | --: | --: | --: |"
   ] : [`| metric | candidate ${candidate.version} |`, "| --- | --: |"];
-  const rows = names.map((m) => {
-    const c = candidate.metrics[m];
-    const label = m === primary.metric ? `**${m}** (primary)` : m;
+  const rows = names.map((m2) => {
+    const c = candidate.metrics[m2];
+    const label = m2 === primary.metric ? `**${m2}** (primary)` : m2;
     if (!production) return `| ${label} | ${fmt(c)} |`;
-    const p = production.metrics[m];
-    return `| ${label} | ${fmt(p)} | ${fmt(c)} | ${change(p, c, m === primary.metric ? primary.direction : guessDirection(m))} |`;
+    const p2 = production.metrics[m2];
+    return `| ${label} | ${fmt(p2)} | ${fmt(c)} | ${change(p2, c, m2 === primary.metric ? primary.direction : guessDirection(m2))} |`;
   });
   return [...head, ...rows].join("\n");
 }
-function change(p, c, dir) {
-  if (p === void 0 || c === void 0) return "";
-  if (p === c) return "=";
-  const rel = p === 0 ? "" : ` (${((c - p) / Math.abs(p) * 100).toFixed(1)} %)`;
-  const better = dir === "maximize" ? c > p : c < p;
-  return `${better ? "▲" : "▼"} ${c - p > 0 ? "+" : ""}${fmt(c - p)}${rel}`;
+function change(p2, c, dir) {
+  if (p2 === void 0 || c === void 0) return "";
+  if (p2 === c) return "=";
+  const rel = p2 === 0 ? "" : ` (${((c - p2) / Math.abs(p2) * 100).toFixed(1)} %)`;
+  const better = dir === "maximize" ? c > p2 : c < p2;
+  return `${better ? "▲" : "▼"} ${c - p2 > 0 ? "+" : ""}${fmt(c - p2)}${rel}`;
 }
-function fmt(v) {
-  if (v === void 0) return "–";
-  return String(Number(v.toPrecision(4)));
+function fmt(v2) {
+  if (v2 === void 0) return "–";
+  return String(Number(v2.toPrecision(4)));
 }
 
 // src/promote/body.ts
 function parsePromotionBranch(branch) {
-  const m = /^promote\/([a-z0-9][a-z0-9_-]*)\/([^/]+)$/.exec(branch);
-  return m ? { model: m[1], version: m[2] } : null;
+  const m2 = /^promote\/([a-z0-9][a-z0-9_-]*)\/([^/]+)$/.exec(branch);
+  return m2 ? { model: m2[1], version: m2[2] } : null;
 }
 function promotionBody(i) {
   const c = i.candidate;
@@ -70704,7 +80932,7 @@ function driftSection(i) {
   if (t?.type !== "drift") return "";
   const figures = Object.entries(t.drift ?? {});
   const rows = figures.map(
-    ([k, v]) => `| ${k} | ${Number.isInteger(v) ? v : Number(v.toPrecision(4))} |`
+    ([k2, v2]) => `| ${k2} | ${Number.isInteger(v2) ? v2 : Number(v2.toPrecision(4))} |`
   );
   return [
     "## Retrained because of drift",
@@ -70718,12 +80946,12 @@ function lineage(i) {
     `- **Run:** \`${c.run}\`${i.run ? ` (${i.run.trigger.type}${i.run.trigger.reason ? `: ${i.run.trigger.reason}` : ""}), code \`${i.run.code_commit.slice(0, 7)}\`` : ""}`,
     `- **Artifact:** \`${c.artifact.uri}\` (${c.artifact.format}, ${c.artifact.size} bytes, \`${shortHash(c.artifact.hash)}\`)`,
     `- **Architecture:** ${c.architecture.type} (${c.architecture.framework})`,
-    ...c.lineage.datasets.map((d) => `- **Data:** ${d.name} \`${shortHash(d.hash)}\``)
+    ...c.lineage.datasets.map((d2) => `- **Data:** ${d2.name} \`${shortHash(d2.hash)}\``)
   ];
   if (c.features.length) lines.push(`- **Features:** ${c.features.join(", ")}`);
   if (i.run?.environment.gpus.length) {
     lines.push(
-      `- **Trained on:** ${i.run.environment.gpus.map((g) => `${g.name} (${g.memory_mb} MiB, driver ${g.driver})`).join(", ")}`
+      `- **Trained on:** ${i.run.environment.gpus.map((g2) => `${g2.name} (${g2.memory_mb} MiB, driver ${g2.driver})`).join(", ")}`
     );
   }
   return lines.join("\n");
@@ -70733,14 +80961,14 @@ function lineage(i) {
 init_coded_error();
 
 // src/governance/numbers.ts
-function num(v) {
-  if (!Number.isFinite(v)) return String(v);
-  return String(Number(v.toPrecision(4)));
+function num(v2) {
+  if (!Number.isFinite(v2)) return String(v2);
+  return String(Number(v2.toPrecision(4)));
 }
 function pct(ratio, sign = false) {
   if (!Number.isFinite(ratio)) return ratio > 0 ? "+∞ %" : "−∞ %";
-  const p = Number((ratio * 100).toFixed(2));
-  return `${sign && p > 0 ? "+" : ""}${p} %`;
+  const p2 = Number((ratio * 100).toFixed(2));
+  return `${sign && p2 > 0 ? "+" : ""}${p2} %`;
 }
 function relativeGain(was, now, direction) {
   if (was === now) return 0;
@@ -70808,10 +81036,10 @@ function latency({ candidate, thresholds: t }) {
 }
 function improvement({ candidate, production, thresholds: t, primary }) {
   const min = t.min_improvement;
-  const m = primary.metric;
+  const m2 = primary.metric;
   const base = {
     id: "improvement",
-    title: `improvement (${m})`,
+    title: `improvement (${m2})`,
     threshold: min,
     op: ">=",
     unit: "percent",
@@ -70832,57 +81060,85 @@ function improvement({ candidate, production, thresholds: t, primary }) {
       passed: true,
       detail: `n/a: ${production.version} is the production version`
     };
-  const now = candidate.metrics[m];
-  const was = production.metrics[m];
-  if (now === void 0) return fail(`no ${m} metric (the primary metric)`);
+  const now = candidate.metrics[m2];
+  const was = production.metrics[m2];
+  if (now === void 0) return fail(`no ${m2} metric (the primary metric)`);
   if (was === void 0)
-    return fail(`production ${production.version} has no ${m} metric to compare`);
+    return fail(`production ${production.version} has no ${m2} metric to compare`);
   const gain = relativeGain(was, now, primary.direction);
   const figures = `(${num(was)} → ${num(now)})`;
   const need = `at least ${pct(min)} required`;
   if (gain === null) {
     const better = primary.direction === "maximize" ? now > was : now < was;
-    const detail = `${m} is ${better ? "better" : "worse"} than production ${production.version} ${figures}, which is 0: no relative improvement to measure`;
+    const detail = `${m2} is ${better ? "better" : "worse"} than production ${production.version} ${figures}, which is 0: no relative improvement to measure`;
     return { ...base, value: null, passed: better, detail };
   }
   const passed = gain >= min;
-  const how = gain === 0 ? `${m} is unchanged from production ${production.version}` : gain < 0 ? `${m} is ${pct(-gain)} worse than production ${production.version}` : passed ? `${m} improves ${pct(gain)} over production ${production.version}` : `${m} improves only ${pct(gain)} over production ${production.version}`;
+  const how = gain === 0 ? `${m2} is unchanged from production ${production.version}` : gain < 0 ? `${m2} is ${pct(-gain)} worse than production ${production.version}` : passed ? `${m2} improves ${pct(gain)} over production ${production.version}` : `${m2} improves only ${pct(gain)} over production ${production.version}`;
   return { ...base, value: gain, passed, detail: `${how} ${figures}; ${need}` };
 }
 function sliceGap({ candidate, thresholds: t, primary }) {
-  const m = primary.metric;
+  const m2 = primary.metric;
   const max = t.max_slice_gap;
   const base = {
     id: "slice_gap",
-    title: `slice gap (${m})`,
+    title: `slice gap (${m2})`,
     threshold: max,
     op: "<=",
     unit: "score",
     overridden: t.overridden.includes("max_slice_gap")
   };
   const slices = Object.entries(candidate.slices ?? {}).flatMap(
-    ([name, metrics]) => metrics[m] === void 0 ? [] : [{ name, value: metrics[m] }]
+    ([name, metrics]) => metrics[m2] === void 0 ? [] : [{ name, value: metrics[m2] }]
   );
   if (!slices.length)
-    return { ...base, value: null, passed: true, detail: `n/a: no slices report ${m}` };
-  const overall = candidate.metrics[m];
+    return { ...base, value: null, passed: true, detail: `n/a: no slices report ${m2}` };
+  const overall = candidate.metrics[m2];
   if (overall === void 0)
     return {
       ...base,
       value: null,
       passed: false,
-      detail: `no overall ${m} to compare slices with`
+      detail: `no overall ${m2} to compare slices with`
     };
-  const gapOf = (v) => primary.direction === "maximize" ? overall - v : v - overall;
-  const worst = slices.map((s) => ({ ...s, gap: gapOf(s.value) })).sort((a, b) => b.gap - a.gap || (a.name < b.name ? -1 : 1))[0];
+  const gapOf = (v2) => primary.direction === "maximize" ? overall - v2 : v2 - overall;
+  const worst = slices.map((s) => ({ ...s, gap: gapOf(s.value) })).sort((a, b2) => b2.gap - a.gap || (a.name < b2.name ? -1 : 1))[0];
   const gap = Number(worst.gap.toPrecision(12));
   const passed = gap <= max;
-  const figures = `${m} ${num(worst.value)} against ${num(overall)} overall`;
-  const detail = passed ? `worst slice ${worst.name}: ${figures}, a gap of ${num(gap)} (at most ${num(max)})` : `slice ${worst.name} trails the overall ${m} by ${num(gap)} (${figures}), more than ${num(max)}`;
+  const figures = `${m2} ${num(worst.value)} against ${num(overall)} overall`;
+  const detail = passed ? `worst slice ${worst.name}: ${figures}, a gap of ${num(gap)} (at most ${num(max)})` : `slice ${worst.name} trails the overall ${m2} by ${num(gap)} (${figures}), more than ${num(max)}`;
   return { ...base, value: gap, passed, detail };
 }
 
+// src/governance/registration.ts
+var DEFAULT_TRAINING_IDENTITY = "mlops-bot";
+function trainingIdentity(policy) {
+  return policy.approval.training_identity ?? DEFAULT_TRAINING_IDENTITY;
+}
+function registrationRisks(policy, version, r) {
+  const identity = trainingIdentity(policy);
+  const say = (message) => [{ id: "registration", message }];
+  if (!r) return say(`nobody verified who registered ${version}`);
+  if (r.commit === null)
+    return say(`${version} is not committed: nobody can tell who registered it`);
+  const at = `commit ${r.commit.slice(0, 7)}`;
+  if (r.author === null)
+    return say(
+      `${version} was registered by ${at}, whose author is no ${r.forge === "github" ? "GitHub account" : "known login"}, not by the training identity @${identity}`
+    );
+  if (r.author.toLowerCase() !== identity.toLowerCase())
+    return say(
+      `${version} was registered by @${r.author} (${at}), not by the training identity @${identity}`
+    );
+  if (r.verified === false)
+    return say(
+      `${version}'s registering ${at} says it is by @${identity}, but ${r.forge === "github" ? "GitHub" : "the forge"} did not verify its signature`
+    );
+  return [];
+}
+
 // src/governance/risk.ts
+init_records();
 function assessRisk(ctx) {
   const reasons = [
     ...architecture(ctx),
@@ -70897,66 +81153,62 @@ function assessRisk(ctx) {
     ids: reasons.map((r) => r.id)
   };
 }
-function architecture({ candidate: c, production: p }) {
-  if (!p || !c) return [];
+function architecture({ candidate: c, production: p2 }) {
+  if (!p2 || !c) return [];
   const out = [];
-  const against = `production ${p.version}`;
-  if (c.architecture.type !== p.architecture.type)
+  const against = `production ${p2.version}`;
+  if (c.architecture.type !== p2.architecture.type)
     out.push({
       id: "architecture",
-      message: `architecture changes from ${p.architecture.type} (${against}) to ${c.architecture.type}`
+      message: `architecture changes from ${p2.architecture.type} (${against}) to ${c.architecture.type}`
     });
-  if (c.architecture.framework !== p.architecture.framework)
+  if (c.architecture.framework !== p2.architecture.framework)
     out.push({
       id: "framework",
-      message: `framework changes from ${p.architecture.framework} (${against}) to ${c.architecture.framework}`
+      message: `framework changes from ${p2.architecture.framework} (${against}) to ${c.architecture.framework}`
     });
   return out;
 }
-function major({ candidate: c, production: p }) {
+function major({ candidate: c, production: p2 }) {
   if (!c) return [];
   if (c.change.level === "major")
     return [{ id: "major", message: `${c.version} is a major change: ${c.change.reason}` }];
   const mine = parseSemVer(c.version);
-  const theirs = p ? parseSemVer(p.version) : null;
-  if (p && mine && theirs && mine.major > theirs.major)
+  const theirs = p2 ? parseSemVer(p2.version) : null;
+  if (p2 && mine && theirs && mine.major > theirs.major)
     return [
       {
         id: "major",
-        message: `${c.version} is a major bump over production ${p.version} (its change says ${c.change.level})`
+        message: `${c.version} is a major bump over production ${p2.version} (its change says ${c.change.level})`
       }
     ];
   return [];
 }
-function metricDrops({ candidate: c, production: p, policy, direction }) {
-  if (!p || !c) return [];
+function metricDrops({ candidate: c, production: p2, policy, direction }) {
+  if (!p2 || !c) return [];
   const limit = policy.risk.max_metric_drop;
   const out = [];
   for (const metric of Object.keys(c.metrics).sort()) {
-    const was = p.metrics[metric];
+    const was = p2.metrics[metric];
     const now = c.metrics[metric];
     if (was === void 0) continue;
     const gain = relativeGain(was, now, direction(metric));
     if (gain === null || -gain <= limit) continue;
     out.push({
       id: "metric_drop",
-      message: `${metric} is ${pct(-gain)} worse than production ${p.version} (${num(was)} → ${num(now)}), more than the ${pct(limit)} allowed`
+      message: `${metric} is ${pct(-gain)} worse than production ${p2.version} (${num(was)} → ${num(now)}), more than the ${pct(limit)} allowed`
     });
   }
   return out;
 }
-function underPath(path, entry) {
-  const e = entry.replace(/^\.?\//, "");
-  if (e.endsWith("/")) return path.startsWith(e);
-  return path === e || path.startsWith(`${e}/`);
-}
 function riskyPaths({ policy, changedPaths }) {
   const out = [];
-  for (const entry of policy.risk.high_risk_paths) {
-    const hit = changedPaths.filter((p) => underPath(p, entry));
+  for (const entry2 of policy.risk.high_risk_paths) {
+    const p2 = pathPattern(entry2);
+    const hit = changedPaths.filter((path) => p2.ok ? p2.pattern.test(path) : true);
     if (!hit.length) continue;
     const shown = hit.slice(0, 5).join(", ") + (hit.length > 5 ? ` and ${hit.length - 5} more` : "");
-    out.push({ id: "high_risk_path", message: `the change touches ${entry}: ${shown}` });
+    out.push({ id: "high_risk_path", message: `the change touches ${entry2}: ${shown}` });
   }
   return out;
 }
@@ -70964,16 +81216,16 @@ function overrides({ baseModel, model }) {
   const before = { ...baseModel?.governance };
   const after = { ...model.governance };
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const changed = keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const changed = keys.filter((k2) => JSON.stringify(before[k2]) !== JSON.stringify(after[k2]));
   if (!changed.length) return [];
-  const list = changed.map((k) => `${k} ${show(before[k])} → ${show(after[k])}`).join("; ");
+  const list = changed.map((k2) => `${k2} ${show(before[k2])} → ${show(after[k2])}`).join("; ");
   const what = baseModel ? `the model's governance overrides change (${list})` : `the model is new and sets governance overrides (${list})`;
   return [{ id: "governance_overrides", message: `${what}; they are reviewed like policy` }];
 }
-function show(v) {
-  if (v === void 0) return "(none)";
-  if (typeof v === "number") return num(v);
-  return typeof v === "string" ? v : JSON.stringify(v);
+function show(v2) {
+  if (v2 === void 0) return "(none)";
+  if (typeof v2 === "number") return num(v2);
+  return typeof v2 === "string" ? v2 : JSON.stringify(v2);
 }
 
 // src/governance/evaluate.ts
@@ -70984,16 +81236,24 @@ function evaluateGovernance(input) {
   const primary = { metric: evaluation.primary_metric, direction: evaluation.direction };
   const candidate = input.candidate;
   const checks = candidate ? runChecks({ candidate, production, thresholds, primary }) : [];
-  const risk = assessRisk({
-    policy,
-    candidate,
-    production,
-    changedPaths: input.changedPaths,
-    baseModel,
-    model,
-    direction: directionOf(evaluation)
-  });
-  const blocking = [...blockers(input), ...checks.filter((c) => !c.passed).map((c) => c.detail)];
+  const risk = withPromotionRisks(
+    assessRisk({
+      policy,
+      candidate,
+      production,
+      changedPaths: input.changedPaths,
+      baseModel,
+      model,
+      direction: directionOf(evaluation)
+    }),
+    input
+  );
+  const extras = input.extraChanges ?? [];
+  const blocking = [
+    ...blockers(input),
+    ...extras.filter((e) => e.severity === "reject").map((e) => `not only a promotion: ${e.path} ${e.why}`),
+    ...checks.filter((c) => !c.passed).map((c) => c.detail)
+  ];
   let decision;
   let reasons;
   if (blocking.length) {
@@ -71022,10 +81282,26 @@ function evaluateGovernance(input) {
     summary: `${decision === "needs-review" ? "needs review" : decision}: ${reasons[0]}${more}`,
     reviewers: [...baseModel?.governance?.approvers ?? policy.approval.approvers],
     requiredApprovals: policy.approval.required_approvals,
-    thresholds
+    thresholds,
+    extraChanges: extras
   };
   if (input.at) result.at = input.at;
   return result;
+}
+function withPromotionRisks(risk, input) {
+  const more = [
+    ...(input.extraChanges ?? []).filter((e) => e.severity === "review").map((e) => ({
+      id: "extra_change",
+      message: `not only a promotion: ${e.path} ${e.why}`
+    })),
+    ...input.registered ? registrationRisks(input.policy, input.version, input.registration) : []
+  ];
+  if (!more.length) return risk;
+  return {
+    level: "high",
+    reasons: [...risk.reasons, ...more.map((m2) => m2.message)],
+    ids: [...risk.ids, ...more.map((m2) => m2.id)]
+  };
 }
 function blockers(input) {
   const { version, model, production } = input;
@@ -71055,19 +81331,29 @@ var norm = (handle2) => handle2.replace(/^@/, "").toLowerCase();
 function verifyApproval(input) {
   const { result, author, headSha } = input;
   const approver = approverTest(result.reviewers, input.members);
+  const contributed = (user) => {
+    const c = (input.commits ?? []).find(
+      (c2) => c2.author && norm(c2.author) === norm(user) || c2.committer && norm(c2.committer) === norm(user)
+    );
+    if (!c) return null;
+    const role = c.author && norm(c.author) === norm(user) ? "authored" : "committed";
+    return `${role} commit ${c.sha.slice(0, 7)} of the pull request: nobody approves their own change`;
+  };
   const latest = /* @__PURE__ */ new Map();
   for (const r of input.reviews) if (r.state !== "COMMENTED") latest.set(norm(r.user), r);
   const approvedBy = [];
   const changesRequestedBy = [];
   const ignored = [];
-  const who = result.reviewers.map((h) => `@${h.replace(/^@/, "")}`).join(", ");
+  const who = result.reviewers.map((h2) => `@${h2.replace(/^@/, "")}`).join(", ");
   for (const r of latest.values()) {
     const ignore = (reason) => ignored.push({ user: r.user, reason });
     const onHead = r.commitId.toLowerCase() === headSha.toLowerCase();
     const older = `an older commit ${r.commitId.slice(0, 7)} (the latest is ${headSha.slice(0, 7)})`;
     if (r.state === "DISMISSED") ignore("the review was dismissed");
     else if (r.state === "APPROVED") {
+      const own = contributed(r.user);
       if (norm(r.user) === norm(author)) ignore("the author cannot approve their own promotion");
+      else if (own) ignore(own);
       else if (!onHead) ignore(`approved ${older}`);
       else if (!approver(r.user)) ignore(`not an approver (${who})`);
       else approvedBy.push(r.user);
@@ -71093,13 +81379,152 @@ function verifyApproval(input) {
       summary: veto || "approved by policy: low risk and every check passes"
     };
   const missing = Math.max(0, result.requiredApprovals - approvedBy.length);
-  const summary2 = veto ? veto : missing ? `${missing} more approval${missing === 1 ? "" : "s"} needed from ${result.reviewers.map((h) => `@${h.replace(/^@/, "")}`).join(" or ")} on the latest commit` : `approved by ${approvedBy.map((u) => `@${u}`).join(", ")}`;
+  const summary2 = veto ? veto : missing ? `${missing} more approval${missing === 1 ? "" : "s"} needed from ${result.reviewers.map((h2) => `@${h2.replace(/^@/, "")}`).join(" or ")} on the latest commit` : `approved by ${approvedBy.map((u) => `@${u}`).join(", ")}`;
   return { ...base, satisfied: !veto && missing === 0, missing, summary: summary2 };
 }
 function approverTest(reviewers, members) {
   return (login) => {
     const l = norm(login);
-    return reviewers.some((h) => norm(h) === l || (members?.(h) ?? []).some((m) => norm(m) === l));
+    return reviewers.some((h2) => norm(h2) === l || (members?.(h2) ?? []).some((m2) => norm(m2) === l));
+  };
+}
+
+// src/governance/scope.ts
+var DEPLOYMENT = /^registry\/models\/([^/]+)\/deployment\.yaml$/;
+var MODEL = /^registry\/models\/([^/]+)\/model\.yaml$/;
+var VERSION9 = /^registry\/models\/([^/]+)\/versions\/([^/]+)\.yaml$/;
+var CONTROLLER_FIELDS = ["production", "rollout", "archived", "rejected"];
+function extraChanges(ctx) {
+  const own = registrationPaths(ctx);
+  const traffic = ctx.trafficDirs.map(trafficPattern);
+  const out = [];
+  for (const c of ctx.changes) {
+    const add = (severity, why) => out.push({ path: c.path, status: c.status, severity, why });
+    const deployment = DEPLOYMENT.exec(c.path);
+    if (deployment) {
+      for (const e of deploymentExtras(ctx, deployment[1], c)) add(e.severity, e.why);
+      continue;
+    }
+    if (traffic.some((t) => t.test(c.path))) {
+      add(
+        "reject",
+        "changes a traffic configuration: only the rollout controller renders it, from the rollout it runs"
+      );
+      continue;
+    }
+    if (own.has(c.path) || isOwnRun(ctx, c.path)) {
+      if (c.status !== "added")
+        add(
+          "review",
+          `${c.status === "deleted" ? "deletes" : "changes"} a registration record of ${ctx.model} ${ctx.version} that the base already has (registrations are immutable)`
+        );
+      continue;
+    }
+    add("review", whyNotAPromotion(ctx, c));
+  }
+  return out.sort((a, b2) => a.path.localeCompare(b2.path));
+}
+function registrationPaths({ model, version, candidate }) {
+  const out = /* @__PURE__ */ new Set([`registry/models/${model}/versions/${version}.yaml`]);
+  if (candidate) {
+    out.add(candidate.card);
+    out.add(candidate.card.replace(/\.ya?ml$/, ".md"));
+  }
+  return out;
+}
+function isOwnRun(ctx, path) {
+  const run = ctx.candidate?.run;
+  return run !== void 0 && /^registry\/runs\/[^/]+\/[^/]+\.yaml$/.test(path) && path.endsWith(`/${run}.yaml`);
+}
+function deploymentExtras(ctx, model, c) {
+  if (c.status === "deleted") return [{ severity: "reject", why: `deletes ${model}'s Deployment` }];
+  if (c.status === "added" && model === ctx.model)
+    return [
+      {
+        severity: "reject",
+        why: `creates ${model}'s Deployment in the same change that promotes it`
+      }
+    ];
+  const { before, after } = c;
+  if (!after)
+    return [{ severity: "reject", why: `${model}'s Deployment is not a valid record at the head` }];
+  const out = [];
+  const owned = CONTROLLER_FIELDS.filter(
+    (f2) => JSON.stringify(before?.[f2] ?? emptyOf(f2)) !== JSON.stringify(after[f2])
+  );
+  if (owned.length)
+    out.push({
+      severity: "reject",
+      why: `changes ${model}'s ${owned.map((f2) => `\`${f2}\``).join(", ")}: only the rollout controller's commits move ${owned.length === 1 ? "it" : "them"}`
+    });
+  const candidateChanged = (before?.candidate ?? null) !== after.candidate;
+  if (model !== ctx.model && candidateChanged)
+    out.push({
+      severity: "reject",
+      why: `also promotes ${model} (candidate ${before?.candidate ?? "none"} → ${after.candidate ?? "none"}): a promotion pull request promotes one model, each judged and approved on its own`
+    });
+  if (model === ctx.model && candidateChanged && after.candidate !== ctx.version)
+    out.push({
+      severity: "reject",
+      why: `sets ${model}'s candidate to ${after.candidate ?? "none"}, not ${ctx.version}`
+    });
+  if (c.status === "added" && model !== ctx.model && !out.length)
+    out.push({ severity: "review", why: `adds a Deployment for ${model}` });
+  const rest = Object.keys({ ...before, ...after }).filter(
+    (k2) => k2 !== "candidate" && !CONTROLLER_FIELDS.includes(k2) && JSON.stringify(before?.[k2]) !== JSON.stringify(after[k2])
+  );
+  if (rest.length && c.status !== "added")
+    out.push({ severity: "review", why: `changes ${model}'s Deployment (${rest.join(", ")})` });
+  return out;
+}
+function emptyOf(field) {
+  return field === "archived" || field === "rejected" ? [] : null;
+}
+function whyNotAPromotion(ctx, c) {
+  const verb = { added: "adds", modified: "changes", deleted: "deletes" }[c.status];
+  const p2 = c.path;
+  const model = MODEL.exec(p2)?.[1];
+  if (model)
+    return `${verb} ${model === ctx.model ? "the" : `another model's (${model})`} model record: its training command, evaluation (a metric's direction) and governance overrides, none of which a promotion changes`;
+  const version = VERSION9.exec(p2);
+  if (version)
+    return `${verb} another version's record (${version[1]} ${version[2]}): register it in its own pull request`;
+  if (p2.startsWith("registry/runs/"))
+    return `${verb} a run that is not ${ctx.model} ${ctx.version}'s`;
+  if (p2.startsWith("model-cards/"))
+    return `${verb} a model card that is not ${ctx.model} ${ctx.version}'s`;
+  if (p2.startsWith("actions/"))
+    return `${verb} an action: code the workflows run with their tokens and secrets`;
+  if (p2.startsWith(".github/")) return `${verb} the repository's workflows or code owners`;
+  if (p2.startsWith("policies/")) return `${verb} a policy`;
+  if (p2.startsWith("data/")) return `${verb} a dataset pointer or the storage remotes`;
+  if (p2.startsWith("registry/")) return `${verb} a registry record a promotion does not hold`;
+  return `${verb} a file a promotion does not hold`;
+}
+function trafficPattern(dir) {
+  const parts = dir.replace(/^\.?\/+/, "").replace(/\/+$/, "").split("{model}").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[^/]+")}/`);
+}
+
+// src/governance/registration-load.ts
+init_repo();
+async function readRegistration(repo, forge, target) {
+  const path = `registry/models/${target.model}/versions/${target.version}.yaml`;
+  const ref = target.head === WORKTREE ? "HEAD" : target.head;
+  const [added] = await history(repo, { ref, paths: [path], limit: 1 });
+  if (!added)
+    return { commit: null, author: null, committer: null, verified: null, forge: forge.kind };
+  const c = await forge.getCommit(added.oid).catch((e) => {
+    if (e instanceof ForgeError && (e.code === "NOT_FOUND" || e.code === "INVALID"))
+      return { author: null, committer: null, verified: false };
+    throw e;
+  });
+  return {
+    commit: added.oid,
+    author: c.author,
+    committer: c.committer,
+    verified: c.verified,
+    forge: forge.kind
   };
 }
 
@@ -71115,10 +81540,10 @@ function checkThreshold(c, ascii = false) {
   const t = c.unit === "ms" ? `${num(c.threshold)} ms` : c.unit === "percent" ? pct(c.threshold) : num(c.threshold);
   return `${ascii ? c.op : OPS[c.op]} ${t}${c.overridden ? " (model)" : ""}`;
 }
-var handle = (h) => `@${h.replace(/^@/, "")}`;
+var handle = (h2) => `@${h2.replace(/^@/, "")}`;
 function reviewersLine(r) {
-  const n = r.requiredApprovals;
-  return `${r.reviewers.map(handle).join(", ")} (${n} approval${n === 1 ? "" : "s"} required when review is needed)`;
+  const n2 = r.requiredApprovals;
+  return `${r.reviewers.map(handle).join(", ")} (${n2} approval${n2 === 1 ? "" : "s"} required when review is needed)`;
 }
 function judgedBy(r, code) {
   if (!r.at) return [];
@@ -71180,6 +81605,8 @@ var GovernanceError = class extends CodedError {
 
 // src/governance/load.ts
 var POLICY_PATH = "policies/governance.yaml";
+var ROLLOUT_POLICY_PATH = "policies/rollout.yaml";
+var DEFAULT_TRAFFIC_DIR = "registry/models/{model}/traffic";
 async function governanceInputsAt(repo, target) {
   const { model: name, version } = target;
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name))
@@ -71192,7 +81619,7 @@ async function governanceInputsAt(repo, target) {
   const paths = {
     model: `${dir}model.yaml`,
     deployment: `${dir}deployment.yaml`,
-    version: (v) => `${dir}versions/${v}.yaml`
+    version: (v2) => `${dir}versions/${v2}.yaml`
   };
   const base = await resolveRef(repo, target.base);
   const headCommit = await resolveRef(repo, target.head === WORKTREE ? "HEAD" : target.head);
@@ -71211,13 +81638,13 @@ async function governanceInputsAt(repo, target) {
   const deployment = atBase.get(paths.deployment);
   let production;
   if (deployment?.production) {
-    const p = paths.version(deployment.production);
-    production = (await records(repo, base, [p])).get(p);
+    const p2 = paths.version(deployment.production);
+    production = (await records(repo, base, [p2])).get(p2);
     if (!production)
       throw new GovernanceError(
         "INVALID_RECORD",
-        `${paths.deployment} at ${baseName} names production ${deployment.production}, but there is no ${p}`,
-        { path: p }
+        `${paths.deployment} at ${baseName} names production ${deployment.production}, but there is no ${p2}`,
+        { path: p2 }
       );
   }
   const atHead = await records(repo, headAt, [paths.model, paths.version(version)]);
@@ -71229,13 +81656,26 @@ async function governanceInputsAt(repo, target) {
       { path: paths.model }
     );
   const candidate = atHead.get(paths.version(version));
-  const changedPaths = (await diffRefs(repo, fork, headAt, headAt === WORKTREE ? worktreePrefixes(policy) : [])).map((c) => c.path);
+  const changes = await diffRefs(
+    repo,
+    fork,
+    headAt,
+    headAt === WORKTREE ? worktreePrefixes(policy) : []
+  );
+  const changedPaths = changes.map((c) => c.path);
   const input = {
     policy,
     model,
     version,
     registered: candidate !== void 0,
     changedPaths,
+    extraChanges: extraChanges({
+      model: name,
+      version,
+      ...candidate ? { candidate } : {},
+      changes: await withDeployments(repo, fork, headAt, changes),
+      trafficDirs: await trafficDirs(repo, base)
+    }),
     at: {
       baseRef: target.base,
       base,
@@ -71258,8 +81698,45 @@ async function governanceInputsAt(repo, target) {
   }
   return input;
 }
+async function withDeployments(repo, fork, head, changes) {
+  const deployments = changes.map((c) => c.path).filter((p2) => /^registry\/models\/[^/]+\/deployment\.yaml$/.test(p2));
+  const [before, after] = await Promise.all([
+    loadedOrNot(repo, fork, deployments),
+    loadedOrNot(repo, head, deployments)
+  ]);
+  return changes.map((c) => {
+    const out = {
+      path: c.path,
+      status: c.status === "removed" ? "deleted" : c.status
+    };
+    const b2 = before.get(c.path);
+    const a = after.get(c.path);
+    if (b2) out.before = b2;
+    if (a) out.after = a;
+    return out;
+  });
+}
+async function loadedOrNot(repo, ref, paths) {
+  const out = /* @__PURE__ */ new Map();
+  if (!paths.length) return out;
+  for (const [path, file] of await readFiles(repo, ref, paths)) {
+    const loaded = loadRecord(path, file.bytes);
+    if (loaded.ok) out.set(path, loaded.record.value);
+  }
+  return out;
+}
+async function trafficDirs(repo, base) {
+  const dirs = [DEFAULT_TRAFFIC_DIR];
+  const policy = (await loadedOrNot(repo, base, [ROLLOUT_POLICY_PATH])).get(ROLLOUT_POLICY_PATH);
+  const dir = policy?.traffic?.dir;
+  if (dir && dir !== DEFAULT_TRAFFIC_DIR) dirs.push(dir);
+  return dirs;
+}
 function worktreePrefixes(policy) {
-  const risky = policy.risk.high_risk_paths.map((p) => p.replace(/^\.?\//, "")).filter((p) => p !== "" && !p.split("/").includes(".."));
+  const risky = policy.risk.high_risk_paths.flatMap((p2) => {
+    const r = pathPattern(p2);
+    return r.ok ? [r.pattern.prefix] : [];
+  });
   return [.../* @__PURE__ */ new Set([...risky, "registry/", "model-cards/"])];
 }
 async function records(repo, ref, paths) {
@@ -71284,8 +81761,1165 @@ ${loaded.findings.map(formatFinding).join("\n")}`,
 }
 
 // src/promote/judge.ts
+init_records();
+
+// src/validate/index.ts
+init_records();
+init_repo();
+
+// src/validate/rules/immutability.ts
+init_records();
+
+// src/validate/rules/ownership.ts
+init_records();
+var CONTROLLER_FIELDS2 = ["production", "rollout", "archived", "rejected"];
+var EMPTY = {
+  production: null,
+  rollout: null,
+  archived: [],
+  rejected: []
+};
+var OWNED = "is owned by the rollout controller: a pull request may only set candidate (to a registered version of its model)";
+var deploymentOwnership = ({ path, status, base, head }) => {
+  if ((base ?? head)?.kind !== "Deployment") return [];
+  if (status === "removed") {
+    return [
+      finding(
+        path,
+        { line: 1, col: 1 },
+        "owner/deleted",
+        "a Deployment is owned by the rollout controller and cannot be deleted by a pull request"
+      )
+    ];
+  }
+  if (head?.kind !== "Deployment") return [];
+  const h2 = head.value;
+  const b2 = base?.kind === "Deployment" ? base.value : void 0;
+  const out = [];
+  for (const field of CONTROLLER_FIELDS2) {
+    const before = b2 ? b2[field] : EMPTY[field];
+    if (same2(before, h2[field])) continue;
+    const what = b2 ? `changed from ${show2(before)} to ${show2(h2[field])}` : `is ${show2(h2[field])}`;
+    out.push(
+      finding(path, head.locate([field]), "owner/controller", `${field} ${OWNED}; here it ${what}`)
+    );
+  }
+  if (b2?.candidate && b2.candidate !== h2.candidate) {
+    out.push(
+      finding(
+        path,
+        head.locate(["candidate"]),
+        "owner/controller",
+        `candidate ${b2.candidate} is being rolled out: only the rollout controller clears or replaces it (mlops rollout abort), here it is ${h2.candidate ?? "null"}`
+      )
+    );
+  }
+  return out;
+};
+function changedByChange(fork, head, field) {
+  if (!fork || !head) return false;
+  return !same2(fork.value[field], head.value[field]);
+}
+function trafficPaths(dirs) {
+  const patterns = dirs.map(
+    (d2) => new RegExp(
+      "^" + d2.replace(/\/+$/, "").split("{model}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + "/"
+    )
+  );
+  return (path) => isGeneratedPath(path) || patterns.some((p2) => p2.test(path));
+}
+function trafficPrefix(dir) {
+  if (!dir.includes("{model}")) return dir.replace(/\/*$/, "/");
+  const fixed = dir.split("{model}")[0];
+  return fixed.slice(0, fixed.lastIndexOf("/") + 1);
+}
+function trafficOwnership(path, status) {
+  const verb = status === "added" ? "adds" : status === "removed" ? "deletes" : "edits";
+  return finding(
+    path,
+    { line: 1, col: 1 },
+    "owner/controller",
+    `this change ${verb} traffic configuration, which only the rollout controller writes (from the Deployment, at each rollout step)`
+  );
+}
+function same2(a, b2) {
+  return JSON.stringify(a ?? null) === JSON.stringify(b2 ?? null);
+}
+function show2(v2) {
+  if (v2 === null || v2 === void 0) return "null";
+  if (typeof v2 === "string") return v2;
+  if (Array.isArray(v2)) {
+    const items = v2.map((x) => {
+      const item = typeof x === "string" ? x : x.version;
+      return typeof item === "string" ? item : "…";
+    });
+    return `[${items.join(", ")}]`;
+  }
+  const r = v2;
+  return `a rollout of ${String(r.candidate)} at ${String(r.weight)} %`;
+}
+
+// src/validate/rules/immutability.ts
+var IMMUTABLE = /* @__PURE__ */ new Set(["ModelVersion", "ModelCard"]);
+var immutability = ({ path, status, base, head }) => {
+  if (!base) return [];
+  const frozen = IMMUTABLE.has(base.kind) || base.kind === "Run" && base.value.status !== "running";
+  if (!frozen) return [];
+  const what = base.kind === "Run" ? "finished runs" : `${base.kind} records`;
+  if (status === "removed" || !head) {
+    return [
+      finding(
+        path,
+        { line: 1, col: 1 },
+        "immutable/deleted",
+        `${what} are immutable and cannot be deleted`
+      )
+    ];
+  }
+  return fieldChanges(base.value, head.value).map((c) => {
+    const at = c.after === void 0 ? c.path.slice(0, -1) : c.path;
+    return finding(
+      path,
+      head.locate(at),
+      "immutable",
+      `${formatFieldPath(c.path)} changed from ${show3(c.before)} to ${show3(c.after)}; ${what} are immutable (register a new version instead)`
+    );
+  });
+};
+var stalePromotion = ({ path, base, head, fork }) => {
+  if (base?.kind !== "Deployment" || head?.kind !== "Deployment") return [];
+  const b2 = base.value;
+  const h2 = head.value;
+  const own = (field) => changedByChange(fork, head, field);
+  const out = [];
+  if (!own("production") && h2.production !== b2.production && h2.production !== b2.candidate) {
+    out.push(
+      finding(
+        path,
+        head.locate(["production"]),
+        "stale",
+        `production is ${b2.production ?? "none"} on the base but ${h2.production ?? "none"} here: this change was made against an older production; re-raise it from the current base`
+      )
+    );
+  }
+  const replaced = Boolean(fork?.value.candidate) && changedByChange(fork, head, "candidate");
+  if (!replaced && h2.candidate && h2.candidate !== b2.candidate && b2.candidate) {
+    out.push(
+      finding(
+        path,
+        head.locate(["candidate"]),
+        "stale",
+        `${b2.candidate} is already being rolled out on the base; wait for it to finish or abort it before promoting ${h2.candidate}`
+      )
+    );
+  }
+  const lost = b2.archived.filter((v2) => !h2.archived.includes(v2) && v2 !== h2.production);
+  if (!own("archived") && lost.length) {
+    out.push(
+      finding(
+        path,
+        head.locate(["archived"]),
+        "stale",
+        `archived versions ${lost.join(", ")} are missing: the change started from an older deployment`
+      )
+    );
+  }
+  return out;
+};
+function show3(v2) {
+  return v2 === void 0 ? "(absent)" : JSON.stringify(v2);
+}
+
+// src/validate/check-files.ts
+init_records();
+
+// src/validate/rules/consistency.ts
+init_records();
+var deploymentInvariants = (rec) => {
+  if (rec.kind !== "Deployment") return Promise.resolve([]);
+  const d2 = rec.value;
+  const out = [];
+  const at = (path, rule, message) => out.push(finding(rec.path, rec.locate(path), rule, message));
+  if (d2.production && d2.production === d2.candidate) {
+    at(["candidate"], "deployment/candidate", `candidate ${d2.candidate} is already production`);
+  }
+  d2.archived.forEach((v2, i) => {
+    if (v2 === d2.production)
+      at(["archived", i], "deployment/archived", `${v2} is production and archived`);
+    if (v2 === d2.candidate)
+      at(["archived", i], "deployment/archived", `${v2} is the candidate and archived`);
+  });
+  const rejected = /* @__PURE__ */ new Set();
+  d2.rejected.forEach((r, i) => {
+    if (r.version === d2.production)
+      at(
+        ["rejected", i, "version"],
+        "deployment/rejected",
+        `${r.version} is rejected but in production`
+      );
+    if (r.version === d2.candidate)
+      at(
+        ["rejected", i, "version"],
+        "deployment/rejected",
+        `${r.version} is rejected but the candidate`
+      );
+    if (rejected.has(r.version))
+      at(["rejected", i, "version"], "deployment/rejected", `${r.version} is rejected twice`);
+    rejected.add(r.version);
+  });
+  if (d2.rollout) {
+    if (d2.rollout.candidate !== d2.candidate) {
+      at(
+        ["rollout", "candidate"],
+        "deployment/rollout",
+        `rollout is for ${d2.rollout.candidate} but the candidate is ${d2.candidate ?? "none"}`
+      );
+    }
+    if (d2.rollout.baseline !== d2.production) {
+      at(
+        ["rollout", "baseline"],
+        "deployment/rollout",
+        `rollout baseline ${d2.rollout.baseline ?? "none"} is not production ${d2.production ?? "none"}`
+      );
+    }
+  }
+  return Promise.resolve(out);
+};
+var consistency = async (rec, tree) => {
+  const out = [];
+  if (rec.kind === "Dataset") {
+    const d2 = rec.value;
+    const remotes = (await tree.record("data/remotes.yaml"))?.value;
+    if (d2.remote && remotes && !Object.hasOwn(remotes.remotes, d2.remote)) {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(["remote"]),
+          "reference",
+          `remote "${d2.remote}" is not in data/remotes.yaml (has: ${Object.keys(remotes.remotes).join(", ")})`
+        )
+      );
+    }
+  }
+  if (rec.kind === "Remotes") out.push(...remoteSafety(rec));
+  if (rec.kind === "FeatureService") {
+    const s = rec.value;
+    for (const [i, f2] of s.features.entries()) {
+      const view = await tree.record(`registry/features/${f2.view}.yaml`);
+      if (view?.kind !== "FeatureView" || !f2.features) continue;
+      const names = new Set(view.value.schema.map((c) => c.name));
+      f2.features.forEach((name, j) => {
+        if (!names.has(name)) {
+          out.push(
+            finding(
+              rec.path,
+              rec.locate(["features", i, "features", j]),
+              "reference",
+              `feature "${name}" is not in view ${f2.view} (has: ${[...names].join(", ")})`
+            )
+          );
+        }
+      });
+    }
+  }
+  if (rec.kind === "ModelVersion") {
+    const v2 = rec.value;
+    const runPath = await tree.runPath(v2.run, v2.model);
+    const run = runPath ? await tree.record(runPath) : void 0;
+    if (run && run.value.model !== v2.model) {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(["run"]),
+          "reference",
+          `run ${v2.run} trained ${String(run.value.model)}, not ${v2.model}`
+        )
+      );
+    }
+    if (run && run.value.status !== "succeeded") {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(["run"]),
+          "reference",
+          `run ${v2.run} has status ${String(run.value.status)}; only a succeeded run can be registered`
+        )
+      );
+    }
+  }
+  return out;
+};
+function remoteSafety(rec) {
+  const r = rec.value;
+  const out = [];
+  if (!Object.hasOwn(r.remotes, r.default)) {
+    out.push(
+      finding(
+        rec.path,
+        rec.locate(["default"]),
+        "reference",
+        `default remote "${r.default}" is not one of: ${Object.keys(r.remotes).join(", ")}`
+      )
+    );
+  }
+  for (const [name, remote] of Object.entries(r.remotes)) {
+    const field = remote.type === "s3" ? "endpoint" : "path";
+    const value = remote.type === "s3" ? remote.endpoint : remote.path;
+    if (value && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) {
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(["remotes", name, field]),
+          "remote/credentials",
+          `remote "${name}" has credentials in its ${field}; credentials come only from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS default chain), never from a tracked file`
+        )
+      );
+    }
+  }
+  return out;
+}
+
+// src/validate/rules/feature-schema.ts
+init_records();
+var READS_FROM = {
+  string: (c) => c === "string",
+  bytes: (c) => c === "binary" || c === "string",
+  bool: (c) => c === "bool",
+  int32: (c) => /^(u?int(8|16)|int32)$/.test(c),
+  int64: (c) => /^(u?int(8|16|32)|int64)$/.test(c),
+  float32: (c) => /^(float(16|32)|u?int(8|16))$/.test(c),
+  float64: (c) => /^(float(16|32|64)|u?int(8|16|32|64)|decimal\(.*\))$/.test(c),
+  unix_timestamp: (c) => c === "timestamp" || c === "date" || /^u?int(32|64)$/.test(c)
+};
+var readsFrom = (t) => READS_FROM[t] ?? (() => false);
+var TIME_COLUMN = (c) => c === "timestamp" || c === "date";
+var featureSchema = async (rec, tree) => {
+  if (rec.kind !== "FeatureView") return [];
+  const v2 = rec.value;
+  const dataset = (await tree.record(`data/${v2.source.dataset}.yaml`))?.value;
+  if (!dataset) return [];
+  const out = [];
+  const at = (path, message) => out.push(finding(rec.path, rec.locate(path), "feature-schema", message));
+  if (!dataset.columns?.length) {
+    at(
+      ["source", "dataset"],
+      `dataset ${dataset.name} records no column schema to check the view against (re-add it with mlops data add ${dataset.path})`
+    );
+    return out;
+  }
+  const columns = new Map(dataset.columns.map((c) => [c.name, c.type]));
+  const has = `(${dataset.name} has: ${dataset.columns.map((c) => `${c.name} ${c.type}`).join(", ")})`;
+  const check2 = (path, what, name, ok, want) => {
+    const type2 = columns.get(name);
+    if (type2 === void 0)
+      at(path, `${what} "${name}" is not a column of dataset ${dataset.name} ${has}`);
+    else if (!ok(type2))
+      at(path, `${what} "${name}" is ${want}, but dataset ${dataset.name} has it as ${type2}`);
+  };
+  v2.schema.forEach(
+    (f2, i) => check2(["schema", i, "dtype"], "feature", f2.name, readsFrom(f2.dtype), f2.dtype)
+  );
+  check2(
+    ["source", "timestamp_field"],
+    "timestamp field",
+    v2.source.timestamp_field,
+    TIME_COLUMN,
+    "a timestamp"
+  );
+  if (v2.source.created_timestamp_field) {
+    check2(
+      ["source", "created_timestamp_field"],
+      "created timestamp field",
+      v2.source.created_timestamp_field,
+      TIME_COLUMN,
+      "a timestamp"
+    );
+  }
+  for (const [i, name] of v2.entities.entries()) {
+    const entity = (await tree.record(`registry/features/${name}.yaml`))?.value;
+    if (entity?.kind !== "Entity") continue;
+    for (const key of entity.join_keys) {
+      check2(
+        ["entities", i],
+        `join key of entity ${name}`,
+        key,
+        readsFrom(entity.value_type),
+        entity.value_type
+      );
+    }
+  }
+  return out;
+};
+
+// src/validate/rules/references.ts
+init_records();
+var references = async (rec, tree) => {
+  const refs = await referencesOf(rec, tree);
+  const out = [];
+  for (const ref of refs) {
+    const target = ref.path ? await tree.load(ref.path) : void 0;
+    const ok = target && (!ref.kinds || (target.ok ? ref.kinds.includes(target.record.kind) : true));
+    if (!ok) {
+      const wrongKind = target?.ok ? ` (${ref.path} is a ${target.record.kind})` : "";
+      out.push(
+        finding(
+          rec.path,
+          rec.locate(ref.at),
+          "reference",
+          `${ref.what} does not exist${wrongKind}`
+        )
+      );
+    }
+  }
+  return out;
+};
+var modelPath = (m2) => `registry/models/${String(m2)}/model.yaml`;
+var versionPath = (m2, v2) => `registry/models/${String(m2)}/versions/${String(v2)}.yaml`;
+var datasetPath = (d2) => `data/${String(d2)}.yaml`;
+var featurePath = (f2) => `registry/features/${String(f2)}.yaml`;
+async function referencesOf(rec, tree) {
+  const refs = [];
+  const views = ["FeatureView", "FeatureService"];
+  const each = (items, f2) => (items ?? []).forEach((item, i) => refs.push(f2(item, i)));
+  switch (rec.kind) {
+    case "Model": {
+      const v2 = rec.value;
+      const inputs = ["training", "inputs"];
+      each(v2.training.inputs.datasets, (d2, i) => ({
+        at: [...inputs, "datasets", i],
+        path: datasetPath(d2),
+        what: `dataset "${d2}"`
+      }));
+      each(v2.training.inputs.features, (f2, i) => ({
+        at: [...inputs, "features", i],
+        path: featurePath(f2),
+        what: `feature view or service "${f2}"`,
+        kinds: views
+      }));
+      break;
+    }
+    case "ModelVersion": {
+      const v2 = rec.value;
+      refs.push({ at: ["model"], path: modelPath(v2.model), what: `model "${v2.model}"` });
+      refs.push({ at: ["run"], path: await tree.runPath(v2.run, v2.model), what: `run "${v2.run}"` });
+      refs.push({ at: ["card"], path: v2.card, what: `model card ${v2.card}`, kinds: ["ModelCard"] });
+      each(v2.lineage.datasets, (d2, i) => ({
+        at: ["lineage", "datasets", i, "name"],
+        path: datasetPath(d2.name),
+        what: `dataset "${d2.name}"`
+      }));
+      each(v2.features, (f2, i) => ({
+        at: ["features", i],
+        path: featurePath(f2),
+        what: `feature view or service "${f2}"`,
+        kinds: views
+      }));
+      break;
+    }
+    case "Deployment": {
+      const v2 = rec.value;
+      refs.push({ at: ["model"], path: modelPath(v2.model), what: `model "${v2.model}"` });
+      const version = (at, ver) => ({
+        at,
+        path: versionPath(v2.model, ver),
+        what: `version ${ver} of ${v2.model} (not registered)`
+      });
+      if (v2.production) refs.push(version(["production"], v2.production));
+      if (v2.candidate) refs.push(version(["candidate"], v2.candidate));
+      each(v2.archived, (a, i) => version(["archived", i], a));
+      each(v2.rejected, (r, i) => version(["rejected", i, "version"], r.version));
+      break;
+    }
+    case "Run": {
+      const v2 = rec.value;
+      refs.push({ at: ["model"], path: modelPath(v2.model), what: `model "${v2.model}"` });
+      each(v2.inputs.datasets, (d2, i) => ({
+        at: ["inputs", "datasets", i, "name"],
+        path: datasetPath(d2.name),
+        what: `dataset "${d2.name}"`
+      }));
+      break;
+    }
+    case "ModelCard": {
+      const v2 = rec.value;
+      refs.push({
+        at: ["version"],
+        path: versionPath(v2.model, v2.version),
+        what: `version ${v2.version} of ${v2.model}`
+      });
+      for (const key of ["training_data", "evaluation_data"]) {
+        each(v2[key], (d2, i) => ({
+          at: [key, i, "dataset"],
+          path: datasetPath(d2.dataset),
+          what: `dataset "${d2.dataset}"`
+        }));
+      }
+      break;
+    }
+    case "Dataset": {
+      const v2 = rec.value;
+      if (v2.remote)
+        refs.push({
+          at: ["remote"],
+          path: "data/remotes.yaml",
+          what: `remote "${v2.remote}" (no data/remotes.yaml)`
+        });
+      each(v2.lineage?.derived_from, (d2, i) => ({
+        at: ["lineage", "derived_from", i],
+        path: datasetPath(d2),
+        what: `dataset "${d2}"`
+      }));
+      break;
+    }
+    case "FeatureView": {
+      const v2 = rec.value;
+      each(v2.entities, (e, i) => ({
+        at: ["entities", i],
+        path: featurePath(e),
+        what: `entity "${e}"`,
+        kinds: ["Entity"]
+      }));
+      refs.push({
+        at: ["source", "dataset"],
+        path: datasetPath(v2.source.dataset),
+        what: `dataset "${v2.source.dataset}"`
+      });
+      break;
+    }
+    case "FeatureService": {
+      const v2 = rec.value;
+      each(v2.features, (f2, i) => ({
+        at: ["features", i, "view"],
+        path: featurePath(f2.view),
+        what: `feature view "${f2.view}"`,
+        kinds: ["FeatureView"]
+      }));
+      break;
+    }
+  }
+  return refs;
+}
+
+// src/validate/rules/registration.ts
+init_records();
+var registeredArtifact = async (rec, tree) => {
+  if (rec.kind !== "ModelVersion") return [];
+  const v2 = rec.value;
+  const runPath = await tree.runPath(v2.run, v2.model);
+  const run = runPath ? await tree.record(runPath) : void 0;
+  if (run?.kind !== "Run") return [];
+  const artifacts = run.value.artifacts;
+  const same3 = artifacts.find((a) => a.hash === v2.artifact.hash);
+  if (!same3) {
+    const has = artifacts.map((a) => `${a.name} ${a.hash}`).join(", ") || "none";
+    return [
+      finding(
+        rec.path,
+        rec.locate(["artifact", "hash"]),
+        "registration/artifact",
+        `artifact ${v2.artifact.hash} is not an artifact of run ${v2.run} (it stored: ${has}); a version registers what its run produced`
+      )
+    ];
+  }
+  if (same3.size !== v2.artifact.size) {
+    return [
+      finding(
+        rec.path,
+        rec.locate(["artifact", "size"]),
+        "registration/artifact",
+        `artifact size ${v2.artifact.size} differs from run ${v2.run}'s ${same3.name} (${same3.size} bytes)`
+      )
+    ];
+  }
+  return [];
+};
+var finiteNumbers = (rec) => {
+  if (rec.kind !== "ModelVersion" && rec.kind !== "Run") return Promise.resolve([]);
+  const out = [];
+  const walk2 = (v2, at) => {
+    if (typeof v2 === "number") {
+      if (!Number.isFinite(v2))
+        out.push(
+          finding(
+            rec.path,
+            rec.locate(at),
+            "schema/finite",
+            `${formatFieldPath(at)} is ${String(v2)}; numbers in a ${rec.kind} must be finite`
+          )
+        );
+    } else if (Array.isArray(v2)) v2.forEach((x, i) => walk2(x, [...at, i]));
+    else if (v2 && typeof v2 === "object")
+      for (const [k2, x] of Object.entries(v2)) walk2(x, [...at, k2]);
+  };
+  walk2(rec.value, []);
+  return Promise.resolve(out);
+};
+
+// src/validate/rules/workflows.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+init_records();
+
+// src/validate/rules/workflow-pr-code.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+init_records();
+var PR_EVENTS = [
+  "pull_request",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "pull_request_target"
+];
+var HEAD_REF = /github\.event\.pull_request\.(head\.(sha|ref)|merge_commit_sha)|github\.head_ref|refs\/pull\//;
+var BASE_REF = /github\.event\.pull_request\.base\.(sha|ref)|github\.base_ref/;
+var RUN_REF = /^\s*\$\{\{\s*github\.(sha|ref)\s*\}\}\s*$/;
+var SECRET = /\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])/;
+function prCodeWithSecrets(ctx) {
+  const events = jobEvents(ctx.node, ctx.prEvents);
+  if (!events.length) return [];
+  const secret = heldSecret(ctx.node, ctx.workflowEnv, ctx.workflowPermissions);
+  if (!secret) return [];
+  const steps = ctx.node.get("steps", true);
+  if (!(0, import_yaml5.isSeq)(steps)) return [];
+  const defaultIsPr = events.some((e) => e !== "pull_request_target");
+  const checkouts = [];
+  const out = [];
+  steps.items.forEach((item, i) => {
+    if (!(0, import_yaml5.isMap)(item)) return;
+    const uses = item.get("uses", true);
+    const usesText = (0, import_yaml5.isScalar)(uses) ? String(uses.value).trim() : "";
+    const label = stepLabel(item, i);
+    if (/^actions\/checkout@/.test(usesText)) {
+      const c = classifyCheckout(item, defaultIsPr);
+      for (let k2 = checkouts.length - 1; k2 >= 0; k2--)
+        if (within(c.path, checkouts[k2].path)) checkouts.splice(k2, 1);
+      checkouts.push(c);
+      return;
+    }
+    if (usesText.startsWith("./")) {
+      const at = holder(checkouts, normalize(usesText));
+      if (at?.holds !== "pr") return;
+      out.push(
+        finding(
+          ctx.path,
+          ctx.pos(uses),
+          "workflow/pr-code-with-secrets",
+          `job "${ctx.job}" holds ${secret} on ${events.join(" and ")}, and ${label} runs the local action ${usesText} from the pull request's own checkout${at.path === "." ? "" : ` (${at.path})`}: a pull request that edits it runs its code with that secret; check the base out into its own folder (actions/checkout with ref: \${{ github.event.pull_request.base.sha }} and path: .mlops-base) and use ./.mlops-base/${usesText.slice(2)}, or use a published action pinned by its commit SHA`
+        )
+      );
+      return;
+    }
+    const run = item.get("run", true);
+    if (!run) return;
+    const head = checkouts.filter((c) => c.holds === "pr" && c.explicit);
+    const dir = normalize(workingDirectory(item, ctx.node));
+    const script = (0, import_yaml5.isScalar)(run) ? String(run.value) : "";
+    const hit = head.find(
+      (c) => within(c.path, dir) || c.path !== "." && mentions(script, c.path)
+    );
+    if (!hit) return;
+    out.push(
+      finding(
+        ctx.path,
+        ctx.pos(run),
+        "workflow/pr-code-with-secrets",
+        `job "${ctx.job}" holds ${secret} on ${events.join(" and ")}, and ${label} runs commands in the pull request's head checked out at ${hit.path}: its scripts and build files are the pull request's code, run with that secret; run them in a job without secrets (permissions: contents: read), or read the head as data only`
+      )
+    );
+  });
+  return out;
+}
+function jobEvents(job, prEvents) {
+  const cond = job.get("if");
+  if (typeof cond !== "string") return prEvents;
+  const named = [...cond.matchAll(/github\.event_name\s*==\s*['"]([a-z_]+)['"]/g)].map(
+    (m2) => m2[1]
+  );
+  if (!named.length || /!=|startsWith|contains/.test(cond)) return prEvents;
+  return prEvents.filter((e) => named.includes(e));
+}
+function heldSecret(job, workflowEnv, workflowPermissions) {
+  for (const text2 of [...scalars(workflowEnv), ...scalars(job)]) {
+    const m2 = SECRET.exec(text2);
+    if (m2) return `secrets.${m2[1] ?? m2[2]}`;
+  }
+  const perms = job.has("permissions") ? job.get("permissions", true) : workflowPermissions;
+  if ((0, import_yaml5.isScalar)(perms) && String(perms.value) === "write-all") return "a token with write-all";
+  if ((0, import_yaml5.isMap)(perms)) {
+    const writes = perms.items.filter((p2) => (0, import_yaml5.isScalar)(p2.value) && String(p2.value.value) === "write").map((p2) => `${String(p2.key.value)}: write`);
+    if (writes.length) return `a token with ${writes.join(", ")}`;
+  }
+  return void 0;
+}
+function scalars(node) {
+  if ((0, import_yaml5.isScalar)(node)) return [String(node.value)];
+  if ((0, import_yaml5.isMap)(node)) return node.items.flatMap((p2) => [...scalars(p2.key), ...scalars(p2.value)]);
+  if ((0, import_yaml5.isSeq)(node)) return node.items.flatMap((i) => scalars(i));
+  return [];
+}
+function classifyCheckout(step, defaultIsPr) {
+  const w = step.get("with", true);
+  const get = (k2) => {
+    const v2 = (0, import_yaml5.isMap)(w) ? w.get(k2, true) : void 0;
+    return (0, import_yaml5.isScalar)(v2) ? String(v2.value) : void 0;
+  };
+  const path = normalize(get("path") ?? ".");
+  const ref = get("ref");
+  const repository = get("repository");
+  if (ref && HEAD_REF.test(ref) || repository && /pull_request\.head\.repo/.test(repository))
+    return { path, holds: "pr", explicit: true };
+  if (repository && !/github\.repository\b/.test(repository))
+    return { path, holds: "other", explicit: false };
+  if (ref && BASE_REF.test(ref)) return { path, holds: "base", explicit: false };
+  if (ref === void 0 || ref.trim() === "" || RUN_REF.test(ref))
+    return { path, holds: defaultIsPr ? "pr" : "base", explicit: false };
+  return { path, holds: "other", explicit: false };
+}
+function holder(checkouts, path) {
+  let best;
+  for (const c of checkouts) {
+    if (within(c.path, path) && (!best || c.path.length >= best.path.length)) best = c;
+  }
+  return best;
+}
+function normalize(p2) {
+  const parts = [];
+  for (const s of p2.replace(/\$\{\{\s*github\.workspace\s*\}\}/g, ".").split("/")) {
+    if (s === "" || s === ".") continue;
+    if (s === "..") parts.pop();
+    else parts.push(s);
+  }
+  return parts.length ? parts.join("/") : ".";
+}
+function within(dir, path) {
+  return dir === "." || path === dir || path.startsWith(`${dir}/`);
+}
+function mentions(script, dir) {
+  const esc = dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[\\s'"=/])(\\./)?${esc}(/|[\\s'";&|)]|$)`, "m").test(script);
+}
+function workingDirectory(step, job) {
+  const own = step.get("working-directory");
+  if (typeof own === "string") return own;
+  const fromJob = job.getIn(["defaults", "run", "working-directory"]);
+  return typeof fromJob === "string" ? fromJob : ".";
+}
+function stepLabel(step, i) {
+  const name = step.get("name") ?? step.get("id");
+  return typeof name === "string" ? `step ${i + 1} ("${name}")` : `step ${i + 1}`;
+}
+
+// src/validate/rules/workflows.ts
+var WORKFLOW_ROOT = ".github/workflows/";
+function isWorkflowPath(path) {
+  return path.startsWith(WORKFLOW_ROOT) && /\.ya?ml$/.test(path) && !path.slice(WORKFLOW_ROOT.length).includes("/");
+}
+var HEAD_REF2 = /github\.event\.pull_request\.head|github\.head_ref|refs\/pull\//;
+function checkWorkflow(path, text2) {
+  const lines = new import_yaml6.LineCounter();
+  const doc = (0, import_yaml6.parseDocument)(text2, { lineCounter: lines });
+  const pos = (n2) => {
+    const p2 = lines.linePos(n2?.range?.[0] ?? 0);
+    return { line: p2.line, col: p2.col };
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    return [finding(path, lines.linePos(e.pos[0]), "workflow/syntax", e.message)];
+  }
+  const root = doc.contents;
+  if (!(0, import_yaml6.isMap)(root))
+    return [finding(path, { line: 1, col: 1 }, "workflow/syntax", "a workflow must be a mapping")];
+  const out = [];
+  const triggers = triggerNames(root.get("on", true));
+  const prTriggers = triggers.filter((t) => PR_EVENTS.includes(t));
+  const jobs = root.get("jobs", true);
+  const topPermissions = root.has("permissions");
+  if (!(0, import_yaml6.isMap)(jobs)) return out;
+  for (const pair of jobs.items) {
+    const name = (0, import_yaml6.isScalar)(pair.key) ? String(pair.key.value) : "?";
+    const job = pair.value;
+    if (!(0, import_yaml6.isMap)(job)) continue;
+    if (!topPermissions && !job.has("permissions")) {
+      out.push(
+        finding(
+          path,
+          pos(pair.key),
+          "workflow/permissions",
+          `job "${name}" runs with the default token permissions; add an explicit top-level or job \`permissions:\` block (least privilege, e.g. contents: read)`
+        )
+      );
+    }
+    const runsOn = job.get("runs-on", true);
+    if (prTriggers.length && runsOn && isSelfHosted(runsOn)) {
+      out.push(
+        finding(
+          path,
+          pos(runsOn),
+          "workflow/self-hosted-pr",
+          `job "${name}" runs on a self-hosted runner for ${prTriggers.join(" and ")}: code from a pull request (or a fork) would run on your machines; train on push, schedule or workflow_dispatch instead`
+        )
+      );
+    }
+    if (triggers.includes("pull_request_target")) out.push(...checkoutOfHead(path, name, job, pos));
+    if (prTriggers.length) {
+      out.push(
+        ...prCodeWithSecrets({
+          path,
+          job: name,
+          node: job,
+          prEvents: prTriggers,
+          workflowEnv: root.get("env", true),
+          workflowPermissions: root.get("permissions", true),
+          pos
+        })
+      );
+    }
+  }
+  return out;
+}
+function checkoutOfHead(path, job, node, pos) {
+  const steps = node.get("steps", true);
+  if (!(0, import_yaml6.isSeq)(steps)) return [];
+  const out = [];
+  for (const step of steps.items) {
+    if (!(0, import_yaml6.isMap)(step)) continue;
+    const uses = step.get("uses");
+    if (typeof uses !== "string" || !uses.startsWith("actions/checkout")) continue;
+    const withBlock = step.get("with", true);
+    const ref = (0, import_yaml6.isMap)(withBlock) ? withBlock.get("ref", true) : void 0;
+    if (ref && (0, import_yaml6.isScalar)(ref) && HEAD_REF2.test(String(ref.value))) {
+      out.push(
+        finding(
+          path,
+          pos(ref),
+          "workflow/pr-target-checkout",
+          `job "${job}" checks out the pull request's head under pull_request_target, which runs with write permissions and secrets; use pull_request for untrusted code`
+        )
+      );
+    }
+  }
+  return out;
+}
+function triggerNames(on) {
+  if (!on) return [];
+  if ((0, import_yaml6.isScalar)(on)) return [String(on.value)];
+  if ((0, import_yaml6.isSeq)(on)) return on.items.map((i) => (0, import_yaml6.isScalar)(i) ? String(i.value) : "");
+  if ((0, import_yaml6.isMap)(on)) return on.items.map((p2) => (0, import_yaml6.isScalar)(p2.key) ? String(p2.key.value) : "");
+  return [];
+}
+function isSelfHosted(runsOn) {
+  const labels = [];
+  if ((0, import_yaml6.isScalar)(runsOn)) labels.push(String(runsOn.value));
+  else if ((0, import_yaml6.isSeq)(runsOn)) runsOn.items.forEach((i) => (0, import_yaml6.isScalar)(i) && labels.push(String(i.value)));
+  else if ((0, import_yaml6.isMap)(runsOn)) {
+    const l = runsOn.get("labels", true);
+    if (l) return isSelfHosted(l);
+    return runsOn.has("group");
+  }
+  return labels.some((l) => l.toLowerCase() === "self-hosted");
+}
+
+// src/validate/check-files.ts
+var RECORD_RULES = [
+  references,
+  deploymentInvariants,
+  consistency,
+  featureSchema,
+  registeredArtifact,
+  finiteNumbers
+];
+async function checkFiles(index, paths) {
+  const findings = [];
+  const records2 = [];
+  await Promise.all(
+    paths.map(async (path) => {
+      if (isWorkflowPath(path)) {
+        const bytes = await index.bytes(path);
+        if (bytes) findings.push(...checkWorkflow(path, new TextDecoder().decode(bytes)));
+        return;
+      }
+      if (!isRecordFile(path)) return;
+      const r = await index.load(path);
+      if (!r) return;
+      findings.push(...r.findings);
+      if (r.ok) records2.push(r.record);
+    })
+  );
+  for (const rec of records2) {
+    for (const rule of RECORD_RULES) findings.push(...await rule(rec, index));
+  }
+  return findings;
+}
+
+// src/validate/parallel.ts
+init_repo();
+import { availableParallelism } from "node:os";
+import { Worker, isMainThread as isMainThread2, parentPort, workerData } from "node:worker_threads";
+
+// src/validate/tree.ts
+init_records();
+init_repo();
+
+// src/validate/record-index.ts
+init_records();
+var RecordIndex = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  results = /* @__PURE__ */ new Map();
+  /** Folders listed (or being listed), and every file seen in them. */
+  listed = /* @__PURE__ */ new Map();
+  files = /* @__PURE__ */ new Set();
+  runsById;
+  /** Files under a folder prefix, sorted. */
+  async under(prefix) {
+    await this.listFolder(prefix);
+    return [...this.files].filter((p2) => p2.startsWith(prefix)).sort();
+  }
+  async has(path) {
+    await this.listFolder(path.slice(0, path.lastIndexOf("/") + 1));
+    return this.files.has(path);
+  }
+  /** The raw bytes of a path of this tree. */
+  async bytes(path) {
+    return await this.has(path) ? this.source.read(path) : void 0;
+  }
+  /** Parse and check one file (memoized); undefined when the path is absent. */
+  load(path) {
+    let r = this.results.get(path);
+    if (!r) {
+      r = this.bytes(path).then((bytes) => bytes ? loadRecord(path, bytes) : void 0);
+      this.results.set(path, r);
+    }
+    return r;
+  }
+  /** The record at a path when it loaded cleanly. */
+  async record(path) {
+    const r = await this.load(path);
+    return r?.ok ? r.record : void 0;
+  }
+  /**
+   * A run's path from its id. Runs live under their experiment's folder, which
+   * is usually the model's: that folder is tried first, then all runs.
+   */
+  async runPath(id, experiment) {
+    if (experiment) {
+      const guess = `registry/runs/${experiment}/${id}.yaml`;
+      if (await this.has(guess)) return guess;
+    }
+    this.runsById ??= this.under("registry/runs/").then((paths) => {
+      const byId = /* @__PURE__ */ new Map();
+      for (const p2 of paths) {
+        const m2 = /^registry\/runs\/[^/]+\/([^/]+)\.yaml$/.exec(p2);
+        if (m2) byId.set(m2[1], p2);
+      }
+      return byId;
+    });
+    return (await this.runsById).get(id);
+  }
+  /** List a folder unless it, or a folder above it, is listed already. */
+  listFolder(prefix) {
+    for (let at = prefix; ; at = at.slice(0, at.lastIndexOf("/", at.length - 2) + 1)) {
+      const done2 = this.listed.get(at);
+      if (done2) return done2;
+      if (at === "") break;
+    }
+    const done = this.source.list(prefix).then((paths) => {
+      for (const p2 of paths) this.files.add(p2);
+    });
+    this.listed.set(prefix, done);
+    return done;
+  }
+};
+
+// src/validate/tree.ts
+var VALIDATED_ROOTS = [...RECORD_ROOTS, WORKFLOW_ROOT];
+async function openTree(repo, ref) {
+  if (ref === WORKTREE) {
+    const files = await readFiles(repo, WORKTREE, VALIDATED_ROOTS);
+    const all = [...files.keys()];
+    const index2 = new RecordIndex({
+      list: (prefix) => Promise.resolve(all.filter((p2) => p2.startsWith(prefix))),
+      read: (p2) => Promise.resolve(files.get(p2)?.bytes)
+    });
+    return { id: "worktree", index: index2, paths: () => Promise.resolve(all) };
+  }
+  const oid = await resolveRef(repo, ref);
+  const oids = /* @__PURE__ */ new Map();
+  const list = async (prefixes) => {
+    const files = await listFiles(repo, oid, prefixes);
+    for (const f2 of files) oids.set(f2.path, f2.oid);
+    return files.map((f2) => f2.path);
+  };
+  const index = new RecordIndex({
+    list: (prefix) => list([prefix]),
+    read: async (p2) => {
+      const blob = oids.get(p2);
+      return blob ? readBlob(repo, blob) : void 0;
+    }
+  });
+  let everything;
+  const paths = () => everything ??= Promise.all(VALIDATED_ROOTS.map((r) => index.under(r))).then((r) => r.flat());
+  return { id: oid, index, paths };
+}
+
+// src/validate/parallel.ts
+var PARALLEL_THRESHOLD = 2e4;
+function plannedJobs(files, jobs) {
+  if (!import.meta.url.endsWith(".js")) return 1;
+  if (jobs !== void 0) return Math.max(1, Math.min(jobs, 16));
+  return files < PARALLEL_THRESHOLD ? 1 : Math.min(availableParallelism(), 4);
+}
+async function checkFilesInParallel(dir, oid, paths, jobs, local) {
+  const buckets = Array.from({ length: jobs }, () => []);
+  for (const p2 of paths) buckets[bucketOf(p2, jobs)].push(p2);
+  const workers = buckets.slice(1).map(
+    (bucket) => new Promise((resolve2, reject) => {
+      const job = { mlopsValidateJob: true, dir, oid, paths: bucket };
+      const w = new Worker(new URL(import.meta.url), { workerData: job });
+      w.once("message", (findings) => resolve2(findings));
+      w.once("error", reject);
+      w.once(
+        "exit",
+        (code) => code !== 0 && reject(new Error(`validation worker exited with code ${code}`))
+      );
+    })
+  );
+  const results = await Promise.all([local(buckets[0]), ...workers]);
+  return results.flat();
+}
+function bucketOf(path, jobs) {
+  const m2 = /^(?:registry\/models|registry\/runs|model-cards)\/([^/]+)\//.exec(path);
+  if (!m2) return 0;
+  let h2 = 0;
+  for (let i = 0; i < m2[1].length; i++) h2 = h2 * 31 + m2[1].charCodeAt(i) | 0;
+  return Math.abs(h2) % jobs;
+}
+
+// src/validate/index.ts
+var DEPENDED_ON = /* @__PURE__ */ new Set(["Remotes", "Entity", "FeatureView", "FeatureService", "Run"]);
+async function validateRepository(opts) {
+  const repo = await openRepo(opts.dir);
+  const headRef = opts.ref ?? WORKTREE;
+  const head = await openTree(repo, headRef);
+  if (!opts.base) {
+    const paths = await head.paths();
+    const jobs = headRef === WORKTREE ? 1 : plannedJobs(paths.length, opts.jobs);
+    const findings = jobs > 1 ? await checkFilesInParallel(
+      repo.dir,
+      head.id,
+      paths,
+      jobs,
+      (mine) => checkFiles(head.index, mine)
+    ) : await checkFiles(head.index, paths);
+    return {
+      findings: sortFindings(findings),
+      checkedFiles: paths.length,
+      head: head.id,
+      threads: jobs
+    };
+  }
+  const base = await openTree(repo, opts.base);
+  return {
+    ...await validateChange(repo, base, head, headRef, opts),
+    base: base.id
+  };
+}
+async function validateChange(repo, base, head, headRef, opts) {
+  const headCommit = headRef === WORKTREE ? await resolveRef(repo, "HEAD") : head.id;
+  const forkId = await mergeBase(repo, base.id, headCommit) ?? base.id;
+  const fork = forkId === base.id ? base : await openTree(repo, forkId);
+  const changes = await diffRefs(repo, fork.id, headRef, VALIDATED_ROOTS);
+  const findings = [];
+  let wholeTree = opts.full ?? false;
+  const changedPointers = [];
+  const addedVersions = [];
+  for (const c of changes) {
+    const before = c.status !== "added" ? await fork.index.record(c.path) : void 0;
+    const after = c.status !== "removed" ? await head.index.record(c.path) : void 0;
+    if (before)
+      findings.push(...immutability({ path: c.path, status: c.status, base: before, head: after }));
+    findings.push(
+      ...deploymentOwnership({ path: c.path, status: c.status, base: before, head: after })
+    );
+    const atTip = fork === base ? before : await base.index.record(c.path);
+    if (atTip)
+      findings.push(
+        ...stalePromotion({
+          path: c.path,
+          status: c.status,
+          base: atTip,
+          head: after,
+          ...before ? { fork: before } : {}
+        })
+      );
+    if (after?.kind === "Dataset") changedPointers.push(after);
+    if (after?.kind === "ModelVersion" && c.status === "added") addedVersions.push(after);
+    if (c.status === "removed" && identityOfPath(c.path)) wholeTree = true;
+    if (before && DEPENDED_ON.has(before.kind)) wholeTree = true;
+    if (before?.kind === "Dataset" && !sameColumns(before, after)) wholeTree = true;
+  }
+  findings.push(...await trafficChanges(repo, fork, head, headRef, changes));
+  const toCheck = wholeTree ? await head.paths() : changes.filter((c) => c.status !== "removed").map((c) => c.path);
+  findings.push(...await checkFiles(head.index, toCheck));
+  findings.push(...await checkData(opts, base, changes, changedPointers, addedVersions));
+  return {
+    findings: sortFindings(findings),
+    checkedFiles: toCheck.length + changes.length,
+    head: head.id,
+    threads: 1
+  };
+}
+async function trafficChanges(repo, fork, head, headRef, changes) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const tree of [fork, head]) {
+    const policy = (await tree.index.record("policies/rollout.yaml"))?.value;
+    if (policy?.traffic?.dir) dirs.add(policy.traffic.dir);
+  }
+  const outside = [...dirs].map(trafficPrefix).filter((p2) => !VALIDATED_ROOTS.some((r) => p2.startsWith(r)));
+  const all = outside.length ? [...changes, ...await diffRefs(repo, fork.id, headRef, outside)] : changes;
+  const owned = trafficPaths([...dirs]);
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const c of all) {
+    if (seen.has(c.path) || !owned(c.path)) continue;
+    seen.add(c.path);
+    out.push(trafficOwnership(c.path, c.status));
+  }
+  return out;
+}
+async function checkData(opts, base, changes, pointers, versions) {
+  if (!opts.checkDatasets && !opts.checkArtifacts) return [];
+  const remotesChange = changes.find((c) => c.path === REMOTES);
+  const context3 = {
+    remotes: (await base.index.record(REMOTES))?.value,
+    withoutCredentials: remotesChange !== void 0
+  };
+  const out = [];
+  if (remotesChange && (pointers.length || versions.length)) {
+    out.push(
+      finding(
+        REMOTES,
+        { line: 1, col: 1 },
+        "data/no-credentials",
+        "this change edits data/remotes.yaml: its data is checked against the base's remotes and without the job's credentials (a pull request never chooses where signed requests go); data that needs credentials cannot be proven here",
+        "warning"
+      )
+    );
+  }
+  if (opts.checkDatasets && pointers.length)
+    out.push(...await opts.checkDatasets(pointers, context3));
+  if (opts.checkArtifacts && versions.length)
+    out.push(...await opts.checkArtifacts(versions, context3));
+  return out;
+}
+var REMOTES = "data/remotes.yaml";
+function sameColumns(a, b2) {
+  return JSON.stringify(a.value.columns) === JSON.stringify(b2?.value.columns);
+}
+
+// src/promote/judge.ts
 var GOVERNANCE_CONTEXT = "mlops/governance";
-async function judgePromotion(repo, forge, pr, target = parsePromotionBranch(pr.head)) {
+async function judgePromotion(repo, forge, pr, target = parsePromotionBranch(pr.head), opts = {}) {
   if (!target) throw new Error(`#${pr.number} (${pr.head}) is not a promotion branch`);
   const input = await governanceInputsAt(repo, {
     base: pr.base,
@@ -71293,14 +82927,19 @@ async function judgePromotion(repo, forge, pr, target = parsePromotionBranch(pr.
     model: target.model,
     version: target.version
   });
-  const result = evaluateGovernance(input);
+  if (input.registered)
+    input.registration = await readRegistration(repo, forge, { ...target, head: pr.headSha });
+  const validation = opts.validate === false ? void 0 : (await validateRepository({ dir: repo.dir, ref: pr.headSha, base: pr.base })).findings.filter((f2) => f2.severity === "error");
+  const result = refusedBy(evaluateGovernance(input), validation);
   const members = await teams(forge, result.reviewers);
+  const commits = await forge.pullRequestCommits(pr.number);
   const approval = verifyApproval({
     result,
     reviews: await forge.listReviews(pr.number),
     author: pr.author,
     headSha: pr.headSha,
-    members: (h) => members.get(h) ?? null
+    members: (h2) => members.get(h2) ?? null,
+    commits
   });
   const status = statusOf(result, approval);
   return {
@@ -71310,30 +82949,47 @@ async function judgePromotion(repo, forge, pr, target = parsePromotionBranch(pr.
     approval,
     status,
     mergeable: status.state === "success",
-    markdown: governanceMarkdown(result, { approval })
+    markdown: governanceMarkdown(result, { approval }),
+    commits,
+    ...validation ? { validation } : {}
+  };
+}
+function refusedBy(result, findings) {
+  if (!findings?.length) return result;
+  const n2 = findings.length;
+  const reasons = [
+    `validation against the base refuses the change (${n2} finding${n2 === 1 ? "" : "s"})`,
+    ...findings.map((f2) => `validation: ${formatFinding(f2)}`)
+  ];
+  const all = [...reasons, ...result.decision === "reject" ? result.reasons : []];
+  return {
+    ...result,
+    decision: "reject",
+    reasons: all,
+    summary: `reject: ${findings[0] ? formatFinding(findings[0]) : reasons[0]}${n2 > 1 ? ` (and ${n2 - 1} more)` : ""}`
   };
 }
 function statusOf(result, approval) {
-  const cut = (s) => s.length > 140 ? s.slice(0, 137) + "..." : s;
+  const cut2 = (s) => s.length > 140 ? s.slice(0, 137) + "..." : s;
   if (result.decision === "reject") {
-    return { context: GOVERNANCE_CONTEXT, state: "failure", description: cut(result.summary) };
+    return { context: GOVERNANCE_CONTEXT, state: "failure", description: cut2(result.summary) };
   }
   if (result.decision === "needs-review" && !approval.satisfied) {
     const who = result.reviewers.join(" or ");
     return {
       context: GOVERNANCE_CONTEXT,
       state: "pending",
-      description: cut(
+      description: cut2(
         `high risk: waiting for ${approval.missing} approval(s) by ${who} on the latest commit`
       )
     };
   }
   const how = result.decision === "auto-approve" ? "low risk, all checks pass: approved by policy" : `approved by ${approval.approvedBy.join(", ")}`;
-  return { context: GOVERNANCE_CONTEXT, state: "success", description: cut(how) };
+  return { context: GOVERNANCE_CONTEXT, state: "success", description: cut2(how) };
 }
 async function teams(forge, handles) {
   const out = /* @__PURE__ */ new Map();
-  for (const h of handles) out.set(h, await forge.teamMembers(h));
+  for (const h2 of handles) out.set(h2, await forge.teamMembers(h2));
   return out;
 }
 
@@ -71391,10 +83047,10 @@ async function mergePromotion(forge, pr, j) {
 async function lineageRecords(repo, head, runId, cardPath) {
   const files = await readFiles(repo, head, ["registry/runs/", cardPath]);
   const out = {};
-  for (const [path, f] of files) {
+  for (const [path, f2] of files) {
     const isRun = path.endsWith(`/${runId}.yaml`);
     if (!isRun && path !== cardPath) continue;
-    const r = loadRecord(path, Buffer.from(f.bytes));
+    const r = loadRecord(path, Buffer.from(f2.bytes));
     if (!r.ok) continue;
     if (isRun) out.run = r.record.value;
     else out.card = r.record.value;
@@ -71405,11 +83061,11 @@ async function lineageRecords(repo, head, runId, cardPath) {
 // src/promote/targets.ts
 init_records();
 init_repo();
-var DEPLOYMENT = /^registry\/models\/([a-z0-9][a-z0-9_-]*)\/deployment\.yaml$/;
+var DEPLOYMENT2 = /^registry\/models\/([a-z0-9][a-z0-9_-]*)\/deployment\.yaml$/;
 async function promotionsIn(repo, base, head) {
   const out = [];
   for (const c of await diffRefs(repo, base, head, ["registry/models/"])) {
-    const model = DEPLOYMENT.exec(c.path)?.[1];
+    const model = DEPLOYMENT2.exec(c.path)?.[1];
     if (!model || !c.headOid) continue;
     const after = await candidateOf(repo, c.path, c.headOid);
     const before = c.baseOid ? await candidateOf(repo, c.path, c.baseOid) : null;
@@ -71423,9 +83079,11 @@ async function candidateOf(repo, path, oid) {
 }
 
 // src/promote/verify-merged.ts
+init_records();
 init_repo();
 
 // actions/governance/src/main.ts
+init_records();
 init_repo();
 function defaultDeps(env) {
   return {
@@ -71470,13 +83128,19 @@ async function promotionBranch2(repo, forge, pr, merge3) {
 async function otherBranch(repo, forge, pr) {
   const targets = await promotionsIn(repo, pr.base, pr.headSha);
   if (!targets.length) {
-    const description = "promotes nothing: no Deployment's candidate changes";
+    const refused = (await validateRepository({ dir: repo.dir, ref: pr.headSha, base: pr.base })).findings.filter((f2) => f2.severity === "error");
+    annotate(refused);
+    const first = refused[0];
+    const description = first ? cut(
+      `validation refuses the change: ${formatFinding(first)}${refused.length > 1 ? ` (and ${refused.length - 1} more)` : ""}`
+    ) : "promotes nothing: no Deployment's candidate changes";
     info(`#${pr.number} ${description}`);
+    if (first) setFailed(description);
     if (pr.state !== "open") return [];
     try {
       await forge.createCommitStatus(pr.headSha, {
         context: GOVERNANCE_CONTEXT,
-        state: "success",
+        state: first ? "failure" : "success",
         description
       });
     } catch (e) {
@@ -71496,7 +83160,7 @@ async function report(judgements) {
   if (!judgements.length) return;
   const order = ["reject", "needs-review", "auto-approve"];
   const worst = [...judgements].sort(
-    (a, b) => order.indexOf(a.result.decision) - order.indexOf(b.result.decision)
+    (a, b2) => order.indexOf(a.result.decision) - order.indexOf(b2.result.decision)
   )[0];
   setOutput("decision", worst.result.decision);
   setOutput("status", worst.status.state);
@@ -71504,8 +83168,22 @@ async function report(judgements) {
 
 ${j.markdown}`).join("\n\n");
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(summary2, true).write();
+  annotate(judgements.flatMap((j) => j.validation ?? []));
   info(`${GOVERNANCE_CONTEXT}: ${worst.status.state}: ${worst.status.description}`);
   if (worst.status.state === "failure") setFailed(worst.status.description);
+}
+function annotate(findings) {
+  const unique = new Map(findings.map((f2) => [formatFinding(f2), f2]));
+  for (const f2 of unique.values())
+    error(`${f2.rule}: ${f2.message}`, {
+      file: f2.path,
+      startLine: f2.line,
+      startColumn: f2.col,
+      title: "validation refuses this change"
+    });
+}
+function cut(s) {
+  return s.length > 140 ? `${s.slice(0, 137)}...` : s;
 }
 
 // actions/governance/src/index.ts
