@@ -57,7 +57,7 @@ describe('exit codes', () => {
   });
 });
 
-describe('bad input files fail clearly, fast, and never crash', () => {
+describe('bad input files fail clearly and never crash', () => {
   const bomb = [
     'kind: Model',
     'a: &a [x,x,x,x,x,x,x,x,x]',
@@ -110,9 +110,9 @@ describe('bad input files fail clearly, fast, and never crash', () => {
     } else {
       await reg.commit({ [path]: text }, { branch });
     }
-    const started = performance.now();
+    // No timing here (it would flake on a busy machine): the alias limit is what keeps the
+    // bomb cheap, and its finding below proves the limit, not the clock, stopped it.
     const r = await reg.mlops('validate', '--ref', branch);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`^registry/models/bad/model\\.yaml${message.source}`, 'm'));
     expect(r.err).not.toMatch(/internal error/);
