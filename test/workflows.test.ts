@@ -357,17 +357,20 @@ describe('.github/workflows/dashboard.yml', () => {
     );
   });
 
-  it('builds read-only from the whole history; only the deploy job may write Pages', () => {
+  it('builds read-only from the whole history, confirming pull requests; only the deploy job may write Pages', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(wf.concurrency).toEqual({ group: 'pages', 'cancel-in-progress': false });
     const { build, deploy } = wf.jobs;
-    expect(build!.permissions).toBeUndefined();
+    expect(build!.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
     const [checkout, dashboard, upload] = build!.steps;
     expect(checkout).toMatchObject({
       uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/) as unknown,
       with: { 'fetch-depth': 0, 'persist-credentials': false },
     });
-    expect(dashboard).toMatchObject({ uses: './actions/dashboard', with: { out: 'site' } });
+    expect(dashboard).toMatchObject({
+      uses: './actions/dashboard',
+      with: { out: 'site', token: '${{ github.token }}' },
+    });
     expect(upload).toMatchObject({
       uses: expect.stringMatching(/^actions\/upload-pages-artifact@[0-9a-f]{40}$/) as unknown,
       with: { path: 'site' },
