@@ -21,16 +21,10 @@ function bomb(): string {
 }
 
 describe('parseRecordFile: bad input fails fast with a position', () => {
-  const timed = (f: () => void) => {
-    const t = performance.now();
-    f();
-    return performance.now() - t;
-  };
-
-  it('rejects a billion-laughs file in well under a second', () => {
-    let out: string[] = [];
-    const ms = timed(() => (out = errorsOf('bomb.yaml', enc(bomb()))));
-    expect(ms).toBeLessThan(1000);
+  // No timings here (they flake on a busy machine): the findings show which limit stopped
+  // the parse, which is what keeps it cheap.
+  it('rejects a billion-laughs file at the alias limit', () => {
+    const out = errorsOf('bomb.yaml', enc(bomb()));
     expect(out).toEqual([
       expect.stringMatching(/^bomb\.yaml:3:\d+: yaml\/alias-limit: aliases expand too far/),
     ]);
@@ -55,9 +49,7 @@ describe('parseRecordFile: bad input fails fast with a position', () => {
 
   it('rejects a file over 1 MiB before parsing it', () => {
     const big = enc('kind: Model\ndescription: "' + 'x'.repeat(2 * 1024 * 1024) + '"\n');
-    let out: string[] = [];
-    const ms = timed(() => (out = errorsOf('big.yaml', big)));
-    expect(ms).toBeLessThan(100);
+    const out = errorsOf('big.yaml', big);
     expect(out).toEqual([
       expect.stringMatching(/^big\.yaml:1:1: yaml\/too-large: file is 2097180 bytes/),
     ]);
